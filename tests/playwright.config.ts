@@ -1,0 +1,60 @@
+// End-to-end tests against `www`, which this run starts itself (see `webServer`).
+// `cargo xtask test` sets the BELLHOP_* variables: the www binary, the widget built once by
+// `cargo xtask dist`, the flows folder and Debian's Chromium. Never a downloaded browser.
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests with \`cargo xtask test\``);
+  return value;
+}
+
+const port = Number(process.env.BELLHOP_PORT ?? 18080);
+const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
+
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./test-results",
+  fullyParallel: true,
+  workers: 2,
+  // A flaky test is a bug to fix, not to retry.
+  retries: 0,
+  forbidOnly: true,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.BELLHOP_CHROMIUM ?? "/usr/bin/chromium",
+      // This machine's network is closed: keep Chromium from calling home at start.
+      args: [
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    },
+  },
+  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: [
+      required("BELLHOP_WWW_BIN"),
+      `--addr 127.0.0.1:${port}`,
+      `--widget-dir ${required("BELLHOP_WIDGET_DIR")}`,
+      `--flows-dir ${required("BELLHOP_FLOWS_DIR")}`,
+      `--data-dir ${dataDir}`,
+    ].join(" "),
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

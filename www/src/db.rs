@@ -1,0 +1,101 @@
+//! The database: embedded SQLite by default, PostgreSQL when `DATABASE_URL` says so.
+//!
+//! Queries go through sqlx's `Any` driver and are written once for both: `$1` placeholders,
+//! integers for times (Unix milliseconds) and money (minor units). Only the migrations
+//! differ per backend (`migrations/sqlite`, `migrations/postgres`).
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::Config;
+
+/// Which database engine is behind the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to the store's database, migrated to the current schema.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects (creating the SQLite file on first start) and runs pending migrations.
+    pub async fn open(config: &Config) -> anyhow::Result<Db> {
+        let url = match &config.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                    format!("cannot create the data folder {}", config.data_dir.display())
+                })?;
+                let path = config.data_dir.join("bellhop.db");
+                format!("sqlite://{}?mode=rwc", path.display())
+            }
+        };
+        Db::connect(&url).await
+    }
+
+    /// Connects to `url` (`sqlite://…` or `postgres://…`) and migrates.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("unsupported DATABASE_URL (use sqlite://… or postgres://…)");
+        };
+        let options = AnyConnectOptions::from_str(url).context("invalid database URL")?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers and the writer work at once; foreign keys are off
+                        // by default in SQLite, per connection.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database ({})", redact(url)))?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await,
+        }
+        .context("database migration failed")?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+}
+
+/// The URL without its password, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask dist`: the widget as browsers download it, and what it weighs.
+//!
+//! Steps: release-build the widget for `wasm32-unknown-unknown` (profile `widget`), run
+//! wasm-bindgen (as a library, pinned to the widget's version) for ES-module output, name
+//! the glue and the wasm after their content hash, fill those names into the loader,
+//! precompress everything with brotli and gzip, and print a size table.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::install;
+use crate::util::{cargo, project_root, exec, target_dir};
+
+/// Where `dist` writes the files `www` serves under `/bellhop/`.
+pub fn out_dir() -> PathBuf {
+    target_dir().join("dist")
+}
+
+/// Sizes of one file as the browser downloads it.
+pub struct Asset {
+    pub name: String,
+    pub raw: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+}
+
+/// Builds the widget into [`out_dir`] and prints the size table; returns the table's rows.
+pub fn run() -> anyhow::Result<Vec<Asset>> {
+    install::wasm_target()?;
+    run_cargo_build()?;
+    let wasm = target_dir().join(install::WASM_TARGET).join("widget").join("widget.wasm");
+    let out = out_dir();
+    if out.exists() {
+        fs::remove_dir_all(&out).with_context(|| format!("cannot clear {}", out.display()))?;
+    }
+    fs::create_dir_all(&out)?;
+
+    let staging = target_dir().join("dist-bindgen");
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    Bindgen::new()
+        .input_path(&wasm)
+        .out_name("bellhop")
+        .web(true)?
+        // The library's default is `true` (the CLI's is false); with it, init() has no
+        // default wasm URL. We pass the URL explicitly anyway, but keep the default sane.
+        .omit_default_module_path(false)
+        .typescript(false)
+        // Function names are for debuggers; in the shipped file they would double its size.
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&staging)
+        .context("wasm-bindgen failed")?;
+    if staging.join("snippets").exists() {
+        anyhow::bail!("wasm-bindgen produced JS snippets; dist does not ship them yet");
+    }
+
+    let glue = fs::read(staging.join("bellhop.js"))?;
+    let wasm_bytes = fs::read(staging.join("bellhop_bg.wasm"))?;
+    let glue_name = format!("bellhop-{}.js", short_hash(&glue));
+    let wasm_name = format!("bellhop-{}_bg.wasm", short_hash(&wasm_bytes));
+    fs::write(out.join(&glue_name), &glue)?;
+    fs::write(out.join(&wasm_name), &wasm_bytes)?;
+
+    let loader = fs::read_to_string(project_root().join("widget/loader/bellhop.js"))?;
+    for placeholder in ["__BELLHOP_GLUE__", "__BELLHOP_WASM__"] {
+        anyhow::ensure!(loader.contains(placeholder), "the loader lost its {placeholder} placeholder");
+    }
+    let loader = loader.replace("__BELLHOP_GLUE__", &glue_name).replace("__BELLHOP_WASM__", &wasm_name);
+    fs::write(out.join("bellhop.js"), loader)?;
+
+    let mut assets = Vec::new();
+    for name in ["bellhop.js", &glue_name, &wasm_name] {
+        assets.push(compress(&out.join(name))?);
+    }
+    // The flow is downloaded too (served compressed by `www`), so it counts.
+    let flow = fs::read(project_root().join("www/flows/demo.json"))?;
+    assets.push(measure("demo.json (flow)", &flow)?);
+    print_table(&assets);
+    Ok(assets)
+}
+
+fn run_cargo_build() -> anyhow::Result<()> {
+    exec(cargo().args(["build", "--package", "widget", "--lib", "--profile", "widget", "--target", install::WASM_TARGET]))
+}
+
+/// Writes `file.br` and `file.gz` beside `file` and returns its sizes.
+fn compress(file: &Path) -> anyhow::Result<Asset> {
+    let bytes = fs::read(file)?;
+    let (gz, br) = (gzip(&bytes)?, brotli(&bytes)?);
+    let with_ext = |ext: &str, data: &[u8]| {
+        let mut path = file.as_os_str().to_owned();
+        path.push(ext);
+        fs::write(PathBuf::from(path), data)
+    };
+    with_ext(".gz", &gz)?;
+    with_ext(".br", &br)?;
+    let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    Ok(Asset { name, raw: bytes.len(), gzip: gz.len(), brotli: br.len() })
+}
+
+fn measure(name: &str, bytes: &[u8]) -> anyhow::Result<Asset> {
+    Ok(Asset { name: name.to_owned(), raw: bytes.len(), gzip: gzip(bytes)?.len(), brotli: brotli(bytes)?.len() })
+}
+
+fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?)
+}
+
+fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out)
+}
+
+/// The first 16 hex digits of the SHA-256 of `bytes`.
+fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn print_table(assets: &[Asset]) {
+    let kib = |n: usize| format!("{:.1} KiB", n as f64 / 1024.0);
+    println!("\nWhat the browser downloads (target/dist):");
+    println!("{:<34} {:>11} {:>11} {:>11}", "file", "raw", "gzip", "brotli");
+    for a in assets {
+        println!("{:<34} {:>11} {:>11} {:>11}", a.name, kib(a.raw), kib(a.gzip), kib(a.brotli));
+    }
+    let total = |f: fn(&Asset) -> usize| assets.iter().map(f).sum::<usize>();
+    println!(
+        "{:<34} {:>11} {:>11} {:>11}",
+        "total",
+        kib(total(|a| a.raw)),
+        kib(total(|a| a.gzip)),
+        kib(total(|a| a.brotli))
+    );
+    println!("total brotli bytes: {}", total(|a| a.brotli));
+}

@@ -1,0 +1,65 @@
+//! Installs what the build and the tests need on a fresh machine, when it is missing.
+//!
+//! Everything comes from the registries this machine can reach: rustup's targets, Debian's
+//! packages and npm. Nothing downloads a browser of its own.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::bail;
+
+use crate::util::{cargo, is_root, on_path, project_root, exec};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The `wasm32-unknown-unknown` standard library, from rustup.
+pub fn wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(project_root())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM_TARGET));
+    match installed {
+        Ok(true) => Ok(()),
+        Ok(false) => exec(Command::new("rustup").args(["target", "add", WASM_TARGET]).current_dir(project_root())),
+        Err(_) => {
+            // No rustup: fine if the toolchain already has the target.
+            let probe = cargo().args(["rustc", "--quiet", "-p", "flow-runtime", "--target", WASM_TARGET, "--", "--print", "sysroot"]).output();
+            match probe {
+                Ok(o) if o.status.success() => Ok(()),
+                _ => bail!("the {WASM_TARGET} target is missing and rustup is not available to add it"),
+            }
+        }
+    }
+}
+
+/// Debian's Chromium and ChromeDriver, for the browser tests.
+pub fn chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
+        return Ok(());
+    }
+    if !is_root() || !on_path("apt-get") {
+        bail!(
+            "the browser tests need Debian's Chromium: run `apt-get install -y chromium chromium-driver` as root"
+        );
+    }
+    exec(Command::new("apt-get").args(["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    exec(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// The npm packages of the end-to-end tests, exactly as `tests/package-lock.json` pins them.
+pub fn npm_packages() -> anyhow::Result<()> {
+    if !on_path("npm") {
+        bail!("the end-to-end tests need Node.js 20 and npm");
+    }
+    let tests = project_root().join("tests");
+    exec(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&tests)
+        // The tests drive Debian's Chromium; never let a package fetch a browser of its own.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+}

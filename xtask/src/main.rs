@@ -1,0 +1,49 @@
+//! Bellhop's build and dev automation, in Rust so it runs wherever cargo does.
+//!
+//! `cargo xtask <command>` (an alias in `.cargo/config.toml`):
+//! - `dist`  — release build of the widget into `target/dist`, with a size report;
+//! - `demo`  — `dist`, then the demo storefront on http://127.0.0.1:8080 until Ctrl-C;
+//! - `test`  — installs what the tests need, then runs every test (what CI runs).
+
+mod demo;
+mod dist;
+mod install;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+Usage: cargo xtask <command>
+
+Commands:
+  dist    Build the widget for browsers into target/dist and print its sizes
+  demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
+  test    Install what the tests need, then run every test (CI runs this)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") => dist::run().map(drop),
+        Some("demo") => demo::run(),
+        Some("test") => test::run(),
+        // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner
+        // of the pinned wasm-bindgen version, with no global install.
+        Some("wasm-bindgen-test-runner") => {
+            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(std::env::args_os().skip(1))
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
