@@ -15,6 +15,7 @@ for (const { name, path } of pages) {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
 
     const bellhop = new Bellhop(page);
     await bellhop.goto(path);

@@ -134,6 +134,7 @@ fn page(title: &str, main: &str) -> Html<String> {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Fernhill Outfitters</title>
+<link rel="icon" href="/store/img/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/store/store.css">
 <script defer src="/store/store.js"></script>
 {BELLHOP_TAG}
@@ -169,6 +170,7 @@ async fn store_image(Path(file): Path<String>) -> Response {
         "rain-shell.svg" => include_str!("../storefront/img/rain-shell.svg"),
         "merino-hoodie.svg" => include_str!("../storefront/img/merino-hoodie.svg"),
         "day-pack.svg" => include_str!("../storefront/img/day-pack.svg"),
+        "favicon.svg" => include_str!("../storefront/img/favicon.svg"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
