@@ -1,0 +1,127 @@
+//! Checking what the shopper typed against what an `ask` step expects.
+
+use crate::flow::Expect;
+use crate::value::{Num, Value};
+
+/// The value to keep if `text` is an acceptable answer.
+pub fn check(expect: &Expect, text: &str) -> Option<Value> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match expect {
+        Expect::Text => Some(Value::Text(text.to_owned())),
+        Expect::Email => find_email(text).map(Value::Text),
+        Expect::Phone => find_phone(text).map(Value::Text),
+        Expect::Pattern(p) => {
+            if p.matches_whole(text) {
+                Some(Value::Text(text.to_owned()))
+            } else {
+                p.find(text).map(|(s, e)| Value::Text(text[s..e].to_owned()))
+            }
+        }
+        Expect::Number { min, max } => {
+            let n = find_number(text)?;
+            let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
+            ok.then_some(Value::Num(n))
+        }
+        Expect::Choice(choices) => {
+            let lower = text.to_lowercase();
+            choices.iter().find(|c| c.to_lowercase() == lower).map(|c| Value::Text(c.clone()))
+        }
+    }
+}
+
+/// The first email address in `text` (`local@domain.tld`), lower-cased.
+pub fn find_email(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"'))
+        .map(|w| w.trim_end_matches(['.', '!', '?', ':']))
+        .find(|w| is_email(w))
+        .map(str::to_lowercase)
+}
+
+fn is_email(w: &str) -> bool {
+    let Some((local, domain)) = w.split_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.chars().all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    local_ok && domain_ok
+}
+
+/// The first phone number in `text`: 7 to 15 digits with spaces, dots, dashes, brackets
+/// and an optional leading `+`. Returned as written, trimmed.
+pub fn find_phone(text: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if c == '+' || c == '(' || c.is_ascii_digit() {
+            let mut digits = 0;
+            let mut end = start;
+            let mut j = i;
+            while j < chars.len() {
+                let (at, c) = chars[j];
+                if c.is_ascii_digit() {
+                    digits += 1;
+                    end = at + 1;
+                } else if !(matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && j == i)) {
+                    break;
+                }
+                j += 1;
+            }
+            if (7..=15).contains(&digits) {
+                return Some(text[start..end].trim().to_owned());
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The first number in `text` (`3`, `12.5`, `1,299`).
+pub fn find_number(text: &str) -> Option<Num> {
+    text.split(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-')))
+        .map(|w| w.trim_matches(['.', ',']))
+        .find_map(Num::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Pattern;
+
+    #[test]
+    fn emails() {
+        assert_eq!(find_email("it's Ana.Lopez+shop@Example.co.uk, thanks!").as_deref(), Some("ana.lopez+shop@example.co.uk"));
+        for bad in ["ana@", "@example.com", "ana@example", "ana@example.c", "ana example.com", "a@b..com"] {
+            assert_eq!(find_email(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(find_phone("call me at +1 (555) 010-2030 please").as_deref(), Some("+1 (555) 010-2030"));
+        assert_eq!(find_phone("order 12345").as_deref(), None);
+        assert_eq!(find_phone("06 12 34 56 78").as_deref(), Some("06 12 34 56 78"));
+    }
+
+    #[test]
+    fn answers() {
+        let range = Expect::Number { min: Some(Num::from_int(1)), max: Some(Num::from_int(10)) };
+        assert_eq!(check(&range, "about 3 please"), Some(Value::Num(Num::from_int(3))));
+        assert_eq!(check(&range, "11"), None);
+        let choice = Expect::Choice(vec!["Small".into(), "Large".into()]);
+        assert_eq!(check(&choice, " large "), Some(Value::Text("Large".into())));
+        assert_eq!(check(&choice, "medium"), None);
+        let order = Expect::Pattern(Pattern::parse(r"#?\d{5}").unwrap());
+        assert_eq!(check(&order, "it's #10493"), Some(Value::Text("#10493".into())));
+        assert_eq!(check(&Expect::Text, "   "), None);
+    }
+}

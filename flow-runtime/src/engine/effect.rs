@@ -1,0 +1,194 @@
+//! What the engine asks the shell to do, and the views it shows.
+
+use serde::{Deserialize, Serialize};
+
+use super::input::Order;
+use crate::flow::CsatScale;
+use crate::time::Time;
+
+/// One thing for the shell to do. Drained with [`super::Conversation::poll_output`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Forget every message shown (a restored conversation is shown again from the start).
+    Reset,
+    /// Add a message to the conversation.
+    ShowMessage(Message),
+    /// Offer these quick replies under the last message (an empty list removes them).
+    SetQuickReplies(Vec<QuickReplyView>),
+    /// Show a proactive teaser next to the launcher (the panel is closed).
+    ShowTeaser(Message),
+    HideTeaser,
+    OpenPanel,
+    ClosePanel,
+    /// Messages the shopper has not seen (the launcher's badge).
+    Unread(u32),
+    /// What the composer allows now.
+    Composer(Composer),
+    /// Show or hide the "…" indicator.
+    Typing(bool),
+    /// Ask for a rating (`None` removes the question).
+    Csat(Option<CsatView>),
+    /// The state of the handoff, for the banner (`None` removes it).
+    Handoff(Option<HandoffStatus>),
+    /// Look up an order; answer with [`super::Input::OrderAnswered`].
+    LookUpOrder { request: u64, number: String, email: String },
+    /// Hand the conversation to a person; answer with [`super::Input::HandoffAnswered`].
+    HandOff(HandoffRequest),
+    /// Send the shopper's message to the agent; answer with [`super::Input::Delivered`].
+    SendToAgent { request: u64, token: String, key: String, text: String },
+    /// Give an offline handoff the shopper's email; answer with [`super::Input::Delivered`].
+    SendEmail { request: u64, token: String, email: String },
+    /// Record the shopper's rating (and comment) on the handoff conversation; answer with
+    /// [`super::Input::Delivered`].
+    SendRating { request: u64, token: String, score: u8, comment: Option<String> },
+    /// Add a product to the cart through the host page's API.
+    AddToCart { sku: String, quantity: u32 },
+    /// An analytics event (never containing what the shopper typed).
+    Track(Track),
+    /// The state changed: save [`super::Conversation::snapshot`].
+    Persist,
+}
+
+/// Who said a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Speaker {
+    Bot,
+    Shopper,
+    /// A person from the store's team.
+    Agent,
+    /// A note about the conversation itself ("Alex joined").
+    System,
+}
+
+/// A message as shown: rendered, variables filled in, links checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: u64,
+    pub at: Time,
+    pub from: Speaker,
+    /// The agent's name for agent messages.
+    pub author: Option<String>,
+    pub text: Vec<BlockView>,
+    pub image: Option<ImageView>,
+    pub cards: Vec<CardView>,
+    pub order: Option<Order>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BlockView {
+    Paragraph(Vec<Span>),
+    List { ordered: bool, items: Vec<Vec<Span>> },
+}
+
+/// A run of text with one style. Line breaks are `\n` inside `text`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    /// A link target, already checked to be http(s), mailto or tel.
+    pub href: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardView {
+    pub image: Option<ImageView>,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub price: Option<String>,
+    pub buttons: Vec<ButtonView>,
+}
+
+/// A button or quick reply. With `href` it is a link; the widget still reports the click.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ButtonView {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+pub type QuickReplyView = ButtonView;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Composer {
+    /// The shopper may type; `hint` suits the on-screen keyboard to the expected answer.
+    Ready { hint: InputHint },
+    /// Waiting for the server; the reason is shown.
+    Waiting { reason: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputHint {
+    Text,
+    Email,
+    Phone,
+    Number,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsatView {
+    pub scale: CsatScale,
+    pub comment: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HandoffStatus {
+    /// Asked the server; waiting for its answer.
+    Connecting,
+    /// A person will join soon.
+    Waiting,
+    /// A person is in the conversation.
+    Joined { name: String },
+    /// Nobody is available; the team will reply by email.
+    Offline,
+    /// The person closed the conversation.
+    Closed,
+}
+
+/// Everything the server and the agent need to take over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffRequest {
+    pub request: u64,
+    /// The same for every retry of this handoff, so the server creates one conversation.
+    pub key: String,
+    pub transcript: Vec<TranscriptLine>,
+    pub context: HandoffContext,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    pub at: Time,
+    pub from: Speaker,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffContext {
+    pub page_url: String,
+    pub language: String,
+    pub device: String,
+    pub cart_items: u32,
+    /// The cart's value as text (`59.9`), with its currency.
+    pub cart_value: String,
+    pub currency: String,
+    /// What the bot understood: `(entry id, question, confidence per mille)`, latest last.
+    pub faq: Vec<(String, String, u16)>,
+    pub trigger: Option<String>,
+    pub variant: Option<String>,
+    /// The shopper's words sounded frustrated.
+    pub frustrated: bool,
+    pub visits: u32,
+    pub email: Option<String>,
+}
+
+/// An analytics event: a name (`faq_answered`) and properties. Never the shopper's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Track {
+    pub name: String,
+    pub props: Vec<(String, String)>,
+}

@@ -1,0 +1,151 @@
+//! What the shell tells the engine.
+
+use serde::{Deserialize, Serialize};
+
+use crate::value::Num;
+
+/// Something that happened. Each comes with the time it happened, as a separate argument
+/// of [`super::Conversation::handle_input`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    // --- the shopper ---
+    /// The shopper opened the chat panel (launcher, teaser, or `Bellhop('open')`).
+    Opened,
+    /// The shopper closed the chat panel.
+    Closed,
+    /// The shopper sent a message.
+    Said(String),
+    /// The shopper picked the quick reply at this position among those on screen.
+    QuickReply(usize),
+    /// The shopper pressed a button on a product card of a message.
+    CardButton { message: u64, card: usize, button: usize },
+    /// The shopper answered the satisfaction question.
+    Rated { score: u8, comment: Option<String> },
+    /// The shopper closed the proactive teaser without engaging.
+    TeaserDismissed,
+    /// The shopper is typing in the composer (`true`) or stopped (`false`).
+    Typing(bool),
+
+    // --- the page ---
+    /// A page (or single-page-app route) is shown. Sent on every page load and navigation.
+    PageView(Page),
+    /// The tab became visible (`true`) or hidden (`false`).
+    Visibility(bool),
+    /// The deepest point of the page seen so far, in percent.
+    Scrolled(u8),
+    /// Pointer, key or scroll activity (the shell sends it at most once a second).
+    Activity,
+    /// A sign the shopper is about to leave.
+    ExitIntent(ExitSignal),
+    /// The host page told us about its cart.
+    CartChanged(Cart),
+    /// `Bellhop('track', name)` from the host page.
+    Custom(String),
+    /// Nothing happened, but time passed: sent when a [`super::Output::Timeout`] expires.
+    Tick,
+
+    // --- the server ---
+    OrderAnswered { request: u64, answer: OrderAnswer },
+    HandoffAnswered { request: u64, answer: HandoffAnswer },
+    /// A request whose answer carries nothing but success (a message to the agent, an
+    /// email for an offline handoff) completed or failed for good.
+    Delivered { request: u64, ok: bool },
+    /// The live conversation's stream: an agent joined, wrote or closed.
+    Agent(AgentEvent),
+}
+
+/// The page the shopper is on, and what the browser knows about them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub url: String,
+    pub path: String,
+    /// The page's language (`<html lang>`) or the browser's.
+    pub language: String,
+    pub device: Device,
+    /// Whether the tab is visible right now.
+    pub visible: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Device {
+    Phone,
+    Tablet,
+    #[default]
+    Desktop,
+}
+
+impl Device {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Phone => "phone",
+            Device::Tablet => "tablet",
+            Device::Desktop => "desktop",
+        }
+    }
+}
+
+/// How the shell noticed the shopper may leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitSignal {
+    /// Desktop: the pointer left the window through the top edge.
+    PointerTop,
+    /// Phone: a fast scroll back up towards the address bar.
+    FastScrollUp,
+    /// Phone: the shopper came back to the tab after a short absence.
+    TabReturn,
+}
+
+/// The cart as the host page describes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cart {
+    pub items: u32,
+    pub value: Num,
+    pub currency: String,
+}
+
+/// The server's answer to an order lookup.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderAnswer {
+    Found(Order),
+    /// No such order for that email (the server does not say which part was wrong).
+    NotFound,
+    /// The server could not answer (network, overload, rate limit).
+    Error,
+}
+
+/// What a shopper may know about their order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub number: String,
+    /// `processing`, `shipped`, `delivered`, `cancelled` or `refunded`.
+    pub status: String,
+    pub items: Vec<OrderItem>,
+    pub carrier: Option<String>,
+    pub tracking_url: Option<String>,
+    /// As the server formats it (`2026-11-25`).
+    pub estimated_delivery: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItem {
+    pub name: String,
+    pub quantity: u32,
+}
+
+/// The server's answer to a handoff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HandoffAnswer {
+    /// A person is available and will join; `token` grants access to the conversation.
+    Available { token: String },
+    /// Nobody is available now; the team will answer by email.
+    Offline { token: String },
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgentEvent {
+    Joined { name: String },
+    /// `id` is the server's, so a message seen twice (after a reconnect) is shown once.
+    Message { id: String, name: String, text: String },
+    Closed,
+}

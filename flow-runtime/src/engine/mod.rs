@@ -1,0 +1,497 @@
+//! The conversation engine: [`Input`]s in, [`Effect`]s out.
+//!
+//! One [`Conversation`] per shopper. The shell calls [`Conversation::handle_input`] with
+//! each input and the time it happened, then drains [`Conversation::poll_output`] until it
+//! returns [`Output::Timeout`]: every effect in order, then the time at which to send
+//! [`Input::Tick`] if nothing else happens first (a time-on-page trigger, say).
+//!
+//! The state ([`State`]) is plain data; [`Conversation::snapshot`] and
+//! [`Conversation::restore`] carry a conversation across page loads.
+//!
+//! Module map: `steps` runs the flow's steps, `shopper` handles what the shopper does,
+//! `server` handles answers from the server and the agent, `triggers` decides when to
+//! speak first, `render` turns content into views, `answer` checks answers, `logic`
+//! evaluates conditions, `escalation` spots requests for a person, `builtin` holds the
+//! engine's own phrases.
+
+mod answer;
+mod builtin;
+mod effect;
+mod escalation;
+mod input;
+mod logic;
+mod render;
+mod server;
+mod shopper;
+mod state;
+mod steps;
+mod triggers;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+
+pub use answer::{find_email, find_phone};
+pub use builtin::{Phrase, say as builtin_phrase};
+pub use effect::{
+    BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest, HandoffStatus,
+    ImageView, InputHint, Message, QuickReplyView, Span, Speaker, Track, TranscriptLine,
+};
+pub use escalation::DEFAULT_HUMAN_PHRASES;
+pub use input::{AgentEvent, Cart, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer, OrderItem, Page};
+pub use logic::glob;
+pub use render::{safe_image, safe_link};
+pub use state::{Action, Chat, Cursor, Offered, Session, State, Status, TriggerHistory, Visitor, SNAPSHOT_VERSION};
+
+use crate::flow::{Content, Flow, Subject};
+use crate::time::Time;
+use crate::value::{Num, Value};
+
+/// Most messages kept in the state (and in storage); older ones are dropped.
+const MAX_MESSAGES: usize = 200;
+/// Most characters kept of one shopper message.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// What [`Conversation::poll_output`] yields.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    Effect(Effect),
+    /// Nothing more to do now. Send [`Input::Tick`] at this time unless another input
+    /// comes first; `None` means no timer is needed.
+    Timeout(Option<Time>),
+}
+
+/// One shopper's conversation with one flow.
+#[derive(Debug)]
+pub struct Conversation {
+    flow: Flow,
+    state: State,
+    out: VecDeque<Effect>,
+    now: Time,
+}
+
+impl Conversation {
+    /// A new visitor's first conversation. `visitor` is a random id the shell made (and
+    /// keeps); it also seeds the A/B assignment.
+    pub fn new(flow: Flow, visitor: &str, now: Time) -> Conversation {
+        let fingerprint = fingerprint(&flow);
+        let mut chat = Chat { language: flow.default_language().to_owned(), ..Chat::default() };
+        chat.vars = flow.variables.clone();
+        chat.composer = Some(Composer::Ready { hint: InputHint::Text });
+        let state = State {
+            version: SNAPSHOT_VERSION,
+            flow: fingerprint,
+            next_id: 1,
+            visitor: Visitor {
+                id: visitor.chars().take(64).collect(),
+                visits: 0,
+                first_seen: now,
+                last_seen: now,
+                triggers: Vec::new(),
+            },
+            session: Session::default(),
+            chat,
+        };
+        Conversation { flow, state, out: VecDeque::new(), now }
+    }
+
+    /// Resumes a conversation from a snapshot, and queues the effects that show it again
+    /// (starting with [`Effect::Reset`]).
+    ///
+    /// A snapshot from another snapshot version starts afresh for the same visitor. A
+    /// snapshot made under another version of the flow resumes if everything it refers to
+    /// still exists; otherwise the conversation restarts politely, keeping its messages and
+    /// the visitor's history, and telling the shopper why.
+    pub fn restore(flow: Flow, snapshot: State, now: Time) -> Conversation {
+        if snapshot.version != SNAPSHOT_VERSION {
+            let mut fresh = Conversation::new(flow, &snapshot.visitor.id, now);
+            fresh.state.visitor = snapshot.visitor;
+            fresh.replay();
+            return fresh;
+        }
+        let fingerprint = fingerprint(&flow);
+        let mut conversation = Conversation { flow, state: snapshot, out: VecDeque::new(), now };
+        conversation.now = conversation.now.max(now);
+        if conversation.state.flow != fingerprint {
+            conversation.state.flow = fingerprint;
+            if !conversation.refers_to_existing_things() {
+                conversation.restart_politely();
+            }
+        }
+        conversation.replay();
+        conversation
+    }
+
+    /// The whole state, to save (as JSON natively, or any serde format).
+    pub fn snapshot(&self) -> &State {
+        &self.state
+    }
+
+    pub fn flow(&self) -> &Flow {
+        &self.flow
+    }
+
+    pub fn status(&self) -> Status {
+        self.state.chat.status
+    }
+
+    /// The value of a variable (flow variables and context such as `page.path`).
+    pub fn var(&self, name: &str) -> Option<Value> {
+        self.lookup(name)
+    }
+
+    /// Feeds one input. Then drain [`Self::poll_output`].
+    pub fn handle_input(&mut self, input: Input, now: Time) {
+        // Clocks jump; the engine's time never goes backwards.
+        self.now = self.now.max(now);
+        let before = self.out.len();
+        let meaningful = !matches!(
+            input,
+            Input::Activity | Input::Scrolled(_) | Input::Typing(_) | Input::Visibility(_) | Input::Tick
+        );
+        match input {
+            Input::Opened => self.opened(),
+            Input::Closed => self.closed(),
+            Input::Said(text) => self.said(&text),
+            Input::QuickReply(index) => self.quick_reply(index),
+            Input::CardButton { message, card, button } => self.card_button(message, card, button),
+            Input::Rated { score, comment } => self.rated(score, comment),
+            Input::TeaserDismissed => self.teaser_dismissed(),
+            Input::Typing(typing) => self.state.session.typing = typing,
+            Input::PageView(page) => self.page_view(page),
+            Input::Visibility(visible) => self.visibility(visible),
+            Input::Scrolled(percent) => self.scrolled(percent),
+            Input::Activity => self.activity(),
+            Input::ExitIntent(signal) => self.exit_intent(signal),
+            Input::CartChanged(cart) => self.cart_changed(cart),
+            Input::Custom(name) => self.custom_event(&name),
+            Input::Tick => {}
+            Input::OrderAnswered { request, answer } => self.order_answered(request, answer),
+            Input::HandoffAnswered { request, answer } => self.handoff_answered(request, answer),
+            Input::Delivered { request, ok } => self.delivered(request, ok),
+            Input::Agent(event) => self.agent(event),
+        }
+        self.check_timers();
+        if meaningful || self.out.len() > before {
+            self.emit(Effect::Persist);
+        }
+    }
+
+    /// The next effect, in order; then [`Output::Timeout`] with the next timer.
+    #[must_use]
+    pub fn poll_output(&mut self) -> Output {
+        match self.out.pop_front() {
+            Some(effect) => Output::Effect(effect),
+            None => Output::Timeout(self.next_deadline()),
+        }
+    }
+
+    // --- shared helpers for the submodules ---
+
+    fn emit(&mut self, effect: Effect) {
+        // One Persist at the end of a batch is enough.
+        if effect == Effect::Persist && self.out.back() == Some(&Effect::Persist) {
+            return;
+        }
+        self.out.push_back(effect);
+    }
+
+    fn next_id(&mut self) -> u64 {
+        let id = self.state.next_id;
+        self.state.next_id = id.saturating_add(1);
+        id
+    }
+
+    fn lang(&self) -> String {
+        self.state.chat.language.clone()
+    }
+
+    fn phrase(&self, phrase: Phrase) -> &'static str {
+        builtin::say(phrase, &self.state.chat.language)
+    }
+
+    /// Adds a message to the conversation and shows it.
+    fn show(&mut self, mut message: Message) {
+        message.id = self.next_id();
+        message.at = self.now;
+        let chat = &mut self.state.chat;
+        if message.from != Speaker::Shopper && !self.state.session.panel_open {
+            chat.unread = chat.unread.saturating_add(1);
+            let unread = chat.unread;
+            self.emit(Effect::Unread(unread));
+        }
+        let chat = &mut self.state.chat;
+        chat.messages.push(message.clone());
+        if chat.messages.len() > MAX_MESSAGES {
+            let drop = chat.messages.len() - MAX_MESSAGES;
+            let oldest_kept = chat.messages[drop].id;
+            chat.messages.drain(..drop);
+            chat.card_actions.retain(|(id, _)| *id >= oldest_kept);
+        }
+        self.emit(Effect::ShowMessage(message));
+    }
+
+    /// Shows plain text from a speaker (engine phrases, the shopper's words, agents).
+    fn show_text(&mut self, from: Speaker, author: Option<String>, text: &str) {
+        let paragraphs = text
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| BlockView::Paragraph(vec![Span { text: p.to_owned(), ..Span::default() }]))
+            .collect();
+        self.show(Message { id: 0, at: self.now, from, author, text: paragraphs, image: None, cards: Vec::new(), order: None });
+    }
+
+    /// Renders content from the flow as a bot message, and offers its quick replies.
+    fn say(&mut self, content: &Content) {
+        let lang = self.lang();
+        let vars = Lookup(self);
+        let text = content.text.as_ref().map(|t| render::rich(t, &lang, &vars)).unwrap_or_default();
+        let image = content.image.as_ref().and_then(|i| render::image(i, &lang, &vars));
+        let mut actions = Vec::new();
+        let cards = content
+            .cards
+            .iter()
+            .map(|card| {
+                let mut card_actions = Vec::new();
+                let view = render::card(card, &lang, &vars, |b| {
+                    let (view, action) = self.button(&b.label, &b.action, &vars);
+                    card_actions.push(action);
+                    view
+                });
+                actions.push(card_actions);
+                view
+            })
+            .collect::<Vec<_>>();
+        let order = if content.show_order { self.state.chat.order.clone() } else { None };
+        let offered: Vec<Offered> = content
+            .quick_replies
+            .iter()
+            .map(|q| {
+                let (view, action) = self.button(&q.label, &q.action, &vars);
+                Offered { label: view.label, href: view.href, action }
+            })
+            .collect();
+        let nothing = text.is_empty() && image.is_none() && cards.is_empty() && order.is_none();
+        if !nothing {
+            let message = Message { id: 0, at: self.now, from: Speaker::Bot, author: None, text, image, cards, order };
+            self.show(message);
+            if !actions.is_empty() {
+                let id = self.state.chat.messages.last().map_or(0, |m| m.id);
+                self.state.chat.card_actions.push((id, actions));
+            }
+        }
+        if !offered.is_empty() {
+            self.offer(offered);
+        }
+    }
+
+    /// A button's view and the action a snapshot keeps for it.
+    fn button(&self, label: &crate::flow::Text, action: &crate::flow::ButtonAction, vars: &Lookup) -> (ButtonView, Action) {
+        use crate::flow::ButtonAction as B;
+        let label = render::localized(label, &self.state.chat.language, vars);
+        let step_id = |i: u32| self.flow.step(i).map(|s| s.id.clone()).unwrap_or_default();
+        let (href, action) = match action {
+            B::Goto(i) => (None, Action::Goto(step_id(*i))),
+            B::Faq(i) => (None, Action::Faq(self.flow.faq.entries.get(*i as usize).map(|e| e.id.clone()).unwrap_or_default())),
+            B::Url(u) => match render::safe_link(&render::text(u, vars)) {
+                Some(u) => (Some(u.clone()), Action::Url(u)),
+                None => (None, Action::Decline),
+            },
+            B::Handoff => (None, Action::Handoff),
+            B::AddToCart { sku, quantity } => (None, Action::AddToCart { sku: sku.clone(), quantity: *quantity }),
+        };
+        (ButtonView { label, href }, action)
+    }
+
+    fn offer(&mut self, offered: Vec<Offered>) {
+        let views = offered.iter().map(|o| ButtonView { label: o.label.clone(), href: o.href.clone() }).collect();
+        self.state.chat.offered = offered;
+        self.emit(Effect::SetQuickReplies(views));
+    }
+
+    fn clear_offer(&mut self) {
+        if !self.state.chat.offered.is_empty() {
+            self.state.chat.offered.clear();
+            self.emit(Effect::SetQuickReplies(Vec::new()));
+        }
+    }
+
+    fn track(&mut self, name: &str, props: &[(&str, &str)]) {
+        let props = props.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        self.emit(Effect::Track(Track { name: name.to_owned(), props }));
+    }
+
+    fn set_composer(&mut self, composer: Composer) {
+        if self.state.chat.composer.as_ref() != Some(&composer) {
+            self.state.chat.composer = Some(composer.clone());
+            self.emit(Effect::Composer(composer));
+        }
+    }
+
+    fn set_typing(&mut self, typing: bool) {
+        if self.state.chat.typing_shown != typing {
+            self.state.chat.typing_shown = typing;
+            self.emit(Effect::Typing(typing));
+        }
+    }
+
+    fn set_handoff_status(&mut self, status: Option<HandoffStatus>) {
+        match (&mut self.state.chat.handoff, &status) {
+            (Some(h), Some(s)) => h.status = s.clone(),
+            (slot @ Some(_), None) => *slot = None,
+            _ => {}
+        }
+        self.emit(Effect::Handoff(status));
+    }
+
+    /// The value of a variable or of a context name used in templates and conditions.
+    fn lookup(&self, name: &str) -> Option<Value> {
+        let s = &self.state.session;
+        let text = |t: &str| Some(Value::Text(t.to_owned()));
+        match name {
+            "page.url" => text(&s.page.url),
+            "page.path" => text(&s.page.path),
+            "cart.items" => Some(Value::Num(Num::from_int(i64::from(s.cart.items)))),
+            "cart.value" => Some(Value::Num(s.cart.value)),
+            "cart.currency" => text(&s.cart.currency),
+            "visitor.visits" => Some(Value::Num(Num::from_int(i64::from(self.state.visitor.visits)))),
+            "visitor.returning" => Some(Value::Bool(self.state.visitor.visits > 1)),
+            "language" => text(&self.state.chat.language),
+            "device" => text(s.page.device.as_str()),
+            "bot.name" => text(&self.flow.bot.name),
+            _ => self.state.chat.var(name).cloned(),
+        }
+    }
+
+    fn subject(&self, subject: &Subject) -> Option<Value> {
+        match subject {
+            Subject::Var(name) => self.lookup(name),
+            Subject::PageUrl => self.lookup("page.url"),
+            Subject::PagePath => self.lookup("page.path"),
+            Subject::CartItems => self.lookup("cart.items"),
+            Subject::CartValue => self.lookup("cart.value"),
+            Subject::Returning => self.lookup("visitor.returning"),
+            Subject::Visits => self.lookup("visitor.visits"),
+            Subject::Language => self.lookup("language"),
+            Subject::Device => self.lookup("device"),
+            Subject::Variant => {
+                Some(Value::Text(self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default()))
+            }
+            Subject::BusinessHours => Some(Value::Bool(self.agents_available())),
+        }
+    }
+
+    /// Whether business hours say a person is available now (always, without hours).
+    fn agents_available(&self) -> bool {
+        self.flow.bot.business_hours.as_ref().is_none_or(|h| h.is_open(self.now))
+    }
+
+    /// Queues the effects that show the whole state again, after a restore.
+    fn replay(&mut self) {
+        self.emit(Effect::Reset);
+        for message in self.state.chat.messages.clone() {
+            self.emit(Effect::ShowMessage(message));
+        }
+        let views = self.state.chat.offered.iter().map(|o| ButtonView { label: o.label.clone(), href: o.href.clone() }).collect();
+        self.emit(Effect::SetQuickReplies(views));
+        if let Some(composer) = self.state.chat.composer.clone() {
+            self.emit(Effect::Composer(composer));
+        }
+        self.emit(Effect::Typing(self.state.chat.typing_shown));
+        self.emit(Effect::Handoff(self.state.chat.handoff.as_ref().map(|h| h.status.clone())));
+        self.emit(Effect::Csat(self.state.chat.csat));
+        self.emit(Effect::Unread(self.state.chat.unread));
+        if self.state.session.panel_open {
+            self.emit(Effect::OpenPanel);
+        } else if self.state.chat.teaser.is_some() {
+            if let Some(message) = self.state.chat.messages.iter().rev().find(|m| m.from == Speaker::Bot).cloned() {
+                self.emit(Effect::ShowTeaser(message));
+            }
+        }
+    }
+
+    /// Whether every step and FAQ entry the state mentions exists in the current flow.
+    fn refers_to_existing_things(&self) -> bool {
+        let step = |id: &str| self.flow.step_index(id).is_some();
+        let faq = |id: &str| self.flow.faq.entries.iter().any(|e| e.id == id);
+        let action_ok = |a: &Action| match a {
+            Action::Goto(id) => step(id),
+            Action::Faq(id) => faq(id),
+            _ => true,
+        };
+        let chat = &self.state.chat;
+        let cursor_ok = match &chat.cursor {
+            Some(Cursor::Ask { step: id, .. }) | Some(Cursor::Csat { step: id }) => step(id),
+            None => true,
+        };
+        let pending_ok = match chat.pending.as_ref().map(|p| &p.kind) {
+            Some(state::PendingKind::OrderLookup { step: id }) | Some(state::PendingKind::Email { step: id }) => step(id),
+            Some(state::PendingKind::Handoff { step: Some(id) }) => step(id),
+            _ => true,
+        };
+        cursor_ok
+            && pending_ok
+            && chat.offered.iter().all(|o| action_ok(&o.action))
+            && chat.card_actions.iter().all(|(_, cards)| cards.iter().flatten().all(action_ok))
+    }
+
+    /// After a flow update that the conversation cannot follow: say so and start over,
+    /// keeping the messages, the variables and a live handoff.
+    fn restart_politely(&mut self) {
+        let chat = &mut self.state.chat;
+        chat.offered.clear();
+        chat.card_actions.clear();
+        chat.cursor = None;
+        chat.csat = None;
+        if !matches!(chat.pending.as_ref().map(|p| &p.kind), Some(state::PendingKind::Handoff { .. })) {
+            chat.pending = None;
+        }
+        chat.greeted = false;
+        chat.teaser = None;
+        let updated = self.phrase(Phrase::Updated);
+        self.show_text(Speaker::System, None, updated);
+        // The replay that follows shows it; the queue so far is dropped.
+        self.out.clear();
+        if self.state.session.panel_open {
+            self.greet();
+        }
+        self.out.clear();
+    }
+}
+
+/// Variables as the renderer sees them.
+struct Lookup<'a>(&'a Conversation);
+
+impl render::Vars for Lookup<'_> {
+    fn get(&self, name: &str) -> Option<Value> {
+        self.0.lookup(name)
+    }
+}
+
+impl logic::Facts for Conversation {
+    fn subject(&self, subject: &Subject) -> Option<Value> {
+        Conversation::subject(self, subject)
+    }
+}
+
+/// FNV-1a over the compiled flow: cheap, stable, enough to tell two flows apart.
+fn fingerprint(flow: &Flow) -> u64 {
+    flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// A stable 64-bit hash of a few strings (A/B assignment, idempotency keys).
+fn hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(&[0xff]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    // Finalise (splitmix64) so that nearby inputs spread over the whole range.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}

@@ -1,0 +1,382 @@
+//! What the shopper does: open, close, type, choose, rate.
+
+use super::effect::{Composer, Effect, InputHint, Speaker};
+use super::state::{Cursor, Offered, Status};
+use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation};
+use crate::faq::Ranked;
+use crate::flow::{FaqAnswer, StepKind};
+use crate::value::Value;
+
+/// How many entries "did you mean …?" offers at most.
+const SUGGESTIONS: usize = 3;
+/// How many FAQ matches are remembered for the agent.
+const FAQ_LOG: usize = 10;
+
+impl Conversation {
+    pub(super) fn opened(&mut self) {
+        if self.state.session.panel_open {
+            return;
+        }
+        self.state.session.panel_open = true;
+        self.state.chat.unread = 0;
+        self.emit(Effect::Unread(0));
+        self.track("opened", &[]);
+        if self.state.chat.teaser.is_some() {
+            self.teaser_engaged();
+        }
+        if !self.state.chat.greeted && self.state.chat.messages.is_empty() {
+            self.greet();
+        }
+        self.state.chat.greeted = true;
+    }
+
+    pub(super) fn closed(&mut self) {
+        if self.state.session.panel_open {
+            self.state.session.panel_open = false;
+            self.track("closed", &[]);
+        }
+    }
+
+    /// The shopper sent a message.
+    pub(super) fn said(&mut self, text: &str) {
+        let text: String = text.trim().chars().take(super::MAX_MESSAGE_CHARS).collect();
+        if text.is_empty() {
+            return;
+        }
+        self.engage();
+        self.show_text(Speaker::Shopper, None, &text);
+
+        // In a live handoff the words go to the person (unless the flow asks something).
+        let live = self.state.chat.handoff.as_ref().is_some_and(|h| {
+            h.token.is_some() && matches!(h.status, HandoffStatus::Waiting | HandoffStatus::Joined { .. })
+        });
+        if live && self.state.chat.cursor.is_none() {
+            self.send_to_agent(&text);
+            return;
+        }
+        self.clear_offer();
+
+        if asks_for_human(self, &text) {
+            self.offer_human();
+            return;
+        }
+        if let Some(Cursor::Ask { .. }) = &self.state.chat.cursor {
+            self.answer(&text);
+            return;
+        }
+        if self.state.chat.cursor.is_some() {
+            // A CSAT question is on screen but the shopper wrote instead: carry on.
+            self.state.chat.cursor = None;
+            self.state.chat.csat = None;
+            self.emit(Effect::Csat(None));
+        }
+        let frustrated = self.flow.escalation.on_frustration && escalation::sounds_frustrated(&text);
+        if frustrated {
+            self.state.chat.frustrated = true;
+        }
+        self.extract_entities(&text);
+        self.question(&text);
+        if frustrated && !self.state.chat.offered.iter().any(|o| o.action == Action::Handoff) {
+            self.offer_human();
+        }
+    }
+
+    /// The shopper picked a quick reply.
+    pub(super) fn quick_reply(&mut self, index: usize) {
+        // A stale or forged index (a double click, an old tab) is ignored.
+        let Some(chosen) = self.state.chat.offered.get(index).cloned() else { return };
+        if self.state.chat.teaser.is_some() {
+            self.teaser_engaged();
+            if !self.state.session.panel_open {
+                self.state.session.panel_open = true;
+                self.state.chat.unread = 0;
+                self.emit(Effect::OpenPanel);
+                self.emit(Effect::Unread(0));
+            }
+        }
+        self.engage();
+        self.clear_offer();
+        self.show_text(Speaker::Shopper, None, &chosen.label);
+        self.track("quick_reply", &[]);
+        self.perform(chosen.action);
+    }
+
+    /// The shopper pressed a card's button.
+    pub(super) fn card_button(&mut self, message: u64, card: usize, button: usize) {
+        let Some(action) = self
+            .state
+            .chat
+            .card_actions
+            .iter()
+            .find(|(id, _)| *id == message)
+            .and_then(|(_, cards)| cards.get(card))
+            .and_then(|buttons| buttons.get(button))
+            .cloned()
+        else {
+            return;
+        };
+        self.engage();
+        self.perform(action);
+    }
+
+    pub(super) fn rated(&mut self, score: u8, comment: Option<String>) {
+        let Some(Cursor::Csat { step }) = self.state.chat.cursor.clone() else { return };
+        let Some(idx) = self.step_named(&step) else { return };
+        let Some(StepKind::Csat(csat)) = self.flow.step(idx).map(|s| s.kind.clone()) else { return };
+        let max = match csat.scale {
+            crate::flow::CsatScale::Thumbs => 2,
+            crate::flow::CsatScale::Five => 5,
+        };
+        if !(1..=max).contains(&score) {
+            return;
+        }
+        let comment: Option<String> = comment
+            .filter(|_| csat.comment)
+            .map(|c| c.trim().chars().take(super::MAX_MESSAGE_CHARS).collect::<String>())
+            .filter(|c| !c.is_empty());
+        self.state.chat.cursor = None;
+        self.state.chat.csat = None;
+        self.emit(Effect::Csat(None));
+        self.state.chat.set_var("csat.score", Value::Num(crate::value::Num::from_int(i64::from(score))));
+        if let Some(c) = &comment {
+            self.state.chat.set_var("csat.comment", Value::Text(c.clone()));
+        }
+        let score_text = score.to_string();
+        self.track("csat", &[("score", &score_text), ("scale", &max.to_string())]);
+        // With a handoff, the rating (and comment) belong to that conversation's record.
+        if let Some(token) = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone()) {
+            let request = self.next_id();
+            self.emit(Effect::SendRating { request, token, score, comment });
+        }
+        if let Some(next) = csat.next {
+            self.run(next);
+        }
+    }
+
+    pub(super) fn teaser_dismissed(&mut self) {
+        let Some(trigger) = self.state.chat.teaser.take() else { return };
+        self.state.visitor.trigger(&trigger).dismissed = true;
+        self.emit(Effect::HideTeaser);
+        let variant = self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+        self.track("trigger_dismissed", &[("trigger", &trigger), ("variant", &variant)]);
+    }
+
+    fn teaser_engaged(&mut self) {
+        let Some(trigger) = self.state.chat.teaser.take() else { return };
+        self.state.visitor.trigger(&trigger).engaged = true;
+        self.emit(Effect::HideTeaser);
+        let variant = self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+        self.track("trigger_converted", &[("trigger", &trigger), ("variant", &variant)]);
+    }
+
+    /// The shopper did something: the conversation is under way.
+    fn engage(&mut self) {
+        if matches!(self.state.chat.status, Status::New | Status::Completed | Status::WaitingOnCustomer) {
+            self.state.chat.status = Status::Engaged;
+        }
+        self.state.chat.greeted = true;
+        self.state.session.last_activity = self.now;
+        self.state.chat.last_shopper_at = Some(self.now);
+    }
+
+    pub(super) fn perform(&mut self, action: Action) {
+        match action {
+            Action::Goto(id) => match self.step_named(&id) {
+                Some(idx) => self.run(idx),
+                None => self.lost(),
+            },
+            Action::Faq(id) => match self.flow.faq.entries.iter().position(|e| e.id == id) {
+                Some(i) => self.answer_entry(i as u32, 1000),
+                None => self.lost(),
+            },
+            Action::Url(url) => {
+                // The widget opened the link itself (a real <a>); only the click is counted.
+                let _ = url;
+                self.track("link_opened", &[]);
+            }
+            Action::Handoff => self.accept_human(),
+            Action::AddToCart { sku, quantity } => {
+                self.track("add_to_cart", &[("sku", &sku)]);
+                self.emit(Effect::AddToCart { sku, quantity });
+            }
+            Action::Answer(text) => match &self.state.chat.cursor {
+                Some(Cursor::Ask { .. }) => self.answer(&text),
+                _ => self.question(&text),
+            },
+            Action::Decline => {
+                let text = self.phrase(Phrase::Declined);
+                self.show_text(Speaker::Bot, None, text);
+                self.state.chat.misses = 0;
+            }
+        }
+    }
+
+    /// The answer to the `ask` step the cursor is on.
+    fn answer(&mut self, text: &str) {
+        let Some(Cursor::Ask { step, retries }) = self.state.chat.cursor.clone() else { return };
+        let Some(idx) = self.step_named(&step) else {
+            self.state.chat.cursor = None;
+            self.lost();
+            return;
+        };
+        let Some(StepKind::Ask(ask)) = self.flow.step(idx).map(|s| s.kind.clone()) else {
+            self.state.chat.cursor = None;
+            self.lost();
+            return;
+        };
+        match answer::check(&ask.expect, text) {
+            Some(value) => {
+                self.state.chat.set_var(&ask.var, value);
+                self.state.chat.cursor = None;
+                self.set_composer(Composer::Ready { hint: InputHint::Text });
+                self.state.chat.status = Status::Engaged;
+                if let Some(next) = ask.next {
+                    self.run(next);
+                }
+            }
+            None if retries >= ask.max_retries => {
+                self.state.chat.cursor = None;
+                self.set_composer(Composer::Ready { hint: InputHint::Text });
+                self.track("ask_failed", &[("step", &step)]);
+                match ask.on_fail {
+                    Some(next) => self.run(next),
+                    None => self.offer_human(),
+                }
+            }
+            None => {
+                self.state.chat.cursor = Some(Cursor::Ask { step, retries: retries + 1 });
+                self.say(&ask.retry);
+                if let crate::flow::Expect::Choice(choices) = &ask.expect {
+                    let offered = choices
+                        .iter()
+                        .map(|c| Offered { label: c.clone(), href: None, action: Action::Answer(c.clone()) })
+                        .collect();
+                    self.offer(offered);
+                }
+            }
+        }
+    }
+
+    /// A free-text question: FAQ answer, "did you mean …?", or the fallback.
+    fn question(&mut self, text: &str) {
+        let faq = &self.flow.faq;
+        let ranked = faq.index.rank(text, SUGGESTIONS.max(2));
+        let top = ranked.first().copied();
+        match top {
+            Some(Ranked { entry, confidence }) if confidence >= faq.answer_threshold => {
+                self.state.chat.misses = 0;
+                self.answer_entry(entry, confidence);
+            }
+            Some(Ranked { confidence, .. }) if confidence >= faq.suggest_threshold => {
+                self.state.chat.misses = 0;
+                let suggest: Vec<Ranked> = ranked.into_iter().filter(|r| r.confidence >= faq.suggest_threshold).take(SUGGESTIONS).collect();
+                let lang = self.lang();
+                let mut offered: Vec<Offered> = suggest
+                    .iter()
+                    .filter_map(|r| self.flow.faq.entries.get(r.entry as usize))
+                    .map(|e| Offered {
+                        label: super::render::localized(&e.question, &lang, &super::Lookup(self)),
+                        href: None,
+                        action: Action::Faq(e.id.clone()),
+                    })
+                    .collect();
+                offered.push(Offered { label: self.phrase(Phrase::NoneOfThese).to_owned(), href: None, action: Action::Decline });
+                let ids: Vec<String> = suggest.iter().filter_map(|r| self.flow.faq.entries.get(r.entry as usize)).map(|e| e.id.clone()).collect();
+                self.log_faq(&suggest);
+                self.track("faq_unsure", &[("entries", &ids.join(","))]);
+                let text = self.phrase(Phrase::DidYouMean);
+                self.show_text(Speaker::Bot, None, text);
+                self.offer(offered);
+            }
+            _ => {
+                self.state.chat.misses = self.state.chat.misses.saturating_add(1);
+                self.track("faq_missed", &[]);
+                let fallback = self.flow.faq.fallback.clone();
+                self.say(&fallback);
+                let max = self.flow.escalation.max_misses;
+                if max > 0 && self.state.chat.misses >= max {
+                    self.state.chat.misses = 0;
+                    self.offer_human();
+                }
+            }
+        }
+    }
+
+    fn answer_entry(&mut self, entry: u32, confidence: u16) {
+        let Some(e) = self.flow.faq.entries.get(entry as usize).cloned() else {
+            self.lost();
+            return;
+        };
+        self.log_faq(&[Ranked { entry, confidence }]);
+        self.track("faq_answered", &[("entry", &e.id), ("confidence", &confidence.to_string())]);
+        match e.answer {
+            FaqAnswer::Content(content) => self.say(&content),
+            FaqAnswer::Goto(step) => self.run(step),
+        }
+    }
+
+    fn log_faq(&mut self, ranked: &[Ranked]) {
+        for r in ranked {
+            if let Some(e) = self.flow.faq.entries.get(r.entry as usize) {
+                let id = e.id.clone();
+                self.state.chat.faq_log.push((id, r.confidence));
+            }
+        }
+        let log = &mut self.state.chat.faq_log;
+        if log.len() > FAQ_LOG {
+            log.drain(..log.len() - FAQ_LOG);
+        }
+    }
+
+    /// Order numbers, emails and phone numbers in free text become variables, so
+    /// "order #10493 hasn't arrived" can go straight to a lookup.
+    fn extract_entities(&mut self, text: &str) {
+        if let Some(p) = &self.flow.order_number {
+            if let Some((s, e)) = p.find(text) {
+                let number = text[s..e].to_owned();
+                self.state.chat.set_var("order_number", Value::Text(number));
+            }
+        }
+        if let Some(email) = answer::find_email(text) {
+            self.state.chat.set_var("email", Value::Text(email));
+        }
+        if let Some(phone) = answer::find_phone(text) {
+            self.state.chat.set_var("phone", Value::Text(phone));
+        }
+    }
+
+    /// Offers a person: the flow's offer step, or the built-in question.
+    pub(super) fn offer_human(&mut self) {
+        if let Some(step) = self.flow.escalation.offer {
+            self.run(step);
+            return;
+        }
+        let question = self.phrase(Phrase::OfferHuman);
+        self.show_text(Speaker::Bot, None, question);
+        let offered = vec![
+            Offered { label: self.phrase(Phrase::OfferHumanYes).to_owned(), href: None, action: Action::Handoff },
+            Offered { label: self.phrase(Phrase::OfferHumanNo).to_owned(), href: None, action: Action::Decline },
+        ];
+        self.offer(offered);
+        self.track("human_offered", &[]);
+    }
+
+    /// The shopper wants a person: run the flow's handoff step.
+    fn accept_human(&mut self) {
+        match self.flow.escalation.handoff {
+            Some(step) => self.run(step),
+            None => self.lost(),
+        }
+    }
+
+    fn send_to_agent(&mut self, text: &str) {
+        let Some(token) = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone()) else { return };
+        let request = self.next_id();
+        let key = self.state.chat.messages.last().map_or(request, |m| m.id).to_string();
+        self.emit(Effect::SendToAgent { request, token, key, text: text.to_owned() });
+    }
+}
+
+fn asks_for_human(conversation: &Conversation, text: &str) -> bool {
+    escalation::asks_for_human(text, &conversation.flow.escalation.phrases)
+}

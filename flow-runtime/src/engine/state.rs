@@ -1,0 +1,208 @@
+//! The engine's whole state: what a snapshot holds.
+//!
+//! Steps and FAQ entries are referred to by their ids (not positions), so a snapshot taken
+//! under an older flow can be checked against the new one when it is restored.
+
+use serde::{Deserialize, Serialize};
+
+use super::effect::{Composer, CsatView, HandoffStatus, Message, Speaker};
+use super::input::{Cart, Order, Page};
+use crate::time::Time;
+use crate::value::Value;
+
+/// Bump when the state's shape changes; older snapshots then start afresh.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// A visit ends after this long without activity.
+pub const VISIT_GAP_MS: u64 = 30 * 60 * 1000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// Fingerprint of the flow this state was made with.
+    pub flow: u64,
+    /// Counter for message and request ids.
+    pub next_id: u64,
+    pub visitor: Visitor,
+    pub session: Session,
+    pub chat: Chat,
+}
+
+/// What is remembered about the shopper across visits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Visitor {
+    /// Random, made by the shell; also the seed of A/B assignment.
+    pub id: String,
+    pub visits: u32,
+    pub first_seen: Time,
+    pub last_seen: Time,
+    pub triggers: Vec<(String, TriggerHistory)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerHistory {
+    pub shown: u32,
+    pub last_shown: Option<Time>,
+    /// The visit number it was last shown in.
+    pub last_visit: u32,
+    pub dismissed: bool,
+    pub engaged: bool,
+}
+
+/// The current visit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub page: Page,
+    pub page_shown_at: Time,
+    /// Active (visible) time on the current page before `visible_since`.
+    pub active_ms: u64,
+    /// When the tab last became visible, if it is visible.
+    pub visible_since: Option<Time>,
+    pub last_activity: Time,
+    pub scrolled: u8,
+    /// Triggers already evaluated as fired on this page (each fires at most once per page).
+    pub fired_on_page: Vec<String>,
+    pub cart: Cart,
+    pub typing: bool,
+    pub panel_open: bool,
+}
+
+/// Where the conversation is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Nothing from the shopper yet.
+    #[default]
+    New,
+    /// The shopper is talking with the bot.
+    Engaged,
+    /// The bot asked something and waits for the answer.
+    WaitingOnCustomer,
+    /// Handed off: waiting for, or talking with, a person.
+    WaitingOnAgent,
+    /// Ended by the flow or by the agent.
+    Completed,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Chat {
+    pub status: Status,
+    pub language: String,
+    pub greeted: bool,
+    /// Every message shown, oldest first (the oldest are dropped past a limit).
+    pub messages: Vec<Message>,
+    /// The quick replies on screen.
+    pub offered: Vec<Offered>,
+    /// What the buttons of product cards do: `(message id, per card, per button)`.
+    pub card_actions: Vec<(u64, Vec<Vec<Action>>)>,
+    /// What the bot waits for, if anything in particular.
+    pub cursor: Option<Cursor>,
+    pub vars: Vec<(String, Value)>,
+    /// Consecutive questions the FAQ did not understand.
+    pub misses: u8,
+    pub pending: Option<Pending>,
+    pub handoff: Option<Handoff>,
+    pub order: Option<Order>,
+    /// The trigger and variant that started this conversation.
+    pub trigger: Option<(String, String)>,
+    /// The trigger whose teaser is on screen.
+    pub teaser: Option<String>,
+    /// What the FAQ understood, latest last: `(entry id, confidence)`.
+    pub faq_log: Vec<(String, u16)>,
+    pub frustrated: bool,
+    /// When the shopper last said or chose something.
+    pub last_shopper_at: Option<Time>,
+    pub unread: u32,
+    pub composer: Option<Composer>,
+    pub csat: Option<CsatView>,
+    pub typing_shown: bool,
+}
+
+/// A quick reply on screen and what it does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offered {
+    pub label: String,
+    pub href: Option<String>,
+    pub action: Action,
+}
+
+/// What a quick reply or card button does, in terms a snapshot can keep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    Goto(String),
+    Faq(String),
+    Url(String),
+    Handoff,
+    AddToCart { sku: String, quantity: u32 },
+    /// Answer the current `ask` with this text.
+    Answer(String),
+    /// "No, thanks" to an offer: nothing happens but a polite word.
+    Decline,
+}
+
+/// What the bot is waiting for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cursor {
+    Ask { step: String, retries: u8 },
+    Csat { step: String },
+}
+
+/// A request to the server not answered yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub request: u64,
+    pub kind: PendingKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingKind {
+    OrderLookup { step: String },
+    Handoff { step: Option<String> },
+    Email { step: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handoff {
+    /// The idempotency key of the handoff request.
+    pub key: String,
+    pub token: Option<String>,
+    pub status: HandoffStatus,
+    /// Agent message ids already shown.
+    pub seen: Vec<String>,
+}
+
+impl Chat {
+    pub fn var(&self, name: &str) -> Option<&Value> {
+        self.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn set_var(&mut self, name: &str, value: Value) {
+        match self.vars.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.vars.push((name.to_owned(), value)),
+        }
+    }
+
+    /// The transcript as plain text, for a handoff.
+    pub fn transcript(&self) -> Vec<super::effect::TranscriptLine> {
+        self.messages
+            .iter()
+            .filter(|m| m.from != Speaker::System)
+            .map(|m| super::effect::TranscriptLine { at: m.at, from: m.from, text: super::render::plain_text(m) })
+            .collect()
+    }
+}
+
+impl Visitor {
+    pub fn trigger(&mut self, id: &str) -> &mut TriggerHistory {
+        if let Some(i) = self.triggers.iter().position(|(t, _)| t == id) {
+            return &mut self.triggers[i].1;
+        }
+        self.triggers.push((id.to_owned(), TriggerHistory::default()));
+        let last = self.triggers.len() - 1;
+        &mut self.triggers[last].1
+    }
+
+    pub fn history(&self, id: &str) -> Option<&TriggerHistory> {
+        self.triggers.iter().find(|(t, _)| t == id).map(|(_, h)| h)
+    }
+}

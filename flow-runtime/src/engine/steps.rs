@@ -1,0 +1,217 @@
+//! Running the flow's steps until one waits for the shopper or the server.
+
+use super::effect::{Composer, CsatView, Effect, InputHint};
+use super::state::{Cursor, Handoff, Offered, Pending, PendingKind, Status};
+use super::{Action, Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
+use crate::flow::{Expect, StepIdx, StepKind};
+use crate::value::Value;
+
+/// How many steps one input may run. A flow whose steps lead into each other in a circle
+/// (which `flow check` reports) stops here instead of spinning.
+pub const MAX_STEPS_PER_INPUT: usize = 64;
+
+impl Conversation {
+    /// The greeting, when the panel first opens.
+    pub(super) fn greet(&mut self) {
+        self.state.chat.greeted = true;
+        let greeting = self.flow.greeting;
+        self.run(greeting);
+    }
+
+    /// Runs steps from `start` until one waits.
+    pub(super) fn run(&mut self, start: StepIdx) {
+        let mut next = Some(start);
+        let mut budget = MAX_STEPS_PER_INPUT;
+        while let Some(idx) = next.take() {
+            if budget == 0 {
+                return;
+            }
+            budget -= 1;
+            let Some(step) = self.flow.step(idx).cloned() else {
+                self.lost();
+                return;
+            };
+            match step.kind {
+                StepKind::Message { content, next: after } => {
+                    self.say(&content);
+                    if content.quick_replies.is_empty() {
+                        next = after;
+                    }
+                }
+                StepKind::Ask(ask) => {
+                    self.say(&ask.content);
+                    if let Expect::Choice(choices) = &ask.expect {
+                        if ask.content.quick_replies.is_empty() {
+                            let offered = choices
+                                .iter()
+                                .map(|c| Offered { label: c.clone(), href: None, action: Action::Answer(c.clone()) })
+                                .collect();
+                            self.offer(offered);
+                        }
+                    }
+                    self.state.chat.cursor = Some(Cursor::Ask { step: step.id.clone(), retries: 0 });
+                    let hint = match ask.expect {
+                        Expect::Email => InputHint::Email,
+                        Expect::Phone => InputHint::Phone,
+                        Expect::Number { .. } => InputHint::Number,
+                        _ => InputHint::Text,
+                    };
+                    self.set_composer(Composer::Ready { hint });
+                    self.waiting_on_customer();
+                    return;
+                }
+                StepKind::Goto(to) => next = Some(to),
+                StepKind::Condition { branches, otherwise } => {
+                    next = branches
+                        .iter()
+                        .find(|(condition, _)| logic::holds(condition, self))
+                        .map(|(_, to)| *to)
+                        .or(otherwise);
+                }
+                StepKind::Set { assign, next: after } => {
+                    for a in &assign {
+                        let value = match &a.value {
+                            crate::flow::Operand::Value(v) => v.clone(),
+                            crate::flow::Operand::Template(parts) => Value::Text(render::text(parts, &super::Lookup(self))),
+                        };
+                        self.state.chat.set_var(&a.var, value);
+                    }
+                    next = after;
+                }
+                StepKind::End { content } => {
+                    if let Some(content) = &content {
+                        self.say(content);
+                    }
+                    self.state.chat.cursor = None;
+                    self.state.chat.status = Status::Completed;
+                    return;
+                }
+                StepKind::OrderLookup(lookup) => {
+                    if let Some(content) = &lookup.content {
+                        self.say(content);
+                    }
+                    let number = self.lookup(&lookup.number_var).filter(Value::is_set).map(|v| v.to_text());
+                    let email = self.lookup(&lookup.email_var).filter(Value::is_set).map(|v| v.to_text());
+                    let (Some(number), Some(email)) = (number, email) else {
+                        // Nothing to look up with: the flow's error branch explains.
+                        next = lookup.error.or(lookup.not_found);
+                        continue;
+                    };
+                    let request = self.next_id();
+                    let number = number.trim().trim_start_matches('#').to_owned();
+                    self.emit(Effect::LookUpOrder { request, number, email: email.trim().to_owned() });
+                    self.state.chat.pending = Some(Pending { request, kind: PendingKind::OrderLookup { step: step.id.clone() } });
+                    self.set_typing(true);
+                    let reason = self.phrase(Phrase::LookingUp).to_owned();
+                    self.set_composer(Composer::Waiting { reason });
+                    return;
+                }
+                StepKind::Handoff(handoff) => {
+                    if let Some(content) = &handoff.content {
+                        self.say(content);
+                    }
+                    self.hand_off(Some(step.id.clone()));
+                    return;
+                }
+                StepKind::HandoffEmail { var, next: after, error } => {
+                    let email = self.lookup(&var).filter(Value::is_set).map(|v| v.to_text());
+                    let token = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone());
+                    let (Some(email), Some(token)) = (email, token) else {
+                        next = error.or(after);
+                        continue;
+                    };
+                    let request = self.next_id();
+                    self.emit(Effect::SendEmail { request, token, email });
+                    self.state.chat.pending = Some(Pending { request, kind: PendingKind::Email { step: step.id.clone() } });
+                    let reason = self.phrase(Phrase::Sending).to_owned();
+                    self.set_composer(Composer::Waiting { reason });
+                    return;
+                }
+                StepKind::Csat(csat) => {
+                    self.say(&csat.content);
+                    let view = CsatView { scale: csat.scale, comment: csat.comment };
+                    self.state.chat.csat = Some(view);
+                    self.state.chat.cursor = Some(Cursor::Csat { step: step.id.clone() });
+                    self.emit(Effect::Csat(Some(view)));
+                    self.waiting_on_customer();
+                    return;
+                }
+            }
+        }
+        // The turn ended on a message: quick replies may be waiting for a choice.
+        if !self.state.chat.offered.is_empty() && self.state.chat.status != Status::WaitingOnAgent {
+            self.waiting_on_customer();
+        }
+    }
+
+    /// The step an id names now, if it still exists.
+    pub(super) fn step_named(&self, id: &str) -> Option<StepIdx> {
+        self.flow.step_index(id)
+    }
+
+    /// Asks the server for a person. `step` is the handoff step whose branches follow.
+    pub(super) fn hand_off(&mut self, step: Option<String>) {
+        if let Some(h) = &self.state.chat.handoff {
+            if matches!(h.status, HandoffStatus::Connecting | HandoffStatus::Waiting | HandoffStatus::Joined { .. }) {
+                return;
+            }
+        }
+        let request = self.next_id();
+        let key = format!("{}-{request}", self.state.visitor.id);
+        let email = self.lookup("email").filter(Value::is_set).map(|v| v.to_text());
+        let s = &self.state.session;
+        let chat = &self.state.chat;
+        let context = HandoffContext {
+            page_url: s.page.url.clone(),
+            language: chat.language.clone(),
+            device: s.page.device.as_str().to_owned(),
+            cart_items: s.cart.items,
+            cart_value: s.cart.value.to_string(),
+            currency: s.cart.currency.clone(),
+            faq: chat
+                .faq_log
+                .iter()
+                .map(|(id, confidence)| {
+                    let question = self
+                        .flow
+                        .faq
+                        .entries
+                        .iter()
+                        .find(|e| &e.id == id)
+                        .map(|e| render::localized(&e.question, &chat.language, &super::Lookup(self)))
+                        .unwrap_or_default();
+                    (id.clone(), question, *confidence)
+                })
+                .collect(),
+            trigger: chat.trigger.as_ref().map(|(t, _)| t.clone()),
+            variant: chat.trigger.as_ref().map(|(_, v)| v.clone()),
+            frustrated: chat.frustrated,
+            visits: self.state.visitor.visits,
+            email,
+        };
+        let transcript = chat.transcript();
+        self.emit(Effect::HandOff(HandoffRequest { request, key: key.clone(), transcript, context }));
+        self.state.chat.pending = Some(Pending { request, kind: PendingKind::Handoff { step } });
+        self.state.chat.handoff = Some(Handoff { key, token: None, status: HandoffStatus::Connecting, seen: Vec::new() });
+        self.emit(Effect::Handoff(Some(HandoffStatus::Connecting)));
+        self.state.chat.status = Status::WaitingOnAgent;
+        self.set_typing(true);
+        let reason = self.phrase(Phrase::Connecting).to_owned();
+        self.set_composer(Composer::Waiting { reason });
+        self.track("handoff_requested", &[]);
+    }
+
+    /// A reference that no longer leads anywhere: apologise and offer the greeting again.
+    pub(super) fn lost(&mut self) {
+        let text = self.phrase(Phrase::Lost);
+        self.show_text(super::Speaker::Bot, None, text);
+        self.state.chat.cursor = None;
+    }
+
+    fn waiting_on_customer(&mut self) {
+        // A conversation stays `New` until the shopper does something.
+        if !matches!(self.state.chat.status, Status::New | Status::WaitingOnAgent) {
+            self.state.chat.status = Status::WaitingOnCustomer;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The compiled flow: what the engine runs.
+//!
+//! A merchant writes a [`crate::doc::Document`] (JSON, YAML or TOML); the compiler checks it
+//! and turns it into a [`Flow`]: step references resolved to indices, Markdown parsed,
+//! patterns parsed, the FAQ index built, business hours turned into a table of UTC offsets.
+//! The browser receives the `Flow` in a compact binary form ([`Flow::to_bytes`]), so the
+//! wasm carries neither a JSON parser nor the compiler.
+//!
+//! Every type here uses plain serde derives (no `flatten`, `untagged` or skipped fields),
+//! so the same values round-trip through JSON and through the binary format.
+//!
+//! The engine treats a `Flow` as untrusted: an index that points nowhere (a corrupted or
+//! hand-made binary) is handled, never indexed blindly.
+
+mod binary;
+mod content;
+mod logic;
+mod trigger;
+
+use serde::{Deserialize, Serialize};
+
+pub use binary::DecodeError;
+pub use content::{Button, ButtonAction, Card, Content, Image, Inline, Block, Rich, Text, TextPart, QuickReply};
+pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
+pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
+
+use crate::faq::FaqIndex;
+use crate::hours::BusinessHours;
+use crate::value::Value;
+
+/// The index of a step in [`Flow::steps`].
+pub type StepIdx = u32;
+
+/// A checked, compiled flow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    pub bot: Bot,
+    /// Language codes the flow speaks; the first is the default.
+    pub languages: Vec<String>,
+    /// The step that greets the shopper when the chat first opens.
+    pub greeting: StepIdx,
+    pub steps: Vec<Step>,
+    pub faq: Faq,
+    pub triggers: Vec<Trigger>,
+    pub escalation: Escalation,
+    /// What an order number looks like in this store (used by `ask` and entity extraction).
+    pub order_number: Option<Pattern>,
+    /// Variables that exist before anything is asked, with their values.
+    pub variables: Vec<(String, Value)>,
+    /// Seed of the A/B assignment: change it to reshuffle every visitor.
+    pub seed: u64,
+}
+
+/// Who the shopper talks to, and how the widget looks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bot {
+    pub name: String,
+    pub avatar: Option<String>,
+    pub theme: Theme,
+    pub business_hours: Option<BusinessHours>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// CSS colours, checked by the compiler (`#rgb`, `#rrggbb`).
+    pub accent: String,
+    pub on_accent: String,
+    pub position: Position,
+    pub launcher_label: String,
+    pub mode: ColorMode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Position {
+    Right,
+    Left,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColorMode {
+    /// Follow the shopper's `prefers-color-scheme`.
+    Auto,
+    Light,
+    Dark,
+}
+
+/// One node of the conversation graph. `id` is the merchant's name for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub kind: StepKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum StepKind {
+    /// Say something; wait for a quick reply if there are any, else go on to `next`.
+    Message { content: Content, next: Option<StepIdx> },
+    /// Ask for a value and keep it in `var`.
+    Ask(Ask),
+    /// Continue at another step.
+    Goto(StepIdx),
+    /// Go to the first branch whose condition holds, else `otherwise`.
+    Condition { branches: Vec<(Condition, StepIdx)>, otherwise: Option<StepIdx> },
+    /// Set variables, then go on.
+    Set { assign: Vec<Assign>, next: Option<StepIdx> },
+    /// The conversation is complete (optionally with a last word).
+    End { content: Option<Content> },
+    /// Look up an order with the values of two variables.
+    OrderLookup(OrderLookup),
+    /// Hand the conversation to a person.
+    Handoff(Handoff),
+    /// Send the collected email to the team of a handoff that nobody could take live.
+    HandoffEmail { var: String, next: Option<StepIdx>, error: Option<StepIdx> },
+    /// Ask how we did.
+    Csat(Csat),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ask {
+    pub content: Content,
+    pub var: String,
+    pub expect: Expect,
+    /// Said when the answer does not fit `expect`; the prompt is not repeated.
+    pub retry: Content,
+    /// Invalid answers allowed before giving up and going to `on_fail`.
+    pub max_retries: u8,
+    pub on_fail: Option<StepIdx>,
+    pub next: Option<StepIdx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderLookup {
+    /// Variable holding the order number.
+    pub number_var: String,
+    /// Variable holding the email the order was placed with.
+    pub email_var: String,
+    pub content: Option<Content>,
+    pub found: Option<StepIdx>,
+    pub not_found: Option<StepIdx>,
+    pub error: Option<StepIdx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Handoff {
+    pub content: Option<Content>,
+    /// A person is available and will join.
+    pub available: Option<StepIdx>,
+    /// Nobody is available now: collect an email and promise a reply.
+    pub offline: Option<StepIdx>,
+    pub error: Option<StepIdx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Csat {
+    pub content: Content,
+    pub scale: CsatScale,
+    pub comment: bool,
+    pub next: Option<StepIdx>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CsatScale {
+    /// 👍 = 2, 👎 = 1.
+    Thumbs,
+    /// 1 to 5 stars.
+    Five,
+}
+
+/// The merchant's frequently asked questions and how sure the matcher must be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Faq {
+    pub entries: Vec<FaqEntry>,
+    pub index: FaqIndex,
+    /// At or above this confidence the answer is given.
+    pub answer_threshold: u16,
+    /// At or above this (and below `answer_threshold`), "did you mean …?" is offered.
+    pub suggest_threshold: u16,
+    /// What to say when nothing matches.
+    pub fallback: Content,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaqEntry {
+    pub id: String,
+    /// Shown as the quick-reply label in "did you mean …?".
+    pub question: Text,
+    pub answer: FaqAnswer,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FaqAnswer {
+    Content(Content),
+    Goto(StepIdx),
+}
+
+/// When to offer a person instead of the bot.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    /// Normalised phrases that ask for a human ("real person", "agent").
+    pub phrases: Vec<String>,
+    /// Consecutive "not understood" answers before a person is offered (0 = never).
+    pub max_misses: u8,
+    /// Offer a person when the shopper's words sound frustrated.
+    pub on_frustration: bool,
+    /// The step that offers a person; without one a built-in offer is shown.
+    pub offer: Option<StepIdx>,
+    /// The `handoff` step run when the shopper accepts a person (from an offer or a quick
+    /// reply): the flow's first handoff step unless it names another.
+    pub handoff: Option<StepIdx>,
+    /// Run when the person closes a handed-off conversation (usually a CSAT question).
+    pub after_handoff: Option<StepIdx>,
+}
+
+impl Flow {
+    /// The step at `idx`, if there is one.
+    pub fn step(&self, idx: StepIdx) -> Option<&Step> {
+        self.steps.get(idx as usize)
+    }
+
+    /// The index of the step called `id`.
+    pub fn step_index(&self, id: &str) -> Option<StepIdx> {
+        self.steps.iter().position(|s| s.id == id).map(|i| i as StepIdx)
+    }
+
+    /// The default language.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map(String::as_str).unwrap_or("en")
+    }
+}
