@@ -38,7 +38,9 @@ impl BusinessHours {
         // 1970-01-01 was a Thursday: index 3 when Monday is 0.
         let weekday = (day + 3).rem_euclid(7) as usize;
         let minute = (local.rem_euclid(DAY_MS) / 60_000) as u16;
-        self.weekly[weekday].iter().any(|&(start, end)| start <= minute && minute < end)
+        self.weekly[weekday]
+            .iter()
+            .any(|&(start, end)| start <= minute && minute < end)
     }
 }
 
@@ -52,7 +54,15 @@ mod tests {
             time_zone: "Europe/Berlin".into(),
             // 2026-03-29 01:00 UTC: CET (+60) → CEST (+120).
             offsets: vec![(0, 60), (1_774_746_000_000, 120)],
-            weekly: [weekday.clone(), weekday.clone(), weekday.clone(), weekday.clone(), weekday, vec![], vec![]],
+            weekly: [
+                weekday.clone(),
+                weekday.clone(),
+                weekday.clone(),
+                weekday.clone(),
+                weekday,
+                vec![],
+                vec![],
+            ],
             closed_days: vec![20_447], // 2025-12-25
         }
     }

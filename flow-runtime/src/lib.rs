@@ -26,6 +26,8 @@ pub mod faq;
 pub mod flow;
 pub mod hours;
 pub mod pattern;
+#[cfg(feature = "authoring")]
+pub mod testing;
 mod time;
 pub mod value;
 

@@ -27,7 +27,10 @@ pub struct Pattern {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PatternNode {
     /// Consume one character in the class.
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     /// Try both; the first is preferred.
     Split(u32, u32),
     Jump(u32),
@@ -49,7 +52,11 @@ impl Pattern {
     /// Parses `source`.
     pub fn parse(source: &str) -> Result<Pattern, PatternError> {
         let chars: Vec<char> = source.chars().collect();
-        let mut parser = Parser { chars: &chars, pos: 0, depth: 0 };
+        let mut parser = Parser {
+            chars: &chars,
+            pos: 0,
+            depth: 0,
+        };
         let ast = parser.alternation()?;
         if parser.pos < chars.len() {
             return Err(parser.error("unmatched `)`"));
@@ -58,9 +65,15 @@ impl Pattern {
         compile(&ast, &mut program).map_err(|message| PatternError { message, offset: 0 })?;
         program.push(PatternNode::Match);
         if program.len() > MAX_PROGRAM {
-            return Err(PatternError { message: "the pattern is too large (use smaller repeat counts)".into(), offset: 0 });
+            return Err(PatternError {
+                message: "the pattern is too large (use smaller repeat counts)".into(),
+                offset: 0,
+            });
         }
-        Ok(Pattern { source: source.to_owned(), program })
+        Ok(Pattern {
+            source: source.to_owned(),
+            program,
+        })
     }
 
     /// Whether the whole of `text` matches (surrounding whitespace ignored).
@@ -72,7 +85,11 @@ impl Pattern {
     /// The leftmost match in `text`, as a byte range.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
         let chars: Vec<char> = text.chars().collect();
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         for start in 0..=chars.len() {
             if let Some(end) = self.run(&chars, start, false) {
                 return Some((offsets[start], offsets[end]));
@@ -125,7 +142,9 @@ impl Pattern {
         // An explicit stack, not recursion: a hostile program cannot overflow anything.
         let mut stack = vec![pc];
         while let Some(pc) = stack.pop() {
-            let Some(slot) = seen.get_mut(pc as usize) else { continue };
+            let Some(slot) = seen.get_mut(pc as usize) else {
+                continue;
+            };
             if *slot == pos {
                 continue;
             }
@@ -164,12 +183,19 @@ fn class_matches(negated: bool, ranges: &[(char, char)], c: char) -> bool {
 /// The parsed form, before compiling to a program.
 enum Ast {
     Empty,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     Start,
     End,
     Concat(Vec<Ast>),
     Alt(Vec<Ast>),
-    Repeat { node: Box<Ast>, min: u32, max: Option<u32> },
+    Repeat {
+        node: Box<Ast>,
+        min: u32,
+        max: Option<u32>,
+    },
 }
 
 struct Parser<'a> {
@@ -180,7 +206,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, message: &str) -> PatternError {
-        PatternError { message: message.to_owned(), offset: self.pos }
+        PatternError {
+            message: message.to_owned(),
+            offset: self.pos,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -193,7 +222,11 @@ impl Parser<'_> {
             self.pos += 1;
             branches.push(self.concat()?);
         }
-        Ok(if branches.len() == 1 { branches.pop().unwrap_or(Ast::Empty) } else { Ast::Alt(branches) })
+        Ok(if branches.len() == 1 {
+            branches.pop().unwrap_or(Ast::Empty)
+        } else {
+            Ast::Alt(branches)
+        })
     }
 
     fn concat(&mut self) -> Result<Ast, PatternError> {
@@ -213,7 +246,9 @@ impl Parser<'_> {
     }
 
     fn atom(&mut self) -> Result<Ast, PatternError> {
-        let c = self.peek().ok_or_else(|| self.error("the pattern ends too early"))?;
+        let c = self
+            .peek()
+            .ok_or_else(|| self.error("the pattern ends too early"))?;
         self.pos += 1;
         Ok(match c {
             '(' => {
@@ -234,7 +269,10 @@ impl Parser<'_> {
                 inner
             }
             '[' => self.class()?,
-            '.' => Ast::Class { negated: true, ranges: vec![('\n', '\n')] },
+            '.' => Ast::Class {
+                negated: true,
+                ranges: vec![('\n', '\n')],
+            },
             '^' => Ast::Start,
             '$' => Ast::End,
             '\\' => {
@@ -245,13 +283,18 @@ impl Parser<'_> {
                 self.pos -= 1;
                 return Err(self.error(&format!("`{c}` has nothing to repeat")));
             }
-            c => Ast::Class { negated: false, ranges: vec![(c, c)] },
+            c => Ast::Class {
+                negated: false,
+                ranges: vec![(c, c)],
+            },
         })
     }
 
     /// Reads what follows a `\\`: a class (`\\d`) or an escaped character.
     fn escape(&mut self, in_class: bool) -> Result<(bool, Vec<(char, char)>), PatternError> {
-        let c = self.peek().ok_or_else(|| self.error("`\\` at the end of the pattern"))?;
+        let c = self
+            .peek()
+            .ok_or_else(|| self.error("`\\` at the end of the pattern"))?;
         self.pos += 1;
         let (negated, ranges) = match c {
             'd' => (false, vec![('0', '9')]),
@@ -283,7 +326,9 @@ impl Parser<'_> {
         let mut ranges = Vec::new();
         let mut first = true;
         loop {
-            let c = self.peek().ok_or_else(|| self.error("`[` is never closed"))?;
+            let c = self
+                .peek()
+                .ok_or_else(|| self.error("`[` is never closed"))?;
             if c == ']' && !first {
                 self.pos += 1;
                 break;
@@ -303,7 +348,9 @@ impl Parser<'_> {
             };
             if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|&c| c != ']') {
                 self.pos += 1;
-                let hi = self.peek().ok_or_else(|| self.error("`[` is never closed"))?;
+                let hi = self
+                    .peek()
+                    .ok_or_else(|| self.error("`[` is never closed"))?;
                 self.pos += 1;
                 if hi < lo {
                     return Err(self.error(&format!("the range `{lo}-{hi}` is backwards")));
@@ -324,10 +371,19 @@ impl Parser<'_> {
             Some('{') => {
                 let start = self.pos;
                 self.pos += 1;
-                let min = self.number().ok_or_else(|| self.error("expected a number after `{`"))?;
+                let min = self
+                    .number()
+                    .ok_or_else(|| self.error("expected a number after `{`"))?;
                 let max = if self.peek() == Some(',') {
                     self.pos += 1;
-                    if self.peek() == Some('}') { None } else { Some(self.number().ok_or_else(|| self.error("expected a number after `,`"))?) }
+                    if self.peek() == Some('}') {
+                        None
+                    } else {
+                        Some(
+                            self.number()
+                                .ok_or_else(|| self.error("expected a number after `,`"))?,
+                        )
+                    }
                 } else {
                     Some(min)
                 };
@@ -346,7 +402,11 @@ impl Parser<'_> {
         if matches!(atom, Ast::Start | Ast::End) {
             return Err(self.error("anchors cannot be repeated"));
         }
-        Ok(Ast::Repeat { node: Box::new(atom), min, max })
+        Ok(Ast::Repeat {
+            node: Box::new(atom),
+            min,
+            max,
+        })
     }
 
     fn number(&mut self) -> Option<u32> {
@@ -365,7 +425,10 @@ fn compile(ast: &Ast, out: &mut Vec<PatternNode>) -> Result<(), String> {
     }
     match ast {
         Ast::Empty => {}
-        Ast::Class { negated, ranges } => out.push(PatternNode::Class { negated: *negated, ranges: ranges.clone() }),
+        Ast::Class { negated, ranges } => out.push(PatternNode::Class {
+            negated: *negated,
+            ranges: ranges.clone(),
+        }),
         Ast::Start => out.push(PatternNode::Start),
         Ast::End => out.push(PatternNode::End),
         Ast::Concat(items) => {
@@ -413,7 +476,9 @@ fn compile(ast: &Ast, out: &mut Vec<PatternNode>) -> Result<(), String> {
                         out.push(PatternNode::Split(0, 0));
                         compile(node, out)?;
                         if out.len() > MAX_PROGRAM {
-                            return Err("the pattern is too large (use smaller repeat counts)".into());
+                            return Err(
+                                "the pattern is too large (use smaller repeat counts)".into()
+                            );
                         }
                     }
                     let end = out.len() as u32;
@@ -485,14 +550,27 @@ mod tests {
             ("[abc", "`[` is never closed", 4),
         ];
         for (source, message, offset) in cases {
-            assert_eq!(Pattern::parse(source), Err(PatternError { message: message.into(), offset }), "{source}");
+            assert_eq!(
+                Pattern::parse(source),
+                Err(PatternError {
+                    message: message.into(),
+                    offset
+                }),
+                "{source}"
+            );
         }
-        assert!(Pattern::parse("a{1000}{1000}").is_err(), "huge programs are refused");
+        assert!(
+            Pattern::parse("a{1000}{1000}").is_err(),
+            "huge programs are refused"
+        );
     }
 
     #[test]
     fn corrupted_programs_do_not_panic() {
-        let broken = Pattern { source: String::new(), program: vec![PatternNode::Jump(99), PatternNode::Split(0, 7)] };
+        let broken = Pattern {
+            source: String::new(),
+            program: vec![PatternNode::Jump(99), PatternNode::Split(0, 7)],
+        };
         assert!(!broken.matches_whole("abc"));
         assert_eq!(broken.find("abc"), None);
     }

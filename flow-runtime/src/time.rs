@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 /// A point in time: milliseconds since the Unix epoch, as the shell measured it
 /// (`Date.now()` in the browser, a fixed value in tests).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Time(pub u64);
 

@@ -14,7 +14,9 @@ pub enum Value {
 }
 
 /// A decimal number with three fraction digits, stored as thousandths: `Num(12_500)` is 12.5.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Num(pub i64);
 
 impl Num {
@@ -39,7 +41,9 @@ impl Num {
         // separate thousands.
         let decimal_comma = s.matches(',').count() == 1
             && !s.contains('.')
-            && s.rsplit(',').next().is_some_and(|tail| (1..=2).contains(&tail.len()));
+            && s.rsplit(',')
+                .next()
+                .is_some_and(|tail| (1..=2).contains(&tail.len()));
         let mut int: i64 = 0;
         let mut frac: i64 = 0;
         let mut frac_digits = 0;
@@ -133,7 +137,8 @@ impl Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Bool(b), Value::Text(t)) | (Value::Text(t), Value::Bool(b)) => {
                 let t = t.trim().to_lowercase();
-                (*b && matches!(t.as_str(), "true" | "yes")) || (!*b && matches!(t.as_str(), "false" | "no" | ""))
+                (*b && matches!(t.as_str(), "true" | "yes"))
+                    || (!*b && matches!(t.as_str(), "false" | "no" | ""))
             }
             (a, b) => match (a.as_num(), b.as_num()) {
                 (Some(x), Some(y)) => x == y,
@@ -160,7 +165,11 @@ mod tests {
             ("+7", "7"),
         ];
         for (input, shown) in cases {
-            assert_eq!(Num::parse(input).map(|n| n.to_string()).as_deref(), Some(shown), "{input}");
+            assert_eq!(
+                Num::parse(input).map(|n| n.to_string()).as_deref(),
+                Some(shown),
+                "{input}"
+            );
         }
         for bad in ["", "-", "1.2.3", "abc", "12a", "99999999999999999999"] {
             assert_eq!(Num::parse(bad), None, "{bad}");

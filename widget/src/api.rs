@@ -12,7 +12,9 @@ use web_sys::Response;
 /// brotli, measured in ../shared/notes/toolchain.md).
 pub async fn fetch_flow(url: &str) -> Result<Flow, JsValue> {
     let window = web_sys::window().ok_or("bellhop: no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url)).await?.dyn_into()?;
+    let response: Response = JsFuture::from(window.fetch_with_str(url))
+        .await?
+        .dyn_into()?;
     if !response.ok() {
         return Err(JsValue::from_str(&format!(
             "bellhop: the flow at {url} answered HTTP {}",

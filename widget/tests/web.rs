@@ -41,8 +41,12 @@ async fn settle() {
 
 fn shadow_root() -> ShadowRoot {
     let document = web_sys::window().unwrap().document().unwrap();
-    let host = document.query_selector(widget::host::HOST_TAG).unwrap().expect("the widget's host element exists");
-    host.shadow_root().expect("the host has an open shadow root")
+    let host = document
+        .query_selector(widget::host::HOST_TAG)
+        .unwrap()
+        .expect("the widget's host element exists");
+    host.shadow_root()
+        .expect("the host has an open shadow root")
 }
 
 fn find(root: &ShadowRoot, selector: &str) -> Option<Element> {
@@ -51,7 +55,10 @@ fn find(root: &ShadowRoot, selector: &str) -> Option<Element> {
 
 fn all_text(root: &ShadowRoot, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.text_content())
+        .collect()
 }
 
 fn click(element: &Element) {
@@ -59,14 +66,21 @@ fn click(element: &Element) {
 }
 
 #[wasm_bindgen_test]
-async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root() -> Result<(), JsValue> {
+async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root()
+-> Result<(), JsValue> {
     widget::start(flow())?;
     settle().await;
     let root = shadow_root();
 
     let launcher = find(&root, "button.launcher").expect("a launcher");
-    assert_eq!(launcher.get_attribute("aria-label").as_deref(), Some("Open chat"));
-    assert!(find(&root, "[role=dialog]").is_none(), "the panel starts closed");
+    assert_eq!(
+        launcher.get_attribute("aria-label").as_deref(),
+        Some("Open chat")
+    );
+    assert!(
+        find(&root, "[role=dialog]").is_none(),
+        "the panel starts closed"
+    );
 
     click(&launcher);
     settle().await;
@@ -80,7 +94,10 @@ async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root(
     // A click inside the shadow root reaches its handler (Leptos' `delegation` is off).
     click(&find(&root, "button.quick-reply").expect("a quick reply"));
     settle().await;
-    assert_eq!(all_text(&root, ".bubble"), ["Hello <b>there</b>", "Shipping", "Two days."]);
+    assert_eq!(
+        all_text(&root, ".bubble"),
+        ["Hello <b>there</b>", "Shipping", "Two days."]
+    );
     assert_eq!(all_text(&root, "button.quick-reply"), ["Thanks"]);
 
     // Closing and reopening keeps the conversation and does not greet again.

@@ -19,11 +19,13 @@ use tower_http::services::ServeDir;
 
 pub fn service(dir: Option<&Path>) -> Router {
     let router = match dir {
-        Some(dir) => Router::new().fallback_service(
-            ServeDir::new(dir).precompressed_br().precompressed_gzip(),
-        ),
+        Some(dir) => Router::new()
+            .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
         None => Router::new().fallback(|| async {
-            (StatusCode::NOT_FOUND, "The widget is not built: run `cargo xtask dist`.")
+            (
+                StatusCode::NOT_FOUND,
+                "The widget is not built: run `cargo xtask dist`.",
+            )
         }),
     };
     router.layer(middleware::from_fn(cache_headers))
@@ -42,7 +44,10 @@ async fn cache_headers(request: Request, next: Next) -> Response {
                 "no-cache"
             }),
         );
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     response
 }

@@ -4,7 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug, clap::Parser)]
-#[command(name = "www", about = "Bellhop's server: storefront demo, widget files, flows and API")]
+#[command(
+    name = "www",
+    about = "Bellhop's server: storefront demo, widget files, flows and API"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "BELLHOP_ADDR", default_value = "127.0.0.1:8080")]

@@ -33,7 +33,10 @@ impl Db {
             Some(url) => url.clone(),
             None => {
                 std::fs::create_dir_all(&config.data_dir).with_context(|| {
-                    format!("cannot create the data folder {}", config.data_dir.display())
+                    format!(
+                        "cannot create the data folder {}",
+                        config.data_dir.display()
+                    )
                 })?;
                 let path = config.data_dir.join("bellhop.db");
                 format!("sqlite://{}?mode=rwc", path.display())
@@ -95,7 +98,9 @@ impl Db {
 /// The URL without its password, for error messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }

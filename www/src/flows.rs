@@ -18,10 +18,16 @@ use crate::AppState;
 const DEMO_FLOW: &str = include_str!("../flows/demo.json");
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/flows/{name}", get(flow)).layer(CompressionLayer::new())
+    Router::new()
+        .route("/flows/{name}", get(flow))
+        .layer(CompressionLayer::new())
 }
 
-async fn flow(State(state): State<AppState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+async fn flow(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !is_flow_name(&name) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -40,8 +46,14 @@ async fn flow(State(state): State<AppState>, Path(name): Path<String>, headers: 
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     let common = [
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
-        (header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header value")),
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+        ),
     ];
     if fresh {
         return (StatusCode::NOT_MODIFIED, common).into_response();
@@ -54,13 +66,17 @@ async fn flow(State(state): State<AppState>, Path(name): Path<String>, headers: 
 fn is_flow_name(name: &str) -> bool {
     name.strip_suffix(".json").is_some_and(|stem| {
         !stem.is_empty()
-            && stem.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     })
 }
 
 /// FNV-1a: a stable 64-bit hash for ETags (not for security).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -71,7 +87,14 @@ mod tests {
     fn only_plain_flow_names_are_served() {
         assert!(is_flow_name("demo.json"));
         assert!(is_flow_name("summer_sale-2.json"));
-        for bad in ["../secret.json", ".json", "demo.JSON", "demo", "a/b.json", "demo.json.bak"] {
+        for bad in [
+            "../secret.json",
+            ".json",
+            "demo.JSON",
+            "demo",
+            "a/b.json",
+            "demo.json.bak",
+        ] {
             assert!(!is_flow_name(bad), "{bad}");
         }
     }

@@ -56,11 +56,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(dir) => tracing::warn!("no bellhop.js in {}: run `cargo xtask dist`", dir.display()),
         None => tracing::warn!("no --widget-dir given: /bellhop/ serves nothing"),
     }
-    let state = AppState { db, widget_dir: config.widget_dir.clone(), flows_dir: config.flows_dir.clone() };
+    let state = AppState {
+        db,
+        widget_dir: config.widget_dir.clone(),
+        flows_dir: config.flows_dir.clone(),
+    };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
     tracing::info!("Bellhop is serving on http://{addr}/");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -70,7 +76,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

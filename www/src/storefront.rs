@@ -92,7 +92,10 @@ async fn home() -> Html<String> {
 
 async fn product(Path(slug): Path<String>) -> Response {
     let Some(p) = CATALOGUE.iter().find(|p| p.slug == slug) else {
-        return (StatusCode::NOT_FOUND, page("Not found", "<h1>We could not find that product.</h1>"))
+        return (
+            StatusCode::NOT_FOUND,
+            page("Not found", "<h1>We could not find that product.</h1>"),
+        )
             .into_response();
     };
     page(
@@ -158,8 +161,16 @@ fn money(cents: u32) -> String {
 
 async fn store_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
-        "store.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../storefront/store.css")).into_response(),
-        "store.js" => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../storefront/store.js")).into_response(),
+        "store.css" => (
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            include_str!("../storefront/store.css"),
+        )
+            .into_response(),
+        "store.js" => (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            include_str!("../storefront/store.js"),
+        )
+            .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -174,7 +185,10 @@ async fn store_image(Path(file): Path<String>) -> Response {
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         svg,
     )
         .into_response()

@@ -12,32 +12,58 @@ async fn state(widget_dir: Option<&Path>) -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.unwrap();
-    (AppState { db, widget_dir: widget_dir.map(Path::to_owned), flows_dir: None }, dir)
+    (
+        AppState {
+            db,
+            widget_dir: widget_dir.map(Path::to_owned),
+            flows_dir: None,
+        },
+        dir,
+    )
 }
 
-async fn get(state: &AppState, uri: &str, headers: &[(header::HeaderName, &str)]) -> axum::response::Response {
+async fn get(
+    state: &AppState,
+    uri: &str,
+    headers: &[(header::HeaderName, &str)],
+) -> axum::response::Response {
     let mut request = Request::get(uri);
     for (name, value) in headers {
         request = request.header(name, *value);
     }
-    app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
+    app(state.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
 }
 
 async fn body(response: axum::response::Response) -> Vec<u8> {
-    response.into_body().collect().await.unwrap().to_bytes().to_vec()
+    response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec()
 }
 
 #[tokio::test]
 async fn health_check_answers_when_the_database_does() {
     let (state, _dir) = state(None).await;
-    assert_eq!(get(&state, "/healthz", &[]).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        get(&state, "/healthz", &[]).await.status(),
+        StatusCode::NO_CONTENT
+    );
 }
 
 #[tokio::test]
 async fn the_database_file_is_created_and_migrated_on_first_start() {
     let (state, dir) = state(None).await;
     assert!(dir.path().join("test.db").is_file());
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders").fetch_one(state.db.pool()).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders")
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
@@ -48,10 +74,14 @@ async fn every_demo_page_embeds_the_widget_with_one_async_tag() {
         let response = get(&state, page, &[]).await;
         assert_eq!(response.status(), StatusCode::OK, "{page}");
         let html = String::from_utf8(body(response).await).unwrap();
-        let tag = r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json"></script>"#;
+        let tag =
+            r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json"></script>"#;
         assert_eq!(html.matches(tag).count(), 1, "{page}");
     }
-    assert_eq!(get(&state, "/products/no-such-thing", &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&state, "/products/no-such-thing", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -61,35 +91,70 @@ async fn the_demo_flow_is_served_revalidated_by_etag() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
-    let etag = response.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let etag = response.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let flow: serde_json::Value = serde_json::from_slice(&body(response).await).unwrap();
     assert_eq!(flow["bot"]["name"], "Fern from Fernhill");
 
-    let again = get(&state, "/flows/demo.json", &[(header::IF_NONE_MATCH, &etag)]).await;
+    let again = get(
+        &state,
+        "/flows/demo.json",
+        &[(header::IF_NONE_MATCH, &etag)],
+    )
+    .await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    assert_eq!(get(&state, "/flows/..%2Fsecret.json", &[]).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(get(&state, "/flows/other.json", &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&state, "/flows/..%2Fsecret.json", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&state, "/flows/other.json", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn widget_files_are_served_precompressed_with_the_right_types_and_caching() {
     let widget = tempfile::tempdir().unwrap();
     std::fs::write(widget.path().join("bellhop.js"), "loader").unwrap();
-    std::fs::write(widget.path().join("bellhop-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
-    std::fs::write(widget.path().join("bellhop-0123456789abcdef_bg.wasm.br"), b"brotli!").unwrap();
+    std::fs::write(
+        widget.path().join("bellhop-0123456789abcdef_bg.wasm"),
+        b"\0asm",
+    )
+    .unwrap();
+    std::fs::write(
+        widget.path().join("bellhop-0123456789abcdef_bg.wasm.br"),
+        b"brotli!",
+    )
+    .unwrap();
     let (state, _dir) = state(Some(widget.path())).await;
 
     let loader = get(&state, "/bellhop/bellhop.js", &[]).await;
     assert_eq!(loader.status(), StatusCode::OK);
-    assert!(loader.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+    assert!(
+        loader.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
     assert_eq!(loader.headers()[header::CACHE_CONTROL], "no-cache");
     assert_eq!(loader.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 
-    let wasm = get(&state, "/bellhop/bellhop-0123456789abcdef_bg.wasm", &[(header::ACCEPT_ENCODING, "br, gzip")]).await;
+    let wasm = get(
+        &state,
+        "/bellhop/bellhop-0123456789abcdef_bg.wasm",
+        &[(header::ACCEPT_ENCODING, "br, gzip")],
+    )
+    .await;
     assert_eq!(wasm.status(), StatusCode::OK);
     assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
     assert_eq!(wasm.headers()[header::CONTENT_ENCODING], "br");
-    assert_eq!(wasm.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        wasm.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(body(wasm).await, b"brotli!");
 
     let plain = get(&state, "/bellhop/bellhop-0123456789abcdef_bg.wasm", &[]).await;

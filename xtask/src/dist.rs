@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::install;
-use crate::util::{cargo, project_root, exec, target_dir};
+use crate::util::{cargo, exec, project_root, target_dir};
 
 /// Where `dist` writes the files `www` serves under `/bellhop/`.
 pub fn out_dir() -> PathBuf {
@@ -33,7 +33,10 @@ pub struct Asset {
 pub fn run() -> anyhow::Result<Vec<Asset>> {
     install::wasm_target()?;
     run_cargo_build()?;
-    let wasm = target_dir().join(install::WASM_TARGET).join("widget").join("widget.wasm");
+    let wasm = target_dir()
+        .join(install::WASM_TARGET)
+        .join("widget")
+        .join("widget.wasm");
     let out = out_dir();
     if out.exists() {
         fs::remove_dir_all(&out).with_context(|| format!("cannot clear {}", out.display()))?;
@@ -70,9 +73,14 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
 
     let loader = fs::read_to_string(project_root().join("widget/loader/bellhop.js"))?;
     for placeholder in ["__BELLHOP_GLUE__", "__BELLHOP_WASM__"] {
-        anyhow::ensure!(loader.contains(placeholder), "the loader lost its {placeholder} placeholder");
+        anyhow::ensure!(
+            loader.contains(placeholder),
+            "the loader lost its {placeholder} placeholder"
+        );
     }
-    let loader = loader.replace("__BELLHOP_GLUE__", &glue_name).replace("__BELLHOP_WASM__", &wasm_name);
+    let loader = loader
+        .replace("__BELLHOP_GLUE__", &glue_name)
+        .replace("__BELLHOP_WASM__", &wasm_name);
     fs::write(out.join("bellhop.js"), loader)?;
 
     let mut assets = Vec::new();
@@ -87,7 +95,16 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
 }
 
 fn run_cargo_build() -> anyhow::Result<()> {
-    exec(cargo().args(["build", "--package", "widget", "--lib", "--profile", "widget", "--target", install::WASM_TARGET]))
+    exec(cargo().args([
+        "build",
+        "--package",
+        "widget",
+        "--lib",
+        "--profile",
+        "widget",
+        "--target",
+        install::WASM_TARGET,
+    ]))
 }
 
 /// Writes `file.br` and `file.gz` beside `file` and returns its sizes.
@@ -101,12 +118,26 @@ fn compress(file: &Path) -> anyhow::Result<Asset> {
     };
     with_ext(".gz", &gz)?;
     with_ext(".br", &br)?;
-    let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
-    Ok(Asset { name, raw: bytes.len(), gzip: gz.len(), brotli: br.len() })
+    let name = file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    Ok(Asset {
+        name,
+        raw: bytes.len(),
+        gzip: gz.len(),
+        brotli: br.len(),
+    })
 }
 
 fn measure(name: &str, bytes: &[u8]) -> anyhow::Result<Asset> {
-    Ok(Asset { name: name.to_owned(), raw: bytes.len(), gzip: gzip(bytes)?.len(), brotli: brotli(bytes)?.len() })
+    Ok(Asset {
+        name: name.to_owned(),
+        raw: bytes.len(),
+        gzip: gzip(bytes)?.len(),
+        brotli: brotli(bytes)?.len(),
+    })
 }
 
 fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
@@ -126,15 +157,28 @@ fn brotli(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 
 /// The first 16 hex digits of the SHA-256 of `bytes`.
 fn short_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn print_table(assets: &[Asset]) {
     let kib = |n: usize| format!("{:.1} KiB", n as f64 / 1024.0);
     println!("\nWhat the browser downloads (target/dist):");
-    println!("{:<34} {:>11} {:>11} {:>11}", "file", "raw", "gzip", "brotli");
+    println!(
+        "{:<34} {:>11} {:>11} {:>11}",
+        "file", "raw", "gzip", "brotli"
+    );
     for a in assets {
-        println!("{:<34} {:>11} {:>11} {:>11}", a.name, kib(a.raw), kib(a.gzip), kib(a.brotli));
+        println!(
+            "{:<34} {:>11} {:>11} {:>11}",
+            a.name,
+            kib(a.raw),
+            kib(a.gzip),
+            kib(a.brotli)
+        );
     }
     let total = |f: fn(&Asset) -> usize| assets.iter().map(f).sum::<usize>();
     println!(

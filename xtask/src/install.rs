@@ -8,7 +8,7 @@ use std::process::Command;
 
 use anyhow::bail;
 
-use crate::util::{cargo, is_root, on_path, project_root, exec};
+use crate::util::{cargo, exec, is_root, on_path, project_root};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -20,16 +20,38 @@ pub fn wasm_target() -> anyhow::Result<()> {
         .args(["target", "list", "--installed"])
         .current_dir(project_root())
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == WASM_TARGET));
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == WASM_TARGET)
+        });
     match installed {
         Ok(true) => Ok(()),
-        Ok(false) => exec(Command::new("rustup").args(["target", "add", WASM_TARGET]).current_dir(project_root())),
+        Ok(false) => exec(
+            Command::new("rustup")
+                .args(["target", "add", WASM_TARGET])
+                .current_dir(project_root()),
+        ),
         Err(_) => {
             // No rustup: fine if the toolchain already has the target.
-            let probe = cargo().args(["rustc", "--quiet", "-p", "flow-runtime", "--target", WASM_TARGET, "--", "--print", "sysroot"]).output();
+            let probe = cargo()
+                .args([
+                    "rustc",
+                    "--quiet",
+                    "-p",
+                    "flow-runtime",
+                    "--target",
+                    WASM_TARGET,
+                    "--",
+                    "--print",
+                    "sysroot",
+                ])
+                .output();
             match probe {
                 Ok(o) if o.status.success() => Ok(()),
-                _ => bail!("the {WASM_TARGET} target is missing and rustup is not available to add it"),
+                _ => bail!(
+                    "the {WASM_TARGET} target is missing and rustup is not available to add it"
+                ),
             }
         }
     }
@@ -45,10 +67,23 @@ pub fn chromium() -> anyhow::Result<()> {
             "the browser tests need Debian's Chromium: run `apt-get install -y chromium chromium-driver` as root"
         );
     }
-    exec(Command::new("apt-get").args(["update", "-q"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
-    exec(Command::new("apt-get")
-        .args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    exec(
+        Command::new("apt-get")
+            .args(["update", "-q"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    exec(
+        Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
 }
 
 /// The npm packages of the end-to-end tests, exactly as `tests/package-lock.json` pins them.
@@ -57,9 +92,11 @@ pub fn npm_packages() -> anyhow::Result<()> {
         bail!("the end-to-end tests need Node.js 20 and npm");
     }
     let tests = project_root().join("tests");
-    exec(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&tests)
-        // The tests drive Debian's Chromium; never let a package fetch a browser of its own.
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+    exec(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&tests)
+            // The tests drive Debian's Chromium; never let a package fetch a browser of its own.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
 }

@@ -31,7 +31,9 @@ fn main() -> ExitCode {
         // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner
         // of the pinned wasm-bindgen version, with no global install.
         Some("wasm-bindgen-test-runner") => {
-            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(std::env::args_os().skip(1))
+            wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(
+                std::env::args_os().skip(1),
+            )
         }
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");

@@ -9,9 +9,9 @@
 
 use std::time::Instant;
 
-use crate::install::{self, CHROMEDRIVER, CHROMIUM, WASM_TARGET};
-use crate::util::{cargo, project_root, exec, target_dir};
 use crate::dist;
+use crate::install::{self, CHROMEDRIVER, CHROMIUM, WASM_TARGET};
+use crate::util::{cargo, exec, project_root, target_dir};
 
 pub fn run() -> anyhow::Result<()> {
     let started = Instant::now();
@@ -19,11 +19,16 @@ pub fn run() -> anyhow::Result<()> {
     install::chromium()?;
     install::npm_packages()?;
 
-    step("native tests", || exec(cargo().args(["test", "--workspace"])))?;
+    step("native tests", || {
+        exec(cargo().args(["test", "--workspace"]))
+    })?;
     step("widget release build", || dist::run().map(drop))?;
     step("widget tests in headless Chromium", wasm_tests)?;
     step("end-to-end tests", end_to_end)?;
-    eprintln!("\nxtask test: everything passed in {:.0?}", started.elapsed());
+    eprintln!(
+        "\nxtask test: everything passed in {:.0?}",
+        started.elapsed()
+    );
     Ok(())
 }
 
@@ -40,24 +45,31 @@ fn step(name: &str, f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()
 fn wasm_tests() -> anyhow::Result<()> {
     let xtask = std::env::current_exe()?;
     let runner = format!("{} wasm-bindgen-test-runner", xtask.display());
-    exec(cargo()
-        .args(["test", "--package", "widget", "--target", WASM_TARGET])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", project_root().join("widget/webdriver.json"))
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+    exec(
+        cargo()
+            .args(["test", "--package", "widget", "--target", WASM_TARGET])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                project_root().join("widget/webdriver.json"),
+            )
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )
 }
 
 /// Playwright against `www`, which the test run starts itself (see tests/playwright.config.ts).
 fn end_to_end() -> anyhow::Result<()> {
     exec(cargo().args(["build", "--package", "www"]))?;
     let www = target_dir().join("debug").join("www");
-    exec(std::process::Command::new("npx")
-        .args(["playwright", "test"])
-        .current_dir(project_root().join("tests"))
-        .env("BELLHOP_WWW_BIN", www)
-        .env("BELLHOP_WIDGET_DIR", dist::out_dir())
-        .env("BELLHOP_FLOWS_DIR", project_root().join("www/flows"))
-        .env("BELLHOP_CHROMIUM", CHROMIUM)
-        .env("BELLHOP_SCREENSHOTS", target_dir().join("screenshots")))
+    exec(
+        std::process::Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(project_root().join("tests"))
+            .env("BELLHOP_WWW_BIN", www)
+            .env("BELLHOP_WIDGET_DIR", dist::out_dir())
+            .env("BELLHOP_FLOWS_DIR", project_root().join("www/flows"))
+            .env("BELLHOP_CHROMIUM", CHROMIUM)
+            .env("BELLHOP_SCREENSHOTS", target_dir().join("screenshots")),
+    )
 }

@@ -7,7 +7,10 @@ use anyhow::{Context, bail};
 
 /// The repository root (the workspace of this xtask).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_owned()
 }
 
 /// Cargo's target folder: `CARGO_TARGET_DIR` when set (CI points it outside the clone),
@@ -16,7 +19,11 @@ pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { project_root().join(dir) }
+            if dir.is_absolute() {
+                dir
+            } else {
+                project_root().join(dir)
+            }
         }
         None => project_root().join("target"),
     }
@@ -32,7 +39,9 @@ pub fn cargo() -> Command {
 /// Runs `cmd`, echoing it first, and fails if it does not succeed.
 pub fn exec(cmd: &mut Command) -> anyhow::Result<()> {
     eprintln!("$ {}", display(cmd));
-    let status = cmd.status().with_context(|| format!("cannot start `{}`", display(cmd)))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start `{}`", display(cmd)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", display(cmd));
     }

@@ -13,19 +13,39 @@ use crate::value::Value;
 const MAX_DEPTH: usize = 16;
 
 const SUBJECTS: &[&str] = &[
-    "page.url", "page.path", "cart.items", "cart.value", "visitor.returning", "visitor.visits", "language", "device",
-    "variant", "business_hours",
+    "page.url",
+    "page.path",
+    "cart.items",
+    "cart.value",
+    "visitor.returning",
+    "visitor.visits",
+    "language",
+    "device",
+    "variant",
+    "business_hours",
 ];
-const OPERATORS: &[&str] = &["eq", "ne", "gt", "gte", "lt", "lte", "in", "glob", "matches", "contains", "set"];
+const OPERATORS: &[&str] = &[
+    "eq", "ne", "gt", "gte", "lt", "lte", "in", "glob", "matches", "contains", "set",
+];
 
 impl Lower<'_> {
     pub fn condition(&mut self, json: &Json, pointer: &str, depth: usize) -> Option<Condition> {
         if depth > MAX_DEPTH {
-            self.error("too-deep", pointer, "conditions are nested too deeply", "simplify the condition");
+            self.error(
+                "too-deep",
+                pointer,
+                "conditions are nested too deeply",
+                "simplify the condition",
+            );
             return None;
         }
         let Json::Object(map) = json else {
-            self.error("wrong-type", pointer, "a condition is an object", "write e.g. {\"cart.items\": {\"gte\": 1}}");
+            self.error(
+                "wrong-type",
+                pointer,
+                "a condition is an object",
+                "write e.g. {\"cart.items\": {\"gte\": 1}}",
+            );
             return None;
         };
         let mut all = Vec::new();
@@ -34,7 +54,12 @@ impl Lower<'_> {
             let c = match key.as_str() {
                 "all" | "any" => {
                     let Json::Array(items) = value else {
-                        self.error("wrong-type", &at, format!("`{key}` takes a list of conditions"), format!("write \"{key}\": [ {{…}}, {{…}} ]"));
+                        self.error(
+                            "wrong-type",
+                            &at,
+                            format!("`{key}` takes a list of conditions"),
+                            format!("write \"{key}\": [ {{…}}, {{…}} ]"),
+                        );
                         continue;
                     };
                     let parts: Vec<Condition> = items
@@ -42,20 +67,35 @@ impl Lower<'_> {
                         .enumerate()
                         .filter_map(|(i, c)| self.condition(c, &format!("{at}/{i}"), depth + 1))
                         .collect();
-                    if key == "all" { Condition::All(parts) } else { Condition::Any(parts) }
+                    if key == "all" {
+                        Condition::All(parts)
+                    } else {
+                        Condition::Any(parts)
+                    }
                 }
                 "not" => Condition::Not(Box::new(self.condition(value, &at, depth + 1)?)),
                 subject => {
-                    let Some(subject) = self.subject(subject, &at) else { continue };
+                    let Some(subject) = self.subject(subject, &at) else {
+                        continue;
+                    };
                     match self.test(value, &at) {
-                        Some(compares) => Condition::All(compares.into_iter().map(|c| Condition::Test(subject.clone(), c)).collect()),
+                        Some(compares) => Condition::All(
+                            compares
+                                .into_iter()
+                                .map(|c| Condition::Test(subject.clone(), c))
+                                .collect(),
+                        ),
                         None => continue,
                     }
                 }
             };
             all.push(c);
         }
-        Some(if all.len() == 1 { all.pop()? } else { Condition::All(all) })
+        Some(if all.len() == 1 {
+            all.pop()?
+        } else {
+            Condition::All(all)
+        })
     }
 
     fn subject(&mut self, name: &str, pointer: &str) -> Option<Subject> {
@@ -71,13 +111,23 @@ impl Lower<'_> {
             "variant" => Subject::Variant,
             "business_hours" => Subject::BusinessHours,
             other => {
-                let reserved = ["page.", "cart.", "visitor."].iter().any(|p| other.starts_with(p));
+                let reserved = ["page.", "cart.", "visitor."]
+                    .iter()
+                    .any(|p| other.starts_with(p));
                 if reserved || !super::markdown::is_variable_name(other) {
                     let help = match closest(other, SUBJECTS.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("conditions look at a variable or one of {}", SUBJECTS.join(", ")),
+                        None => format!(
+                            "conditions look at a variable or one of {}",
+                            SUBJECTS.join(", ")
+                        ),
                     };
-                    self.error("unknown-subject", pointer, format!("`{other}` is not something a condition can look at"), help);
+                    self.error(
+                        "unknown-subject",
+                        pointer,
+                        format!("`{other}` is not something a condition can look at"),
+                        help,
+                    );
                     return None;
                 }
                 if !self.is_known_variable(other) {
@@ -99,14 +149,24 @@ impl Lower<'_> {
             let num = |l: &mut Self| match arg.as_f64() {
                 Some(n) => l.num(n, &at),
                 None => {
-                    l.error("wrong-type", &at, format!("`{op}` compares numbers"), format!("write \"{op}\": 10"));
+                    l.error(
+                        "wrong-type",
+                        &at,
+                        format!("`{op}` compares numbers"),
+                        format!("write \"{op}\": 10"),
+                    );
                     None
                 }
             };
             let string = |l: &mut Self| match arg.as_str() {
                 Some(s) => Some(s.to_owned()),
                 None => {
-                    l.error("wrong-type", &at, format!("`{op}` takes text"), format!("write \"{op}\": \"…\""));
+                    l.error(
+                        "wrong-type",
+                        &at,
+                        format!("`{op}` takes text"),
+                        format!("write \"{op}\": \"…\""),
+                    );
                     None
                 }
             };
@@ -125,7 +185,12 @@ impl Lower<'_> {
                         .collect::<Option<Vec<_>>>()
                         .map(Compare::In),
                     _ => {
-                        self.error("wrong-type", &at, "`in` takes a list", "write \"in\": [\"a\", \"b\"]");
+                        self.error(
+                            "wrong-type",
+                            &at,
+                            "`in` takes a list",
+                            "write \"in\": [\"a\", \"b\"]",
+                        );
                         None
                     }
                 },
@@ -134,14 +199,28 @@ impl Lower<'_> {
                 "matches" => string(self).and_then(|s| match Pattern::parse(&s) {
                     Ok(p) => Some(Compare::Matches(p)),
                     Err(e) => {
-                        self.error("bad-pattern", &at, format!("invalid pattern `{s}`: {} (at character {})", e.message, e.offset + 1), "patterns use literals, [classes], \\d, \\w, ( | ), ? * + {n,m}");
+                        self.error(
+                            "bad-pattern",
+                            &at,
+                            format!(
+                                "invalid pattern `{s}`: {} (at character {})",
+                                e.message,
+                                e.offset + 1
+                            ),
+                            "patterns use literals, [classes], \\d, \\w, ( | ), ? * + {n,m}",
+                        );
                         None
                     }
                 }),
                 "set" => match arg.as_bool() {
                     Some(b) => Some(Compare::IsSet(b)),
                     None => {
-                        self.error("wrong-type", &at, "`set` takes true or false", "write \"set\": true");
+                        self.error(
+                            "wrong-type",
+                            &at,
+                            "`set` takes true or false",
+                            "write \"set\": true",
+                        );
                         None
                     }
                 },
@@ -150,7 +229,12 @@ impl Lower<'_> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("operators: {}", OPERATORS.join(", ")),
                     };
-                    self.error("unknown-operator", &at, format!("unknown operator `{other}`"), help);
+                    self.error(
+                        "unknown-operator",
+                        &at,
+                        format!("unknown operator `{other}`"),
+                        help,
+                    );
                     None
                 }
             };
@@ -165,7 +249,12 @@ impl Lower<'_> {
             Json::Bool(b) => Some(Value::Bool(*b)),
             Json::Number(n) => self.num(n.as_f64()?, pointer).map(Value::Num),
             _ => {
-                self.error("wrong-type", pointer, "expected text, a number or true/false", "compare with a single value");
+                self.error(
+                    "wrong-type",
+                    pointer,
+                    "expected text, a number or true/false",
+                    "compare with a single value",
+                );
                 None
             }
         }

@@ -26,7 +26,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -38,8 +42,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, pointer, message) }
+    pub fn warning(
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, pointer, message)
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -58,7 +69,14 @@ impl Diagnostic {
             (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
             _ => file.to_owned(),
         };
-        out.push_str(&format!("\n  --> {at} ({})", if self.pointer.is_empty() { "/" } else { &self.pointer }));
+        out.push_str(&format!(
+            "\n  --> {at} ({})",
+            if self.pointer.is_empty() {
+                "/"
+            } else {
+                &self.pointer
+            }
+        ));
         if let Some(help) = &self.help {
             out.push_str(&format!("\n  help: {help}"));
         }
@@ -78,5 +96,8 @@ impl fmt::Display for Diagnostic {
 
 /// Appends a segment to a JSON pointer, escaping `~` and `/`.
 pub fn push_pointer(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
+    format!(
+        "{pointer}/{}",
+        segment.replace('~', "~0").replace('/', "~1")
+    )
 }

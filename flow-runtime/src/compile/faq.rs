@@ -20,74 +20,149 @@ impl Lower<'_> {
         let mut phrases = Vec::new();
         let mut seen = HashSet::new();
         for (i, e) in doc.entries.iter().enumerate() {
-            let at = format!("/faq/entries/{}", self.parsed.entry_pos.get(i).copied().unwrap_or(i));
+            let at = format!(
+                "/faq/entries/{}",
+                self.parsed.entry_pos.get(i).copied().unwrap_or(i)
+            );
             if !seen.insert(e.id.clone()) {
-                self.error("duplicate-id", push_pointer(&at, "id"), format!("two FAQ entries are called `{}`", e.id), "FAQ ids must be unique");
+                self.error(
+                    "duplicate-id",
+                    push_pointer(&at, "id"),
+                    format!("two FAQ entries are called `{}`", e.id),
+                    "FAQ ids must be unique",
+                );
             }
             let question = self.text(&e.question, &push_pointer(&at, "question"));
             let answer = match (&e.answer, &e.goto) {
-                (Some(a), None) => FaqAnswer::Content(self.content_doc(&a.0, &push_pointer(&at, "answer"))),
+                (Some(a), None) => {
+                    FaqAnswer::Content(self.content_doc(&a.0, &push_pointer(&at, "answer")))
+                }
                 (None, Some(g)) => match self.step_ref(g, &push_pointer(&at, "goto")) {
                     Some(s) => FaqAnswer::Goto(s),
                     None => FaqAnswer::Content(Content::default()),
                 },
                 (Some(_), Some(_)) => {
-                    self.error("faq-answer", &at, "an FAQ entry has either `answer` or `goto`, not both", "keep one");
+                    self.error(
+                        "faq-answer",
+                        &at,
+                        "an FAQ entry has either `answer` or `goto`, not both",
+                        "keep one",
+                    );
                     FaqAnswer::Content(Content::default())
                 }
                 (None, None) => {
-                    self.error("faq-answer", &at, "this FAQ entry has no answer", "add \"answer\": \"…\" or \"goto\": a step");
+                    self.error(
+                        "faq-answer",
+                        &at,
+                        "this FAQ entry has no answer",
+                        "add \"answer\": \"…\" or \"goto\": a step",
+                    );
                     FaqAnswer::Content(Content::default())
                 }
             };
             let entry = entries.len() as u32;
             let default = self.default_language();
             match &e.question {
-                TextDoc::Same(q) => phrases.push(IndexPhrase { entry, language: default.clone(), text: q.clone() }),
-                TextDoc::ByLanguage(map) => {
-                    phrases.extend(map.iter().map(|(l, q)| IndexPhrase { entry, language: l.clone(), text: q.clone() }))
-                }
+                TextDoc::Same(q) => phrases.push(IndexPhrase {
+                    entry,
+                    language: default.clone(),
+                    text: q.clone(),
+                }),
+                TextDoc::ByLanguage(map) => phrases.extend(map.iter().map(|(l, q)| IndexPhrase {
+                    entry,
+                    language: l.clone(),
+                    text: q.clone(),
+                })),
             }
             match &e.phrasings {
-                PhrasingsDoc::Same(list) => {
-                    phrases.extend(list.iter().map(|t| IndexPhrase { entry, language: default.clone(), text: t.clone() }))
-                }
+                PhrasingsDoc::Same(list) => phrases.extend(list.iter().map(|t| IndexPhrase {
+                    entry,
+                    language: default.clone(),
+                    text: t.clone(),
+                })),
                 PhrasingsDoc::ByLanguage(map) => {
                     for (lang, list) in map {
                         if !self.languages.contains(lang) {
-                            self.error("unknown-language", push_pointer(&push_pointer(&at, "phrasings"), lang), format!("`{lang}` is not one of the flow's languages"), "add it to bot.languages");
+                            self.error(
+                                "unknown-language",
+                                push_pointer(&push_pointer(&at, "phrasings"), lang),
+                                format!("`{lang}` is not one of the flow's languages"),
+                                "add it to bot.languages",
+                            );
                         }
-                        phrases.extend(list.iter().map(|t| IndexPhrase { entry, language: lang.clone(), text: t.clone() }));
+                        phrases.extend(list.iter().map(|t| IndexPhrase {
+                            entry,
+                            language: lang.clone(),
+                            text: t.clone(),
+                        }));
                     }
                 }
             }
-            entries.push(FaqEntry { id: e.id.clone(), question, answer });
+            entries.push(FaqEntry {
+                id: e.id.clone(),
+                question,
+                answer,
+            });
         }
         let threshold = |l: &mut Self, v: Option<f64>, field: &str, default: u16| -> u16 {
             match v {
                 None => default,
                 Some(t) if (0.0..=1.0).contains(&t) => (t * 1000.0).round() as u16,
                 Some(t) => {
-                    l.error("bad-threshold", format!("/faq/{field}"), format!("{t} is not a confidence"), "confidences go from 0 (anything) to 1 (certain)");
+                    l.error(
+                        "bad-threshold",
+                        format!("/faq/{field}"),
+                        format!("{t} is not a confidence"),
+                        "confidences go from 0 (anything) to 1 (certain)",
+                    );
                     default
                 }
             }
         };
-        let answer_threshold = threshold(self, doc.answer_threshold, "answer_threshold", DEFAULT_ANSWER_THRESHOLD);
-        let suggest_threshold = threshold(self, doc.suggest_threshold, "suggest_threshold", DEFAULT_SUGGEST_THRESHOLD.min(answer_threshold));
+        let answer_threshold = threshold(
+            self,
+            doc.answer_threshold,
+            "answer_threshold",
+            DEFAULT_ANSWER_THRESHOLD,
+        );
+        let suggest_threshold = threshold(
+            self,
+            doc.suggest_threshold,
+            "suggest_threshold",
+            DEFAULT_SUGGEST_THRESHOLD.min(answer_threshold),
+        );
         if suggest_threshold > answer_threshold {
-            self.error("bad-threshold", "/faq/suggest_threshold", "suggest_threshold is above answer_threshold", "\"did you mean\" is for matches less sure than an answer: lower it");
+            self.error(
+                "bad-threshold",
+                "/faq/suggest_threshold",
+                "suggest_threshold is above answer_threshold",
+                "\"did you mean\" is for matches less sure than an answer: lower it",
+            );
         }
         for (k, group) in doc.synonyms.iter().enumerate() {
             if group.len() < 2 {
-                self.warn("lonely-synonym", format!("/faq/synonyms/{k}"), "a synonym group needs at least two words", "add the words that mean the same, or remove the group");
+                self.warn(
+                    "lonely-synonym",
+                    format!("/faq/synonyms/{k}"),
+                    "a synonym group needs at least two words",
+                    "add the words that mean the same, or remove the group",
+                );
             }
         }
         let fallback = match &doc.fallback {
             Some(a) => self.content_doc(&a.0, "/faq/fallback"),
-            None => Content { text: Some(self.builtin(Phrase::Fallback)), ..Content::default() },
+            None => Content {
+                text: Some(self.builtin(Phrase::Fallback)),
+                ..Content::default()
+            },
         };
         let index = FaqIndex::build(&phrases, &doc.synonyms);
-        Faq { entries, index, answer_threshold, suggest_threshold: suggest_threshold.min(answer_threshold), fallback }
+        Faq {
+            entries,
+            index,
+            answer_threshold,
+            suggest_threshold: suggest_threshold.min(answer_threshold),
+            fallback,
+        }
     }
 }

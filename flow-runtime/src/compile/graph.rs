@@ -11,7 +11,12 @@ struct Edges {
 }
 
 fn content_targets(flow: &Flow, content: &Content, out: &mut Vec<StepIdx>) {
-    let actions = content.quick_replies.iter().map(|q| &q.action).chain(content.cards.iter().flat_map(|c| c.buttons.iter().map(|b| &b.action)));
+    let actions = content.quick_replies.iter().map(|q| &q.action).chain(
+        content
+            .cards
+            .iter()
+            .flat_map(|c| c.buttons.iter().map(|b| &b.action)),
+    );
     for action in actions {
         match action {
             ButtonAction::Goto(s) => out.push(*s),
@@ -33,7 +38,9 @@ fn content_targets(flow: &Flow, content: &Content, out: &mut Vec<StepIdx>) {
 fn edges(flow: &Flow, idx: StepIdx) -> Edges {
     let mut auto = Vec::new();
     let mut waiting = Vec::new();
-    let Some(step) = flow.step(idx) else { return Edges { auto, waiting } };
+    let Some(step) = flow.step(idx) else {
+        return Edges { auto, waiting };
+    };
     match &step.kind {
         StepKind::Message { content, next } => {
             content_targets(flow, content, &mut waiting);
@@ -47,7 +54,10 @@ fn edges(flow: &Flow, idx: StepIdx) -> Edges {
             waiting.extend(a.on_fail);
         }
         StepKind::Goto(to) => auto.push(*to),
-        StepKind::Condition { branches, otherwise } => {
+        StepKind::Condition {
+            branches,
+            otherwise,
+        } => {
             auto.extend(branches.iter().map(|(_, s)| *s));
             auto.extend(*otherwise);
         }
@@ -58,9 +68,15 @@ fn edges(flow: &Flow, idx: StepIdx) -> Edges {
             }
         }
         // Without the values to look up with, the engine takes `error` at once.
-        StepKind::OrderLookup(o) => auto.extend([o.found, o.not_found, o.error].into_iter().flatten()),
-        StepKind::Handoff(h) => waiting.extend([h.available, h.offline, h.error].into_iter().flatten()),
-        StepKind::HandoffEmail { next, error, .. } => auto.extend([*next, *error].into_iter().flatten()),
+        StepKind::OrderLookup(o) => {
+            auto.extend([o.found, o.not_found, o.error].into_iter().flatten())
+        }
+        StepKind::Handoff(h) => {
+            waiting.extend([h.available, h.offline, h.error].into_iter().flatten())
+        }
+        StepKind::HandoffEmail { next, error, .. } => {
+            auto.extend([*next, *error].into_iter().flatten())
+        }
         StepKind::Csat(c) => waiting.extend(c.next),
     }
     Edges { auto, waiting }
@@ -69,7 +85,11 @@ fn edges(flow: &Flow, idx: StepIdx) -> Edges {
 /// Steps that start conversations or answers.
 fn roots(flow: &Flow) -> Vec<StepIdx> {
     let mut roots = vec![flow.greeting];
-    roots.extend(flow.triggers.iter().flat_map(|t| t.variants.iter().map(|v| v.step)));
+    roots.extend(
+        flow.triggers
+            .iter()
+            .flat_map(|t| t.variants.iter().map(|v| v.step)),
+    );
     for entry in &flow.faq.entries {
         match &entry.answer {
             FaqAnswer::Goto(s) => roots.push(*s),
@@ -90,7 +110,9 @@ pub fn check(flow: &Flow, pointer: impl Fn(usize) -> String, diags: &mut Vec<Dia
     let mut reached = vec![false; n];
     let mut stack = roots(flow);
     while let Some(i) = stack.pop() {
-        let Some(seen) = reached.get_mut(i as usize) else { continue };
+        let Some(seen) = reached.get_mut(i as usize) else {
+            continue;
+        };
         if *seen {
             continue;
         }
@@ -109,20 +131,41 @@ pub fn check(flow: &Flow, pointer: impl Fn(usize) -> String, diags: &mut Vec<Dia
 
     // Loops over `auto` edges: strongly connected components (Tarjan, iterative).
     for component in components(&all_edges) {
-        let is_loop = component.len() > 1 || all_edges[component[0] as usize].auto.contains(&component[0]);
+        let is_loop = component.len() > 1
+            || all_edges[component[0] as usize]
+                .auto
+                .contains(&component[0]);
         if !is_loop {
             continue;
         }
-        let exits = component.iter().any(|&i| all_edges[i as usize].auto.iter().any(|t| !component.contains(t)));
-        let mut ids: Vec<&str> = component.iter().map(|&i| flow.steps[i as usize].id.as_str()).collect();
+        let exits = component.iter().any(|&i| {
+            all_edges[i as usize]
+                .auto
+                .iter()
+                .any(|t| !component.contains(t))
+        });
+        let mut ids: Vec<&str> = component
+            .iter()
+            .map(|&i| flow.steps[i as usize].id.as_str())
+            .collect();
         ids.sort_unstable();
         let first = *component.iter().min().unwrap_or(&0) as usize;
         let cycle = format!("{} → {}", ids.join(" → "), ids[0]);
         let help = "give one of these steps quick replies, or let the loop pass through a step that waits (ask, csat) or stops (end)";
         diags.push(if exits {
-            Diagnostic::warning("loop", pointer(first), format!("the steps {cycle} may repeat without waiting for the shopper")).help(help)
+            Diagnostic::warning(
+                "loop",
+                pointer(first),
+                format!("the steps {cycle} may repeat without waiting for the shopper"),
+            )
+            .help(help)
         } else {
-            Diagnostic::error("loop", pointer(first), format!("the steps {cycle} repeat forever without waiting for the shopper")).help(help)
+            Diagnostic::error(
+                "loop",
+                pointer(first),
+                format!("the steps {cycle} repeat forever without waiting for the shopper"),
+            )
+            .help(help)
         });
     }
 }
@@ -150,7 +193,12 @@ fn components(edges: &[Edges]) -> Vec<Vec<StepIdx>> {
                 stack.push(v);
                 on_stack[v] = true;
             }
-            let succ: Vec<usize> = edges[v].auto.iter().map(|&s| s as usize).filter(|&s| s < n).collect();
+            let succ: Vec<usize> = edges[v]
+                .auto
+                .iter()
+                .map(|&s| s as usize)
+                .filter(|&s| s < n)
+                .collect();
             if *next < succ.len() {
                 let w = succ[*next];
                 *next += 1;

@@ -18,7 +18,11 @@ pub fn lower(doc: &HoursDoc, pointer: &str, diags: &mut Vec<Diagnostic>) -> Opti
         Ok(tz) => tz,
         Err(_) => {
             let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-            let mut d = Diagnostic::error("unknown-time-zone", push_pointer(pointer, "time_zone"), format!("unknown time zone `{}`", doc.time_zone));
+            let mut d = Diagnostic::error(
+                "unknown-time-zone",
+                push_pointer(pointer, "time_zone"),
+                format!("unknown time zone `{}`", doc.time_zone),
+            );
             d = match closest(&doc.time_zone, names.iter().map(String::as_str)) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("use an IANA name such as `Europe/Berlin` or `America/New_York`"),
@@ -50,12 +54,19 @@ pub fn lower(doc: &HoursDoc, pointer: &str, diags: &mut Vec<Diagnostic>) -> Opti
         };
         let day_name = format!("{day:?}").to_lowercase();
         for (k, interval) in intervals.iter().enumerate() {
-            let at = format!("{}/{k}", push_pointer(&push_pointer(pointer, "weekly"), &day_name));
+            let at = format!(
+                "{}/{k}",
+                push_pointer(&push_pointer(pointer, "weekly"), &day_name)
+            );
             match parse_interval(interval) {
                 Some(range) => weekly[i].push(range),
                 None => diags.push(
-                    Diagnostic::error("bad-hours", at, format!("`{interval}` is not an opening interval"))
-                        .help("write `HH:MM-HH:MM` with the start before the end, e.g. `09:00-17:30`"),
+                    Diagnostic::error(
+                        "bad-hours",
+                        at,
+                        format!("`{interval}` is not an opening interval"),
+                    )
+                    .help("write `HH:MM-HH:MM` with the start before the end, e.g. `09:00-17:30`"),
                 ),
             }
         }
@@ -70,18 +81,31 @@ pub fn lower(doc: &HoursDoc, pointer: &str, diags: &mut Vec<Diagnostic>) -> Opti
                 }
             }
             Err(_) => diags.push(
-                Diagnostic::error("bad-date", format!("{}/{k}", push_pointer(pointer, "closed")), format!("`{date}` is not a date"))
-                    .help("write dates as `YYYY-MM-DD`"),
+                Diagnostic::error(
+                    "bad-date",
+                    format!("{}/{k}", push_pointer(pointer, "closed")),
+                    format!("`{date}` is not a date"),
+                )
+                .help("write dates as `YYYY-MM-DD`"),
             ),
         }
     }
     if doc.weekly.is_empty() {
         diags.push(
-            Diagnostic::warning("no-hours", push_pointer(pointer, "weekly"), "no opening hours: nobody is ever available")
-                .help("add e.g. \"weekly\": {\"mon\": [\"09:00-17:00\"]}"),
+            Diagnostic::warning(
+                "no-hours",
+                push_pointer(pointer, "weekly"),
+                "no opening hours: nobody is ever available",
+            )
+            .help("add e.g. \"weekly\": {\"mon\": [\"09:00-17:00\"]}"),
         );
     }
-    Some(BusinessHours { time_zone: doc.time_zone.clone(), offsets, weekly, closed_days })
+    Some(BusinessHours {
+        time_zone: doc.time_zone.clone(),
+        offsets,
+        weekly,
+        closed_days,
+    })
 }
 
 /// `09:00-17:30` → minutes of the day; `24:00` may end a day.

@@ -22,10 +22,19 @@ pub struct Locations<'a> {
 
 impl<'a> Locations<'a> {
     pub fn scan(source: &'a str) -> Locations<'a> {
-        let mut scanner = Scanner { bytes: source.as_bytes(), pos: 0, values: HashMap::new(), keys: HashMap::new() };
+        let mut scanner = Scanner {
+            bytes: source.as_bytes(),
+            pos: 0,
+            values: HashMap::new(),
+            keys: HashMap::new(),
+        };
         scanner.skip_ws();
         scanner.value(String::new(), 0);
-        Locations { source, values: scanner.values, keys: scanner.keys }
+        Locations {
+            source,
+            values: scanner.values,
+            keys: scanner.keys,
+        }
     }
 
     /// Line and column (1-based, columns in characters) of the value at `pointer`, or of
@@ -33,7 +42,11 @@ impl<'a> Locations<'a> {
     pub fn find(&self, pointer: &str, key: bool) -> Option<(u32, u32)> {
         let mut p = pointer;
         loop {
-            let hit = if key { self.keys.get(p).or_else(|| self.values.get(p)) } else { self.values.get(p) };
+            let hit = if key {
+                self.keys.get(p).or_else(|| self.values.get(p))
+            } else {
+                self.values.get(p)
+            };
             if let Some(&offset) = hit {
                 return Some(self.line_col(offset));
             }
@@ -61,7 +74,9 @@ struct Scanner<'a> {
 
 impl Scanner<'_> {
     fn skip_ws(&mut self) {
-        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+        while self.pos < self.bytes.len()
+            && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
+        {
             self.pos += 1;
         }
     }
@@ -125,7 +140,12 @@ impl Scanner<'_> {
                 self.string();
             }
             _ => {
-                while self.pos < self.bytes.len() && !matches!(self.bytes[self.pos], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                while self.pos < self.bytes.len()
+                    && !matches!(
+                        self.bytes[self.pos],
+                        b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'
+                    )
+                {
                     self.pos += 1;
                 }
             }
@@ -141,7 +161,9 @@ impl Scanner<'_> {
             match b {
                 b'"' => break,
                 b'\\' => {
-                    let Some(&e) = self.bytes.get(self.pos) else { break };
+                    let Some(&e) = self.bytes.get(self.pos) else {
+                        break;
+                    };
                     self.pos += 1;
                     match e {
                         b'n' => out.push(b'\n'),
@@ -150,8 +172,14 @@ impl Scanner<'_> {
                         b'b' => out.push(8),
                         b'f' => out.push(12),
                         b'u' => {
-                            let hex = self.bytes.get(self.pos..self.pos + 4).and_then(|h| std::str::from_utf8(h).ok());
-                            if let Some(c) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32) {
+                            let hex = self
+                                .bytes
+                                .get(self.pos..self.pos + 4)
+                                .and_then(|h| std::str::from_utf8(h).ok());
+                            if let Some(c) = hex
+                                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                                .and_then(char::from_u32)
+                            {
                                 let mut buf = [0; 4];
                                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                             }

@@ -8,7 +8,9 @@ use super::parse::Parsed;
 use super::suggest::closest;
 use crate::doc::{ButtonDoc, CardDoc, ContentDoc, ImageDoc, TextDoc, ValueDoc};
 use crate::engine::{safe_image, safe_link};
-use crate::flow::{Button, ButtonAction, Card, Content, Image, QuickReply, Rich, StepIdx, Text, TextPart};
+use crate::flow::{
+    Button, ButtonAction, Card, Content, Image, QuickReply, Rich, StepIdx, Text, TextPart,
+};
 use crate::value::{Num, Value};
 
 /// Most quick replies under one message: more do not fit on a phone.
@@ -16,10 +18,28 @@ pub const MAX_QUICK_REPLIES: usize = 10;
 
 /// Variables every flow may use: context, entities found in messages, order lookup results.
 pub const BUILT_IN_VARIABLES: &[&str] = &[
-    "page.url", "page.path", "cart.items", "cart.value", "cart.currency", "visitor.visits", "visitor.returning",
-    "language", "device", "bot.name", "order_number", "email", "phone", "order.number", "order.status",
-    "order.items", "order.item_count", "order.carrier", "order.tracking_url", "order.estimated_delivery",
-    "csat.score", "csat.comment",
+    "page.url",
+    "page.path",
+    "cart.items",
+    "cart.value",
+    "cart.currency",
+    "visitor.visits",
+    "visitor.returning",
+    "language",
+    "device",
+    "bot.name",
+    "order_number",
+    "email",
+    "phone",
+    "order.number",
+    "order.status",
+    "order.items",
+    "order.item_count",
+    "order.carrier",
+    "order.tracking_url",
+    "order.estimated_delivery",
+    "csat.score",
+    "csat.comment",
 ];
 
 pub struct Lower<'a> {
@@ -33,7 +53,11 @@ pub struct Lower<'a> {
 }
 
 impl<'a> Lower<'a> {
-    pub fn new(parsed: &'a Parsed, diags: &'a mut Vec<Diagnostic>, languages: Vec<String>) -> Lower<'a> {
+    pub fn new(
+        parsed: &'a Parsed,
+        diags: &'a mut Vec<Diagnostic>,
+        languages: Vec<String>,
+    ) -> Lower<'a> {
         let mut step_ids = HashMap::new();
         for (i, step) in parsed.doc.steps.iter().enumerate() {
             step_ids.entry(step.id().to_owned()).or_insert(i as StepIdx);
@@ -42,24 +66,51 @@ impl<'a> Lower<'a> {
         for (i, e) in parsed.doc.faq.entries.iter().enumerate() {
             entry_ids.entry(e.id.clone()).or_insert(i as u32);
         }
-        Lower { parsed, diags, languages, step_ids, entry_ids, variables: BTreeSet::new() }
+        Lower {
+            parsed,
+            diags,
+            languages,
+            step_ids,
+            entry_ids,
+            variables: BTreeSet::new(),
+        }
     }
 
-    pub fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diagnostic::error(code, pointer, message).help(help));
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(code, pointer, message).help(help));
     }
 
-    pub fn warn(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
-        self.diags.push(Diagnostic::warning(code, pointer, message).help(help));
+    pub fn warn(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::warning(code, pointer, message).help(help));
     }
 
     pub fn default_language(&self) -> String {
-        self.languages.first().cloned().unwrap_or_else(|| "en".into())
+        self.languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "en".into())
     }
 
     /// The pointer of the compiled step `i`.
     pub fn step_pointer(&self, i: usize) -> String {
-        format!("/steps/{}", self.parsed.step_pos.get(i).copied().unwrap_or(i))
+        format!(
+            "/steps/{}",
+            self.parsed.step_pos.get(i).copied().unwrap_or(i)
+        )
     }
 
     /// Resolves a step reference, reporting an unknown one with the closest existing id.
@@ -76,7 +127,12 @@ impl<'a> Lower<'a> {
             Some(s) => format!("did you mean `{s}`?"),
             None => "no step has this id; check the spelling or add the step".into(),
         };
-        self.error("unknown-step", pointer, format!("there is no step `{id}`"), help);
+        self.error(
+            "unknown-step",
+            pointer,
+            format!("there is no step `{id}`"),
+            help,
+        );
         None
     }
 
@@ -91,12 +147,24 @@ impl<'a> Lower<'a> {
         if self.parsed.broken_entries.iter().any(|b| b == id) {
             return None;
         }
-        let ids: Vec<&str> = self.parsed.doc.faq.entries.iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<&str> = self
+            .parsed
+            .doc
+            .faq
+            .entries
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
         let help = match closest(id, ids.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "no FAQ entry has this id".into(),
         };
-        self.error("unknown-faq-entry", pointer, format!("there is no FAQ entry `{id}`"), help);
+        self.error(
+            "unknown-faq-entry",
+            pointer,
+            format!("there is no FAQ entry `{id}`"),
+            help,
+        );
         None
     }
 
@@ -109,23 +177,43 @@ impl<'a> Lower<'a> {
                 for lang in map.keys() {
                     if !self.languages.contains(lang) {
                         let help = match closest(lang, self.languages.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`? (languages are listed in bot.languages)"),
-                            None => format!("add `{lang}` to bot.languages, or remove this translation"),
+                            Some(s) => format!(
+                                "did you mean `{s}`? (languages are listed in bot.languages)"
+                            ),
+                            None => {
+                                format!("add `{lang}` to bot.languages, or remove this translation")
+                            }
                         };
-                        self.error("unknown-language", push_pointer(pointer, lang), format!("`{lang}` is not one of the flow's languages"), help);
+                        self.error(
+                            "unknown-language",
+                            push_pointer(pointer, lang),
+                            format!("`{lang}` is not one of the flow's languages"),
+                            help,
+                        );
                     }
                 }
-                let missing: Vec<String> = self.languages.iter().filter(|l| !map.contains_key(*l)).cloned().collect();
+                let missing: Vec<String> = self
+                    .languages
+                    .iter()
+                    .filter(|l| !map.contains_key(*l))
+                    .cloned()
+                    .collect();
                 if !missing.is_empty() && !map.is_empty() {
                     self.warn(
                         "missing-translation",
                         pointer,
                         format!("no translation for {}", missing.join(", ")),
-                        format!("shoppers in those languages see the {} text", map.keys().next().cloned().unwrap_or_default()),
+                        format!(
+                            "shoppers in those languages see the {} text",
+                            map.keys().next().cloned().unwrap_or_default()
+                        ),
                     );
                 }
-                let mut out: Vec<(String, &str)> =
-                    self.languages.iter().filter_map(|l| map.get(l).map(|s| (l.clone(), s.as_str()))).collect();
+                let mut out: Vec<(String, &str)> = self
+                    .languages
+                    .iter()
+                    .filter_map(|l| map.get(l).map(|s| (l.clone(), s.as_str())))
+                    .collect();
                 if out.is_empty() {
                     out = map.iter().map(|(l, s)| (l.clone(), s.as_str())).collect();
                 }
@@ -138,7 +226,11 @@ impl<'a> Lower<'a> {
     pub fn text(&mut self, t: &TextDoc, pointer: &str) -> Text {
         let mut variants = Vec::new();
         for (lang, s) in self.by_language(t, pointer) {
-            let at = if matches!(t, TextDoc::ByLanguage(_)) { push_pointer(pointer, &lang) } else { pointer.to_owned() };
+            let at = if matches!(t, TextDoc::ByLanguage(_)) {
+                push_pointer(pointer, &lang)
+            } else {
+                pointer.to_owned()
+            };
             match markdown::template(s) {
                 Ok(parts) => {
                     self.check_variables(parts.iter().filter_map(var_name), &at);
@@ -154,7 +246,11 @@ impl<'a> Lower<'a> {
     pub fn rich(&mut self, t: &TextDoc, pointer: &str) -> Rich {
         let mut variants = Vec::new();
         for (lang, s) in self.by_language(t, pointer) {
-            let at = if matches!(t, TextDoc::ByLanguage(_)) { push_pointer(pointer, &lang) } else { pointer.to_owned() };
+            let at = if matches!(t, TextDoc::ByLanguage(_)) {
+                push_pointer(pointer, &lang)
+            } else {
+                pointer.to_owned()
+            };
             match markdown::parse(s) {
                 Ok(blocks) => {
                     for href in markdown::links(&blocks) {
@@ -180,13 +276,29 @@ impl<'a> Lower<'a> {
                 TextPart::Var { .. } => "",
             })
             .collect();
-        if href.first().is_some_and(|p| matches!(p, TextPart::Var { .. })) {
+        if href
+            .first()
+            .is_some_and(|p| matches!(p, TextPart::Var { .. }))
+        {
             return;
         }
-        let ok = if image { safe_image(&literal).is_some() } else { safe_link(&literal).is_some() };
+        let ok = if image {
+            safe_image(&literal).is_some()
+        } else {
+            safe_link(&literal).is_some()
+        };
         if !ok {
-            let allowed = if image { "https:// or a path on the store (/images/…)" } else { "https://, http://, mailto:, tel: or a path on the store (/…)" };
-            self.error("unsafe-url", pointer, format!("`{literal}` is not a safe link"), format!("links must start with {allowed}"));
+            let allowed = if image {
+                "https:// or a path on the store (/images/…)"
+            } else {
+                "https://, http://, mailto:, tel: or a path on the store (/…)"
+            };
+            self.error(
+                "unsafe-url",
+                pointer,
+                format!("`{literal}` is not a safe link"),
+                format!("links must start with {allowed}"),
+            );
         }
     }
 
@@ -209,12 +321,22 @@ impl<'a> Lower<'a> {
     pub fn check_variables<'v>(&mut self, names: impl Iterator<Item = &'v str>, pointer: &str) {
         for name in names {
             if !self.is_known_variable(name) {
-                let known: Vec<String> = self.variables.iter().cloned().chain(BUILT_IN_VARIABLES.iter().map(|s| s.to_string())).collect();
+                let known: Vec<String> = self
+                    .variables
+                    .iter()
+                    .cloned()
+                    .chain(BUILT_IN_VARIABLES.iter().map(|s| s.to_string()))
+                    .collect();
                 let help = match closest(name, known.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`? (unset variables show their default)"),
                     None => "no step sets it: declare it under \"variables\" or set it with an ask or set step".into(),
                 };
-                self.warn("unknown-variable", pointer, format!("the variable `{name}` is never set"), help);
+                self.warn(
+                    "unknown-variable",
+                    pointer,
+                    format!("the variable `{name}` is never set"),
+                    help,
+                );
             }
         }
     }
@@ -228,7 +350,11 @@ impl<'a> Lower<'a> {
         if safe_image(&i.src).is_none() {
             self.error(
                 "unsafe-url",
-                if matches!(i.alt, None) { pointer.to_owned() } else { src_at },
+                if matches!(i.alt, None) {
+                    pointer.to_owned()
+                } else {
+                    src_at
+                },
                 format!("`{}` is not a safe image address", i.src),
                 "images must be https://… or a path on the store (/images/…)",
             );
@@ -238,7 +364,10 @@ impl<'a> Lower<'a> {
             Some(a) => self.text(a, &push_pointer(pointer, "alt")),
             None => Text::default(),
         };
-        Some(Image { src: i.src.clone(), alt })
+        Some(Image {
+            src: i.src.clone(),
+            alt,
+        })
     }
 
     pub fn content(
@@ -261,7 +390,10 @@ impl<'a> Lower<'a> {
             self.error(
                 "too-many-quick-replies",
                 push_pointer(pointer, "quick_replies"),
-                format!("{} quick replies; at most {MAX_QUICK_REPLIES} fit", quick_replies.len()),
+                format!(
+                    "{} quick replies; at most {MAX_QUICK_REPLIES} fit",
+                    quick_replies.len()
+                ),
                 "move some into a follow-up step (\"More options\")",
             );
         }
@@ -270,14 +402,28 @@ impl<'a> Lower<'a> {
             .enumerate()
             .filter_map(|(i, q)| {
                 let at = format!("{}/{i}", push_pointer(pointer, "quick_replies"));
-                self.button(q, &at, false).map(|(label, action)| QuickReply { label, action })
+                self.button(q, &at, false)
+                    .map(|(label, action)| QuickReply { label, action })
             })
             .collect();
-        Content { text, image, cards, quick_replies, show_order }
+        Content {
+            text,
+            image,
+            cards,
+            quick_replies,
+            show_order,
+        }
     }
 
     pub fn content_doc(&mut self, c: &ContentDoc, pointer: &str) -> Content {
-        self.content(c.text.as_ref(), c.image.as_ref(), &c.cards, &c.quick_replies, c.show_order, pointer)
+        self.content(
+            c.text.as_ref(),
+            c.image.as_ref(),
+            &c.cards,
+            &c.quick_replies,
+            c.show_order,
+            pointer,
+        )
     }
 
     fn card(&mut self, c: &CardDoc, pointer: &str) -> Card {
@@ -287,28 +433,58 @@ impl<'a> Lower<'a> {
             .enumerate()
             .filter_map(|(i, b)| {
                 let at = format!("{}/{i}", push_pointer(pointer, "buttons"));
-                self.button(b, &at, true).map(|(label, action)| Button { label, action })
+                self.button(b, &at, true)
+                    .map(|(label, action)| Button { label, action })
             })
             .collect();
         Card {
-            image: c.image.as_ref().and_then(|i| self.image(i, &push_pointer(pointer, "image"))),
+            image: c
+                .image
+                .as_ref()
+                .and_then(|i| self.image(i, &push_pointer(pointer, "image"))),
             title: self.text(&c.title, &push_pointer(pointer, "title")),
-            subtitle: c.subtitle.as_ref().map(|t| self.text(t, &push_pointer(pointer, "subtitle"))),
-            price: c.price.as_ref().map(|t| self.text(t, &push_pointer(pointer, "price"))),
+            subtitle: c
+                .subtitle
+                .as_ref()
+                .map(|t| self.text(t, &push_pointer(pointer, "subtitle"))),
+            price: c
+                .price
+                .as_ref()
+                .map(|t| self.text(t, &push_pointer(pointer, "price"))),
             buttons,
         }
     }
 
     /// A button needs exactly one action.
-    pub fn button(&mut self, b: &ButtonDoc, pointer: &str, on_card: bool) -> Option<(Text, ButtonAction)> {
+    pub fn button(
+        &mut self,
+        b: &ButtonDoc,
+        pointer: &str,
+        on_card: bool,
+    ) -> Option<(Text, ButtonAction)> {
         let label = self.text(&b.label, &push_pointer(pointer, "label"));
-        let count = [b.goto.is_some(), b.faq.is_some(), b.url.is_some(), b.handoff.is_some(), b.add_to_cart.is_some()]
-            .iter()
-            .filter(|x| **x)
-            .count();
+        let count = [
+            b.goto.is_some(),
+            b.faq.is_some(),
+            b.url.is_some(),
+            b.handoff.is_some(),
+            b.add_to_cart.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
         if count != 1 {
-            let message = if count == 0 { "this button does nothing" } else { "this button has more than one action" };
-            self.error("button-action", pointer, message, "give it exactly one of goto, faq, url, handoff, add_to_cart");
+            let message = if count == 0 {
+                "this button does nothing"
+            } else {
+                "this button has more than one action"
+            };
+            self.error(
+                "button-action",
+                pointer,
+                message,
+                "give it exactly one of goto, faq, url, handoff, add_to_cart",
+            );
             return None;
         }
         let action = if let Some(g) = &b.goto {
@@ -319,20 +495,38 @@ impl<'a> Lower<'a> {
             ButtonAction::Url(self.url(u, &push_pointer(pointer, "url"))?)
         } else if let Some(h) = b.handoff {
             if !h {
-                self.error("button-action", push_pointer(pointer, "handoff"), "`handoff: false` does nothing", "remove the button, or write `handoff: true`");
+                self.error(
+                    "button-action",
+                    push_pointer(pointer, "handoff"),
+                    "`handoff: false` does nothing",
+                    "remove the button, or write `handoff: true`",
+                );
                 return None;
             }
             ButtonAction::Handoff
         } else if let Some(cart) = &b.add_to_cart {
             if !on_card {
-                self.error("button-action", push_pointer(pointer, "add_to_cart"), "add_to_cart is for card buttons", "put this button on a product card");
+                self.error(
+                    "button-action",
+                    push_pointer(pointer, "add_to_cart"),
+                    "add_to_cart is for card buttons",
+                    "put this button on a product card",
+                );
                 return None;
             }
             if cart.sku.trim().is_empty() || cart.quantity == 0 {
-                self.error("button-action", push_pointer(pointer, "add_to_cart"), "add_to_cart needs a sku and a quantity of at least 1", "write {\"sku\": \"FH-TR-01\", \"quantity\": 1}");
+                self.error(
+                    "button-action",
+                    push_pointer(pointer, "add_to_cart"),
+                    "add_to_cart needs a sku and a quantity of at least 1",
+                    "write {\"sku\": \"FH-TR-01\", \"quantity\": 1}",
+                );
                 return None;
             }
-            ButtonAction::AddToCart { sku: cart.sku.clone(), quantity: cart.quantity }
+            ButtonAction::AddToCart {
+                sku: cart.sku.clone(),
+                quantity: cart.quantity,
+            }
         } else {
             return None;
         };
@@ -352,7 +546,12 @@ impl<'a> Lower<'a> {
         if n.is_finite() && scaled.abs() < 9.0e15 {
             Some(Num(scaled as i64))
         } else {
-            self.error("bad-number", pointer, format!("{n} is out of range"), "use a number below a trillion");
+            self.error(
+                "bad-number",
+                pointer,
+                format!("{n} is out of range"),
+                "use a number below a trillion",
+            );
             None
         }
     }

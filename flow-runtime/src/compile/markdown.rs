@@ -22,20 +22,21 @@ pub fn parse(text: &str) -> Result<Vec<Block>, TextError> {
     let mut blocks = Vec::new();
     let mut paragraph: Vec<&str> = Vec::new();
     let mut list: Option<(bool, Vec<Vec<Inline>>)> = None;
-    let flush_paragraph = |paragraph: &mut Vec<&str>, blocks: &mut Vec<Block>| -> Result<(), TextError> {
-        if !paragraph.is_empty() {
-            let mut inlines = Vec::new();
-            for (i, line) in paragraph.iter().enumerate() {
-                if i > 0 {
-                    inlines.push(Inline::Break);
+    let flush_paragraph =
+        |paragraph: &mut Vec<&str>, blocks: &mut Vec<Block>| -> Result<(), TextError> {
+            if !paragraph.is_empty() {
+                let mut inlines = Vec::new();
+                for (i, line) in paragraph.iter().enumerate() {
+                    if i > 0 {
+                        inlines.push(Inline::Break);
+                    }
+                    inlines.extend(inline(line, 0)?);
                 }
-                inlines.extend(inline(line, 0)?);
+                blocks.push(Block::Paragraph(inlines));
+                paragraph.clear();
             }
-            blocks.push(Block::Paragraph(inlines));
-            paragraph.clear();
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     for raw in text.lines() {
         let line = raw.trim_end();
         let item = list_item(line);
@@ -113,7 +114,8 @@ fn inline(s: &str, depth: usize) -> Result<Vec<Inline>, TextError> {
             let Some(end) = rest.find("}}") else {
                 return Err(TextError {
                     message: "`{{` is never closed".into(),
-                    help: "write `{{name}}` or `{{name|default}}`, or `\\{{` for literal braces".into(),
+                    help: "write `{{name}}` or `{{name|default}}`, or `\\{{` for literal braces"
+                        .into(),
                 });
             };
             flush(&mut text, &mut out);
@@ -149,7 +151,10 @@ fn inline(s: &str, depth: usize) -> Result<Vec<Inline>, TextError> {
                 if let Some((label, href, used)) = link(rest) {
                     flush(&mut text, &mut out);
                     let children = inline(label, depth + 1)?;
-                    out.push(Inline::Link { href: template(href)?, children });
+                    out.push(Inline::Link {
+                        href: template(href)?,
+                        children,
+                    });
                     rest = &rest[used..];
                     continue;
                 }
@@ -251,7 +256,9 @@ pub fn is_variable_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
 }
 
 /// Every link target in blocks (to check their schemes).
@@ -423,7 +430,12 @@ mod tests {
 
     #[test]
     fn html_is_text() {
-        assert_eq!(parse("<img src=x onerror=alert(1)>").unwrap(), vec![Block::Paragraph(vec![Inline::Text("<img src=x onerror=alert(1)>".into())])]);
+        assert_eq!(
+            parse("<img src=x onerror=alert(1)>").unwrap(),
+            vec![Block::Paragraph(vec![Inline::Text(
+                "<img src=x onerror=alert(1)>".into()
+            )])]
+        );
     }
 
     #[test]
@@ -431,6 +443,9 @@ mod tests {
         assert!(template("Hi {{name").is_err());
         assert!(template("Hi {{na me}}").is_err());
         assert!(template("Hi {{1x}}").is_err());
-        assert_eq!(template("a \\{{b}}").unwrap(), vec![TextPart::Lit("a {{b}}".into())]);
+        assert_eq!(
+            template("a \\{{b}}").unwrap(),
+            vec![TextPart::Lit("a {{b}}".into())]
+        );
     }
 }

@@ -54,17 +54,27 @@ pub fn compile_json(source: &str) -> Compiled {
     let value: serde_json::Value = match serde_json::from_str(source) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error("syntax", "", format!("this is not valid JSON: {}", strip_position(&e.to_string())))
-                .help("check for a missing comma, quote or bracket just before this point");
+            let mut d = Diagnostic::error(
+                "syntax",
+                "",
+                format!("this is not valid JSON: {}", strip_position(&e.to_string())),
+            )
+            .help("check for a missing comma, quote or bracket just before this point");
             d.line = Some(e.line() as u32);
             d.column = Some(e.column() as u32);
-            return Compiled { flow: None, diagnostics: vec![d] };
+            return Compiled {
+                flow: None,
+                diagnostics: vec![d],
+            };
         }
     };
     let mut compiled = compile_value(&value);
     let locations = locate::Locations::scan(source);
     for d in &mut compiled.diagnostics {
-        let key = matches!(d.code, "unknown-field" | "duplicate-id" | "unknown-language");
+        let key = matches!(
+            d.code,
+            "unknown-field" | "duplicate-id" | "unknown-language"
+        );
         if let Some((line, column)) = locations.find(&d.pointer, key) {
             d.line = Some(line);
             d.column = Some(column);
@@ -85,7 +95,10 @@ fn strip_position(message: &str) -> String {
 pub fn compile_value(value: &serde_json::Value) -> Compiled {
     let mut diags = Vec::new();
     let Some(parsed) = parse::parse(value, &mut diags) else {
-        return Compiled { flow: None, diagnostics: diags };
+        return Compiled {
+            flow: None,
+            diagnostics: diags,
+        };
     };
     let languages = languages(&parsed.doc.bot.languages, &mut diags);
     let mut l = Lower::new(&parsed, &mut diags, languages);
@@ -97,7 +110,12 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         if let Some(&j) = first.get(step.id()) {
             let here = push_pointer(&l.step_pointer(i), "id");
             let there = l.step_pointer(j);
-            l.error("duplicate-id", here, format!("two steps are called `{}`", step.id()), format!("step ids must be unique; the other one is at {there}"));
+            l.error(
+                "duplicate-id",
+                here,
+                format!("two steps are called `{}`", step.id()),
+                format!("step ids must be unique; the other one is at {there}"),
+            );
         } else {
             first.insert(step.id(), i);
         }
@@ -112,24 +130,48 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         Some(g) => l.step_ref(g, "/bot/greeting"),
         None if parsed.doc.steps.is_empty() => {
             if parsed.broken_steps.is_empty() {
-                l.error("no-steps", "/steps", "the flow has no steps", "add a first step: it greets the shopper");
+                l.error(
+                    "no-steps",
+                    "/steps",
+                    "the flow has no steps",
+                    "add a first step: it greets the shopper",
+                );
             }
             None
         }
         None => Some(0),
     };
-    let order_number = parsed.doc.order_number.as_ref().and_then(|source| match Pattern::parse(source) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            l.error("bad-pattern", "/order_number", format!("invalid pattern `{source}`: {} (at character {})", e.message, e.offset + 1), "patterns use literals, [classes], \\d, \\w, ( | ), ? * + {n,m}");
-            None
-        }
-    });
+    let order_number =
+        parsed
+            .doc
+            .order_number
+            .as_ref()
+            .and_then(|source| match Pattern::parse(source) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    l.error(
+                        "bad-pattern",
+                        "/order_number",
+                        format!(
+                            "invalid pattern `{source}`: {} (at character {})",
+                            e.message,
+                            e.offset + 1
+                        ),
+                        "patterns use literals, [classes], \\d, \\w, ( | ), ? * + {n,m}",
+                    );
+                    None
+                }
+            });
     let mut variables = Vec::new();
     for (name, v) in &parsed.doc.variables {
         let at = push_pointer("/variables", name);
         if !markdown::is_variable_name(name) {
-            l.error("bad-variable", &at, format!("`{name}` is not a variable name"), "use letters, digits, `_` and `.`, starting with a letter");
+            l.error(
+                "bad-variable",
+                &at,
+                format!("`{name}` is not a variable name"),
+                "use letters, digits, `_` and `.`, starting with a letter",
+            );
         } else if let Some(value) = l.value(v, &at) {
             variables.push((name.clone(), value));
         }
@@ -137,19 +179,32 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
     let languages = l.languages.clone();
     let step_pointers: Vec<String> = (0..steps.len()).map(|i| l.step_pointer(i)).collect();
     let uses_handoff_button = parsed.doc.steps.iter().any(|s| match s {
-        StepDoc::Message(m) | StepDoc::Carousel(m) => m.quick_replies.iter().any(|q| q.handoff == Some(true)),
+        StepDoc::Message(m) | StepDoc::Carousel(m) => {
+            m.quick_replies.iter().any(|q| q.handoff == Some(true))
+        }
         _ => false,
     });
     if uses_handoff_button && escalation.handoff.is_none() {
-        l.error("no-handoff-step", "/steps", "a quick reply hands off, but the flow has no handoff step", "add a step with \"type\": \"handoff\"");
+        l.error(
+            "no-handoff-step",
+            "/steps",
+            "a quick reply hands off, but the flow has no handoff step",
+            "add a step with \"type\": \"handoff\"",
+        );
     }
 
     let has_errors = diags.iter().any(Diagnostic::is_error);
     let (Some(greeting), true, false) = (greeting, parsed.has_bot, has_errors) else {
-        return Compiled { flow: None, diagnostics: diags };
+        return Compiled {
+            flow: None,
+            diagnostics: diags,
+        };
     };
     let Some(steps) = steps.into_iter().collect::<Option<Vec<_>>>() else {
-        return Compiled { flow: None, diagnostics: diags };
+        return Compiled {
+            flow: None,
+            diagnostics: diags,
+        };
     };
     let flow = Flow {
         bot,
@@ -163,9 +218,16 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         variables,
         seed: parsed.doc.seed,
     };
-    graph::check(&flow, |i| step_pointers.get(i).cloned().unwrap_or_default(), &mut diags);
+    graph::check(
+        &flow,
+        |i| step_pointers.get(i).cloned().unwrap_or_default(),
+        &mut diags,
+    );
     let flow = (!diags.iter().any(Diagnostic::is_error)).then_some(flow);
-    Compiled { flow, diagnostics: diags }
+    Compiled {
+        flow,
+        diagnostics: diags,
+    }
 }
 
 fn languages(codes: &[String], diags: &mut Vec<Diagnostic>) -> Vec<String> {
@@ -173,14 +235,28 @@ fn languages(codes: &[String], diags: &mut Vec<Diagnostic>) -> Vec<String> {
     for (i, code) in codes.iter().enumerate() {
         let ok = code.len() >= 2
             && code[..2].chars().all(|c| c.is_ascii_lowercase())
-            && (code.len() == 2 || (code.as_bytes()[2] == b'-' && code.len() > 3 && code[3..].chars().all(|c| c.is_ascii_alphanumeric())));
+            && (code.len() == 2
+                || (code.as_bytes()[2] == b'-'
+                    && code.len() > 3
+                    && code[3..].chars().all(|c| c.is_ascii_alphanumeric())));
         if !ok {
             diags.push(
-                Diagnostic::error("bad-language", format!("/bot/languages/{i}"), format!("`{code}` is not a language code"))
-                    .help("use two lowercase letters, optionally with a region: `en`, `es`, `pt-BR`"),
+                Diagnostic::error(
+                    "bad-language",
+                    format!("/bot/languages/{i}"),
+                    format!("`{code}` is not a language code"),
+                )
+                .help("use two lowercase letters, optionally with a region: `en`, `es`, `pt-BR`"),
             );
         } else if out.contains(code) {
-            diags.push(Diagnostic::warning("duplicate-language", format!("/bot/languages/{i}"), format!("`{code}` is listed twice")).help("remove one"));
+            diags.push(
+                Diagnostic::warning(
+                    "duplicate-language",
+                    format!("/bot/languages/{i}"),
+                    format!("`{code}` is listed twice"),
+                )
+                .help("remove one"),
+            );
         } else {
             out.push(code.clone());
         }
@@ -193,20 +269,39 @@ fn languages(codes: &[String], diags: &mut Vec<Diagnostic>) -> Vec<String> {
 
 fn escalation(l: &mut Lower) -> Escalation {
     let e = l.parsed.doc.escalation.clone();
-    let first_handoff = l.parsed.doc.steps.iter().position(|s| matches!(s, StepDoc::Handoff(_))).map(|i| i as u32);
+    let first_handoff = l
+        .parsed
+        .doc
+        .steps
+        .iter()
+        .position(|s| matches!(s, StepDoc::Handoff(_)))
+        .map(|i| i as u32);
     let handoff = match &e.handoff {
         Some(id) => {
             let idx = l.step_ref(id, "/escalation/handoff");
             if let Some(i) = idx {
-                if !matches!(l.parsed.doc.steps.get(i as usize), Some(StepDoc::Handoff(_))) {
-                    l.error("not-a-handoff", "/escalation/handoff", format!("`{id}` is not a handoff step"), "name a step with \"type\": \"handoff\"");
+                if !matches!(
+                    l.parsed.doc.steps.get(i as usize),
+                    Some(StepDoc::Handoff(_))
+                ) {
+                    l.error(
+                        "not-a-handoff",
+                        "/escalation/handoff",
+                        format!("`{id}` is not a handoff step"),
+                        "name a step with \"type\": \"handoff\"",
+                    );
                 }
             }
             idx
         }
         None => first_handoff,
     };
-    let phrases = e.phrases.clone().unwrap_or_else(|| DEFAULT_HUMAN_PHRASES.iter().map(|s| s.to_string()).collect());
+    let phrases = e.phrases.clone().unwrap_or_else(|| {
+        DEFAULT_HUMAN_PHRASES
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    });
     Escalation {
         phrases,
         max_misses: e.max_misses.unwrap_or(2),
@@ -220,18 +315,33 @@ fn escalation(l: &mut Lower) -> Escalation {
 fn bot(l: &mut Lower) -> Bot {
     let doc = l.parsed.doc.bot.clone();
     if doc.name.trim().is_empty() && l.parsed.has_bot {
-        l.error("missing-name", "/bot/name", "the bot has no name", "name it: the name heads the chat panel and labels it for screen readers");
+        l.error(
+            "missing-name",
+            "/bot/name",
+            "the bot has no name",
+            "name it: the name heads the chat panel and labels it for screen readers",
+        );
     }
     if let Some(avatar) = &doc.avatar {
         if safe_image(avatar).is_none() {
-            l.error("unsafe-url", "/bot/avatar", format!("`{avatar}` is not a safe image address"), "use https://… or a path on the store");
+            l.error(
+                "unsafe-url",
+                "/bot/avatar",
+                format!("`{avatar}` is not a safe image address"),
+                "use https://… or a path on the store",
+            );
         }
     }
     let t = &doc.theme;
     let color = |l: &mut Lower, c: &Option<String>, field: &str| -> Option<String> {
         let c = c.as_ref()?;
         if parse_color(c).is_none() {
-            l.error("bad-color", format!("/bot/theme/{field}"), format!("`{c}` is not a colour"), "write a hex colour: `#1f5f4a` or `#fff`");
+            l.error(
+                "bad-color",
+                format!("/bot/theme/{field}"),
+                format!("`{c}` is not a colour"),
+                "write a hex colour: `#1f5f4a` or `#fff`",
+            );
             return None;
         }
         Some(c.to_lowercase())
@@ -239,7 +349,11 @@ fn bot(l: &mut Lower) -> Bot {
     let accent = color(l, &t.accent, "accent").unwrap_or_else(|| "#1f5f4a".into());
     let on_accent = color(l, &t.on_accent, "on_accent").unwrap_or_else(|| {
         let a = parse_color(&accent).unwrap_or((0, 0, 0));
-        if contrast(a, (255, 255, 255)) >= contrast(a, (0, 0, 0)) { "#ffffff".into() } else { "#000000".into() }
+        if contrast(a, (255, 255, 255)) >= contrast(a, (0, 0, 0)) {
+            "#ffffff".into()
+        } else {
+            "#000000".into()
+        }
     });
     if let (Some(a), Some(b)) = (parse_color(&accent), parse_color(&on_accent)) {
         let ratio = contrast(a, b);
@@ -252,7 +366,10 @@ fn bot(l: &mut Lower) -> Bot {
             );
         }
     }
-    let business_hours = doc.business_hours.as_ref().and_then(|h| hours::lower(h, "/bot/business_hours", l.diags));
+    let business_hours = doc
+        .business_hours
+        .as_ref()
+        .and_then(|h| hours::lower(h, "/bot/business_hours", l.diags));
     Bot {
         name: doc.name.clone(),
         avatar: doc.avatar.clone(),
@@ -263,7 +380,10 @@ fn bot(l: &mut Lower) -> Bot {
                 Some(PositionDoc::Left) => Position::Left,
                 _ => Position::Right,
             },
-            launcher_label: t.launcher_label.clone().unwrap_or_else(|| "Open chat".into()),
+            launcher_label: t
+                .launcher_label
+                .clone()
+                .unwrap_or_else(|| "Open chat".into()),
             mode: match t.mode {
                 Some(ModeDoc::Light) => ColorMode::Light,
                 Some(ModeDoc::Dark) => ColorMode::Dark,
@@ -279,7 +399,10 @@ fn parse_color(c: &str) -> Option<(u8, u8, u8)> {
     let digit = |s: &str| u8::from_str_radix(s, 16).ok();
     match hex.len() {
         3 => {
-            let d: Vec<u8> = hex.chars().map(|ch| digit(&ch.to_string())).collect::<Option<_>>()?;
+            let d: Vec<u8> = hex
+                .chars()
+                .map(|ch| digit(&ch.to_string()))
+                .collect::<Option<_>>()?;
             Some((d[0] * 17, d[1] * 17, d[2] * 17))
         }
         6 => Some((digit(&hex[0..2])?, digit(&hex[2..4])?, digit(&hex[4..6])?)),
@@ -292,11 +415,14 @@ fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let lum = |(r, g, b): (u8, u8, u8)| {
         let ch = |c: u8| {
             let c = f64::from(c) / 255.0;
-            if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b)
     };
     let (x, y) = (lum(a), lum(b));
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
-

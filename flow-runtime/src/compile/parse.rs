@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 
 use super::diagnostic::{Diagnostic, push_pointer};
 use super::suggest::closest;
-use crate::doc::{BotDoc, Document, EscalationDoc, FaqDoc, FaqEntryDoc, StepDoc, TriggerDoc, ValueDoc};
+use crate::doc::{
+    BotDoc, Document, EscalationDoc, FaqDoc, FaqEntryDoc, StepDoc, TriggerDoc, ValueDoc,
+};
 
 /// A document as far as it could be read.
 pub struct Parsed {
@@ -26,17 +28,34 @@ pub struct Parsed {
     pub has_bot: bool,
 }
 
-const TOP_LEVEL: &[&str] =
-    &["$schema", "version", "bot", "variables", "steps", "faq", "triggers", "escalation", "order_number", "seed"];
+const TOP_LEVEL: &[&str] = &[
+    "$schema",
+    "version",
+    "bot",
+    "variables",
+    "steps",
+    "faq",
+    "triggers",
+    "escalation",
+    "order_number",
+    "seed",
+];
 
 pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let Value::Object(map) = value else {
-        diags.push(Diagnostic::error("not-a-flow", "", "a flow is a JSON object").help("start the file with `{\"bot\": {…}, \"steps\": […]}`"));
+        diags.push(
+            Diagnostic::error("not-a-flow", "", "a flow is a JSON object")
+                .help("start the file with `{\"bot\": {…}, \"steps\": […]}`"),
+        );
         return None;
     };
     for key in map.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            let mut d = Diagnostic::error("unknown-field", push_pointer("", key), format!("unknown field `{key}`"));
+            let mut d = Diagnostic::error(
+                "unknown-field",
+                push_pointer("", key),
+                format!("unknown field `{key}`"),
+            );
             if let Some(s) = closest(key, TOP_LEVEL.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             } else {
@@ -48,8 +67,12 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let version: u32 = field(map, "version", diags).unwrap_or(1);
     if version != 1 {
         diags.push(
-            Diagnostic::error("unsupported-version", "/version", format!("this Bellhop reads flow format 1, not {version}"))
-                .help("set \"version\": 1"),
+            Diagnostic::error(
+                "unsupported-version",
+                "/version",
+                format!("this Bellhop reads flow format 1, not {version}"),
+            )
+            .help("set \"version\": 1"),
         );
     }
     let bot: Option<BotDoc> = required(map, "bot", diags);
@@ -65,7 +88,8 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
             theme: Default::default(),
             business_hours: None,
         }),
-        variables: field::<std::collections::BTreeMap<String, ValueDoc>>(map, "variables", diags).unwrap_or_default(),
+        variables: field::<std::collections::BTreeMap<String, ValueDoc>>(map, "variables", diags)
+            .unwrap_or_default(),
         steps: Vec::new(),
         faq: FaqDoc::default(),
         triggers: Vec::new(),
@@ -77,7 +101,10 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let mut broken_steps = Vec::new();
     let (steps, step_pos) = match map.get("steps") {
         None => {
-            diags.push(Diagnostic::error("missing-field", "", "missing field `steps`").help("add \"steps\": [ … ] with at least the greeting"));
+            diags.push(
+                Diagnostic::error("missing-field", "", "missing field `steps`")
+                    .help("add \"steps\": [ … ] with at least the greeting"),
+            );
             (Vec::new(), Vec::new())
         }
         Some(v) => items::<StepDoc>(v, "/steps", diags, &mut broken_steps),
@@ -95,12 +122,16 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                     doc.faq = f;
                 }
                 if let Some(entries) = entries {
-                    let (e, pos) = items::<FaqEntryDoc>(&entries, "/faq/entries", diags, &mut broken_entries);
+                    let (e, pos) =
+                        items::<FaqEntryDoc>(&entries, "/faq/entries", diags, &mut broken_entries);
                     doc.faq.entries = e;
                     entry_pos = pos;
                 }
             }
-            _ => diags.push(Diagnostic::error("wrong-type", "/faq", "`faq` must be an object").help("write \"faq\": {\"entries\": [ … ]}")),
+            _ => diags.push(
+                Diagnostic::error("wrong-type", "/faq", "`faq` must be an object")
+                    .help("write \"faq\": {\"entries\": [ … ]}"),
+            ),
         }
     }
 
@@ -111,25 +142,55 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     };
     doc.triggers = triggers;
 
-    Some(Parsed { doc, step_pos, entry_pos, trigger_pos, broken_steps, broken_entries, has_bot })
+    Some(Parsed {
+        doc,
+        step_pos,
+        entry_pos,
+        trigger_pos,
+        broken_steps,
+        broken_entries,
+        has_bot,
+    })
 }
 
-fn field<T: DeserializeOwned>(map: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
-    map.get(key).and_then(|v| read(v, &push_pointer("", key), diags))
+fn field<T: DeserializeOwned>(
+    map: &Map<String, Value>,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    map.get(key)
+        .and_then(|v| read(v, &push_pointer("", key), diags))
 }
 
-fn required<T: DeserializeOwned>(map: &Map<String, Value>, key: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+fn required<T: DeserializeOwned>(
+    map: &Map<String, Value>,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     if !map.contains_key(key) {
-        diags.push(Diagnostic::error("missing-field", "", format!("missing field `{key}`")));
+        diags.push(Diagnostic::error(
+            "missing-field",
+            "",
+            format!("missing field `{key}`"),
+        ));
         return None;
     }
     field(map, key, diags)
 }
 
 /// Reads each element of an array on its own.
-fn items<T: DeserializeOwned>(value: &Value, pointer: &str, diags: &mut Vec<Diagnostic>, broken: &mut Vec<String>) -> (Vec<T>, Vec<usize>) {
+fn items<T: DeserializeOwned>(
+    value: &Value,
+    pointer: &str,
+    diags: &mut Vec<Diagnostic>,
+    broken: &mut Vec<String>,
+) -> (Vec<T>, Vec<usize>) {
     let Value::Array(array) = value else {
-        diags.push(Diagnostic::error("wrong-type", pointer, format!("`{}` must be a list", pointer.trim_start_matches('/'))));
+        diags.push(Diagnostic::error(
+            "wrong-type",
+            pointer,
+            format!("`{}` must be a list", pointer.trim_start_matches('/')),
+        ));
         return (Vec::new(), Vec::new());
     };
     let mut out = Vec::new();
@@ -151,7 +212,11 @@ fn items<T: DeserializeOwned>(value: &Value, pointer: &str, diags: &mut Vec<Diag
 }
 
 /// Deserialises `value`, turning serde's error into a located diagnostic.
-pub fn read<T: DeserializeOwned>(value: &Value, pointer: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+pub fn read<T: DeserializeOwned>(
+    value: &Value,
+    pointer: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -160,7 +225,8 @@ pub fn read<T: DeserializeOwned>(value: &Value, pointer: &str, diags: &mut Vec<D
                 match segment {
                     serde_path_to_error::Segment::Seq { index } => at = format!("{at}/{index}"),
                     serde_path_to_error::Segment::Map { key } => at = push_pointer(&at, key),
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => {}
                 }
             }
             diags.push(explain(e.inner().to_string(), at));
@@ -174,15 +240,30 @@ fn explain(message: String, pointer: String) -> Diagnostic {
     let quoted = |s: &str| s.split('`').nth(1).map(str::to_owned);
     let expected: Vec<String> = message
         .split_once("expected one of ")
-        .map(|(_, list)| list.split(", ").filter_map(|w| w.trim().strip_prefix('`')?.strip_suffix('`').map(str::to_owned)).collect())
+        .map(|(_, list)| {
+            list.split(", ")
+                .filter_map(|w| {
+                    w.trim()
+                        .strip_prefix('`')?
+                        .strip_suffix('`')
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
         .unwrap_or_default();
     if message.starts_with("unknown field") {
         let name = quoted(&message).unwrap_or_default();
-        let pointer = if pointer.ends_with(&format!("/{name}")) { pointer } else { push_pointer(&pointer, &name) };
+        let pointer = if pointer.ends_with(&format!("/{name}")) {
+            pointer
+        } else {
+            push_pointer(&pointer, &name)
+        };
         let mut d = Diagnostic::error("unknown-field", pointer, format!("unknown field `{name}`"));
         d = match closest(&name, expected.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None if !expected.is_empty() => d.help(format!("allowed here: {}", list_owned(&expected))),
+            None if !expected.is_empty() => {
+                d.help(format!("allowed here: {}", list_owned(&expected)))
+            }
             None => d,
         };
         return d;
@@ -203,18 +284,31 @@ fn explain(message: String, pointer: String) -> Diagnostic {
         } else {
             format!("add \"{name}\"")
         };
-        return Diagnostic::error("missing-field", pointer, format!("missing field `{name}`")).help(help);
+        return Diagnostic::error("missing-field", pointer, format!("missing field `{name}`"))
+            .help(help);
     }
     if message.starts_with("invalid type") {
-        return Diagnostic::error("wrong-type", pointer, message.replace("invalid type: ", "wrong type: "));
+        return Diagnostic::error(
+            "wrong-type",
+            pointer,
+            message.replace("invalid type: ", "wrong type: "),
+        );
     }
     Diagnostic::error("invalid", pointer, message)
 }
 
 fn list(words: &[&str]) -> String {
-    words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list_owned(words: &[String]) -> String {
-    words.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

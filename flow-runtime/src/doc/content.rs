@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 
 /// Text in one language (a string) or several (`{"en": …, "es": …}`). May use Markdown
 /// where the field says so, and `{{variable}}` / `{{variable|default}}` anywhere.
@@ -133,10 +133,15 @@ impl<'de> Deserialize<'de> for AnswerDoc {
         impl<'de> Visitor<'de> for V {
             type Value = AnswerDoc;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string (the answer's text) or an object with text, quick_replies, cards…")
+                f.write_str(
+                    "a string (the answer's text) or an object with text, quick_replies, cards…",
+                )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<AnswerDoc, E> {
-                Ok(AnswerDoc(ContentDoc { text: Some(TextDoc::Same(s.to_owned())), ..ContentDoc::default() }))
+                Ok(AnswerDoc(ContentDoc {
+                    text: Some(TextDoc::Same(s.to_owned())),
+                    ..ContentDoc::default()
+                }))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AnswerDoc, A::Error> {
                 ContentDoc::deserialize(MapAccessDeserializer::new(map)).map(AnswerDoc)
@@ -200,11 +205,17 @@ impl<'de> Deserialize<'de> for ImageDoc {
                 f.write_str("an image URL, or an object with src and alt")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<ImageDoc, E> {
-                Ok(ImageDoc { src: s.to_owned(), alt: None })
+                Ok(ImageDoc {
+                    src: s.to_owned(),
+                    alt: None,
+                })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ImageDoc, A::Error> {
                 let f = ImageFields::deserialize(MapAccessDeserializer::new(map))?;
-                Ok(ImageDoc { src: f.src, alt: f.alt })
+                Ok(ImageDoc {
+                    src: f.src,
+                    alt: f.alt,
+                })
             }
         }
         d.deserialize_any(V)

@@ -16,10 +16,13 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 pub use condition::ConditionDoc;
-pub use content::{AddToCartDoc, AnswerDoc, ButtonDoc, CardDoc, ContentDoc, ImageDoc, PhrasingsDoc, TextDoc, ValueDoc};
+pub use content::{
+    AddToCartDoc, AnswerDoc, ButtonDoc, CardDoc, ContentDoc, ImageDoc, PhrasingsDoc, TextDoc,
+    ValueDoc,
+};
 pub use step::{
-    AskStep, BranchDoc, ConditionStep, CsatScaleDoc, CsatStep, EndStep, ExpectDoc, GotoStep, HandoffEmailStep, HandoffStep,
-    MessageStep, OrderLookupStep, SetStep, StepDoc,
+    AskStep, BranchDoc, ConditionStep, CsatScaleDoc, CsatStep, EndStep, ExpectDoc, GotoStep,
+    HandoffEmailStep, HandoffStep, MessageStep, OrderLookupStep, SetStep, StepDoc,
 };
 pub use trigger::{EventDoc, FrequencyDoc, MobileExitDoc, TriggerDoc, VariantDoc};
 

@@ -17,7 +17,8 @@ pub fn check(expect: &Expect, text: &str) -> Option<Value> {
             if p.matches_whole(text) {
                 Some(Value::Text(text.to_owned()))
             } else {
-                p.find(text).map(|(s, e)| Value::Text(text[s..e].to_owned()))
+                p.find(text)
+                    .map(|(s, e)| Value::Text(text[s..e].to_owned()))
             }
         }
         Expect::Number { min, max } => {
@@ -27,7 +28,10 @@ pub fn check(expect: &Expect, text: &str) -> Option<Value> {
         }
         Expect::Choice(choices) => {
             let lower = text.to_lowercase();
-            choices.iter().find(|c| c.to_lowercase() == lower).map(|c| Value::Text(c.clone()))
+            choices
+                .iter()
+                .find(|c| c.to_lowercase() == lower)
+                .map(|c| Value::Text(c.clone()))
         }
     }
 }
@@ -41,15 +45,23 @@ pub fn find_email(text: &str) -> Option<String> {
 }
 
 fn is_email(w: &str) -> bool {
-    let Some((local, domain)) = w.split_once('@') else { return false };
+    let Some((local, domain)) = w.split_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
         && local.len() <= 64
-        && local.chars().all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && domain.len() <= 253
-        && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
-        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
     local_ok && domain_ok
 }
 
@@ -99,29 +111,54 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(find_email("it's Ana.Lopez+shop@Example.co.uk, thanks!").as_deref(), Some("ana.lopez+shop@example.co.uk"));
-        for bad in ["ana@", "@example.com", "ana@example", "ana@example.c", "ana example.com", "a@b..com"] {
+        assert_eq!(
+            find_email("it's Ana.Lopez+shop@Example.co.uk, thanks!").as_deref(),
+            Some("ana.lopez+shop@example.co.uk")
+        );
+        for bad in [
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana@example.c",
+            "ana example.com",
+            "a@b..com",
+        ] {
             assert_eq!(find_email(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(find_phone("call me at +1 (555) 010-2030 please").as_deref(), Some("+1 (555) 010-2030"));
+        assert_eq!(
+            find_phone("call me at +1 (555) 010-2030 please").as_deref(),
+            Some("+1 (555) 010-2030")
+        );
         assert_eq!(find_phone("order 12345").as_deref(), None);
-        assert_eq!(find_phone("06 12 34 56 78").as_deref(), Some("06 12 34 56 78"));
+        assert_eq!(
+            find_phone("06 12 34 56 78").as_deref(),
+            Some("06 12 34 56 78")
+        );
     }
 
     #[test]
     fn answers() {
-        let range = Expect::Number { min: Some(Num::from_int(1)), max: Some(Num::from_int(10)) };
-        assert_eq!(check(&range, "about 3 please"), Some(Value::Num(Num::from_int(3))));
+        let range = Expect::Number {
+            min: Some(Num::from_int(1)),
+            max: Some(Num::from_int(10)),
+        };
+        assert_eq!(
+            check(&range, "about 3 please"),
+            Some(Value::Num(Num::from_int(3)))
+        );
         assert_eq!(check(&range, "11"), None);
         let choice = Expect::Choice(vec!["Small".into(), "Large".into()]);
         assert_eq!(check(&choice, " large "), Some(Value::Text("Large".into())));
         assert_eq!(check(&choice, "medium"), None);
         let order = Expect::Pattern(Pattern::parse(r"#?\d{5}").unwrap());
-        assert_eq!(check(&order, "it's #10493"), Some(Value::Text("#10493".into())));
+        assert_eq!(
+            check(&order, "it's #10493"),
+            Some(Value::Text("#10493".into()))
+        );
         assert_eq!(check(&Expect::Text, "   "), None);
     }
 }

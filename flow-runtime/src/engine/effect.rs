@@ -31,18 +31,39 @@ pub enum Effect {
     /// The state of the handoff, for the banner (`None` removes it).
     Handoff(Option<HandoffStatus>),
     /// Look up an order; answer with [`super::Input::OrderAnswered`].
-    LookUpOrder { request: u64, number: String, email: String },
+    LookUpOrder {
+        request: u64,
+        number: String,
+        email: String,
+    },
     /// Hand the conversation to a person; answer with [`super::Input::HandoffAnswered`].
     HandOff(HandoffRequest),
     /// Send the shopper's message to the agent; answer with [`super::Input::Delivered`].
-    SendToAgent { request: u64, token: String, key: String, text: String },
+    SendToAgent {
+        request: u64,
+        token: String,
+        key: String,
+        text: String,
+    },
     /// Give an offline handoff the shopper's email; answer with [`super::Input::Delivered`].
-    SendEmail { request: u64, token: String, email: String },
+    SendEmail {
+        request: u64,
+        token: String,
+        email: String,
+    },
     /// Record the shopper's rating (and comment) on the handoff conversation; answer with
     /// [`super::Input::Delivered`].
-    SendRating { request: u64, token: String, score: u8, comment: Option<String> },
+    SendRating {
+        request: u64,
+        token: String,
+        score: u8,
+        comment: Option<String>,
+    },
     /// Add a product to the cart through the host page's API.
-    AddToCart { sku: String, quantity: u32 },
+    AddToCart {
+        sku: String,
+        quantity: u32,
+    },
     /// An analytics event (never containing what the shopper typed).
     Track(Track),
     /// The state changed: save [`super::Conversation::snapshot`].
@@ -77,7 +98,10 @@ pub struct Message {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BlockView {
     Paragraph(Vec<Span>),
-    List { ordered: bool, items: Vec<Vec<Span>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Span>>,
+    },
 }
 
 /// A run of text with one style. Line breaks are `\n` inside `text`.

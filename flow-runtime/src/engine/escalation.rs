@@ -4,17 +4,59 @@ use crate::faq::tokens;
 
 /// Phrases that ask for a person, used when a flow lists none of its own.
 pub const DEFAULT_HUMAN_PHRASES: &[&str] = &[
-    "human", "real person", "a person", "agent", "operator", "representative", "customer service",
-    "talk to someone", "speak to someone", "live chat", "support team", "persona", "humano", "agente",
-    "humain", "conseiller", "mensch", "mitarbeiter", "atendente", "operatore",
+    "human",
+    "real person",
+    "a person",
+    "agent",
+    "operator",
+    "representative",
+    "customer service",
+    "talk to someone",
+    "speak to someone",
+    "live chat",
+    "support team",
+    "persona",
+    "humano",
+    "agente",
+    "humain",
+    "conseiller",
+    "mensch",
+    "mitarbeiter",
+    "atendente",
+    "operatore",
 ];
 
 /// Words that, in a shopper's message, signal frustration.
 const FRUSTRATION: &[&str] = &[
-    "useless", "stupid", "ridiculous", "terrible", "awful", "horrible", "worst", "angry", "annoyed",
-    "annoying", "frustrated", "frustrating", "wtf", "scam", "unacceptable", "pathetic", "hate",
-    "inútil", "horrible", "fatal", "nul", "nulle", "inadmissible", "scheiße", "mist", "nutzlos",
-    "péssimo", "inutile", "pessimo",
+    "useless",
+    "stupid",
+    "ridiculous",
+    "terrible",
+    "awful",
+    "horrible",
+    "worst",
+    "angry",
+    "annoyed",
+    "annoying",
+    "frustrated",
+    "frustrating",
+    "wtf",
+    "scam",
+    "unacceptable",
+    "pathetic",
+    "hate",
+    "inútil",
+    "horrible",
+    "fatal",
+    "nul",
+    "nulle",
+    "inadmissible",
+    "scheiße",
+    "mist",
+    "nutzlos",
+    "péssimo",
+    "inutile",
+    "pessimo",
 ];
 
 /// Whether `text` contains one of the (normalised) `phrases` as a run of whole words.
@@ -44,7 +86,10 @@ mod tests {
 
     #[test]
     fn human_requests() {
-        let phrases: Vec<String> = DEFAULT_HUMAN_PHRASES.iter().map(|s| s.to_string()).collect();
+        let phrases: Vec<String> = DEFAULT_HUMAN_PHRASES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert!(asks_for_human("Can I talk to a real person?", &phrases));
         assert!(asks_for_human("AGENT please", &phrases));
         assert!(!asks_for_human("what is your return policy", &phrases));

@@ -18,9 +18,16 @@ pub enum Input {
     /// The shopper picked the quick reply at this position among those on screen.
     QuickReply(usize),
     /// The shopper pressed a button on a product card of a message.
-    CardButton { message: u64, card: usize, button: usize },
+    CardButton {
+        message: u64,
+        card: usize,
+        button: usize,
+    },
     /// The shopper answered the satisfaction question.
-    Rated { score: u8, comment: Option<String> },
+    Rated {
+        score: u8,
+        comment: Option<String>,
+    },
     /// The shopper closed the proactive teaser without engaging.
     TeaserDismissed,
     /// The shopper is typing in the composer (`true`) or stopped (`false`).
@@ -45,11 +52,20 @@ pub enum Input {
     Tick,
 
     // --- the server ---
-    OrderAnswered { request: u64, answer: OrderAnswer },
-    HandoffAnswered { request: u64, answer: HandoffAnswer },
+    OrderAnswered {
+        request: u64,
+        answer: OrderAnswer,
+    },
+    HandoffAnswered {
+        request: u64,
+        answer: HandoffAnswer,
+    },
     /// A request whose answer carries nothing but success (a message to the agent, an
     /// email for an offline handoff) completed or failed for good.
-    Delivered { request: u64, ok: bool },
+    Delivered {
+        request: u64,
+        ok: bool,
+    },
     /// The live conversation's stream: an agent joined, wrote or closed.
     Agent(AgentEvent),
 }
@@ -136,16 +152,26 @@ pub struct OrderItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HandoffAnswer {
     /// A person is available and will join; `token` grants access to the conversation.
-    Available { token: String },
+    Available {
+        token: String,
+    },
     /// Nobody is available now; the team will answer by email.
-    Offline { token: String },
+    Offline {
+        token: String,
+    },
     Error,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgentEvent {
-    Joined { name: String },
+    Joined {
+        name: String,
+    },
     /// `id` is the server's, so a message seen twice (after a reconnect) is shown once.
-    Message { id: String, name: String, text: String },
+    Message {
+        id: String,
+        name: String,
+        text: String,
+    },
     Closed,
 }

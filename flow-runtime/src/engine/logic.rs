@@ -38,10 +38,16 @@ fn test(value: Option<Value>, compare: &Compare) -> bool {
         Compare::Gte(n) => num().is_some_and(|x| x >= *n),
         Compare::Lt(n) => num().is_some_and(|x| x < *n),
         Compare::Lte(n) => num().is_some_and(|x| x <= *n),
-        Compare::In(vs) => value.as_ref().is_some_and(|x| vs.iter().any(|v| x.loosely_equals(v))),
+        Compare::In(vs) => value
+            .as_ref()
+            .is_some_and(|x| vs.iter().any(|v| x.loosely_equals(v))),
         Compare::Glob(g) => value.as_ref().is_some_and(|x| glob(g, &x.to_text())),
-        Compare::Matches(p) => value.as_ref().is_some_and(|x| p.matches_whole(&x.to_text())),
-        Compare::Contains(s) => value.as_ref().is_some_and(|x| x.to_text().to_lowercase().contains(&s.to_lowercase())),
+        Compare::Matches(p) => value
+            .as_ref()
+            .is_some_and(|x| p.matches_whole(&x.to_text())),
+        Compare::Contains(s) => value
+            .as_ref()
+            .is_some_and(|x| x.to_text().to_lowercase().contains(&s.to_lowercase())),
     }
 }
 

@@ -24,7 +24,7 @@ mod render;
 mod server;
 mod shopper;
 mod state;
-mod steps;
+pub(crate) mod steps;
 mod triggers;
 
 #[cfg(test)]
@@ -35,14 +35,20 @@ use std::collections::VecDeque;
 pub use answer::{find_email, find_phone};
 pub use builtin::{Phrase, say as builtin_phrase};
 pub use effect::{
-    BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest, HandoffStatus,
-    ImageView, InputHint, Message, QuickReplyView, Span, Speaker, Track, TranscriptLine,
+    BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest,
+    HandoffStatus, ImageView, InputHint, Message, QuickReplyView, Span, Speaker, Track,
+    TranscriptLine,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
-pub use input::{AgentEvent, Cart, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer, OrderItem, Page};
+pub use input::{
+    AgentEvent, Cart, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer, OrderItem, Page,
+};
 pub use logic::glob;
 pub use render::{safe_image, safe_link};
-pub use state::{Action, Chat, Cursor, Offered, Session, State, Status, TriggerHistory, Visitor, SNAPSHOT_VERSION};
+pub use state::{
+    Action, Chat, Cursor, Offered, SNAPSHOT_VERSION, Session, State, Status, TriggerHistory,
+    Visitor,
+};
 
 use crate::flow::{Content, Flow, Subject};
 use crate::time::Time;
@@ -76,9 +82,14 @@ impl Conversation {
     /// keeps); it also seeds the A/B assignment.
     pub fn new(flow: Flow, visitor: &str, now: Time) -> Conversation {
         let fingerprint = fingerprint(&flow);
-        let mut chat = Chat { language: flow.default_language().to_owned(), ..Chat::default() };
+        let mut chat = Chat {
+            language: flow.default_language().to_owned(),
+            ..Chat::default()
+        };
         chat.vars = flow.variables.clone();
-        chat.composer = Some(Composer::Ready { hint: InputHint::Text });
+        chat.composer = Some(Composer::Ready {
+            hint: InputHint::Text,
+        });
         let state = State {
             version: SNAPSHOT_VERSION,
             flow: fingerprint,
@@ -93,7 +104,12 @@ impl Conversation {
             session: Session::default(),
             chat,
         };
-        Conversation { flow, state, out: VecDeque::new(), now }
+        Conversation {
+            flow,
+            state,
+            out: VecDeque::new(),
+            now,
+        }
     }
 
     /// Resumes a conversation from a snapshot, and queues the effects that show it again
@@ -111,7 +127,12 @@ impl Conversation {
             return fresh;
         }
         let fingerprint = fingerprint(&flow);
-        let mut conversation = Conversation { flow, state: snapshot, out: VecDeque::new(), now };
+        let mut conversation = Conversation {
+            flow,
+            state: snapshot,
+            out: VecDeque::new(),
+            now,
+        };
         conversation.now = conversation.now.max(now);
         if conversation.state.flow != fingerprint {
             conversation.state.flow = fingerprint;
@@ -148,14 +169,22 @@ impl Conversation {
         let before = self.out.len();
         let meaningful = !matches!(
             input,
-            Input::Activity | Input::Scrolled(_) | Input::Typing(_) | Input::Visibility(_) | Input::Tick
+            Input::Activity
+                | Input::Scrolled(_)
+                | Input::Typing(_)
+                | Input::Visibility(_)
+                | Input::Tick
         );
         match input {
             Input::Opened => self.opened(),
             Input::Closed => self.closed(),
             Input::Said(text) => self.said(&text),
             Input::QuickReply(index) => self.quick_reply(index),
-            Input::CardButton { message, card, button } => self.card_button(message, card, button),
+            Input::CardButton {
+                message,
+                card,
+                button,
+            } => self.card_button(message, card, button),
             Input::Rated { score, comment } => self.rated(score, comment),
             Input::TeaserDismissed => self.teaser_dismissed(),
             Input::Typing(typing) => self.state.session.typing = typing,
@@ -237,17 +266,38 @@ impl Conversation {
         let paragraphs = text
             .split("\n\n")
             .filter(|p| !p.trim().is_empty())
-            .map(|p| BlockView::Paragraph(vec![Span { text: p.to_owned(), ..Span::default() }]))
+            .map(|p| {
+                BlockView::Paragraph(vec![Span {
+                    text: p.to_owned(),
+                    ..Span::default()
+                }])
+            })
             .collect();
-        self.show(Message { id: 0, at: self.now, from, author, text: paragraphs, image: None, cards: Vec::new(), order: None });
+        self.show(Message {
+            id: 0,
+            at: self.now,
+            from,
+            author,
+            text: paragraphs,
+            image: None,
+            cards: Vec::new(),
+            order: None,
+        });
     }
 
     /// Renders content from the flow as a bot message, and offers its quick replies.
     fn say(&mut self, content: &Content) {
         let lang = self.lang();
         let vars = Lookup(self);
-        let text = content.text.as_ref().map(|t| render::rich(t, &lang, &vars)).unwrap_or_default();
-        let image = content.image.as_ref().and_then(|i| render::image(i, &lang, &vars));
+        let text = content
+            .text
+            .as_ref()
+            .map(|t| render::rich(t, &lang, &vars))
+            .unwrap_or_default();
+        let image = content
+            .image
+            .as_ref()
+            .and_then(|i| render::image(i, &lang, &vars));
         let mut actions = Vec::new();
         let cards = content
             .cards
@@ -263,18 +313,35 @@ impl Conversation {
                 view
             })
             .collect::<Vec<_>>();
-        let order = if content.show_order { self.state.chat.order.clone() } else { None };
+        let order = if content.show_order {
+            self.state.chat.order.clone()
+        } else {
+            None
+        };
         let offered: Vec<Offered> = content
             .quick_replies
             .iter()
             .map(|q| {
                 let (view, action) = self.button(&q.label, &q.action, &vars);
-                Offered { label: view.label, href: view.href, action }
+                Offered {
+                    label: view.label,
+                    href: view.href,
+                    action,
+                }
             })
             .collect();
         let nothing = text.is_empty() && image.is_none() && cards.is_empty() && order.is_none();
         if !nothing {
-            let message = Message { id: 0, at: self.now, from: Speaker::Bot, author: None, text, image, cards, order };
+            let message = Message {
+                id: 0,
+                at: self.now,
+                from: Speaker::Bot,
+                author: None,
+                text,
+                image,
+                cards,
+                order,
+            };
             self.show(message);
             if !actions.is_empty() {
                 let id = self.state.chat.messages.last().map_or(0, |m| m.id);
@@ -287,25 +354,52 @@ impl Conversation {
     }
 
     /// A button's view and the action a snapshot keeps for it.
-    fn button(&self, label: &crate::flow::Text, action: &crate::flow::ButtonAction, vars: &Lookup) -> (ButtonView, Action) {
+    fn button(
+        &self,
+        label: &crate::flow::Text,
+        action: &crate::flow::ButtonAction,
+        vars: &Lookup,
+    ) -> (ButtonView, Action) {
         use crate::flow::ButtonAction as B;
         let label = render::localized(label, &self.state.chat.language, vars);
         let step_id = |i: u32| self.flow.step(i).map(|s| s.id.clone()).unwrap_or_default();
         let (href, action) = match action {
             B::Goto(i) => (None, Action::Goto(step_id(*i))),
-            B::Faq(i) => (None, Action::Faq(self.flow.faq.entries.get(*i as usize).map(|e| e.id.clone()).unwrap_or_default())),
+            B::Faq(i) => (
+                None,
+                Action::Faq(
+                    self.flow
+                        .faq
+                        .entries
+                        .get(*i as usize)
+                        .map(|e| e.id.clone())
+                        .unwrap_or_default(),
+                ),
+            ),
             B::Url(u) => match render::safe_link(&render::text(u, vars)) {
                 Some(u) => (Some(u.clone()), Action::Url(u)),
                 None => (None, Action::Decline),
             },
             B::Handoff => (None, Action::Handoff),
-            B::AddToCart { sku, quantity } => (None, Action::AddToCart { sku: sku.clone(), quantity: *quantity }),
+            B::AddToCart { sku, quantity } => (
+                None,
+                Action::AddToCart {
+                    sku: sku.clone(),
+                    quantity: *quantity,
+                },
+            ),
         };
         (ButtonView { label, href }, action)
     }
 
     fn offer(&mut self, offered: Vec<Offered>) {
-        let views = offered.iter().map(|o| ButtonView { label: o.label.clone(), href: o.href.clone() }).collect();
+        let views = offered
+            .iter()
+            .map(|o| ButtonView {
+                label: o.label.clone(),
+                href: o.href.clone(),
+            })
+            .collect();
         self.state.chat.offered = offered;
         self.emit(Effect::SetQuickReplies(views));
     }
@@ -318,8 +412,14 @@ impl Conversation {
     }
 
     fn track(&mut self, name: &str, props: &[(&str, &str)]) {
-        let props = props.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        self.emit(Effect::Track(Track { name: name.to_owned(), props }));
+        let props = props
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.emit(Effect::Track(Track {
+            name: name.to_owned(),
+            props,
+        }));
     }
 
     fn set_composer(&mut self, composer: Composer) {
@@ -355,7 +455,9 @@ impl Conversation {
             "cart.items" => Some(Value::Num(Num::from_int(i64::from(s.cart.items)))),
             "cart.value" => Some(Value::Num(s.cart.value)),
             "cart.currency" => text(&s.cart.currency),
-            "visitor.visits" => Some(Value::Num(Num::from_int(i64::from(self.state.visitor.visits)))),
+            "visitor.visits" => Some(Value::Num(Num::from_int(i64::from(
+                self.state.visitor.visits,
+            )))),
             "visitor.returning" => Some(Value::Bool(self.state.visitor.visits > 1)),
             "language" => text(&self.state.chat.language),
             "device" => text(s.page.device.as_str()),
@@ -375,16 +477,25 @@ impl Conversation {
             Subject::Visits => self.lookup("visitor.visits"),
             Subject::Language => self.lookup("language"),
             Subject::Device => self.lookup("device"),
-            Subject::Variant => {
-                Some(Value::Text(self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default()))
-            }
+            Subject::Variant => Some(Value::Text(
+                self.state
+                    .chat
+                    .trigger
+                    .as_ref()
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            )),
             Subject::BusinessHours => Some(Value::Bool(self.agents_available())),
         }
     }
 
     /// Whether business hours say a person is available now (always, without hours).
     fn agents_available(&self) -> bool {
-        self.flow.bot.business_hours.as_ref().is_none_or(|h| h.is_open(self.now))
+        self.flow
+            .bot
+            .business_hours
+            .as_ref()
+            .is_none_or(|h| h.is_open(self.now))
     }
 
     /// Queues the effects that show the whole state again, after a restore.
@@ -393,19 +504,38 @@ impl Conversation {
         for message in self.state.chat.messages.clone() {
             self.emit(Effect::ShowMessage(message));
         }
-        let views = self.state.chat.offered.iter().map(|o| ButtonView { label: o.label.clone(), href: o.href.clone() }).collect();
+        let views = self
+            .state
+            .chat
+            .offered
+            .iter()
+            .map(|o| ButtonView {
+                label: o.label.clone(),
+                href: o.href.clone(),
+            })
+            .collect();
         self.emit(Effect::SetQuickReplies(views));
         if let Some(composer) = self.state.chat.composer.clone() {
             self.emit(Effect::Composer(composer));
         }
         self.emit(Effect::Typing(self.state.chat.typing_shown));
-        self.emit(Effect::Handoff(self.state.chat.handoff.as_ref().map(|h| h.status.clone())));
+        self.emit(Effect::Handoff(
+            self.state.chat.handoff.as_ref().map(|h| h.status.clone()),
+        ));
         self.emit(Effect::Csat(self.state.chat.csat));
         self.emit(Effect::Unread(self.state.chat.unread));
         if self.state.session.panel_open {
             self.emit(Effect::OpenPanel);
         } else if self.state.chat.teaser.is_some() {
-            if let Some(message) = self.state.chat.messages.iter().rev().find(|m| m.from == Speaker::Bot).cloned() {
+            if let Some(message) = self
+                .state
+                .chat
+                .messages
+                .iter()
+                .rev()
+                .find(|m| m.from == Speaker::Bot)
+                .cloned()
+            {
                 self.emit(Effect::ShowTeaser(message));
             }
         }
@@ -426,14 +556,18 @@ impl Conversation {
             None => true,
         };
         let pending_ok = match chat.pending.as_ref().map(|p| &p.kind) {
-            Some(state::PendingKind::OrderLookup { step: id }) | Some(state::PendingKind::Email { step: id }) => step(id),
+            Some(state::PendingKind::OrderLookup { step: id })
+            | Some(state::PendingKind::Email { step: id }) => step(id),
             Some(state::PendingKind::Handoff { step: Some(id) }) => step(id),
             _ => true,
         };
         cursor_ok
             && pending_ok
             && chat.offered.iter().all(|o| action_ok(&o.action))
-            && chat.card_actions.iter().all(|(_, cards)| cards.iter().flatten().all(action_ok))
+            && chat
+                .card_actions
+                .iter()
+                .all(|(_, cards)| cards.iter().flatten().all(action_ok))
     }
 
     /// After a flow update that the conversation cannot follow: say so and start over,
@@ -444,7 +578,10 @@ impl Conversation {
         chat.card_actions.clear();
         chat.cursor = None;
         chat.csat = None;
-        if !matches!(chat.pending.as_ref().map(|p| &p.kind), Some(state::PendingKind::Handoff { .. })) {
+        if !matches!(
+            chat.pending.as_ref().map(|p| &p.kind),
+            Some(state::PendingKind::Handoff { .. })
+        ) {
             chat.pending = None;
         }
         chat.greeted = false;
@@ -477,7 +614,9 @@ impl logic::Facts for Conversation {
 
 /// FNV-1a over the compiled flow: cheap, stable, enough to tell two flows apart.
 fn fingerprint(flow: &Flow) -> u64 {
-    flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A stable 64-bit hash of a few strings (A/B assignment, idempotency keys).

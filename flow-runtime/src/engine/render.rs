@@ -54,16 +54,43 @@ fn flatten(inlines: &[Inline], style: &Span, vars: &dyn Vars, out: &mut Vec<Span
         match inline {
             Inline::Text(s) => push(out, style, s),
             Inline::Var { name, default } => {
-                let value = vars.get(name).filter(Value::is_set).map_or_else(|| default.clone(), |v| v.to_text());
+                let value = vars
+                    .get(name)
+                    .filter(Value::is_set)
+                    .map_or_else(|| default.clone(), |v| v.to_text());
                 push(out, style, &value);
             }
             Inline::Break => push(out, style, "\n"),
-            Inline::Bold(children) => flatten(children, &Span { bold: true, ..style.clone() }, vars, out),
-            Inline::Italic(children) => flatten(children, &Span { italic: true, ..style.clone() }, vars, out),
+            Inline::Bold(children) => flatten(
+                children,
+                &Span {
+                    bold: true,
+                    ..style.clone()
+                },
+                vars,
+                out,
+            ),
+            Inline::Italic(children) => flatten(
+                children,
+                &Span {
+                    italic: true,
+                    ..style.clone()
+                },
+                vars,
+                out,
+            ),
             Inline::Link { href, children } => {
                 // A link whose target turns out unsafe once filled in is shown as plain text.
                 let href = safe_link(&text(href, vars));
-                flatten(children, &Span { href, ..style.clone() }, vars, out);
+                flatten(
+                    children,
+                    &Span {
+                        href,
+                        ..style.clone()
+                    },
+                    vars,
+                    out,
+                );
             }
         }
     }
@@ -79,14 +106,25 @@ fn push(out: &mut Vec<Span>, style: &Span, text: &str) {
             return;
         }
     }
-    out.push(Span { text: text.to_owned(), ..style.clone() });
+    out.push(Span {
+        text: text.to_owned(),
+        ..style.clone()
+    });
 }
 
 pub fn image(i: &Image, lang: &str, vars: &dyn Vars) -> Option<ImageView> {
-    Some(ImageView { src: safe_image(&i.src)?, alt: localized(&i.alt, lang, vars) })
+    Some(ImageView {
+        src: safe_image(&i.src)?,
+        alt: localized(&i.alt, lang, vars),
+    })
 }
 
-pub fn card(c: &Card, lang: &str, vars: &dyn Vars, button: impl FnMut(&crate::flow::Button) -> ButtonView) -> CardView {
+pub fn card(
+    c: &Card,
+    lang: &str,
+    vars: &dyn Vars,
+    button: impl FnMut(&crate::flow::Button) -> ButtonView,
+) -> CardView {
     CardView {
         image: c.image.as_ref().and_then(|i| image(i, lang, vars)),
         title: localized(&c.title, lang, vars),
@@ -100,10 +138,15 @@ pub fn card(c: &Card, lang: &str, vars: &dyn Vars, button: impl FnMut(&crate::fl
 /// store's own site. Tabs and newlines are removed first, as browsers do, so
 /// `java\nscript:` cannot slip through.
 pub fn safe_link(url: &str) -> Option<String> {
-    let cleaned: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
     let lower = cleaned.to_ascii_lowercase();
-    let ok = ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p))
+    let ok = ["https://", "http://", "mailto:", "tel:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
         || (cleaned.starts_with('/') && !cleaned.starts_with("//") && !cleaned.starts_with("/\\"));
     (ok && !cleaned.is_empty()).then(|| cleaned.to_owned())
 }
@@ -130,7 +173,10 @@ pub fn plain_text(m: &Message) -> String {
             BlockView::Paragraph(spans) => line(spans.iter().map(|s| s.text.as_str()).collect()),
             BlockView::List { items, .. } => {
                 for item in items {
-                    line(format!("- {}", item.iter().map(|s| s.text.as_str()).collect::<String>()));
+                    line(format!(
+                        "- {}",
+                        item.iter().map(|s| s.text.as_str()).collect::<String>()
+                    ));
                 }
             }
         }
@@ -150,7 +196,14 @@ mod tests {
 
     #[test]
     fn only_safe_links_survive() {
-        for ok in ["https://x.example/a", "HTTP://x", "mailto:a@b.c", "tel:+1555", "/products/x", "  https://x "] {
+        for ok in [
+            "https://x.example/a",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "tel:+1555",
+            "/products/x",
+            "  https://x ",
+        ] {
             assert!(safe_link(ok).is_some(), "{ok}");
         }
         for bad in [

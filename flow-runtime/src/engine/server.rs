@@ -13,10 +13,18 @@ const SEEN_AGENT_MESSAGES: usize = 500;
 impl Conversation {
     /// Takes the pending request if `request` is it.
     fn take_pending(&mut self, request: u64) -> Option<PendingKind> {
-        if self.state.chat.pending.as_ref().is_some_and(|p| p.request == request) {
+        if self
+            .state
+            .chat
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.request == request)
+        {
             let pending = self.state.chat.pending.take()?;
             self.set_typing(false);
-            self.set_composer(Composer::Ready { hint: InputHint::Text });
+            self.set_composer(Composer::Ready {
+                hint: InputHint::Text,
+            });
             Some(pending.kind)
         } else {
             None
@@ -25,8 +33,14 @@ impl Conversation {
 
     pub(super) fn order_answered(&mut self, request: u64, answer: OrderAnswer) {
         // An answer to a request we no longer wait for (answered twice, a stale tab) is dropped.
-        let Some(PendingKind::OrderLookup { step }) = self.take_pending(request) else { return };
-        let Some(StepKind::OrderLookup(lookup)) = self.step_named(&step).and_then(|i| self.flow.step(i)).map(|s| s.kind.clone()) else {
+        let Some(PendingKind::OrderLookup { step }) = self.take_pending(request) else {
+            return;
+        };
+        let Some(StepKind::OrderLookup(lookup)) = self
+            .step_named(&step)
+            .and_then(|i| self.flow.step(i))
+            .map(|s| s.kind.clone())
+        else {
             self.lost();
             return;
         };
@@ -35,12 +49,30 @@ impl Conversation {
                 let chat = &mut self.state.chat;
                 chat.set_var("order.number", Value::Text(order.number.clone()));
                 chat.set_var("order.status", Value::Text(order.status.clone()));
-                let items: Vec<String> = order.items.iter().map(|i| format!("{} × {}", i.quantity, i.name)).collect();
+                let items: Vec<String> = order
+                    .items
+                    .iter()
+                    .map(|i| format!("{} × {}", i.quantity, i.name))
+                    .collect();
                 chat.set_var("order.items", Value::Text(items.join(", ")));
-                chat.set_var("order.item_count", Value::Num(Num::from_int(order.items.iter().map(|i| i64::from(i.quantity)).sum())));
-                chat.set_var("order.carrier", Value::Text(order.carrier.clone().unwrap_or_default()));
-                chat.set_var("order.tracking_url", Value::Text(order.tracking_url.clone().unwrap_or_default()));
-                chat.set_var("order.estimated_delivery", Value::Text(order.estimated_delivery.clone().unwrap_or_default()));
+                chat.set_var(
+                    "order.item_count",
+                    Value::Num(Num::from_int(
+                        order.items.iter().map(|i| i64::from(i.quantity)).sum(),
+                    )),
+                );
+                chat.set_var(
+                    "order.carrier",
+                    Value::Text(order.carrier.clone().unwrap_or_default()),
+                );
+                chat.set_var(
+                    "order.tracking_url",
+                    Value::Text(order.tracking_url.clone().unwrap_or_default()),
+                );
+                chat.set_var(
+                    "order.estimated_delivery",
+                    Value::Text(order.estimated_delivery.clone().unwrap_or_default()),
+                );
                 chat.order = Some(order);
                 self.track("order_lookup", &[("result", "found")]);
                 lookup.found
@@ -60,11 +92,17 @@ impl Conversation {
     }
 
     pub(super) fn handoff_answered(&mut self, request: u64, answer: HandoffAnswer) {
-        let Some(PendingKind::Handoff { step }) = self.take_pending(request) else { return };
-        let handoff = step.as_deref().and_then(|s| self.step_named(s)).and_then(|i| self.flow.step(i)).and_then(|s| match &s.kind {
-            StepKind::Handoff(h) => Some(h.clone()),
-            _ => None,
-        });
+        let Some(PendingKind::Handoff { step }) = self.take_pending(request) else {
+            return;
+        };
+        let handoff = step
+            .as_deref()
+            .and_then(|s| self.step_named(s))
+            .and_then(|i| self.flow.step(i))
+            .and_then(|s| match &s.kind {
+                StepKind::Handoff(h) => Some(h.clone()),
+                _ => None,
+            });
         let next = match answer {
             HandoffAnswer::Available { token } => {
                 if let Some(h) = &mut self.state.chat.handoff {
@@ -98,8 +136,10 @@ impl Conversation {
     pub(super) fn delivered(&mut self, request: u64, ok: bool) {
         match self.take_pending(request) {
             Some(PendingKind::Email { step }) => {
-                let Some(StepKind::HandoffEmail { next, error, .. }) =
-                    self.step_named(&step).and_then(|i| self.flow.step(i)).map(|s| s.kind.clone())
+                let Some(StepKind::HandoffEmail { next, error, .. }) = self
+                    .step_named(&step)
+                    .and_then(|i| self.flow.step(i))
+                    .map(|s| s.kind.clone())
                 else {
                     self.lost();
                     return;
@@ -110,7 +150,10 @@ impl Conversation {
             }
             Some(other) => {
                 // Not a delivery request after all: put it back.
-                self.state.chat.pending = Some(super::state::Pending { request, kind: other });
+                self.state.chat.pending = Some(super::state::Pending {
+                    request,
+                    kind: other,
+                });
             }
             None if !ok => {
                 let text = self.phrase(Phrase::NotDelivered);
@@ -121,7 +164,9 @@ impl Conversation {
     }
 
     pub(super) fn agent(&mut self, event: AgentEvent) {
-        let Some(handoff) = &self.state.chat.handoff else { return };
+        let Some(handoff) = &self.state.chat.handoff else {
+            return;
+        };
         if handoff.token.is_none() || handoff.status == HandoffStatus::Closed {
             return;
         }
@@ -153,7 +198,9 @@ impl Conversation {
                 self.state.chat.status = Status::Completed;
                 let text = self.phrase(Phrase::Closed);
                 self.show_text(Speaker::System, None, text);
-                self.set_composer(Composer::Ready { hint: InputHint::Text });
+                self.set_composer(Composer::Ready {
+                    hint: InputHint::Text,
+                });
                 if let Some(step) = self.flow.escalation.after_handoff {
                     self.run(step);
                 }

@@ -48,7 +48,11 @@ impl Conversation {
 
         // In a live handoff the words go to the person (unless the flow asks something).
         let live = self.state.chat.handoff.as_ref().is_some_and(|h| {
-            h.token.is_some() && matches!(h.status, HandoffStatus::Waiting | HandoffStatus::Joined { .. })
+            h.token.is_some()
+                && matches!(
+                    h.status,
+                    HandoffStatus::Waiting | HandoffStatus::Joined { .. }
+                )
         });
         if live && self.state.chat.cursor.is_none() {
             self.send_to_agent(&text);
@@ -70,13 +74,21 @@ impl Conversation {
             self.state.chat.csat = None;
             self.emit(Effect::Csat(None));
         }
-        let frustrated = self.flow.escalation.on_frustration && escalation::sounds_frustrated(&text);
+        let frustrated =
+            self.flow.escalation.on_frustration && escalation::sounds_frustrated(&text);
         if frustrated {
             self.state.chat.frustrated = true;
         }
         self.extract_entities(&text);
         self.question(&text);
-        if frustrated && !self.state.chat.offered.iter().any(|o| o.action == Action::Handoff) {
+        if frustrated
+            && !self
+                .state
+                .chat
+                .offered
+                .iter()
+                .any(|o| o.action == Action::Handoff)
+        {
             self.offer_human();
         }
     }
@@ -84,7 +96,9 @@ impl Conversation {
     /// The shopper picked a quick reply.
     pub(super) fn quick_reply(&mut self, index: usize) {
         // A stale or forged index (a double click, an old tab) is ignored.
-        let Some(chosen) = self.state.chat.offered.get(index).cloned() else { return };
+        let Some(chosen) = self.state.chat.offered.get(index).cloned() else {
+            return;
+        };
         if self.state.chat.teaser.is_some() {
             self.teaser_engaged();
             if !self.state.session.panel_open {
@@ -120,9 +134,15 @@ impl Conversation {
     }
 
     pub(super) fn rated(&mut self, score: u8, comment: Option<String>) {
-        let Some(Cursor::Csat { step }) = self.state.chat.cursor.clone() else { return };
-        let Some(idx) = self.step_named(&step) else { return };
-        let Some(StepKind::Csat(csat)) = self.flow.step(idx).map(|s| s.kind.clone()) else { return };
+        let Some(Cursor::Csat { step }) = self.state.chat.cursor.clone() else {
+            return;
+        };
+        let Some(idx) = self.step_named(&step) else {
+            return;
+        };
+        let Some(StepKind::Csat(csat)) = self.flow.step(idx).map(|s| s.kind.clone()) else {
+            return;
+        };
         let max = match csat.scale {
             crate::flow::CsatScale::Thumbs => 2,
             crate::flow::CsatScale::Five => 5,
@@ -132,21 +152,45 @@ impl Conversation {
         }
         let comment: Option<String> = comment
             .filter(|_| csat.comment)
-            .map(|c| c.trim().chars().take(super::MAX_MESSAGE_CHARS).collect::<String>())
+            .map(|c| {
+                c.trim()
+                    .chars()
+                    .take(super::MAX_MESSAGE_CHARS)
+                    .collect::<String>()
+            })
             .filter(|c| !c.is_empty());
         self.state.chat.cursor = None;
         self.state.chat.csat = None;
         self.emit(Effect::Csat(None));
-        self.state.chat.set_var("csat.score", Value::Num(crate::value::Num::from_int(i64::from(score))));
+        self.state.chat.set_var(
+            "csat.score",
+            Value::Num(crate::value::Num::from_int(i64::from(score))),
+        );
         if let Some(c) = &comment {
-            self.state.chat.set_var("csat.comment", Value::Text(c.clone()));
+            self.state
+                .chat
+                .set_var("csat.comment", Value::Text(c.clone()));
         }
         let score_text = score.to_string();
-        self.track("csat", &[("score", &score_text), ("scale", &max.to_string())]);
+        self.track(
+            "csat",
+            &[("score", &score_text), ("scale", &max.to_string())],
+        );
         // With a handoff, the rating (and comment) belong to that conversation's record.
-        if let Some(token) = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone()) {
+        if let Some(token) = self
+            .state
+            .chat
+            .handoff
+            .as_ref()
+            .and_then(|h| h.token.clone())
+        {
             let request = self.next_id();
-            self.emit(Effect::SendRating { request, token, score, comment });
+            self.emit(Effect::SendRating {
+                request,
+                token,
+                score,
+                comment,
+            });
         }
         if let Some(next) = csat.next {
             self.run(next);
@@ -154,24 +198,49 @@ impl Conversation {
     }
 
     pub(super) fn teaser_dismissed(&mut self) {
-        let Some(trigger) = self.state.chat.teaser.take() else { return };
+        let Some(trigger) = self.state.chat.teaser.take() else {
+            return;
+        };
         self.state.visitor.trigger(&trigger).dismissed = true;
         self.emit(Effect::HideTeaser);
-        let variant = self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
-        self.track("trigger_dismissed", &[("trigger", &trigger), ("variant", &variant)]);
+        let variant = self
+            .state
+            .chat
+            .trigger
+            .as_ref()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        self.track(
+            "trigger_dismissed",
+            &[("trigger", &trigger), ("variant", &variant)],
+        );
     }
 
     fn teaser_engaged(&mut self) {
-        let Some(trigger) = self.state.chat.teaser.take() else { return };
+        let Some(trigger) = self.state.chat.teaser.take() else {
+            return;
+        };
         self.state.visitor.trigger(&trigger).engaged = true;
         self.emit(Effect::HideTeaser);
-        let variant = self.state.chat.trigger.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
-        self.track("trigger_converted", &[("trigger", &trigger), ("variant", &variant)]);
+        let variant = self
+            .state
+            .chat
+            .trigger
+            .as_ref()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        self.track(
+            "trigger_converted",
+            &[("trigger", &trigger), ("variant", &variant)],
+        );
     }
 
     /// The shopper did something: the conversation is under way.
     fn engage(&mut self) {
-        if matches!(self.state.chat.status, Status::New | Status::Completed | Status::WaitingOnCustomer) {
+        if matches!(
+            self.state.chat.status,
+            Status::New | Status::Completed | Status::WaitingOnCustomer
+        ) {
             self.state.chat.status = Status::Engaged;
         }
         self.state.chat.greeted = true;
@@ -213,7 +282,9 @@ impl Conversation {
 
     /// The answer to the `ask` step the cursor is on.
     fn answer(&mut self, text: &str) {
-        let Some(Cursor::Ask { step, retries }) = self.state.chat.cursor.clone() else { return };
+        let Some(Cursor::Ask { step, retries }) = self.state.chat.cursor.clone() else {
+            return;
+        };
         let Some(idx) = self.step_named(&step) else {
             self.state.chat.cursor = None;
             self.lost();
@@ -228,7 +299,9 @@ impl Conversation {
             Some(value) => {
                 self.state.chat.set_var(&ask.var, value);
                 self.state.chat.cursor = None;
-                self.set_composer(Composer::Ready { hint: InputHint::Text });
+                self.set_composer(Composer::Ready {
+                    hint: InputHint::Text,
+                });
                 self.state.chat.status = Status::Engaged;
                 if let Some(next) = ask.next {
                     self.run(next);
@@ -236,7 +309,9 @@ impl Conversation {
             }
             None if retries >= ask.max_retries => {
                 self.state.chat.cursor = None;
-                self.set_composer(Composer::Ready { hint: InputHint::Text });
+                self.set_composer(Composer::Ready {
+                    hint: InputHint::Text,
+                });
                 self.track("ask_failed", &[("step", &step)]);
                 match ask.on_fail {
                     Some(next) => self.run(next),
@@ -244,12 +319,19 @@ impl Conversation {
                 }
             }
             None => {
-                self.state.chat.cursor = Some(Cursor::Ask { step, retries: retries + 1 });
+                self.state.chat.cursor = Some(Cursor::Ask {
+                    step,
+                    retries: retries + 1,
+                });
                 self.say(&ask.retry);
                 if let crate::flow::Expect::Choice(choices) = &ask.expect {
                     let offered = choices
                         .iter()
-                        .map(|c| Offered { label: c.clone(), href: None, action: Action::Answer(c.clone()) })
+                        .map(|c| Offered {
+                            label: c.clone(),
+                            href: None,
+                            action: Action::Answer(c.clone()),
+                        })
                         .collect();
                     self.offer(offered);
                 }
@@ -269,7 +351,11 @@ impl Conversation {
             }
             Some(Ranked { confidence, .. }) if confidence >= faq.suggest_threshold => {
                 self.state.chat.misses = 0;
-                let suggest: Vec<Ranked> = ranked.into_iter().filter(|r| r.confidence >= faq.suggest_threshold).take(SUGGESTIONS).collect();
+                let suggest: Vec<Ranked> = ranked
+                    .into_iter()
+                    .filter(|r| r.confidence >= faq.suggest_threshold)
+                    .take(SUGGESTIONS)
+                    .collect();
                 let lang = self.lang();
                 let mut offered: Vec<Offered> = suggest
                     .iter()
@@ -280,8 +366,16 @@ impl Conversation {
                         action: Action::Faq(e.id.clone()),
                     })
                     .collect();
-                offered.push(Offered { label: self.phrase(Phrase::NoneOfThese).to_owned(), href: None, action: Action::Decline });
-                let ids: Vec<String> = suggest.iter().filter_map(|r| self.flow.faq.entries.get(r.entry as usize)).map(|e| e.id.clone()).collect();
+                offered.push(Offered {
+                    label: self.phrase(Phrase::NoneOfThese).to_owned(),
+                    href: None,
+                    action: Action::Decline,
+                });
+                let ids: Vec<String> = suggest
+                    .iter()
+                    .filter_map(|r| self.flow.faq.entries.get(r.entry as usize))
+                    .map(|e| e.id.clone())
+                    .collect();
                 self.log_faq(&suggest);
                 self.track("faq_unsure", &[("entries", &ids.join(","))]);
                 let text = self.phrase(Phrase::DidYouMean);
@@ -308,7 +402,10 @@ impl Conversation {
             return;
         };
         self.log_faq(&[Ranked { entry, confidence }]);
-        self.track("faq_answered", &[("entry", &e.id), ("confidence", &confidence.to_string())]);
+        self.track(
+            "faq_answered",
+            &[("entry", &e.id), ("confidence", &confidence.to_string())],
+        );
         match e.answer {
             FaqAnswer::Content(content) => self.say(&content),
             FaqAnswer::Goto(step) => self.run(step),
@@ -354,8 +451,16 @@ impl Conversation {
         let question = self.phrase(Phrase::OfferHuman);
         self.show_text(Speaker::Bot, None, question);
         let offered = vec![
-            Offered { label: self.phrase(Phrase::OfferHumanYes).to_owned(), href: None, action: Action::Handoff },
-            Offered { label: self.phrase(Phrase::OfferHumanNo).to_owned(), href: None, action: Action::Decline },
+            Offered {
+                label: self.phrase(Phrase::OfferHumanYes).to_owned(),
+                href: None,
+                action: Action::Handoff,
+            },
+            Offered {
+                label: self.phrase(Phrase::OfferHumanNo).to_owned(),
+                href: None,
+                action: Action::Decline,
+            },
         ];
         self.offer(offered);
         self.track("human_offered", &[]);
@@ -370,10 +475,29 @@ impl Conversation {
     }
 
     fn send_to_agent(&mut self, text: &str) {
-        let Some(token) = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone()) else { return };
+        let Some(token) = self
+            .state
+            .chat
+            .handoff
+            .as_ref()
+            .and_then(|h| h.token.clone())
+        else {
+            return;
+        };
         let request = self.next_id();
-        let key = self.state.chat.messages.last().map_or(request, |m| m.id).to_string();
-        self.emit(Effect::SendToAgent { request, token, key, text: text.to_owned() });
+        let key = self
+            .state
+            .chat
+            .messages
+            .last()
+            .map_or(request, |m| m.id)
+            .to_string();
+        self.emit(Effect::SendToAgent {
+            request,
+            token,
+            key,
+            text: text.to_owned(),
+        });
     }
 }
 

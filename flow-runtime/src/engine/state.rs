@@ -132,7 +132,10 @@ pub enum Action {
     Faq(String),
     Url(String),
     Handoff,
-    AddToCart { sku: String, quantity: u32 },
+    AddToCart {
+        sku: String,
+        quantity: u32,
+    },
     /// Answer the current `ask` with this text.
     Answer(String),
     /// "No, thanks" to an offer: nothing happens but a polite word.
@@ -187,7 +190,11 @@ impl Chat {
         self.messages
             .iter()
             .filter(|m| m.from != Speaker::System)
-            .map(|m| super::effect::TranscriptLine { at: m.at, from: m.from, text: super::render::plain_text(m) })
+            .map(|m| super::effect::TranscriptLine {
+                at: m.at,
+                from: m.from,
+                text: super::render::plain_text(m),
+            })
             .collect()
     }
 }
@@ -197,7 +204,8 @@ impl Visitor {
         if let Some(i) = self.triggers.iter().position(|(t, _)| t == id) {
             return &mut self.triggers[i].1;
         }
-        self.triggers.push((id.to_owned(), TriggerHistory::default()));
+        self.triggers
+            .push((id.to_owned(), TriggerHistory::default()));
         let last = self.triggers.len() - 1;
         &mut self.triggers[last].1
     }

@@ -2,7 +2,9 @@
 
 use super::effect::{Composer, CsatView, Effect, InputHint};
 use super::state::{Cursor, Handoff, Offered, Pending, PendingKind, Status};
-use super::{Action, Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
+use super::{
+    Action, Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render,
+};
 use crate::flow::{Expect, StepIdx, StepKind};
 use crate::value::Value;
 
@@ -32,7 +34,10 @@ impl Conversation {
                 return;
             };
             match step.kind {
-                StepKind::Message { content, next: after } => {
+                StepKind::Message {
+                    content,
+                    next: after,
+                } => {
                     self.say(&content);
                     if content.quick_replies.is_empty() {
                         next = after;
@@ -44,12 +49,19 @@ impl Conversation {
                         if ask.content.quick_replies.is_empty() {
                             let offered = choices
                                 .iter()
-                                .map(|c| Offered { label: c.clone(), href: None, action: Action::Answer(c.clone()) })
+                                .map(|c| Offered {
+                                    label: c.clone(),
+                                    href: None,
+                                    action: Action::Answer(c.clone()),
+                                })
                                 .collect();
                             self.offer(offered);
                         }
                     }
-                    self.state.chat.cursor = Some(Cursor::Ask { step: step.id.clone(), retries: 0 });
+                    self.state.chat.cursor = Some(Cursor::Ask {
+                        step: step.id.clone(),
+                        retries: 0,
+                    });
                     let hint = match ask.expect {
                         Expect::Email => InputHint::Email,
                         Expect::Phone => InputHint::Phone,
@@ -61,18 +73,26 @@ impl Conversation {
                     return;
                 }
                 StepKind::Goto(to) => next = Some(to),
-                StepKind::Condition { branches, otherwise } => {
+                StepKind::Condition {
+                    branches,
+                    otherwise,
+                } => {
                     next = branches
                         .iter()
                         .find(|(condition, _)| logic::holds(condition, self))
                         .map(|(_, to)| *to)
                         .or(otherwise);
                 }
-                StepKind::Set { assign, next: after } => {
+                StepKind::Set {
+                    assign,
+                    next: after,
+                } => {
                     for a in &assign {
                         let value = match &a.value {
                             crate::flow::Operand::Value(v) => v.clone(),
-                            crate::flow::Operand::Template(parts) => Value::Text(render::text(parts, &super::Lookup(self))),
+                            crate::flow::Operand::Template(parts) => {
+                                Value::Text(render::text(parts, &super::Lookup(self)))
+                            }
                         };
                         self.state.chat.set_var(&a.var, value);
                     }
@@ -90,8 +110,14 @@ impl Conversation {
                     if let Some(content) = &lookup.content {
                         self.say(content);
                     }
-                    let number = self.lookup(&lookup.number_var).filter(Value::is_set).map(|v| v.to_text());
-                    let email = self.lookup(&lookup.email_var).filter(Value::is_set).map(|v| v.to_text());
+                    let number = self
+                        .lookup(&lookup.number_var)
+                        .filter(Value::is_set)
+                        .map(|v| v.to_text());
+                    let email = self
+                        .lookup(&lookup.email_var)
+                        .filter(Value::is_set)
+                        .map(|v| v.to_text());
                     let (Some(number), Some(email)) = (number, email) else {
                         // Nothing to look up with: the flow's error branch explains.
                         next = lookup.error.or(lookup.not_found);
@@ -99,8 +125,17 @@ impl Conversation {
                     };
                     let request = self.next_id();
                     let number = number.trim().trim_start_matches('#').to_owned();
-                    self.emit(Effect::LookUpOrder { request, number, email: email.trim().to_owned() });
-                    self.state.chat.pending = Some(Pending { request, kind: PendingKind::OrderLookup { step: step.id.clone() } });
+                    self.emit(Effect::LookUpOrder {
+                        request,
+                        number,
+                        email: email.trim().to_owned(),
+                    });
+                    self.state.chat.pending = Some(Pending {
+                        request,
+                        kind: PendingKind::OrderLookup {
+                            step: step.id.clone(),
+                        },
+                    });
                     self.set_typing(true);
                     let reason = self.phrase(Phrase::LookingUp).to_owned();
                     self.set_composer(Composer::Waiting { reason });
@@ -113,25 +148,48 @@ impl Conversation {
                     self.hand_off(Some(step.id.clone()));
                     return;
                 }
-                StepKind::HandoffEmail { var, next: after, error } => {
+                StepKind::HandoffEmail {
+                    var,
+                    next: after,
+                    error,
+                } => {
                     let email = self.lookup(&var).filter(Value::is_set).map(|v| v.to_text());
-                    let token = self.state.chat.handoff.as_ref().and_then(|h| h.token.clone());
+                    let token = self
+                        .state
+                        .chat
+                        .handoff
+                        .as_ref()
+                        .and_then(|h| h.token.clone());
                     let (Some(email), Some(token)) = (email, token) else {
                         next = error.or(after);
                         continue;
                     };
                     let request = self.next_id();
-                    self.emit(Effect::SendEmail { request, token, email });
-                    self.state.chat.pending = Some(Pending { request, kind: PendingKind::Email { step: step.id.clone() } });
+                    self.emit(Effect::SendEmail {
+                        request,
+                        token,
+                        email,
+                    });
+                    self.state.chat.pending = Some(Pending {
+                        request,
+                        kind: PendingKind::Email {
+                            step: step.id.clone(),
+                        },
+                    });
                     let reason = self.phrase(Phrase::Sending).to_owned();
                     self.set_composer(Composer::Waiting { reason });
                     return;
                 }
                 StepKind::Csat(csat) => {
                     self.say(&csat.content);
-                    let view = CsatView { scale: csat.scale, comment: csat.comment };
+                    let view = CsatView {
+                        scale: csat.scale,
+                        comment: csat.comment,
+                    };
                     self.state.chat.csat = Some(view);
-                    self.state.chat.cursor = Some(Cursor::Csat { step: step.id.clone() });
+                    self.state.chat.cursor = Some(Cursor::Csat {
+                        step: step.id.clone(),
+                    });
                     self.emit(Effect::Csat(Some(view)));
                     self.waiting_on_customer();
                     return;
@@ -152,13 +210,19 @@ impl Conversation {
     /// Asks the server for a person. `step` is the handoff step whose branches follow.
     pub(super) fn hand_off(&mut self, step: Option<String>) {
         if let Some(h) = &self.state.chat.handoff {
-            if matches!(h.status, HandoffStatus::Connecting | HandoffStatus::Waiting | HandoffStatus::Joined { .. }) {
+            if matches!(
+                h.status,
+                HandoffStatus::Connecting | HandoffStatus::Waiting | HandoffStatus::Joined { .. }
+            ) {
                 return;
             }
         }
         let request = self.next_id();
         let key = format!("{}-{request}", self.state.visitor.id);
-        let email = self.lookup("email").filter(Value::is_set).map(|v| v.to_text());
+        let email = self
+            .lookup("email")
+            .filter(Value::is_set)
+            .map(|v| v.to_text());
         let s = &self.state.session;
         let chat = &self.state.chat;
         let context = HandoffContext {
@@ -178,7 +242,9 @@ impl Conversation {
                         .entries
                         .iter()
                         .find(|e| &e.id == id)
-                        .map(|e| render::localized(&e.question, &chat.language, &super::Lookup(self)))
+                        .map(|e| {
+                            render::localized(&e.question, &chat.language, &super::Lookup(self))
+                        })
                         .unwrap_or_default();
                     (id.clone(), question, *confidence)
                 })
@@ -190,9 +256,22 @@ impl Conversation {
             email,
         };
         let transcript = chat.transcript();
-        self.emit(Effect::HandOff(HandoffRequest { request, key: key.clone(), transcript, context }));
-        self.state.chat.pending = Some(Pending { request, kind: PendingKind::Handoff { step } });
-        self.state.chat.handoff = Some(Handoff { key, token: None, status: HandoffStatus::Connecting, seen: Vec::new() });
+        self.emit(Effect::HandOff(HandoffRequest {
+            request,
+            key: key.clone(),
+            transcript,
+            context,
+        }));
+        self.state.chat.pending = Some(Pending {
+            request,
+            kind: PendingKind::Handoff { step },
+        });
+        self.state.chat.handoff = Some(Handoff {
+            key,
+            token: None,
+            status: HandoffStatus::Connecting,
+            seen: Vec::new(),
+        });
         self.emit(Effect::Handoff(Some(HandoffStatus::Connecting)));
         self.state.chat.status = Status::WaitingOnAgent;
         self.set_typing(true);

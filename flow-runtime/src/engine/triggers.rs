@@ -33,6 +33,10 @@ impl Conversation {
             visitor.visits = visitor.visits.saturating_add(1);
         }
         visitor.last_seen = now;
+        if new_visit && self.state.chat.teaser.take().is_some() {
+            // A teaser from an earlier visit is stale: the shopper has moved on.
+            self.emit(Effect::HideTeaser);
+        }
         let language = self.pick_language(&page.language);
         let session = &mut self.state.session;
         session.visible_since = page.visible.then_some(now);
@@ -59,7 +63,12 @@ impl Conversation {
             .languages
             .iter()
             .find(|l| l.to_ascii_lowercase() == wanted)
-            .or_else(|| self.flow.languages.iter().find(|l| l.to_ascii_lowercase().split(['-', '_']).next() == Some(base)))
+            .or_else(|| {
+                self.flow
+                    .languages
+                    .iter()
+                    .find(|l| l.to_ascii_lowercase().split(['-', '_']).next() == Some(base))
+            })
             .cloned()
             .unwrap_or_else(|| self.flow.default_language().to_owned())
     }
@@ -116,7 +125,10 @@ impl Conversation {
     /// Active time on the current page until now.
     fn active_ms(&self) -> u64 {
         let s = &self.state.session;
-        s.active_ms.saturating_add(s.visible_since.map_or(0, |since| self.now.millis_since(since)))
+        s.active_ms.saturating_add(
+            s.visible_since
+                .map_or(0, |since| self.now.millis_since(since)),
+        )
     }
 
     /// When the next time-based trigger could fire, if any is waiting.
@@ -129,7 +141,9 @@ impl Conversation {
             .iter()
             .filter(|t| !s.fired_on_page.contains(&t.id))
             .filter_map(|t| match t.event {
-                TriggerEvent::TimeOnPage { ms } => Some(since.plus_millis(ms.saturating_sub(s.active_ms))),
+                TriggerEvent::TimeOnPage { ms } => {
+                    Some(since.plus_millis(ms.saturating_sub(s.active_ms)))
+                }
                 TriggerEvent::Idle { ms } => Some(s.last_activity.max(since).plus_millis(ms)),
                 _ => None,
             })
@@ -146,7 +160,9 @@ impl Conversation {
             (TriggerEvent::ScrollDepth { percent }, Occurrence::Scrolled(p)) => p >= *percent,
             (TriggerEvent::ExitIntent { mobile }, Occurrence::Exit(signal)) => match signal {
                 ExitSignal::PointerTop => true,
-                ExitSignal::FastScrollUp => matches!(mobile, MobileExit::ScrollUp | MobileExit::Both),
+                ExitSignal::FastScrollUp => {
+                    matches!(mobile, MobileExit::ScrollUp | MobileExit::Both)
+                }
                 ExitSignal::TabReturn => matches!(mobile, MobileExit::TabReturn | MobileExit::Both),
             },
             (TriggerEvent::TimeOnPage { ms }, Occurrence::Clock) => self.active_ms() >= *ms,
@@ -170,16 +186,20 @@ impl Conversation {
         if trigger.suppress_while_active && self.conversation_active() {
             return false;
         }
-        let Some(history) = self.state.visitor.history(&trigger.id) else { return true };
+        let Some(history) = self.state.visitor.history(&trigger.id) else {
+            return true;
+        };
         if trigger.respect_dismissal && history.dismissed {
             return false;
         }
         match trigger.frequency {
             Frequency::Always => true,
-            Frequency::OncePerSession => history.shown == 0 || history.last_visit != self.state.visitor.visits,
-            Frequency::OncePerDays(days) => history
-                .last_shown
-                .is_none_or(|at| self.now.millis_since(at) >= u64::from(days).saturating_mul(DAY_MS)),
+            Frequency::OncePerSession => {
+                history.shown == 0 || history.last_visit != self.state.visitor.visits
+            }
+            Frequency::OncePerDays(days) => history.last_shown.is_none_or(|at| {
+                self.now.millis_since(at) >= u64::from(days).saturating_mul(DAY_MS)
+            }),
             Frequency::UntilEngaged => !history.engaged,
         }
     }
@@ -189,7 +209,9 @@ impl Conversation {
         chat.pending.is_some()
             || chat.status == Status::WaitingOnAgent
             || chat.cursor.is_some()
-            || chat.last_shopper_at.is_some_and(|at| self.now.millis_since(at) < ACTIVE_MS)
+            || chat
+                .last_shopper_at
+                .is_some_and(|at| self.now.millis_since(at) < ACTIVE_MS)
     }
 
     /// Fires the best trigger for this occurrence, if any may fire.
@@ -210,6 +232,29 @@ impl Conversation {
                 best = Some(i);
             }
         }
+        if occurrence == Occurrence::Clock {
+            // A timer that came due is spent for this page whether or not it could fire
+            // (caps, a chat in progress): otherwise its moment would stay in the past and
+            // the shell would be asked to tick again at once, forever.
+            let due: Vec<String> = self
+                .flow
+                .triggers
+                .iter()
+                .filter(|t| {
+                    matches!(
+                        t.event,
+                        TriggerEvent::TimeOnPage { .. } | TriggerEvent::Idle { .. }
+                    )
+                })
+                .filter(|t| self.event_matches(t, occurrence))
+                .map(|t| t.id.clone())
+                .collect();
+            for id in due {
+                if !self.state.session.fired_on_page.contains(&id) {
+                    self.state.session.fired_on_page.push(id);
+                }
+            }
+        }
         if let Some(i) = best {
             let trigger = self.flow.triggers[i].clone();
             self.fire(&trigger);
@@ -219,7 +264,9 @@ impl Conversation {
     fn fire(&mut self, trigger: &Trigger) {
         let now = self.now;
         let visits = self.state.visitor.visits;
-        self.state.session.fired_on_page.push(trigger.id.clone());
+        if !self.state.session.fired_on_page.contains(&trigger.id) {
+            self.state.session.fired_on_page.push(trigger.id.clone());
+        }
         let history = self.state.visitor.trigger(&trigger.id);
         history.shown = history.shown.saturating_add(1);
         history.last_shown = Some(now);
@@ -261,7 +308,10 @@ impl Conversation {
         match shown {
             Some(message) => {
                 self.emit(Effect::ShowTeaser(message));
-                self.track("trigger_shown", &[("trigger", &trigger.id), ("variant", &variant.id)]);
+                self.track(
+                    "trigger_shown",
+                    &[("trigger", &trigger.id), ("variant", &variant.id)],
+                );
             }
             None => self.state.chat.teaser = None,
         }

@@ -57,7 +57,10 @@ impl FaqIndex {
             .iter()
             .map(|p| (p.entry, tokens(&p.text).into_iter().map(canon).collect()))
             .collect();
-        let mut terms: Vec<String> = tokenized.iter().flat_map(|(_, t)| t.iter().cloned()).collect();
+        let mut terms: Vec<String> = tokenized
+            .iter()
+            .flat_map(|(_, t)| t.iter().cloned())
+            .collect();
         let mut synonym_terms = Vec::new();
         for group in synonym_groups {
             let normalized: Vec<String> = group.iter().flat_map(|w| tokens(w)).collect();
@@ -66,7 +69,12 @@ impl FaqIndex {
         terms.extend(synonym_terms.iter().cloned());
         terms.sort();
         terms.dedup();
-        let id = |t: &str| terms.binary_search_by(|x| x.as_str().cmp(t)).ok().map(|i| i as u32);
+        let id = |t: &str| {
+            terms
+                .binary_search_by(|x| x.as_str().cmp(t))
+                .ok()
+                .map(|i| i as u32)
+        };
         let n = tokenized.len().max(1) as f64;
         let mut df = vec![0u32; terms.len()];
         let phrases: Vec<(u32, Vec<u32>)> = tokenized
@@ -81,7 +89,10 @@ impl FaqIndex {
                 (*entry, ids)
             })
             .collect();
-        let idf = df.iter().map(|&d| ((1.0 + n / (1.0 + f64::from(d))).ln() * 1000.0) as u32).collect();
+        let idf = df
+            .iter()
+            .map(|&d| ((1.0 + n / (1.0 + f64::from(d))).ln() * 1000.0) as u32)
+            .collect();
         let mut synonyms = Vec::new();
         for group in synonym_groups {
             let normalized: Vec<String> = group.iter().flat_map(|w| tokens(w)).collect();
@@ -94,7 +105,12 @@ impl FaqIndex {
             }
         }
         synonyms.sort_unstable();
-        FaqIndex { terms, idf, synonyms, phrases }
+        FaqIndex {
+            terms,
+            idf,
+            synonyms,
+            phrases,
+        }
     }
 
     /// Ranks entries for `query`, best first, at most `limit` of them.
@@ -102,10 +118,17 @@ impl FaqIndex {
         let mut ids: Vec<u32> = tokens(query).iter().filter_map(|t| self.term(t)).collect();
         ids.sort_unstable();
         ids.dedup();
-        let query_total: u64 = tokens(query).iter().map(|t| self.term(t).map_or(2000, |i| self.weight(i))).sum();
+        let query_total: u64 = tokens(query)
+            .iter()
+            .map(|t| self.term(t).map_or(2000, |i| self.weight(i)))
+            .sum();
         let mut best: Vec<u32> = Vec::new(); // best score per entry (per mille)
         for (entry, phrase) in &self.phrases {
-            let common: u64 = phrase.iter().filter(|t| ids.binary_search(t).is_ok()).map(|&t| self.weight(t)).sum();
+            let common: u64 = phrase
+                .iter()
+                .filter(|t| ids.binary_search(t).is_ok())
+                .map(|&t| self.weight(t))
+                .sum();
             let phrase_total: u64 = phrase.iter().map(|&t| self.weight(t)).sum();
             if common == 0 || phrase_total == 0 || query_total == 0 {
                 continue;
@@ -122,7 +145,10 @@ impl FaqIndex {
             .iter()
             .enumerate()
             .filter(|&(_, &s)| s > 0)
-            .map(|(e, &s)| Ranked { entry: e as u32, confidence: s as u16 })
+            .map(|(e, &s)| Ranked {
+                entry: e as u32,
+                confidence: s as u16,
+            })
             .collect();
         ranked.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
         ranked.truncate(limit);
@@ -131,10 +157,12 @@ impl FaqIndex {
 
     fn term(&self, t: &str) -> Option<u32> {
         let i = self.terms.binary_search_by(|x| x.as_str().cmp(t)).ok()? as u32;
-        Some(match self.synonyms.binary_search_by_key(&i, |&(from, _)| from) {
-            Ok(k) => self.synonyms[k].1,
-            Err(_) => i,
-        })
+        Some(
+            match self.synonyms.binary_search_by_key(&i, |&(from, _)| from) {
+                Ok(k) => self.synonyms[k].1,
+                Err(_) => i,
+            },
+        )
     }
 
     fn weight(&self, term: u32) -> u64 {

@@ -42,7 +42,10 @@ fn stem(word: &str) -> String {
                 let mut stem = stem.to_owned();
                 // "shipp" → "ship"
                 let bytes = stem.as_bytes();
-                if bytes.len() >= 2 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] && !matches!(bytes[bytes.len() - 1], b's' | b'l') {
+                if bytes.len() >= 2
+                    && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
+                    && !matches!(bytes[bytes.len() - 1], b's' | b'l')
+                {
                     stem.pop();
                 }
                 return stem;

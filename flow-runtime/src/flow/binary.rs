@@ -29,7 +29,10 @@ impl core::fmt::Display for DecodeError {
         match self {
             DecodeError::NotAFlow => f.write_str("not a compiled Bellhop flow"),
             DecodeError::Version { found, expected } => {
-                write!(f, "flow format {found}, this Bellhop reads format {expected}: rebuild the flow")
+                write!(
+                    f,
+                    "flow format {found}, this Bellhop reads format {expected}: rebuild the flow"
+                )
             }
             DecodeError::Corrupt => f.write_str("the compiled flow is truncated or corrupted"),
         }
@@ -58,7 +61,10 @@ impl Flow {
             return Err(DecodeError::NotAFlow);
         }
         if head[3] != FORMAT_VERSION {
-            return Err(DecodeError::Version { found: head[3], expected: FORMAT_VERSION });
+            return Err(DecodeError::Version {
+                found: head[3],
+                expected: FORMAT_VERSION,
+            });
         }
         postcard::from_bytes(body).map_err(|_| DecodeError::Corrupt)
     }

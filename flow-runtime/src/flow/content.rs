@@ -17,7 +17,10 @@ pub struct Text {
 pub enum TextPart {
     Lit(String),
     /// `{{name}}` or `{{name|default}}`: the variable's value, inserted as text, never markup.
-    Var { name: String, default: String },
+    Var {
+        name: String,
+        default: String,
+    },
 }
 
 /// Rich text in one or more languages: Markdown parsed at compile time into blocks.
@@ -29,17 +32,26 @@ pub struct Rich {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
     Paragraph(Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     Text(String),
-    Var { name: String, default: String },
+    Var {
+        name: String,
+        default: String,
+    },
     Bold(Vec<Inline>),
     Italic(Vec<Inline>),
     /// A link; its target may contain variables and is checked again once they are filled in.
-    Link { href: Vec<TextPart>, children: Vec<Inline> },
+    Link {
+        href: Vec<TextPart>,
+        children: Vec<Inline>,
+    },
     Break,
 }
 
@@ -102,7 +114,9 @@ pub enum ButtonAction {
 impl Text {
     /// A text with one language and no variables.
     pub fn plain(lang: &str, s: &str) -> Text {
-        Text { variants: vec![(lang.to_owned(), vec![TextPart::Lit(s.to_owned())])] }
+        Text {
+            variants: vec![(lang.to_owned(), vec![TextPart::Lit(s.to_owned())])],
+        }
     }
 
     /// The parts for `lang`, falling back to the first language.

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::pattern::{Pattern, PatternNode};
 use crate::flow::TextPart;
+pub use crate::pattern::{Pattern, PatternNode};
 use crate::value::{Num, Value};
 
 /// A yes/no question about the conversation and the page.
@@ -73,7 +73,10 @@ pub enum Expect {
     /// The whole answer (or a part of it) matches the pattern; the match is kept.
     Pattern(Pattern),
     /// A number within optional bounds.
-    Number { min: Option<Num>, max: Option<Num> },
+    Number {
+        min: Option<Num>,
+        max: Option<Num>,
+    },
     /// One of these (compared case-insensitively); offered as quick replies too.
     Choice(Vec<String>),
 }

@@ -20,7 +20,9 @@ mod trigger;
 use serde::{Deserialize, Serialize};
 
 pub use binary::DecodeError;
-pub use content::{Button, ButtonAction, Card, Content, Image, Inline, Block, Rich, Text, TextPart, QuickReply};
+pub use content::{
+    Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
+};
 pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
 
@@ -94,15 +96,24 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StepKind {
     /// Say something; wait for a quick reply if there are any, else go on to `next`.
-    Message { content: Content, next: Option<StepIdx> },
+    Message {
+        content: Content,
+        next: Option<StepIdx>,
+    },
     /// Ask for a value and keep it in `var`.
     Ask(Ask),
     /// Continue at another step.
     Goto(StepIdx),
     /// Go to the first branch whose condition holds, else `otherwise`.
-    Condition { branches: Vec<(Condition, StepIdx)>, otherwise: Option<StepIdx> },
+    Condition {
+        branches: Vec<(Condition, StepIdx)>,
+        otherwise: Option<StepIdx>,
+    },
     /// Set variables, then go on.
-    Set { assign: Vec<Assign>, next: Option<StepIdx> },
+    Set {
+        assign: Vec<Assign>,
+        next: Option<StepIdx>,
+    },
     /// The conversation is complete (optionally with a last word).
     End { content: Option<Content> },
     /// Look up an order with the values of two variables.
@@ -110,7 +121,11 @@ pub enum StepKind {
     /// Hand the conversation to a person.
     Handoff(Handoff),
     /// Send the collected email to the team of a handoff that nobody could take live.
-    HandoffEmail { var: String, next: Option<StepIdx>, error: Option<StepIdx> },
+    HandoffEmail {
+        var: String,
+        next: Option<StepIdx>,
+        error: Option<StepIdx>,
+    },
     /// Ask how we did.
     Csat(Csat),
 }
@@ -219,7 +234,10 @@ impl Flow {
 
     /// The index of the step called `id`.
     pub fn step_index(&self, id: &str) -> Option<StepIdx> {
-        self.steps.iter().position(|s| s.id == id).map(|i| i as StepIdx)
+        self.steps
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| i as StepIdx)
     }
 
     /// The default language.

@@ -5,7 +5,13 @@ use crate::chat::Chat;
 /// The round button in the corner that opens and closes the chat.
 #[component]
 pub fn Launcher(chat: Chat) -> impl IntoView {
-    let label = move || if chat.open.get() { "Close chat" } else { "Open chat" };
+    let label = move || {
+        if chat.open.get() {
+            "Close chat"
+        } else {
+            "Open chat"
+        }
+    };
     view! {
         <button
             class="launcher"

@@ -1,0 +1,337 @@
+//! Messages, quick replies, asking, branching, FAQ and escalation.
+
+use expect_test::expect;
+
+use super::check;
+
+const SHOP: &str = r##"{
+  "bot": { "name": "Fern" },
+  "variables": { "name": "" },
+  "order_number": "#?[0-9]{5}",
+  "steps": [
+    { "id": "welcome", "type": "message", "text": "Hi {{name|there}}! **How** can I help?",
+      "quick_replies": [ { "label": "Shipping", "goto": "shipping" },
+                         { "label": "Size help", "goto": "ask-size" },
+                         { "label": "Returns", "faq": "returns" },
+                         { "label": "Our blog", "url": "https://blog.example/" } ] },
+    { "id": "shipping", "type": "message", "text": "We ship in *2 days*.", "next": "more" },
+    { "id": "more", "type": "message", "text": "Anything else?",
+      "quick_replies": [ { "label": "Returns", "faq": "returns" }, { "label": "Talk to a person", "handoff": true } ] },
+    { "id": "ask-size", "type": "ask", "text": "What size do you usually wear?", "var": "size",
+      "expect": "choice", "choices": ["S", "M", "L"], "max_retries": 1, "on_fail": "size-fail", "next": "size-route" },
+    { "id": "size-route", "type": "condition",
+      "branches": [ { "when": { "size": "L", "cart.items": { "gte": 1 } }, "goto": "size-large-cart" },
+                    { "when": { "any": [ { "size": "S" }, { "size": "M" } ] }, "goto": "size-small" } ],
+      "otherwise": "size-large" },
+    { "id": "size-small", "type": "message", "text": "Take your usual {{size}}." },
+    { "id": "size-large", "type": "message", "text": "Size {{size}} runs big." },
+    { "id": "size-large-cart", "type": "message", "text": "Size {{size}} runs big; check your cart." },
+    { "id": "size-fail", "type": "message", "text": "No worries, our size chart is at [sizes](/sizes)." },
+    { "id": "ask-email", "type": "ask", "text": "Your email?", "var": "email", "expect": "email", "next": "thanks" },
+    { "id": "thanks", "type": "end", "text": "Thanks, {{email}}!" },
+    { "id": "handoff", "type": "handoff", "text": "Let me get someone.", "available": "human-soon", "offline": "ask-email", "error": "handoff-error" },
+    { "id": "human-soon", "type": "message", "text": "A person will be with you shortly." },
+    { "id": "handoff-error", "type": "message", "text": "I could not reach the team." }
+  ],
+  "faq": {
+    "answer_threshold": 0.7,
+    "suggest_threshold": 0.3,
+    "entries": [
+      { "id": "returns", "question": "How do returns work?", "phrasings": ["return an item", "send something back", "refund policy"],
+        "answer": "You have **30 days** to return unworn items." },
+      { "id": "shipping-cost", "question": "How much is shipping?", "phrasings": ["shipping price", "delivery cost", "postage fees"],
+        "answer": { "text": "Free over $75.", "quick_replies": [ { "label": "Express?", "goto": "shipping" } ] } },
+      { "id": "shipping-abroad", "question": "Do you ship abroad?", "phrasings": ["international shipping", "ship to canada"],
+        "answer": "We ship to Canada and the EU." }
+    ]
+  }
+}"##;
+
+#[test]
+fn the_greeting_runs_once_with_its_quick_replies() {
+    check(
+        SHOP,
+        "open\nclose\nopen",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > close
+              · closed
+            > open
+              · opened
+        "#]],
+    );
+}
+
+#[test]
+fn quick_replies_echo_the_choice_and_follow_the_flow() {
+    check(
+        SHOP,
+        "open\npick Shipping\npick Returns\nopen\npick 9",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > pick Shipping
+              shopper: Shipping
+              · quick_reply
+              Fern: We ship in 2 days.
+              Fern: Anything else?
+              [Returns] [Talk to a person]
+            > pick Returns
+              shopper: Returns
+              · quick_reply
+              · faq_answered entry=returns confidence=1000
+              Fern: You have 30 days to return unworn items.
+            > open
+            > pick 9
+        "#]],
+    );
+}
+
+#[test]
+fn a_stale_quick_reply_is_ignored() {
+    let mut driver = crate::testing::Driver::new(super::flow(SHOP));
+    super::run(&mut driver, "open\npick Shipping");
+    let before = driver.transcript.len();
+    // Index 3 ("Our blog") was on the first menu, not on the current one.
+    driver.input(crate::Input::QuickReply(7));
+    driver.input(crate::Input::QuickReply(usize::MAX));
+    assert_eq!(driver.transcript.len(), before);
+}
+
+#[test]
+fn asking_validates_reprompts_and_gives_up_politely() {
+    check(
+        SHOP,
+        "open\npick Size help\nsay XXL\nsay huge\nopen",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > pick Size help
+              shopper: Size help
+              · quick_reply
+              Fern: What size do you usually wear?
+              [S] [M] [L]
+            > say XXL
+              shopper: XXL
+              Fern: Please pick one of the options.
+              [S] [M] [L]
+            > say huge
+              shopper: huge
+              · ask_failed step=ask-size
+              Fern: No worries, our size chart is at sizes.
+            > open
+        "#]],
+    );
+}
+
+#[test]
+fn conditions_branch_on_answers_and_the_cart() {
+    check(
+        SHOP,
+        "cart 2 59.90\nopen\npick Size help\npick L",
+        expect![[r#"
+            > cart 2 59.9
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > pick Size help
+              shopper: Size help
+              · quick_reply
+              Fern: What size do you usually wear?
+              [S] [M] [L]
+            > pick L
+              shopper: L
+              · quick_reply
+              Fern: Size L runs big; check your cart.
+        "#]],
+    );
+    check(
+        SHOP,
+        "open\npick Size help\nsay m",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > pick Size help
+              shopper: Size help
+              · quick_reply
+              Fern: What size do you usually wear?
+              [S] [M] [L]
+            > say m
+              shopper: m
+              Fern: Take your usual M.
+        "#]],
+    );
+}
+
+#[test]
+fn markup_and_variables_are_text_never_html() {
+    let flow = SHOP.replace(
+        "Hi {{name|there}}!",
+        "Hi {{name|there}} <img src=x onerror=alert(1)>!",
+    );
+    let mut driver = crate::testing::Driver::new(super::flow(&flow));
+    super::run(
+        &mut driver,
+        "open\npick Size help\nsay <script>alert(1)</script>",
+    );
+    expect![[r#"
+        > open
+          · opened
+          Fern: Hi there <img src=x onerror=alert(1)>! How can I help?
+          [Shipping] [Size help] [Returns] [Our blog]
+        > pick Size help
+          shopper: Size help
+          · quick_reply
+          Fern: What size do you usually wear?
+          [S] [M] [L]
+        > say <script>alert(1)</script>
+          shopper: <script>alert(1)</script>
+          Fern: Please pick one of the options.
+          [S] [M] [L]
+    "#]]
+    .assert_eq(&(driver.transcript.join("\n") + "\n"));
+}
+
+#[test]
+fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
+    check(
+        SHOP,
+        "open\nsay what is your refund policy\nsay shipping\npick How much is shipping?\nsay blorp\nsay zzzz qqq\npick No, thanks",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say what is your refund policy
+              shopper: what is your refund policy
+              · faq_answered entry=returns confidence=1000
+              Fern: You have 30 days to return unworn items.
+            > say shipping
+              shopper: shipping
+              · faq_unsure entries=shipping-cost,shipping-abroad
+              Fern: Did you mean:
+              [How much is shipping?] [Do you ship abroad?] [None of these]
+            > pick How much is shipping?
+              shopper: How much is shipping?
+              · quick_reply
+              · faq_answered entry=shipping-cost confidence=1000
+              Fern: Free over $75.
+              [Express?]
+            > say blorp
+              shopper: blorp
+              · faq_missed
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+            > say zzzz qqq
+              shopper: zzzz qqq
+              · faq_missed
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+              · human_offered
+            > pick No, thanks
+              shopper: No, thanks
+              · quick_reply
+              Fern: Alright! Ask me anything else.
+        "#]],
+    );
+}
+
+#[test]
+fn asking_for_a_person_or_sounding_frustrated_offers_one() {
+    check(
+        SHOP,
+        "open\nsay can I talk to a real person\npick Yes, connect me\nhandoff available",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say can I talk to a real person
+              shopper: can I talk to a real person
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+              · human_offered
+            > pick Yes, connect me
+              shopper: Yes, connect me
+              · quick_reply
+              Fern: Let me get someone.
+              → hand off: 5 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested
+            > handoff available
+              (handoff: a person will join)
+              · handoff result=available
+              Fern: A person will be with you shortly.
+        "#]],
+    );
+    check(
+        SHOP,
+        "open\nsay this is USELESS!!!",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say this is USELESS!!!
+              shopper: this is USELESS!!!
+              · faq_missed
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+              · human_offered
+        "#]],
+    );
+}
+
+#[test]
+fn order_numbers_and_emails_in_messages_become_variables() {
+    let mut driver = crate::testing::Driver::new(super::flow(SHOP));
+    super::run(
+        &mut driver,
+        "open\nsay my order #10493 never came, I'm ana@example.com",
+    );
+    assert_eq!(
+        driver
+            .conversation()
+            .var("order_number")
+            .map(|v| v.to_text())
+            .as_deref(),
+        Some("#10493")
+    );
+    assert_eq!(
+        driver
+            .conversation()
+            .var("email")
+            .map(|v| v.to_text())
+            .as_deref(),
+        Some("ana@example.com")
+    );
+}
+
+#[test]
+fn a_loop_of_steps_stops_instead_of_spinning() {
+    // The compiler refuses such a flow; a hand-made one must still not hang the shopper.
+    let mut flow = super::flow(SHOP);
+    let shipping = flow.step_index("shipping").unwrap();
+    let more = flow.step_index("more").unwrap();
+    flow.steps[more as usize].kind = crate::flow::StepKind::Goto(shipping);
+    let mut driver = crate::testing::Driver::new(flow);
+    super::run(&mut driver, "open\npick Shipping");
+    let said = driver
+        .transcript
+        .iter()
+        .filter(|l| l.contains("We ship"))
+        .count();
+    assert_eq!(said, crate::engine::steps::MAX_STEPS_PER_INPUT / 2);
+}

@@ -1,0 +1,282 @@
+//! Order lookups, handoff to a person, the live conversation and the rating.
+
+use expect_test::expect;
+
+use super::check;
+
+const STORE: &str = r##"{
+  "bot": { "name": "Fern" },
+  "order_number": "#?[0-9]{5}",
+  "steps": [
+    { "id": "welcome", "type": "message", "text": "Hi!",
+      "quick_replies": [ { "label": "Track my order", "goto": "ask-number" }, { "label": "Talk to a person", "handoff": true } ] },
+    { "id": "ask-number", "type": "ask", "text": "Your order number?", "var": "order_number", "expect": "order_number", "next": "ask-email" },
+    { "id": "ask-email", "type": "ask", "text": "And the email you ordered with?", "var": "email", "expect": "email", "next": "lookup" },
+    { "id": "lookup", "type": "order_lookup", "text": "One moment…", "found": "found", "not_found": "not-found", "error": "lookup-error" },
+    { "id": "found", "type": "message", "text": "Order {{order.number}} is **{{order.status}}**: {{order.items}}. [Track it]({{order.tracking_url}})", "show_order": true },
+    { "id": "not-found", "type": "message", "text": "I could not find that order.",
+      "quick_replies": [ { "label": "Try again", "goto": "ask-number" }, { "label": "Talk to a person", "handoff": true } ] },
+    { "id": "lookup-error", "type": "message", "text": "Our order system is not answering; try again soon." },
+    { "id": "handoff", "type": "handoff", "text": "Connecting you…", "available": "soon", "offline": "offline", "error": "handoff-error" },
+    { "id": "soon", "type": "message", "text": "Someone will join in a moment." },
+    { "id": "offline", "type": "ask", "text": "We're away. Your email, so we can reply?", "var": "email", "expect": "email", "next": "send-email" },
+    { "id": "send-email", "type": "handoff_email", "next": "promised", "error": "handoff-error" },
+    { "id": "promised", "type": "end", "text": "Thanks! We'll email {{email}} within a day." },
+    { "id": "handoff-error", "type": "message", "text": "I could not reach the team. Please email help@shop.example." },
+    { "id": "rate", "type": "csat", "text": "How did we do?", "scale": "five", "comment": true, "next": "bye" },
+    { "id": "bye", "type": "end", "text": "Thank you!" }
+  ],
+  "escalation": { "after_handoff": "rate" }
+}"##;
+
+#[test]
+fn an_order_is_looked_up_with_what_the_shopper_gave() {
+    let mut driver = crate::testing::Driver::new(super::flow(STORE));
+    driver.orders = vec![crate::testing::FixtureOrder {
+        number: "10493".into(),
+        email: "ana@example.com".into(),
+        status: "shipped".into(),
+        items: vec![crate::testing::FixtureItem {
+            name: "Trail Runner".into(),
+            quantity: 2,
+        }],
+        carrier: Some("UPS".into()),
+        tracking_url: Some("https://ups.example/track/1Z999".into()),
+        estimated_delivery: Some("2026-11-05".into()),
+    }];
+    super::run(
+        &mut driver,
+        "open\npick Track my order\nsay it's 1234\nsay #10493\nsay ana@example\nsay ANA@example.com\norder fixture",
+    );
+    expect![[r#"
+        > open
+          · opened
+          Fern: Hi!
+          [Track my order] [Talk to a person]
+        > pick Track my order
+          shopper: Track my order
+          · quick_reply
+          Fern: Your order number?
+        > say it's 1234
+          shopper: it's 1234
+          Fern: That doesn’t look right. Could you check it?
+        > say #10493
+          shopper: #10493
+          Fern: And the email you ordered with?
+        > say ana@example
+          shopper: ana@example
+          Fern: That doesn’t look like an email address. Could you check it?
+        > say ANA@example.com
+          shopper: ANA@example.com
+          Fern: One moment…
+          → look up order 10493 for ana@example.com
+          (composer waits: Looking up your order…)
+        > order fixture
+          · order_lookup result=found
+          Fern: Order 10493 is shipped: 2 × Trail Runner. Track it
+            [order 10493 · shipped]
+    "#]]
+    .assert_eq(&(driver.transcript.join("\n") + "\n"));
+    let found = driver.recent.iter().find_map(|e| match e {
+        crate::Effect::ShowMessage(m) if m.order.is_some() => Some(m.clone()),
+        _ => None,
+    });
+    let message = found.expect("the order card is shown");
+    let link = message
+        .text
+        .iter()
+        .flat_map(|b| match b {
+            crate::BlockView::Paragraph(spans) => spans.clone(),
+            _ => Vec::new(),
+        })
+        .find(|s| s.href.is_some())
+        .expect("a link");
+    assert_eq!(
+        link.href.as_deref(),
+        Some("https://ups.example/track/1Z999")
+    );
+    assert_eq!(message.order.unwrap().carrier.as_deref(), Some("UPS"));
+}
+
+#[test]
+fn unknown_orders_and_server_errors_have_their_own_branches() {
+    check(
+        STORE,
+        "open\npick Track my order\nsay 10493\nsay ana@example.com\norder not_found\npick Try again\nsay 10494\nsay ana@example.com\norder error",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+              [Track my order] [Talk to a person]
+            > pick Track my order
+              shopper: Track my order
+              · quick_reply
+              Fern: Your order number?
+            > say 10493
+              shopper: 10493
+              Fern: And the email you ordered with?
+            > say ana@example.com
+              shopper: ana@example.com
+              Fern: One moment…
+              → look up order 10493 for ana@example.com
+              (composer waits: Looking up your order…)
+            > order not_found
+              · order_lookup result=not_found
+              Fern: I could not find that order.
+              [Try again] [Talk to a person]
+            > pick Try again
+              shopper: Try again
+              · quick_reply
+              Fern: Your order number?
+            > say 10494
+              shopper: 10494
+              Fern: And the email you ordered with?
+            > say ana@example.com
+              shopper: ana@example.com
+              Fern: One moment…
+              → look up order 10494 for ana@example.com
+              (composer waits: Looking up your order…)
+            > order error
+              · order_lookup result=error
+              Fern: Our order system is not answering; try again soon.
+        "#]],
+    );
+}
+
+#[test]
+fn a_live_handoff_carries_messages_both_ways_and_ends_with_a_rating() {
+    check(
+        STORE,
+        "open\npick Talk to a person\nhandoff available\nsay hello?\nagent joins Alex\nagent says Alex: Hi, I'm Alex. How can I help?\nsay my parcel is late\nagent closes\nrate 5 Alex was great\ndelivered ok",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+              [Track my order] [Talk to a person]
+            > pick Talk to a person
+              shopper: Talk to a person
+              · quick_reply
+              Fern: Connecting you…
+              → hand off: 3 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested
+            > handoff available
+              (handoff: a person will join)
+              · handoff result=available
+              Fern: Someone will join in a moment.
+            > say hello?
+              shopper: hello?
+              → to the agent: hello?
+            > agent joins Alex
+              (handoff: Alex joined)
+              ·: Alex joined the conversation
+            > agent says Alex: Hi, I'm Alex. How can I help?
+              Alex: Hi, I'm Alex. How can I help?
+            > say my parcel is late
+              shopper: my parcel is late
+              → to the agent: my parcel is late
+            > agent closes
+              (handoff: closed)
+              ·: The conversation was closed. Thank you!
+              Fern: How did we do?
+              (rating asked: Five with comment)
+            > rate 5 Alex was great
+              · csat score=5 scale=5
+              → rating 5: Alex was great
+              Fern: Thank you!
+            > delivered ok
+        "#]],
+    );
+}
+
+#[test]
+fn offline_handoffs_collect_an_email_and_promise_a_reply() {
+    check(
+        STORE,
+        "open\npick Talk to a person\nhandoff offline\nsay ana@example.com\ndelivered ok",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+              [Track my order] [Talk to a person]
+            > pick Talk to a person
+              shopper: Talk to a person
+              · quick_reply
+              Fern: Connecting you…
+              → hand off: 3 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested
+            > handoff offline
+              (handoff: offline, reply by email)
+              · handoff result=offline
+              Fern: We're away. Your email, so we can reply?
+            > say ana@example.com
+              shopper: ana@example.com
+              → email for the team: ana@example.com
+              (composer waits: Sending…)
+            > delivered ok
+              Fern: Thanks! We'll email ana@example.com within a day.
+        "#]],
+    );
+}
+
+#[test]
+fn a_failed_handoff_tells_the_shopper_what_to_do() {
+    check(
+        STORE,
+        "open\npick Talk to a person\nhandoff error\nsay still there?",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+              [Track my order] [Talk to a person]
+            > pick Talk to a person
+              shopper: Talk to a person
+              · quick_reply
+              Fern: Connecting you…
+              → hand off: 3 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested
+            > handoff error
+              · handoff result=error
+              Fern: I could not reach the team. Please email help@shop.example.
+            > say still there?
+              shopper: still there?
+              · faq_missed
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+        "#]],
+    );
+}
+
+#[test]
+fn late_or_duplicate_server_answers_are_ignored() {
+    let mut driver = crate::testing::Driver::new(super::flow(STORE));
+    super::run(
+        &mut driver,
+        "open\npick Talk to a person\nhandoff available\nagent joins Alex",
+    );
+    let before = driver.transcript.len();
+    driver.input(crate::Input::HandoffAnswered {
+        request: 999,
+        answer: crate::HandoffAnswer::Error,
+    });
+    driver.input(crate::Input::OrderAnswered {
+        request: 1,
+        answer: crate::OrderAnswer::NotFound,
+    });
+    driver.input(crate::Input::Agent(crate::AgentEvent::Joined {
+        name: "Alex".into(),
+    }));
+    for _ in 0..2 {
+        driver.input(crate::Input::Agent(crate::AgentEvent::Message {
+            id: "m1".into(),
+            name: "Alex".into(),
+            text: "once".into(),
+        }));
+    }
+    let after: Vec<&String> = driver.transcript[before..].iter().collect();
+    assert_eq!(after, ["  Alex: once"]);
+}
