@@ -233,7 +233,7 @@ impl<'a> Lower<'a> {
             };
             match markdown::template(s) {
                 Ok(parts) => {
-                    self.check_variables(parts.iter().filter_map(var_name), &at);
+                    self.check_variables(parts.iter().filter_map(undefaulted), &at);
                     variants.push((lang, parts));
                 }
                 Err(e) => self.error("bad-template", at, e.message, e.help),
@@ -256,7 +256,7 @@ impl<'a> Lower<'a> {
                     for href in markdown::links(&blocks) {
                         self.check_url(href, &at, false);
                     }
-                    let vars = markdown::variables(&blocks);
+                    let vars = markdown::variables_without_default(&blocks);
                     self.check_variables(vars.iter().map(String::as_str), &at);
                     variants.push((lang, blocks));
                 }
@@ -554,6 +554,15 @@ impl<'a> Lower<'a> {
             );
             None
         }
+    }
+}
+
+/// A variable used without a default (one with a default may be unset on purpose, e.g. a
+/// name the store page passes with `Bellhop('identify', …)`).
+fn undefaulted(p: &TextPart) -> Option<&str> {
+    match p {
+        TextPart::Var { name, default } if default.is_empty() => Some(name),
+        _ => None,
     }
 }
 

@@ -285,16 +285,16 @@ pub fn links(blocks: &[Block]) -> Vec<&[TextPart]> {
     out
 }
 
-/// Every variable used in blocks.
-pub fn variables(blocks: &[Block]) -> Vec<String> {
+/// Every variable used in blocks without a default.
+pub fn variables_without_default(blocks: &[Block]) -> Vec<String> {
     fn walk(inlines: &[Inline], out: &mut Vec<String>) {
         for i in inlines {
             match i {
-                Inline::Var { name, .. } => out.push(name.clone()),
+                Inline::Var { name, default } if default.is_empty() => out.push(name.clone()),
                 Inline::Link { href, children } => {
                     out.extend(href.iter().filter_map(|p| match p {
-                        TextPart::Var { name, .. } => Some(name.clone()),
-                        TextPart::Lit(_) => None,
+                        TextPart::Var { name, default } if default.is_empty() => Some(name.clone()),
+                        _ => None,
                     }));
                     walk(children, out);
                 }

@@ -56,7 +56,10 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                 push_pointer("", key),
                 format!("unknown field `{key}`"),
             );
-            if let Some(s) = closest(key, TOP_LEVEL.iter().copied()) {
+            const BOT_FIELDS: &[&str] = &["name", "avatar", "greeting", "languages", "theme", "business_hours"];
+            if BOT_FIELDS.contains(&key.as_str()) {
+                d = d.help(format!("`{key}` belongs inside `bot`: \"bot\": {{\"{key}\": …}}"));
+            } else if let Some(s) = closest(key, TOP_LEVEL.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             } else {
                 d = d.help(format!("a flow has the fields {}", list(TOP_LEVEL)));
@@ -179,7 +182,7 @@ fn required<T: DeserializeOwned>(
 }
 
 /// Reads each element of an array on its own.
-fn items<T: DeserializeOwned>(
+fn items<T: DeserializeOwned + 'static>(
     value: &Value,
     pointer: &str,
     diags: &mut Vec<Diagnostic>,
@@ -196,7 +199,19 @@ fn items<T: DeserializeOwned>(
     let mut out = Vec::new();
     let mut positions = Vec::new();
     for (i, item) in array.iter().enumerate() {
-        match read::<T>(item, &format!("{pointer}/{i}"), diags) {
+        let at = format!("{pointer}/{i}");
+        let before = diags.len();
+        let result = read::<T>(item, &at, diags);
+        if result.is_none() && std::any::TypeId::of::<T>() == std::any::TypeId::of::<StepDoc>() {
+            // serde reads tagged enums through a buffer that loses the path inside the
+            // step: read the step's own kind again to point at the exact field.
+            let mut precise = Vec::new();
+            if step_detail(item, &at, &mut precise) {
+                diags.truncate(before);
+                diags.extend(precise);
+            }
+        }
+        match result {
             Some(t) => {
                 out.push(t);
                 positions.push(i);
@@ -311,4 +326,30 @@ fn list_owned(words: &[String]) -> String {
         .map(|w| format!("`{w}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Reads a step as its declared kind, for an error message that points inside it.
+/// Returns whether it produced a diagnostic.
+fn step_detail(item: &Value, pointer: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    use crate::doc::{AskStep, ConditionStep, CsatStep, EndStep, GotoStep, HandoffEmailStep, HandoffStep, MessageStep, OrderLookupStep, SetStep};
+    let Value::Object(map) = item else { return false };
+    let Some(kind) = map.get("type").and_then(Value::as_str) else { return false };
+    let mut rest = map.clone();
+    rest.remove("type");
+    let rest = Value::Object(rest);
+    let before = diags.len();
+    match kind {
+        "message" | "carousel" => drop(read::<MessageStep>(&rest, pointer, diags)),
+        "ask" => drop(read::<AskStep>(&rest, pointer, diags)),
+        "condition" => drop(read::<ConditionStep>(&rest, pointer, diags)),
+        "set" => drop(read::<SetStep>(&rest, pointer, diags)),
+        "goto" => drop(read::<GotoStep>(&rest, pointer, diags)),
+        "end" => drop(read::<EndStep>(&rest, pointer, diags)),
+        "order_lookup" => drop(read::<OrderLookupStep>(&rest, pointer, diags)),
+        "handoff" => drop(read::<HandoffStep>(&rest, pointer, diags)),
+        "handoff_email" => drop(read::<HandoffEmailStep>(&rest, pointer, diags)),
+        "csat" => drop(read::<CsatStep>(&rest, pointer, diags)),
+        _ => return false,
+    }
+    diags.len() > before
 }
