@@ -107,6 +107,7 @@ pub struct ThemeDoc {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Position")]
 pub enum PositionDoc {
     Right,
     Left,
@@ -114,6 +115,7 @@ pub enum PositionDoc {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Mode")]
 pub enum ModeDoc {
     Auto,
     Light,
@@ -137,6 +139,7 @@ pub struct HoursDoc {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Day")]
 pub enum DayDoc {
     Mon,
     Tue,

@@ -61,6 +61,7 @@ pub struct MessageStep {
 /// What an `ask` step accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Expect")]
 pub enum ExpectDoc {
     /// Any non-empty answer.
     Text,
@@ -130,6 +131,7 @@ pub struct ConditionStep {
 
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Branch")]
 pub struct BranchDoc {
     pub when: ConditionDoc,
     pub goto: String,
@@ -226,6 +228,7 @@ pub struct HandoffEmailStep {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "CsatScale")]
 pub enum CsatScaleDoc {
     /// Thumbs up or down.
     Thumbs,

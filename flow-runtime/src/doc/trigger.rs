@@ -48,6 +48,7 @@ fn yes() -> bool {
 /// What sets a trigger off.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(rename = "Event")]
 pub enum EventDoc {
     /// The shopper is about to leave (pointer out through the top; on phones see `mobile`).
     ExitIntent,
@@ -66,6 +67,7 @@ pub enum EventDoc {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(rename = "Frequency")]
 pub enum FrequencyDoc {
     #[default]
     OncePerSession,
@@ -76,6 +78,7 @@ pub enum FrequencyDoc {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "MobileExit")]
 pub enum MobileExitDoc {
     ScrollUp,
     TabReturn,
