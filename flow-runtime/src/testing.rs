@@ -834,7 +834,29 @@ pub fn parse_act(line: &str) -> Result<Act, String> {
                 currency: None,
             }
         }
-        "event" | "trigger" => Act::Event(rest.to_owned()),
+        "event" => Act::Event(rest.to_owned()),
+        // `trigger exit_intent` and friends: the page signal behind a trigger event.
+        "trigger" => match rest
+            .split_once(' ')
+            .map_or((rest, ""), |(a, b)| (a, b.trim()))
+        {
+            ("exit_intent", "") => Act::ExitIntent,
+            ("exit_intent", "scroll_up") => Act::FastScrollUp,
+            ("exit_intent", "tab_return") => Act::TabReturn,
+            ("scroll_depth", p) => Act::Scroll(num(p)? as u8),
+            ("time_on_page" | "idle", s) => Act::Wait(num(s)?),
+            ("page_view", p) => Act::Page(PageAct::Path(if p.is_empty() {
+                "/".into()
+            } else {
+                p.to_owned()
+            })),
+            ("cart_changed", v) => Act::Cart {
+                items: 1,
+                value: if v.is_empty() { 50.0 } else { num(v)? },
+                currency: None,
+            },
+            (name, _) => Act::Event(name.to_owned()),
+        },
         "wait" => Act::Wait(num(rest)?),
         "order" => Act::Order(OrderReply::Word(if rest.is_empty() {
             "fixture".into()

@@ -12,7 +12,9 @@ fn flow_schema_is_current() {
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     if old != text {
         std::fs::write(&path, &text).unwrap();
-        panic!("flow.schema.json was stale and has been regenerated: commit it and run the tests again");
+        panic!(
+            "flow.schema.json was stale and has been regenerated: commit it and run the tests again"
+        );
     }
 }
 
@@ -20,9 +22,33 @@ fn flow_schema_is_current() {
 fn the_schema_describes_every_step_kind_and_rejects_unknown_fields() {
     let schema = flow_runtime::doc::schema();
     let text = schema.to_string();
-    for kind in ["message", "carousel", "ask", "condition", "set", "goto", "end", "order_lookup", "handoff", "handoff_email", "csat"] {
-        assert!(text.contains(&format!("\"const\":\"{kind}\"")), "step kind {kind} missing from the schema");
+    for kind in [
+        "message",
+        "carousel",
+        "ask",
+        "condition",
+        "set",
+        "goto",
+        "end",
+        "order_lookup",
+        "handoff",
+        "handoff_email",
+        "csat",
+    ] {
+        assert!(
+            text.contains(&format!("\"const\":\"{kind}\"")),
+            "step kind {kind} missing from the schema"
+        );
     }
-    assert_eq!(schema["additionalProperties"], serde_json::Value::Bool(false));
-    assert!(schema["required"].as_array().unwrap().iter().any(|r| r == "steps"));
+    assert_eq!(
+        schema["additionalProperties"],
+        serde_json::Value::Bool(false)
+    );
+    assert!(
+        schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "steps")
+    );
 }

@@ -56,9 +56,18 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                 push_pointer("", key),
                 format!("unknown field `{key}`"),
             );
-            const BOT_FIELDS: &[&str] = &["name", "avatar", "greeting", "languages", "theme", "business_hours"];
+            const BOT_FIELDS: &[&str] = &[
+                "name",
+                "avatar",
+                "greeting",
+                "languages",
+                "theme",
+                "business_hours",
+            ];
             if BOT_FIELDS.contains(&key.as_str()) {
-                d = d.help(format!("`{key}` belongs inside `bot`: \"bot\": {{\"{key}\": …}}"));
+                d = d.help(format!(
+                    "`{key}` belongs inside `bot`: \"bot\": {{\"{key}\": …}}"
+                ));
             } else if let Some(s) = closest(key, TOP_LEVEL.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             } else {
@@ -331,9 +340,16 @@ fn list_owned(words: &[String]) -> String {
 /// Reads a step as its declared kind, for an error message that points inside it.
 /// Returns whether it produced a diagnostic.
 fn step_detail(item: &Value, pointer: &str, diags: &mut Vec<Diagnostic>) -> bool {
-    use crate::doc::{AskStep, ConditionStep, CsatStep, EndStep, GotoStep, HandoffEmailStep, HandoffStep, MessageStep, OrderLookupStep, SetStep};
-    let Value::Object(map) = item else { return false };
-    let Some(kind) = map.get("type").and_then(Value::as_str) else { return false };
+    use crate::doc::{
+        AskStep, ConditionStep, CsatStep, EndStep, GotoStep, HandoffEmailStep, HandoffStep,
+        MessageStep, OrderLookupStep, SetStep,
+    };
+    let Value::Object(map) = item else {
+        return false;
+    };
+    let Some(kind) = map.get("type").and_then(Value::as_str) else {
+        return false;
+    };
     let mut rest = map.clone();
     rest.remove("type");
     let rest = Value::Object(rest);

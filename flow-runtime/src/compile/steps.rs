@@ -261,7 +261,14 @@ impl Lower<'_> {
                 }
             }
         };
-        let content = self.content(Some(&a.text), a.image.as_ref(), &[], &a.quick_replies, false, at);
+        let content = self.content(
+            Some(&a.text),
+            a.image.as_ref(),
+            &[],
+            &a.quick_replies,
+            false,
+            at,
+        );
         let expect = match a.expect {
             ExpectDoc::Text => Expect::Text,
             ExpectDoc::Email => Expect::Email,
@@ -343,7 +350,7 @@ impl Lower<'_> {
         if a.expect != ExpectDoc::Choice {
             unused(self, "choices", !a.choices.is_empty());
         }
-        
+
         let retry = match &a.retry_text {
             Some(t) => Content {
                 text: Some(self.rich(t, &p("retry_text"))),

@@ -79,8 +79,8 @@ impl Conversation {
         if frustrated {
             self.state.chat.frustrated = true;
         }
-        self.extract_entities(&text);
-        self.question(&text);
+        let question = self.extract_entities(&text);
+        self.question(&question);
         if frustrated
             && !self
                 .state
@@ -426,20 +426,30 @@ impl Conversation {
     }
 
     /// Order numbers, emails and phone numbers in free text become variables, so
-    /// "order #10493 hasn't arrived" can go straight to a lookup.
-    fn extract_entities(&mut self, text: &str) {
+    /// "order #10493 hasn't arrived" can go straight to a lookup. Returns the text without
+    /// them: an email address says nothing about which question was asked.
+    fn extract_entities(&mut self, text: &str) -> String {
+        let mut rest = text.to_owned();
+        if let Some(email) = answer::find_email(&rest) {
+            if let Some(at) = rest.to_lowercase().find(&email) {
+                rest.replace_range(at..at + email.len(), " ");
+            }
+            self.state.chat.set_var("email", Value::Text(email));
+        }
         if let Some(p) = &self.flow.order_number {
-            if let Some((s, e)) = p.find(text) {
-                let number = text[s..e].to_owned();
+            if let Some((s, e)) = p.find(&rest) {
+                let number = rest[s..e].to_owned();
+                rest.replace_range(s..e, " ");
                 self.state.chat.set_var("order_number", Value::Text(number));
             }
         }
-        if let Some(email) = answer::find_email(text) {
-            self.state.chat.set_var("email", Value::Text(email));
-        }
-        if let Some(phone) = answer::find_phone(text) {
+        if let Some(phone) = answer::find_phone(&rest) {
+            if let Some(at) = rest.find(&phone) {
+                rest.replace_range(at..at + phone.len(), " ");
+            }
             self.state.chat.set_var("phone", Value::Text(phone));
         }
+        rest
     }
 
     /// Offers a person: the flow's offer step, or the built-in question.
