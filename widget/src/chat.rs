@@ -1,34 +1,29 @@
-//! The run loop around the runtime: one input in, drain the effects, apply them to signals.
+//! The run loop around the runtime: one input in, drain the effects, apply them.
+//!
+//! Like str0m's canonical loop: a DOM event, an HTTP answer or a timer becomes one
+//! [`Input`]; [`Chat::dispatch`] hands it to the [`Conversation`], drains every effect, and
+//! applies each: view effects set signals, I/O effects go to the shell's services.
 
-use flow_runtime::{Conversation, Effect, Flow, Input, Output, QuickReplyView, Speaker, Time};
+use flow_runtime::{ButtonView, Conversation, Effect, Flow, Input, Message, Output, Page, Time};
 use leptos::prelude::*;
-
-/// A message as the message list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChatMessage {
-    /// Position in the conversation; stable, so it keys the list.
-    pub id: usize,
-    pub from: Speaker,
-    pub text: String,
-}
 
 /// The conversation as the UI sees it: reactive state, changed only by runtime effects.
 ///
-/// `Copy`, so components can take it by value (every field is an arena handle).
+/// `Copy`, so components take it by value (every field is an arena handle).
 #[derive(Clone, Copy)]
 pub struct Chat {
     conversation: StoredValue<Conversation>,
     pub bot_name: StoredValue<String>,
     pub open: RwSignal<bool>,
-    pub messages: RwSignal<Vec<ChatMessage>>,
-    pub quick_replies: RwSignal<Vec<QuickReplyView>>,
+    pub messages: RwSignal<Vec<Message>>,
+    pub quick_replies: RwSignal<Vec<ButtonView>>,
 }
 
 impl Chat {
-    pub fn new(flow: Flow) -> Chat {
+    pub fn new(flow: Flow, visitor: &str) -> Chat {
         let bot_name = flow.bot.name.clone();
         Chat {
-            conversation: StoredValue::new(Conversation::new(flow, now())),
+            conversation: StoredValue::new(Conversation::new(flow, visitor, now())),
             bot_name: StoredValue::new(bot_name),
             open: RwSignal::new(false),
             messages: RwSignal::new(Vec::new()),
@@ -66,15 +61,37 @@ impl Chat {
 
     fn apply(&self, effect: Effect) {
         match effect {
-            Effect::ShowMessage { from, text } => self.messages.update(|messages| {
-                let id = messages.len();
-                messages.push(ChatMessage { id, from, text });
-            }),
-            Effect::ShowQuickReplies { replies } => self.quick_replies.set(replies),
+            Effect::Reset => self.messages.set(Vec::new()),
+            Effect::ShowMessage(message) => self.messages.update(|m| m.push(message)),
+            Effect::SetQuickReplies(replies) => self.quick_replies.set(replies),
+            Effect::OpenPanel => self.open.set(true),
+            Effect::ClosePanel => self.open.set(false),
+            _ => {}
         }
+    }
+
+    /// Tells the runtime which page this is.
+    pub fn page_view(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let document = window.document();
+        let language = document
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .unwrap_or_default();
+        let page = Page {
+            url: location.href().unwrap_or_default(),
+            path: location.pathname().unwrap_or_default(),
+            language,
+            visible: true,
+            ..Page::default()
+        };
+        self.dispatch(Input::PageView(page));
     }
 }
 
-fn now() -> Time {
+pub fn now() -> Time {
     Time(js_sys::Date::now() as u64)
 }

@@ -29,12 +29,15 @@ pub use config::Config;
 pub async fn boot(config: JsValue) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
     let flow = api::fetch_flow(&config.flow_url).await?;
-    start(flow)
+    let visitor = format!("v{:x}", (js_sys::Math::random() * 1e15) as u64);
+    start(flow, &visitor)
 }
 
 /// Shows the widget for `flow` on the current page: creates the shadow host, mounts the UI.
-pub fn start(flow: flow_runtime::Flow) -> Result<(), JsValue> {
+pub fn start(flow: flow_runtime::Flow, visitor: &str) -> Result<(), JsValue> {
     let mount = host::attach()?;
-    ui::mount(mount, Chat::new(flow));
+    let chat = Chat::new(flow, visitor);
+    chat.page_view();
+    ui::mount(mount, chat);
     Ok(())
 }

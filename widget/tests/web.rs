@@ -13,7 +13,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const FLOW: &str = r#"{
   "bot": { "name": "Testy" },
-  "start": "hello",
   "steps": [
     { "id": "hello", "type": "message", "text": "Hello <b>there</b>",
       "quick_replies": [ { "label": "Shipping", "goto": "shipping" } ] },
@@ -23,9 +22,12 @@ const FLOW: &str = r#"{
   ]
 }"#;
 
+/// The test flow, compiled and sent through the binary form, as `www` serves it.
 fn flow() -> Flow {
-    let value = js_sys::JSON::parse(FLOW).expect("test flow is JSON");
-    serde_wasm_bindgen::from_value(value).expect("test flow decodes")
+    let compiled = flow_runtime::compile::compile_json(FLOW)
+        .flow
+        .expect("the test flow compiles");
+    Flow::from_bytes(&compiled.to_bytes()).expect("test flow decodes")
 }
 
 /// Lets the browser run pending microtasks and timers (Leptos updates the DOM after events).
@@ -68,7 +70,7 @@ fn click(element: &Element) {
 #[wasm_bindgen_test]
 async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root()
 -> Result<(), JsValue> {
-    widget::start(flow())?;
+    widget::start(flow(), "test-visitor")?;
     settle().await;
     let root = shadow_root();
 

@@ -7,7 +7,7 @@
 mod assets;
 mod config;
 pub mod db;
-mod flows;
+pub mod flows;
 mod storefront;
 
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub use db::Db;
 pub struct AppState {
     pub db: Db,
     pub widget_dir: Option<PathBuf>,
-    pub flows_dir: Option<PathBuf>,
+    pub flows: flows::Flows,
 }
 
 /// The whole HTTP surface.
@@ -56,10 +56,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(dir) => tracing::warn!("no bellhop.js in {}: run `cargo xtask dist`", dir.display()),
         None => tracing::warn!("no --widget-dir given: /bellhop/ serves nothing"),
     }
+    let flows = flows::Flows::new(config.flows_dir.clone());
+    flows.check_all().await;
     let state = AppState {
         db,
         widget_dir: config.widget_dir.clone(),
-        flows_dir: config.flows_dir.clone(),
+        flows,
     };
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;

@@ -16,7 +16,7 @@ async fn state(widget_dir: Option<&Path>) -> (AppState, tempfile::TempDir) {
         AppState {
             db,
             widget_dir: widget_dir.map(Path::to_owned),
-            flows_dir: None,
+            flows: www::flows::Flows::new(None),
         },
         dir,
     )
@@ -159,4 +159,57 @@ async fn widget_files_are_served_precompressed_with_the_right_types_and_caching(
 
     let plain = get(&state, "/bellhop/bellhop-0123456789abcdef_bg.wasm", &[]).await;
     assert_eq!(body(plain).await, b"\0asm");
+}
+
+#[tokio::test]
+async fn the_widget_gets_the_flow_checked_and_compiled() {
+    let (state, _dir) = state(None).await;
+    let response = get(&state, "/flows/demo.json?format=bhf", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/vnd.bellhop.flow"
+    );
+    let flow = flow_runtime::Flow::from_bytes(&body(response).await).unwrap();
+    assert_eq!(flow.bot.name, "Fern from Fernhill");
+}
+
+#[tokio::test]
+async fn a_broken_flow_is_refused_with_its_problems() {
+    let flows = tempfile::tempdir().unwrap();
+    std::fs::write(
+        flows.path().join("shop.json"),
+        r#"{"bot": {"name": "X"}, "steps": [{"id": "a", "type": "message", "next": "b"}]}"#,
+    )
+    .unwrap();
+    let (mut state, _dir) = state(None).await;
+    state.flows = www::flows::Flows::new(Some(flows.path().to_owned()));
+    let response = get(&state, "/flows/shop.json?format=bhf", &[]).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problems: serde_json::Value = serde_json::from_slice(&body(response).await).unwrap();
+    assert_eq!(problems["error"], "flow_invalid");
+    let listed = problems["problems"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("there is no step `b`")),
+        "{problems}"
+    );
+    // The document itself is still readable, to fix it.
+    assert_eq!(
+        get(&state, "/flows/shop.json", &[]).await.status(),
+        StatusCode::OK
+    );
+    // Fixed on disk, it is served at once.
+    std::fs::write(
+        flows.path().join("shop.json"),
+        r#"{"bot": {"name": "X"}, "steps": [{"id": "a", "type": "message", "text": "Hi"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        get(&state, "/flows/shop.json?format=bhf", &[])
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }

@@ -64,7 +64,9 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                 "theme",
                 "business_hours",
             ];
-            if BOT_FIELDS.contains(&key.as_str()) {
+            if key == "start" {
+                d = d.help("the first step greets the shopper; to start elsewhere, set `greeting` inside `bot`");
+            } else if BOT_FIELDS.contains(&key.as_str()) {
                 d = d.help(format!(
                     "`{key}` belongs inside `bot`: \"bot\": {{\"{key}\": …}}"
                 ));
