@@ -9,6 +9,7 @@ mod demo;
 mod dist;
 mod install;
 mod test;
+mod tidy;
 mod util;
 
 use std::process::ExitCode;
