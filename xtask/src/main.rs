@@ -3,10 +3,12 @@
 //! `cargo xtask <command>` (an alias in `.cargo/config.toml`):
 //! - `dist`  — release build of the widget into `target/dist`, with a size report;
 //! - `demo`  — `dist`, then the demo storefront on http://127.0.0.1:8080 until Ctrl-C;
-//! - `test`  — installs what the tests need, then runs every test (what CI runs).
+//! - `test`  — installs what the tests need, then runs every test (what CI runs);
+//! - `fuzz`  — libFuzzer and long property runs against the flow loader and engine.
 
 mod demo;
 mod dist;
+mod fuzz;
 mod install;
 mod test;
 mod tidy;
@@ -21,6 +23,7 @@ Commands:
   dist    Build the widget for browsers into target/dist and print its sizes
   demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
   test    Install what the tests need, then run every test (CI runs this)
+  fuzz    Fuzz the flow loader, decoder and engine [--seconds N per target, default 120]
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run().map(drop),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner
         // of the pinned wasm-bindgen version, with no global install.
         Some("wasm-bindgen-test-runner") => {

@@ -69,3 +69,27 @@ impl Flow {
         postcard::from_bytes(body).map_err(|_| DecodeError::Corrupt)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Condition, Inline};
+
+    /// Regression: bytes that are nothing but "one level deeper" must not overflow the stack.
+    #[test]
+    fn hostile_nesting_is_refused_not_a_crash() {
+        // Condition::Not is variant 3, Condition::Always variant 0.
+        let mut bytes = vec![3u8; 200_000];
+        bytes.push(0);
+        assert!(postcard::from_bytes::<Condition>(&bytes).is_err());
+        let mut ok = vec![3u8; 10];
+        ok.push(0);
+        assert!(postcard::from_bytes::<Condition>(&ok).is_ok());
+        // Inline::Bold is variant 2 with a one-element list: [2, 1, 2, 1, …].
+        let mut bytes: Vec<u8> = std::iter::repeat([2u8, 1u8])
+            .take(100_000)
+            .flatten()
+            .collect();
+        bytes.extend([0, 0]);
+        assert!(postcard::from_bytes::<Inline>(&bytes).is_err());
+    }
+}

@@ -45,11 +45,12 @@ pub enum Inline {
         name: String,
         default: String,
     },
-    Bold(Vec<Inline>),
-    Italic(Vec<Inline>),
+    Bold(#[serde(deserialize_with = "super::nesting::nested")] Vec<Inline>),
+    Italic(#[serde(deserialize_with = "super::nesting::nested")] Vec<Inline>),
     /// A link; its target may contain variables and is checked again once they are filled in.
     Link {
         href: Vec<TextPart>,
+        #[serde(deserialize_with = "super::nesting::nested")]
         children: Vec<Inline>,
     },
     Break,

@@ -10,9 +10,9 @@ use crate::value::{Num, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Condition {
     Always,
-    All(Vec<Condition>),
-    Any(Vec<Condition>),
-    Not(Box<Condition>),
+    All(#[serde(deserialize_with = "super::nesting::nested")] Vec<Condition>),
+    Any(#[serde(deserialize_with = "super::nesting::nested")] Vec<Condition>),
+    Not(#[serde(deserialize_with = "super::nesting::nested")] Box<Condition>),
     Test(Subject, Compare),
 }
 

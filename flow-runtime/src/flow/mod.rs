@@ -15,6 +15,7 @@
 mod binary;
 mod content;
 mod logic;
+mod nesting;
 mod trigger;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,7 @@ pub use content::{
     Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
 };
 pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
+pub use nesting::MAX_NESTING;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
 
 use crate::faq::FaqIndex;
