@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use super::diagnostic::push_pointer;
 use super::lower::Lower;
 use crate::doc::{PhrasingsDoc, TextDoc};
-use crate::engine::Phrase;
 use crate::faq::{FaqIndex, Phrase as IndexPhrase};
+use crate::flow::Phrase;
 use crate::flow::{Content, Faq, FaqAnswer, FaqEntry};
 
 /// Defaults used when a flow sets no thresholds (per mille).

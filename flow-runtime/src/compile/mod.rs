@@ -14,6 +14,7 @@ mod locate;
 mod lower;
 mod markdown;
 mod parse;
+mod phrases;
 mod steps;
 mod suggest;
 mod triggers;
@@ -27,7 +28,7 @@ use std::collections::HashMap;
 
 use crate::doc::{ModeDoc, PositionDoc, StepDoc};
 use crate::engine::{DEFAULT_HUMAN_PHRASES, safe_image};
-use crate::flow::{Bot, ColorMode, Escalation, Flow, Position, Theme};
+use crate::flow::{Bot, ColorMode, Escalation, Flow, Phrase, Position, Theme};
 use crate::pattern::Pattern;
 use diagnostic::push_pointer;
 use lower::Lower;
@@ -177,6 +178,7 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         }
     }
     let languages = l.languages.clone();
+    let languages_for_phrases = languages.clone();
     let step_pointers: Vec<String> = (0..steps.len()).map(|i| l.step_pointer(i)).collect();
     let uses_handoff_button = parsed.doc.steps.iter().any(|s| match s {
         StepDoc::Message(m) | StepDoc::Carousel(m) => {
@@ -217,6 +219,18 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         order_number,
         variables,
         seed: parsed.doc.seed,
+        phrases: languages_for_phrases
+            .iter()
+            .map(|lang| {
+                (
+                    lang.clone(),
+                    Phrase::ALL
+                        .iter()
+                        .map(|&p| phrases::say(p, lang).to_owned())
+                        .collect(),
+                )
+            })
+            .collect(),
     };
     graph::check(
         &flow,

@@ -3,8 +3,9 @@
 use super::diagnostic::push_pointer;
 use super::lower::Lower;
 use super::markdown;
+use super::phrases;
 use crate::doc::{AskStep, CsatScaleDoc, ExpectDoc, StepDoc};
-use crate::engine::{Phrase, builtin_phrase};
+use crate::flow::Phrase;
 use crate::flow::{self, Assign, Content, Expect, Operand, Rich, Step, StepKind};
 use crate::pattern::Pattern;
 
@@ -389,7 +390,7 @@ impl Lower<'_> {
             .clone()
             .into_iter()
             .map(|lang| {
-                let text = builtin_phrase(phrase, &lang);
+                let text = phrases::say(phrase, &lang);
                 (
                     lang,
                     vec![flow::Block::Paragraph(vec![flow::Inline::Text(

@@ -11,11 +11,9 @@
 //! Module map: `steps` runs the flow's steps, `shopper` handles what the shopper does,
 //! `server` handles answers from the server and the agent, `triggers` decides when to
 //! speak first, `render` turns content into views, `answer` checks answers, `logic`
-//! evaluates conditions, `escalation` spots requests for a person, `builtin` holds the
-//! engine's own phrases.
+//! evaluates conditions, `escalation` spots requests for a person.
 
 mod answer;
-mod builtin;
 mod effect;
 mod escalation;
 mod input;
@@ -31,9 +29,9 @@ mod triggers;
 mod tests;
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 pub use answer::{find_email, find_phone};
-pub use builtin::{Phrase, say as builtin_phrase};
 pub use effect::{
     BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest,
     HandoffStatus, ImageView, InputHint, Message, QuickReplyView, Span, Speaker, Track,
@@ -50,7 +48,7 @@ pub use state::{
     Visitor,
 };
 
-use crate::flow::{Content, Flow, Subject};
+use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
 use crate::value::{Num, Value};
 
@@ -71,7 +69,8 @@ pub enum Output {
 /// One shopper's conversation with one flow.
 #[derive(Debug)]
 pub struct Conversation {
-    flow: Flow,
+    /// Shared, so that a step can be read while the conversation changes (no clones).
+    flow: Arc<Flow>,
     state: State,
     out: VecDeque<Effect>,
     now: Time,
@@ -105,7 +104,7 @@ impl Conversation {
             chat,
         };
         Conversation {
-            flow,
+            flow: Arc::new(flow),
             state,
             out: VecDeque::new(),
             now,
@@ -128,7 +127,7 @@ impl Conversation {
         }
         let fingerprint = fingerprint(&flow);
         let mut conversation = Conversation {
-            flow,
+            flow: Arc::new(flow),
             state: snapshot,
             out: VecDeque::new(),
             now,
@@ -236,8 +235,10 @@ impl Conversation {
         self.state.chat.language.clone()
     }
 
-    fn phrase(&self, phrase: Phrase) -> &'static str {
-        builtin::say(phrase, &self.state.chat.language)
+    fn phrase(&self, phrase: Phrase) -> String {
+        self.flow
+            .phrase(phrase, &self.state.chat.language)
+            .to_owned()
     }
 
     /// Adds a message to the conversation and shows it.
@@ -587,7 +588,7 @@ impl Conversation {
         chat.greeted = false;
         chat.teaser = None;
         let updated = self.phrase(Phrase::Updated);
-        self.show_text(Speaker::System, None, updated);
+        self.show_text(Speaker::System, None, &updated);
         // The replay that follows shows it; the queue so far is dropped.
         self.out.clear();
         if self.state.session.panel_open {

@@ -1,5 +1,7 @@
 //! Answers from the server, and the live conversation with a person.
 
+use std::sync::Arc;
+
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::input::{AgentEvent, HandoffAnswer, OrderAnswer};
 use super::state::{PendingKind, Status};
@@ -36,10 +38,11 @@ impl Conversation {
         let Some(PendingKind::OrderLookup { step }) = self.take_pending(request) else {
             return;
         };
+        let flow = Arc::clone(&self.flow);
         let Some(StepKind::OrderLookup(lookup)) = self
             .step_named(&step)
-            .and_then(|i| self.flow.step(i))
-            .map(|s| s.kind.clone())
+            .and_then(|i| flow.step(i))
+            .map(|s| &s.kind)
         else {
             self.lost();
             return;
@@ -136,10 +139,11 @@ impl Conversation {
     pub(super) fn delivered(&mut self, request: u64, ok: bool) {
         match self.take_pending(request) {
             Some(PendingKind::Email { step }) => {
-                let Some(StepKind::HandoffEmail { next, error, .. }) = self
+                let flow = Arc::clone(&self.flow);
+                let Some(&StepKind::HandoffEmail { next, error, .. }) = self
                     .step_named(&step)
-                    .and_then(|i| self.flow.step(i))
-                    .map(|s| s.kind.clone())
+                    .and_then(|i| flow.step(i))
+                    .map(|s| &s.kind)
                 else {
                     self.lost();
                     return;
@@ -157,7 +161,7 @@ impl Conversation {
             }
             None if !ok => {
                 let text = self.phrase(Phrase::NotDelivered);
-                self.show_text(Speaker::System, None, text);
+                self.show_text(Speaker::System, None, &text);
             }
             None => {}
         }
@@ -197,7 +201,7 @@ impl Conversation {
                 self.set_handoff_status(Some(HandoffStatus::Closed));
                 self.state.chat.status = Status::Completed;
                 let text = self.phrase(Phrase::Closed);
-                self.show_text(Speaker::System, None, text);
+                self.show_text(Speaker::System, None, &text);
                 self.set_composer(Composer::Ready {
                     hint: InputHint::Text,
                 });

@@ -1,5 +1,7 @@
 //! What the shopper does: open, close, type, choose, rate.
 
+use std::sync::Arc;
+
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::state::{Cursor, Offered, Status};
 use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation};
@@ -140,7 +142,8 @@ impl Conversation {
         let Some(idx) = self.step_named(&step) else {
             return;
         };
-        let Some(StepKind::Csat(csat)) = self.flow.step(idx).map(|s| s.kind.clone()) else {
+        let flow = Arc::clone(&self.flow);
+        let Some(StepKind::Csat(csat)) = flow.step(idx).map(|s| &s.kind) else {
             return;
         };
         let max = match csat.scale {
@@ -274,7 +277,7 @@ impl Conversation {
             },
             Action::Decline => {
                 let text = self.phrase(Phrase::Declined);
-                self.show_text(Speaker::Bot, None, text);
+                self.show_text(Speaker::Bot, None, &text);
                 self.state.chat.misses = 0;
             }
         }
@@ -290,7 +293,8 @@ impl Conversation {
             self.lost();
             return;
         };
-        let Some(StepKind::Ask(ask)) = self.flow.step(idx).map(|s| s.kind.clone()) else {
+        let flow = Arc::clone(&self.flow);
+        let Some(StepKind::Ask(ask)) = flow.step(idx).map(|s| &s.kind) else {
             self.state.chat.cursor = None;
             self.lost();
             return;
@@ -379,14 +383,14 @@ impl Conversation {
                 self.log_faq(&suggest);
                 self.track("faq_unsure", &[("entries", &ids.join(","))]);
                 let text = self.phrase(Phrase::DidYouMean);
-                self.show_text(Speaker::Bot, None, text);
+                self.show_text(Speaker::Bot, None, &text);
                 self.offer(offered);
             }
             _ => {
                 self.state.chat.misses = self.state.chat.misses.saturating_add(1);
                 self.track("faq_missed", &[]);
-                let fallback = self.flow.faq.fallback.clone();
-                self.say(&fallback);
+                let flow = Arc::clone(&self.flow);
+                self.say(&flow.faq.fallback);
                 let max = self.flow.escalation.max_misses;
                 if max > 0 && self.state.chat.misses >= max {
                     self.state.chat.misses = 0;
@@ -397,7 +401,8 @@ impl Conversation {
     }
 
     fn answer_entry(&mut self, entry: u32, confidence: u16) {
-        let Some(e) = self.flow.faq.entries.get(entry as usize).cloned() else {
+        let flow = Arc::clone(&self.flow);
+        let Some(e) = flow.faq.entries.get(entry as usize) else {
             self.lost();
             return;
         };
@@ -406,9 +411,9 @@ impl Conversation {
             "faq_answered",
             &[("entry", &e.id), ("confidence", &confidence.to_string())],
         );
-        match e.answer {
-            FaqAnswer::Content(content) => self.say(&content),
-            FaqAnswer::Goto(step) => self.run(step),
+        match &e.answer {
+            FaqAnswer::Content(content) => self.say(content),
+            FaqAnswer::Goto(step) => self.run(*step),
         }
     }
 
@@ -459,7 +464,7 @@ impl Conversation {
             return;
         }
         let question = self.phrase(Phrase::OfferHuman);
-        self.show_text(Speaker::Bot, None, question);
+        self.show_text(Speaker::Bot, None, &question);
         let offered = vec![
             Offered {
                 label: self.phrase(Phrase::OfferHumanYes).to_owned(),

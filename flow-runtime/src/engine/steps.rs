@@ -1,5 +1,7 @@
 //! Running the flow's steps until one waits for the shopper or the server.
 
+use std::sync::Arc;
+
 use super::effect::{Composer, CsatView, Effect, InputHint};
 use super::state::{Cursor, Handoff, Offered, Pending, PendingKind, Status};
 use super::{
@@ -29,18 +31,19 @@ impl Conversation {
                 return;
             }
             budget -= 1;
-            let Some(step) = self.flow.step(idx).cloned() else {
+            let flow = Arc::clone(&self.flow);
+            let Some(step) = flow.step(idx) else {
                 self.lost();
                 return;
             };
-            match step.kind {
+            match &step.kind {
                 StepKind::Message {
                     content,
                     next: after,
                 } => {
                     self.say(&content);
                     if content.quick_replies.is_empty() {
-                        next = after;
+                        next = *after;
                     }
                 }
                 StepKind::Ask(ask) => {
@@ -72,7 +75,7 @@ impl Conversation {
                     self.waiting_on_customer();
                     return;
                 }
-                StepKind::Goto(to) => next = Some(to),
+                StepKind::Goto(to) => next = Some(*to),
                 StepKind::Condition {
                     branches,
                     otherwise,
@@ -81,13 +84,13 @@ impl Conversation {
                         .iter()
                         .find(|(condition, _)| logic::holds(condition, self))
                         .map(|(_, to)| *to)
-                        .or(otherwise);
+                        .or(*otherwise);
                 }
                 StepKind::Set {
                     assign,
                     next: after,
                 } => {
-                    for a in &assign {
+                    for a in assign {
                         let value = match &a.value {
                             crate::flow::Operand::Value(v) => v.clone(),
                             crate::flow::Operand::Template(parts) => {
@@ -96,7 +99,7 @@ impl Conversation {
                         };
                         self.state.chat.set_var(&a.var, value);
                     }
-                    next = after;
+                    next = *after;
                 }
                 StepKind::End { content } => {
                     if let Some(content) = &content {
@@ -161,7 +164,7 @@ impl Conversation {
                         .as_ref()
                         .and_then(|h| h.token.clone());
                     let (Some(email), Some(token)) = (email, token) else {
-                        next = error.or(after);
+                        next = error.or(*after);
                         continue;
                     };
                     let request = self.next_id();
@@ -283,7 +286,7 @@ impl Conversation {
     /// A reference that no longer leads anywhere: apologise and offer the greeting again.
     pub(super) fn lost(&mut self) {
         let text = self.phrase(Phrase::Lost);
-        self.show_text(super::Speaker::Bot, None, text);
+        self.show_text(super::Speaker::Bot, None, &text);
         self.state.chat.cursor = None;
     }
 

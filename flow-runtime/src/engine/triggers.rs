@@ -1,5 +1,7 @@
 //! Speaking first: page signals, timers, and the trigger rules of the flow.
 
+use std::sync::Arc;
+
 use super::effect::Effect;
 use super::input::{Cart, ExitSignal, Page};
 use super::state::{Status, VISIT_GAP_MS};
@@ -256,8 +258,8 @@ impl Conversation {
             }
         }
         if let Some(i) = best {
-            let trigger = self.flow.triggers[i].clone();
-            self.fire(&trigger);
+            let flow = Arc::clone(&self.flow);
+            self.fire(&flow.triggers[i]);
         }
     }
 

@@ -115,9 +115,7 @@ impl FaqIndex {
 
     /// Ranks entries for `query`, best first, at most `limit` of them.
     pub fn rank(&self, query: &str, limit: usize) -> Vec<Ranked> {
-        let mut ids: Vec<u32> = tokens(query).iter().filter_map(|t| self.term(t)).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let ids: Vec<u32> = tokens(query).iter().filter_map(|t| self.term(t)).collect();
         let query_total: u64 = tokens(query)
             .iter()
             .map(|t| self.term(t).map_or(2000, |i| self.weight(i)))
@@ -126,7 +124,7 @@ impl FaqIndex {
         for (entry, phrase) in &self.phrases {
             let common: u64 = phrase
                 .iter()
-                .filter(|t| ids.binary_search(t).is_ok())
+                .filter(|t| ids.contains(t))
                 .map(|&t| self.weight(t))
                 .sum();
             let phrase_total: u64 = phrase.iter().map(|&t| self.weight(t)).sum();
@@ -141,17 +139,25 @@ impl FaqIndex {
             }
             best[e] = best[e].max(score);
         }
-        let mut ranked: Vec<Ranked> = best
-            .iter()
-            .enumerate()
-            .filter(|&(_, &s)| s > 0)
-            .map(|(e, &s)| Ranked {
+        // The few best by insertion: no general sort in the browser build.
+        let mut ranked: Vec<Ranked> = Vec::with_capacity(limit + 1);
+        for (e, &s) in best.iter().enumerate() {
+            if s == 0 {
+                continue;
+            }
+            let r = Ranked {
                 entry: e as u32,
                 confidence: s as u16,
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.entry.cmp(&b.entry)));
-        ranked.truncate(limit);
+            };
+            let at = ranked
+                .iter()
+                .position(|x| x.confidence < r.confidence)
+                .unwrap_or(ranked.len());
+            if at < limit {
+                ranked.insert(at, r);
+                ranked.truncate(limit);
+            }
+        }
         ranked
     }
 

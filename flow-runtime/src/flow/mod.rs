@@ -16,6 +16,7 @@ mod binary;
 mod content;
 mod logic;
 mod nesting;
+mod phrase;
 mod trigger;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,7 @@ pub use content::{
 };
 pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
 pub use nesting::MAX_NESTING;
+pub use phrase::Phrase;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
 
 use crate::faq::FaqIndex;
@@ -53,6 +55,8 @@ pub struct Flow {
     pub variables: Vec<(String, Value)>,
     /// Seed of the A/B assignment: change it to reshuffle every visitor.
     pub seed: u64,
+    /// The engine's own words per language: `(language, phrases in [`Phrase::ALL`] order)`.
+    pub phrases: Vec<(String, Vec<String>)>,
 }
 
 /// Who the shopper talks to, and how the widget looks.
@@ -240,6 +244,18 @@ impl Flow {
             .iter()
             .position(|s| s.id == id)
             .map(|i| i as StepIdx)
+    }
+
+    /// One of the engine's own phrases in `lang` (or the default language).
+    pub fn phrase(&self, phrase: Phrase, lang: &str) -> &str {
+        let table = self
+            .phrases
+            .iter()
+            .find(|(l, _)| l == lang)
+            .or_else(|| self.phrases.first());
+        table
+            .and_then(|(_, t)| t.get(phrase as usize))
+            .map_or("", String::as_str)
     }
 
     /// The default language.

@@ -1,30 +1,9 @@
-//! The few things the engine says on its own, in the languages Bellhop knows.
-//! Flows can replace the important ones (the human offer, the fallback, retry prompts).
+//! The few things the engine says on its own, in the languages Bellhop knows. The compiler
+//! copies those of the flow's languages into the compiled flow, so the browser carries only
+//! what it needs. Flows replace the important ones with steps (the human offer, the
+//! fallback, retry prompts).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phrase {
-    OfferHuman,
-    OfferHumanYes,
-    OfferHumanNo,
-    Declined,
-    Lost,
-    Updated,
-    DidYouMean,
-    NoneOfThese,
-    Connecting,
-    LookingUp,
-    Sending,
-    Joined,
-    Closed,
-    NotDelivered,
-    Fallback,
-    RetryText,
-    RetryEmail,
-    RetryPhone,
-    RetryNumber,
-    RetryChoice,
-    RetryPattern,
-}
+use crate::flow::Phrase;
 
 /// The phrase in `lang` (a two-letter code), falling back to English.
 pub fn say(phrase: Phrase, lang: &str) -> &'static str {
