@@ -28,6 +28,7 @@ pub mod hours;
 pub mod pattern;
 #[cfg(feature = "authoring")]
 pub mod testing;
+pub mod text;
 mod time;
 pub mod value;
 

@@ -172,8 +172,7 @@ impl Pattern {
 }
 
 fn class_matches(negated: bool, ranges: &[(char, char)], c: char) -> bool {
-    let fold = |c: char| c.to_lowercase().next().unwrap_or(c);
-    let (lower, upper) = (fold(c), c.to_uppercase().next().unwrap_or(c));
+    let (lower, upper) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
     let hit = ranges.iter().any(|&(a, b)| {
         (a..=b).contains(&c) || (a..=b).contains(&lower) || (a..=b).contains(&upper)
     });

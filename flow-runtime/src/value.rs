@@ -136,13 +136,13 @@ impl Value {
         match (self, other) {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Bool(b), Value::Text(t)) | (Value::Text(t), Value::Bool(b)) => {
-                let t = t.trim().to_lowercase();
+                let t = crate::text::fold(t.trim());
                 (*b && matches!(t.as_str(), "true" | "yes"))
                     || (!*b && matches!(t.as_str(), "false" | "no" | ""))
             }
             (a, b) => match (a.as_num(), b.as_num()) {
                 (Some(x), Some(y)) => x == y,
-                _ => a.to_text().trim().to_lowercase() == b.to_text().trim().to_lowercase(),
+                _ => crate::text::same(&a.to_text(), &b.to_text()),
             },
         }
     }

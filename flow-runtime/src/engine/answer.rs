@@ -26,13 +26,10 @@ pub fn check(expect: &Expect, text: &str) -> Option<Value> {
             let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
             ok.then_some(Value::Num(n))
         }
-        Expect::Choice(choices) => {
-            let lower = text.to_lowercase();
-            choices
-                .iter()
-                .find(|c| c.to_lowercase() == lower)
-                .map(|c| Value::Text(c.clone()))
-        }
+        Expect::Choice(choices) => choices
+            .iter()
+            .find(|c| crate::text::same(c, text))
+            .map(|c| Value::Text(c.clone())),
     }
 }
 
@@ -41,7 +38,7 @@ pub fn find_email(text: &str) -> Option<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>' | '(' | ')' | '"'))
         .map(|w| w.trim_end_matches(['.', '!', '?', ':']))
         .find(|w| is_email(w))
-        .map(str::to_lowercase)
+        .map(|e| e.to_ascii_lowercase())
 }
 
 fn is_email(w: &str) -> bool {
@@ -52,16 +49,19 @@ fn is_email(w: &str) -> bool {
         && local.len() <= 64
         && local
             .chars()
-            .all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+            .all(|c| crate::text::is_word(c) || "._%+-'".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && domain.len() <= 253
         && labels
             .iter()
-            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+            .all(|l| !l.is_empty() && l.chars().all(|c| crate::text::is_word(c) || c == '-'))
+        && labels.last().is_some_and(|tld| {
+            tld.chars().count() >= 2
+                && tld
+                    .chars()
+                    .all(|c| crate::text::is_word(c) && !c.is_ascii_digit())
+        });
     local_ok && domain_ok
 }
 

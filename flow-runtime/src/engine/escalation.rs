@@ -70,12 +70,15 @@ pub fn asks_for_human(text: &str, phrases: &[String]) -> bool {
 
 /// Whether the message sounds frustrated: an angry word, shouting, or `!!!`/`???`.
 pub fn sounds_frustrated(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = crate::text::fold(text);
     let angry_word = lower
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !crate::text::is_word(c))
         .any(|w| FRUSTRATION.contains(&w));
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    let shouting = letters.len() >= 12 && letters.iter().all(|c| !c.is_lowercase());
+    let letters: Vec<char> = text
+        .chars()
+        .filter(|&c| crate::text::is_upper(c) || crate::text::is_lower(c))
+        .collect();
+    let shouting = letters.len() >= 12 && letters.iter().all(|&c| crate::text::is_upper(c));
     let punctuation = text.contains("!!!") || text.contains("???") || text.contains("?!?");
     angry_word || shouting || punctuation
 }

@@ -47,7 +47,7 @@ fn test(value: Option<Value>, compare: &Compare) -> bool {
             .is_some_and(|x| p.matches_whole(&x.to_text())),
         Compare::Contains(s) => value
             .as_ref()
-            .is_some_and(|x| x.to_text().to_lowercase().contains(&s.to_lowercase())),
+            .is_some_and(|x| crate::text::fold(&x.to_text()).contains(&crate::text::fold(s))),
     }
 }
 

@@ -436,7 +436,7 @@ impl Conversation {
     fn extract_entities(&mut self, text: &str) -> String {
         let mut rest = text.to_owned();
         if let Some(email) = answer::find_email(&rest) {
-            if let Some(at) = rest.to_lowercase().find(&email) {
+            if let Some(at) = rest.to_ascii_lowercase().find(&email) {
                 rest.replace_range(at..at + email.len(), " ");
             }
             self.state.chat.set_var("email", Value::Text(email));

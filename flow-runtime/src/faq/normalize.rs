@@ -11,9 +11,8 @@ const STOP_WORDS: &[&str] = &[
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold(c);
-        if c.is_alphanumeric() {
+    for c in crate::text::fold(text).chars() {
+        if crate::text::is_word(c) {
             word.push(c);
         } else if c == '\'' || c == '’' {
             // "don't" → "dont"
@@ -53,19 +52,4 @@ fn stem(word: &str) -> String {
         }
     }
     word.to_owned()
-}
-
-/// Folds accented Latin letters to their base letter.
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'ç' => 'c',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ñ' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        c => c,
-    }
 }
