@@ -28,7 +28,7 @@ for (const { name, path } of pages) {
 
     await bellhop.choose("Shipping", "Standard shipping is free over $75");
     // The shopper's choice shows as their own message, and its follow-ups replace the menu.
-    await expect(bellhop.log.locator(".bubble.shopper")).toHaveText(["Shipping"]);
+    await expect(bellhop.log.locator(".msg.shopper .bubble")).toHaveText(["Shipping"]);
     await expect(bellhop.quickReply("Returns")).toHaveCount(0);
     await bellhop.choose("Something else", "Anything else I can help with?");
     await bellhop.choose("Returns", "You have 30 days to return unworn items");

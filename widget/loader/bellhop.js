@@ -17,7 +17,12 @@
     import(url("__BELLHOP_GLUE__"))
       .then(function (m) {
         return m.default({ module_or_path: url("__BELLHOP_WASM__") }).then(function () {
-          return m.boot({ flow: url(data.flow || "/flows/default.json") });
+          return m.boot({
+            flow: url(data.flow || "/flows/default.json"),
+            api: url(data.api || "/"),
+            consent: data.consent,
+            cart: data.cart,
+          });
         });
       })
       .catch(function (e) { w.console && console.warn("Bellhop did not start:", e); });

@@ -2,60 +2,177 @@
 //!
 //! Like str0m's canonical loop: a DOM event, an HTTP answer or a timer becomes one
 //! [`Input`]; [`Chat::dispatch`] hands it to the [`Conversation`], drains every effect, and
-//! applies each: view effects set signals, I/O effects go to the shell's services.
+//! applies each: view effects set signals, I/O effects go to [`crate::io`], `Persist`
+//! saves the snapshot, and the final timeout arms a single timer. No conversation decision
+//! is made here.
 
-use flow_runtime::{ButtonView, Conversation, Effect, Flow, Input, Message, Output, Page, Time};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use flow_runtime::flow::{Phrase, Theme};
+use flow_runtime::{
+    ButtonView, Composer, Conversation, CsatView, Effect, Flow, HandoffStatus, InputHint, Message,
+    Output, State, Time,
+};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+pub use flow_runtime::Input;
+
+use crate::api::Api;
+use crate::config::Config;
+use crate::io;
+use crate::outbox::Outbox;
+use crate::storage::Storage;
+
+/// Everything that is not reactive: the conversation itself and the services around it.
+pub struct Shell {
+    pub conversation: RefCell<Conversation>,
+    pub storage: Storage,
+    pub outbox: Rc<Outbox>,
+    pub api: Api,
+    pub config: Config,
+    timer: Cell<Option<i32>>,
+    /// `Bellhop('on', name, callback)` subscriptions.
+    pub listeners: RefCell<Vec<(String, js_sys::Function)>>,
+    pub stream: RefCell<Option<io::Stream>>,
+}
+
+/// The bot's profile, for the header and the launcher.
+#[derive(Clone, Debug)]
+pub struct Bot {
+    pub name: String,
+    pub avatar: Option<String>,
+    pub theme: Theme,
+}
 
 /// The conversation as the UI sees it: reactive state, changed only by runtime effects.
 ///
 /// `Copy`, so components take it by value (every field is an arena handle).
 #[derive(Clone, Copy)]
 pub struct Chat {
-    conversation: StoredValue<Conversation>,
-    pub bot_name: StoredValue<String>,
+    shell: StoredValue<Rc<Shell>, LocalStorage>,
+    pub bot: StoredValue<Bot>,
     pub open: RwSignal<bool>,
     pub messages: RwSignal<Vec<Message>>,
     pub quick_replies: RwSignal<Vec<ButtonView>>,
+    pub teaser: RwSignal<Option<Message>>,
+    pub unread: RwSignal<u32>,
+    pub composer: RwSignal<Composer>,
+    pub typing: RwSignal<bool>,
+    pub csat: RwSignal<Option<CsatView>>,
+    pub handoff: RwSignal<Option<HandoffStatus>>,
+    /// The conversation's language: labels follow it.
+    pub lang: RwSignal<String>,
+    /// Set by the shopper's own open/close actions: only then does focus move.
+    pub move_focus: RwSignal<bool>,
 }
 
 impl Chat {
-    pub fn new(flow: Flow, visitor: &str) -> Chat {
-        let bot_name = flow.bot.name.clone();
-        Chat {
-            conversation: StoredValue::new(Conversation::new(flow, visitor, now())),
-            bot_name: StoredValue::new(bot_name),
+    /// Starts (or resumes, from storage) the conversation for `flow`.
+    pub fn new(flow: Flow, config: Config, visitor: Option<&str>) -> Chat {
+        let storage = Storage::new(config.consent_required);
+        let visitor = visitor
+            .map(str::to_owned)
+            .unwrap_or_else(|| storage.visitor_id());
+        let bot = Bot {
+            name: flow.bot.name.clone(),
+            avatar: flow.bot.avatar.clone(),
+            theme: flow.bot.theme.clone(),
+        };
+        let now = now();
+        let conversation = match storage.read_state() {
+            Some(state) if state.visitor.id == visitor => Conversation::restore(flow, state, now),
+            _ => Conversation::new(flow, &visitor, now),
+        };
+        let shell = Rc::new(Shell {
+            conversation: RefCell::new(conversation),
+            outbox: Outbox::load(!config.consent_required),
+            storage,
+            api: Api::new(&config.api),
+            config,
+            timer: Cell::new(None),
+            listeners: RefCell::new(Vec::new()),
+            stream: RefCell::new(None),
+        });
+        let lang = shell.conversation.borrow().language().to_owned();
+        let chat = Chat {
+            shell: StoredValue::new_local(shell),
+            bot: StoredValue::new(bot),
             open: RwSignal::new(false),
             messages: RwSignal::new(Vec::new()),
             quick_replies: RwSignal::new(Vec::new()),
-        }
+            teaser: RwSignal::new(None),
+            unread: RwSignal::new(0),
+            composer: RwSignal::new(Composer::Ready {
+                hint: InputHint::Text,
+            }),
+            typing: RwSignal::new(false),
+            csat: RwSignal::new(None),
+            handoff: RwSignal::new(None),
+            lang: RwSignal::new(lang),
+            move_focus: RwSignal::new(false),
+        };
+        // Show what `restore` queued (the conversation so far), then carry on.
+        chat.drain();
+        io::pump(chat);
+        chat
     }
 
-    /// Opens or closes the panel, and tells the runtime.
+    pub fn shell(&self) -> Rc<Shell> {
+        self.shell.get_value()
+    }
+
+    /// A label of the widget in the conversation's language (reactive).
+    pub fn t(&self, phrase: Phrase) -> String {
+        let lang = self.lang.get();
+        self.shell()
+            .conversation
+            .borrow()
+            .flow()
+            .phrase(phrase, &lang)
+            .to_owned()
+    }
+
+    /// Opens or closes the panel because the shopper asked: focus follows.
     pub fn set_open(&self, open: bool) {
         if self.open.get_untracked() == open {
             return;
         }
+        self.move_focus.set(true);
         self.open.set(open);
         self.dispatch(if open { Input::Opened } else { Input::Closed });
     }
 
     /// Feeds one input to the runtime and applies every effect it produces.
     pub fn dispatch(&self, input: Input) {
-        let now = now();
-        let effects = self
-            .conversation
-            .try_update_value(|conversation| {
-                conversation.handle_input(input, now);
-                let mut effects = Vec::new();
-                while let Output::Effect(effect) = conversation.poll_output() {
-                    effects.push(effect);
+        let shell = self.shell();
+        shell.conversation.borrow_mut().handle_input(input, now());
+        self.drain();
+    }
+
+    /// Applies every queued effect, then arms the timer for the next timeout.
+    fn drain(&self) {
+        let shell = self.shell();
+        let (effects, timeout) = {
+            let mut conversation = shell.conversation.borrow_mut();
+            let mut effects = Vec::new();
+            let timeout = loop {
+                match conversation.poll_output() {
+                    Output::Effect(e) => effects.push(e),
+                    Output::Timeout(t) => break t,
                 }
-                effects
-            })
-            .unwrap_or_default();
+            };
+            (effects, timeout)
+        };
         for effect in effects {
             self.apply(effect);
+        }
+        self.arm_timer(timeout);
+        let lang = shell.conversation.borrow().language().to_owned();
+        if self.lang.get_untracked() != lang {
+            self.lang.set(lang);
         }
     }
 
@@ -64,31 +181,67 @@ impl Chat {
             Effect::Reset => self.messages.set(Vec::new()),
             Effect::ShowMessage(message) => self.messages.update(|m| m.push(message)),
             Effect::SetQuickReplies(replies) => self.quick_replies.set(replies),
+            Effect::ShowTeaser(message) => self.teaser.set(Some(message)),
+            Effect::HideTeaser => self.teaser.set(None),
             Effect::OpenPanel => self.open.set(true),
             Effect::ClosePanel => self.open.set(false),
-            _ => {}
+            Effect::Unread(n) => self.unread.set(n),
+            Effect::Composer(c) => self.composer.set(c),
+            Effect::Typing(on) => self.typing.set(on),
+            Effect::Csat(c) => self.csat.set(c),
+            Effect::Handoff(status) => {
+                self.handoff.set(status.clone());
+                io::follow_handoff(*self, status.as_ref());
+            }
+            Effect::Persist => {
+                let shell = self.shell();
+                let state = shell.conversation.borrow().snapshot().clone();
+                shell.storage.write_state(&state);
+            }
+            Effect::Track(track) => {
+                let props: Vec<(String, String)> = track.props;
+                io::announce(self, &track.name, &props);
+            }
+            Effect::AddToCart { sku, quantity } => {
+                io::announce(
+                    self,
+                    "add_to_cart",
+                    &[
+                        ("sku".into(), sku),
+                        ("quantity".into(), quantity.to_string()),
+                    ],
+                );
+            }
+            io_effect => io::perform(*self, io_effect),
         }
     }
 
-    /// Tells the runtime which page this is.
-    pub fn page_view(&self) {
+    fn arm_timer(&self, at: Option<Time>) {
+        let shell = self.shell();
         let Some(window) = web_sys::window() else {
             return;
         };
-        let location = window.location();
-        let document = window.document();
-        let language = document
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"))
-            .unwrap_or_default();
-        let page = Page {
-            url: location.href().unwrap_or_default(),
-            path: location.pathname().unwrap_or_default(),
-            language,
-            visible: true,
-            ..Page::default()
-        };
-        self.dispatch(Input::PageView(page));
+        if let Some(id) = shell.timer.take() {
+            window.clear_timeout_with_handle(id);
+        }
+        let Some(at) = at else { return };
+        let delay = at.0.saturating_sub(now().0).min(i32::MAX as u64) as i32;
+        let chat = *self;
+        let tick = Closure::once_into_js(move || {
+            chat.shell().timer.set(None);
+            chat.dispatch(Input::Tick);
+        });
+        if let Ok(id) = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), delay)
+        {
+            shell.timer.set(Some(id));
+        }
+    }
+
+    /// Another tab saved the conversation: show the same here.
+    pub fn adopt(&self, state: State) {
+        self.shell().conversation.borrow_mut().adopt(state, now());
+        self.drain();
     }
 }
 

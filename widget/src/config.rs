@@ -2,20 +2,33 @@
 
 use wasm_bindgen::JsValue;
 
+use crate::js;
+
 /// What the merchant's tag asked for. URLs are absolute: the loader resolved them against
 /// the script's own `src`, so the widget works from any storefront origin.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     /// Where the flow document lives (`data-flow`).
     pub flow_url: String,
+    /// The Bellhop server's API (`data-api`, default: the script's own origin).
+    pub api: String,
+    /// `data-consent="required"`: write nothing to storage until `Bellhop('consent', true)`.
+    pub consent_required: bool,
+    /// `data-cart="shopify"`: read the cart from the storefront's `/cart.js`.
+    pub shopify_cart: bool,
 }
 
 impl Config {
     /// Reads the plain object the loader passes to `boot`.
     pub fn from_js(value: &JsValue) -> Result<Config, JsValue> {
-        let flow_url = js_sys::Reflect::get(value, &JsValue::from_str("flow"))?
-            .as_string()
+        let flow_url = js::get_str(value, "flow")
             .ok_or_else(|| JsValue::from_str("bellhop: the script tag has no data-flow"))?;
-        Ok(Config { flow_url })
+        let api = js::get_str(value, "api").unwrap_or_default();
+        Ok(Config {
+            flow_url,
+            api: api.trim_end_matches('/').to_owned(),
+            consent_required: js::get_str(value, "consent").as_deref() == Some("required"),
+            shopify_cart: js::get_str(value, "cart").as_deref() == Some("shopify"),
+        })
     }
 }

@@ -2,10 +2,20 @@
 //!
 //! The shadow root keeps the page's CSS out and ours in. It is open so that assistive
 //! technology and test tools can reach inside. The host element has a custom tag name so
-//! that page rules like `div { display: none }` do not hit it.
+//! that page rules like `div { display: none }` do not hit it, and its few own styles are
+//! set through the CSSOM (allowed by a strict Content-Security-Policy, unlike inline
+//! `style` attributes). If the page replaces its body (some storefronts re-render it), the
+//! host is put back.
 
+use std::cell::RefCell;
+
+use flow_runtime::flow::Theme;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, HtmlElement, MutationObserver, MutationObserverInit, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
+};
 
 /// The widget's stylesheet, adopted by the shadow root (a constructed stylesheet, so a
 /// strict Content-Security-Policy without `'unsafe-inline'` does not block it).
@@ -14,20 +24,78 @@ const STYLE: &str = include_str!("style.css");
 /// The tag name of the shadow host in the page.
 pub const HOST_TAG: &str = "bellhop-widget";
 
+thread_local! {
+    static ROOT: RefCell<Option<ShadowRoot>> = const { RefCell::new(None) };
+}
+
 /// Creates the shadow host at the end of `<body>` and returns the element to mount into.
 pub fn attach() -> Result<HtmlElement, JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("bellhop: no document")?;
     let body = document.body().ok_or("bellhop: the page has no body")?;
-    let host = document.create_element(HOST_TAG)?;
+    let host: HtmlElement = document.create_element(HOST_TAG)?.unchecked_into();
+    // Against page CSS that targets every element: the host itself takes no space.
+    let style = host.style();
+    for (property, value) in [("all", "initial"), ("display", "contents")] {
+        style.set_property_with_priority(property, value, "important")?;
+    }
     body.append_child(&host)?;
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let sheet = CssStyleSheet::new()?;
     sheet.replace_sync(STYLE)?;
     root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-    let mount = document.create_element("div")?;
+    let mount: HtmlElement = document.create_element("div")?.unchecked_into();
     mount.set_class_name("bellhop");
     root.append_child(&mount)?;
-    Ok(mount.unchecked_into())
+    ROOT.with(|r| *r.borrow_mut() = Some(root));
+    keep_attached(host);
+    Ok(mount)
+}
+
+/// The theme's colours, as CSS custom properties on the widget's root element.
+pub fn apply_theme(mount: &HtmlElement, theme: &Theme) {
+    let style = mount.style();
+    let _ = style.set_property("--bh-accent", &theme.accent);
+    let _ = style.set_property("--bh-on-accent", &theme.on_accent);
+}
+
+/// The first element in the widget matching `selector`.
+pub fn query(selector: &str) -> Option<HtmlElement> {
+    ROOT.with(|r| {
+        r.borrow()
+            .as_ref()?
+            .query_selector(selector)
+            .ok()
+            .flatten()?
+            .dyn_into()
+            .ok()
+    })
+}
+
+/// Puts the host back if the page removes it (a re-rendered or replaced `<body>`).
+fn keep_attached(host: HtmlElement) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(html) = document.document_element() else {
+        return;
+    };
+    let callback = Closure::<dyn FnMut()>::new(move || {
+        if !host.is_connected() {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.append_child(&host);
+            }
+        }
+    });
+    if let Ok(observer) = MutationObserver::new(callback.as_ref().unchecked_ref()) {
+        let options = MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        let _ = observer.observe_with_options(&html, &options);
+    }
+    callback.forget();
 }

@@ -6,17 +6,29 @@
 //! runtime.
 //!
 //! Loading order: the hand-written loader `loader/bellhop.js` waits for the host page's
-//! `load` event, imports the wasm-bindgen glue and calls [`boot`] with the settings it read
-//! from its `<script>` tag. `boot` fetches the flow, creates the shadow host and mounts
-//! the Leptos UI inside it.
+//! `load` event and idle time, imports the wasm-bindgen glue and calls [`boot`] with the
+//! settings it read from its `<script>` tag. `boot` fetches the compiled flow, creates the
+//! shadow host, resumes the conversation from storage, mounts the Leptos UI, replaces the
+//! `Bellhop` queue with the real API and starts watching the page.
+//!
+//! Module map: `chat` (the run loop), `io` (requests, live stream, page events), `outbox`
+//! (requests that survive offline spells and reloads), `storage`, `signals` (page →
+//! inputs), `host_api` (`window.Bellhop`), `host` (shadow root), `ui/` (components).
 
 mod api;
-mod chat;
+pub mod chat;
 mod config;
 pub mod host;
+mod host_api;
+mod io;
+mod js;
+mod outbox;
+mod signals;
+mod storage;
 mod ui;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub use chat::Chat;
 pub use config::Config;
@@ -29,15 +41,45 @@ pub use config::Config;
 pub async fn boot(config: JsValue) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
     let flow = api::fetch_flow(&config.flow_url).await?;
-    let visitor = format!("v{:x}", (js_sys::Math::random() * 1e15) as u64);
-    start(flow, &visitor)
+    start(flow, config, None)?;
+    Ok(())
 }
 
-/// Shows the widget for `flow` on the current page: creates the shadow host, mounts the UI.
-pub fn start(flow: flow_runtime::Flow, visitor: &str) -> Result<(), JsValue> {
+/// Shows the widget for `flow` on the current page (`visitor` overrides the stored id, for
+/// tests).
+pub fn start(
+    flow: flow_runtime::Flow,
+    config: Config,
+    visitor: Option<&str>,
+) -> Result<Chat, JsValue> {
+    let theme = flow.bot.theme.clone();
     let mount = host::attach()?;
-    let chat = Chat::new(flow, visitor);
-    chat.page_view();
+    host::apply_theme(&mount, &theme);
+    let chat = Chat::new(flow, config, visitor);
     ui::mount(mount, chat);
-    Ok(())
+    host_api::install(chat);
+    signals::watch(chat);
+    follow_other_tabs(chat);
+    Ok(chat)
+}
+
+/// Another tab of the same store changed the conversation: show it here too. Back online:
+/// send what waited.
+fn follow_other_tabs(chat: Chat) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_storage =
+        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+            if e.key().as_deref() == Some(storage::STATE_KEY) {
+                if let Some(state) = e.new_value().as_deref().and_then(storage::decode) {
+                    chat.adopt(state);
+                }
+            }
+        });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
+    let on_online = Closure::<dyn FnMut()>::new(move || io::pump(chat));
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
 }

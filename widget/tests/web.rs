@@ -70,7 +70,7 @@ fn click(element: &Element) {
 #[wasm_bindgen_test]
 async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root()
 -> Result<(), JsValue> {
-    widget::start(flow(), "test-visitor")?;
+    widget::start(flow(), widget::Config::default(), Some("test-visitor"))?;
     settle().await;
     let root = shadow_root();
 

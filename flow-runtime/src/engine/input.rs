@@ -48,6 +48,9 @@ pub enum Input {
     CartChanged(Cart),
     /// `Bellhop('track', name)` from the host page.
     Custom(String),
+    /// `Bellhop('identify', {name: …, email: …})`: the store knows who the shopper is. Each
+    /// pair becomes a variable (`{{name}}`); values are text.
+    Identify(Vec<(String, String)>),
     /// Nothing happened, but time passed: sent when a [`super::Output::Timeout`] expires.
     Tick,
 

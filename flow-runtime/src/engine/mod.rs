@@ -156,6 +156,36 @@ impl Conversation {
         self.state.chat.status
     }
 
+    /// The conversation's language (one of the flow's).
+    pub fn language(&self) -> &str {
+        &self.state.chat.language
+    }
+
+    /// The token of the handoff conversation, once the server gave one.
+    pub fn handoff_token(&self) -> Option<&str> {
+        self.state
+            .chat
+            .handoff
+            .as_ref()
+            .and_then(|h| h.token.as_deref())
+    }
+
+    /// Takes on the conversation another tab of the same shopper saved, keeping this tab's
+    /// own page context (its page, timers and panel), and queues the effects that show it.
+    pub fn adopt(&mut self, other: State, now: Time) {
+        if other.version != SNAPSHOT_VERSION || other.flow != self.state.flow {
+            return;
+        }
+        self.now = self.now.max(now);
+        let session = std::mem::take(&mut self.state.session);
+        self.state = State { session, ..other };
+        let open = self.state.session.panel_open;
+        self.replay();
+        if !open {
+            self.emit(Effect::ClosePanel);
+        }
+    }
+
     /// The value of a variable (flow variables and context such as `page.path`).
     pub fn var(&self, name: &str) -> Option<Value> {
         self.lookup(name)
@@ -194,6 +224,7 @@ impl Conversation {
             Input::ExitIntent(signal) => self.exit_intent(signal),
             Input::CartChanged(cart) => self.cart_changed(cart),
             Input::Custom(name) => self.custom_event(&name),
+            Input::Identify(pairs) => self.identify(pairs),
             Input::Tick => {}
             Input::OrderAnswered { request, answer } => self.order_answered(request, answer),
             Input::HandoffAnswered { request, answer } => self.handoff_answered(request, answer),
@@ -497,6 +528,23 @@ impl Conversation {
             .business_hours
             .as_ref()
             .is_none_or(|h| h.is_open(self.now))
+    }
+
+    fn identify(&mut self, pairs: Vec<(String, String)>) {
+        for (name, value) in pairs.into_iter().take(20) {
+            let ok = !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                && !["page.", "cart.", "visitor.", "order.", "csat."]
+                    .iter()
+                    .any(|p| name.starts_with(p));
+            if ok {
+                let value: String = value.chars().take(200).collect();
+                self.state.chat.set_var(&name, Value::Text(value));
+            }
+        }
     }
 
     /// Queues the effects that show the whole state again, after a restore.

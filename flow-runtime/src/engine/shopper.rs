@@ -267,10 +267,8 @@ impl Conversation {
                 self.track("link_opened", &[]);
             }
             Action::Handoff => self.accept_human(),
-            Action::AddToCart { sku, quantity } => {
-                self.track("add_to_cart", &[("sku", &sku)]);
-                self.emit(Effect::AddToCart { sku, quantity });
-            }
+            // The shell reports it to the store's page (and its analytics) itself.
+            Action::AddToCart { sku, quantity } => self.emit(Effect::AddToCart { sku, quantity }),
             Action::Answer(text) => match &self.state.chat.cursor {
                 Some(Cursor::Ask { .. }) => self.answer(&text),
                 _ => self.question(&text),

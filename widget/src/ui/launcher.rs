@@ -1,15 +1,27 @@
+use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
+use super::icons::{ChatIcon, CloseIcon};
 use crate::chat::Chat;
 
-/// The round button in the corner that opens and closes the chat.
+/// The round button in the corner, with the count of unread messages.
 #[component]
 pub fn Launcher(chat: Chat) -> impl IntoView {
+    let tooltip = chat.bot.with_value(|b| b.theme.launcher_label.clone());
     let label = move || {
-        if chat.open.get() {
-            "Close chat"
+        let unread = chat.unread.get();
+        let base = chat.t(if chat.open.get() {
+            Phrase::CloseChat
         } else {
-            "Open chat"
+            Phrase::OpenChat
+        });
+        if unread > 0 && !chat.open.get() {
+            format!(
+                "{base}, {}",
+                chat.t(Phrase::Unread).replace("{n}", &unread.to_string())
+            )
+        } else {
+            base
         }
     };
     view! {
@@ -17,16 +29,17 @@ pub fn Launcher(chat: Chat) -> impl IntoView {
             class="launcher"
             type="button"
             data-testid="launcher"
+            title=tooltip
             aria-label=label
             aria-expanded=move || chat.open.get().to_string()
             on:click=move |_| chat.set_open(!chat.open.get_untracked())
         >
-            <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
-                <path
-                    fill="currentColor"
-                    d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
-                />
-            </svg>
+            <Show when=move || chat.open.get() fallback=|| view! { <ChatIcon /> }>
+                <CloseIcon size=26 />
+            </Show>
+            <Show when=move || { chat.unread.get() > 0 && !chat.open.get() }>
+                <span class="badge" aria-hidden="true">{move || chat.unread.get().min(99)}</span>
+            </Show>
         </button>
     }
 }

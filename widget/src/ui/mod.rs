@@ -1,10 +1,20 @@
-//! The Leptos components. Small, each in its own file, all state in [`Chat`].
+//! The Leptos components. Small, each in its own file; all state lives in [`Chat`] and
+//! changes only through runtime effects.
 
+mod carousel;
+mod composer;
+mod csat;
+mod handoff_banner;
+mod icons;
 mod launcher;
+mod message;
 mod message_list;
+mod order_card;
 mod panel;
 mod quick_replies;
+mod teaser;
 
+use flow_runtime::flow::{ColorMode, Position};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
@@ -16,10 +26,61 @@ pub fn mount(parent: HtmlElement, chat: Chat) {
     leptos::mount::mount_to(parent, move || view! { <App chat /> }).forget();
 }
 
+/// Languages written right to left: the layout mirrors.
+const RTL: &[&str] = &["ar", "he", "fa", "ur"];
+
 #[component]
 fn App(chat: Chat) -> impl IntoView {
-    view! {
-        <panel::Panel chat />
-        <launcher::Launcher chat />
+    let theme = chat.bot.with_value(|b| b.theme.clone());
+    let mut class = String::from("root");
+    if theme.position == Position::Left {
+        class.push_str(" left");
     }
+    match theme.mode {
+        ColorMode::Dark => class.push_str(" dark"),
+        ColorMode::Light => class.push_str(" light"),
+        ColorMode::Auto => {}
+    }
+    let dir = move || {
+        if RTL.contains(&chat.lang.get().get(..2).unwrap_or("")) {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    };
+    let lang = move || chat.lang.get();
+    focus_follows_open(chat);
+    view! {
+        <div class=class dir=dir lang=lang>
+            <panel::Panel chat />
+            <teaser::Teaser chat />
+            <launcher::Launcher chat />
+        </div>
+    }
+}
+
+/// Focus moves into the panel when the shopper opens it and back to the launcher when they
+/// close it; never when a page load merely restores an open panel.
+fn focus_follows_open(chat: Chat) {
+    Effect::new(move |_| {
+        let open = chat.open.get();
+        if !chat.move_focus.get_untracked() {
+            return;
+        }
+        chat.move_focus.set(false);
+        // After the DOM update that showed or hid the panel.
+        set_timeout(
+            move || {
+                let selector = if open {
+                    "[data-focus-first]"
+                } else {
+                    "button.launcher"
+                };
+                if let Some(el) = crate::host::query(selector) {
+                    let _ = el.focus();
+                }
+            },
+            std::time::Duration::from_millis(0),
+        );
+    });
 }

@@ -1,33 +1,39 @@
+use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
-use super::{message_list::MessageList, quick_replies::QuickReplies};
+use super::composer::Composer;
+use super::csat::Csat;
+use super::handoff_banner::HandoffBanner;
+use super::icons::CloseIcon;
+use super::message_list::MessageList;
+use super::quick_replies::QuickReplies;
 use crate::chat::Chat;
 
 /// The chat panel: a dialog named after the bot, with the conversation inside.
 #[component]
 pub fn Panel(chat: Chat) -> impl IntoView {
-    let name = chat.bot_name.get_value();
+    let (name, avatar) = chat.bot.with_value(|b| (b.name.clone(), b.avatar.clone()));
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.stop_propagation();
+            chat.set_open(false);
+        }
+    };
     view! {
         <Show when=move || chat.open.get()>
-            <div class="panel" role="dialog" aria-label=name.clone() data-testid="panel">
+            <div class="panel" role="dialog" aria-label=name.clone() data-testid="panel" on:keydown=on_keydown>
                 <header class="header">
+                    {avatar.clone().and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
                     <h2 class="title">{name.clone()}</h2>
-                    <button
-                        class="close"
-                        type="button"
-                        aria-label="Close chat"
-                        on:click=move |_| chat.set_open(false)
-                    >
-                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-                            <path
-                                fill="currentColor"
-                                d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"
-                            />
-                        </svg>
+                    <button class="close" type="button" aria-label=move || chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
+                        <CloseIcon />
                     </button>
                 </header>
+                <HandoffBanner chat />
                 <MessageList chat />
+                <Csat chat />
                 <QuickReplies chat />
+                <Composer chat />
             </div>
         </Show>
     }

@@ -76,7 +76,6 @@ fn time_on_a_product_page_counts_only_while_the_tab_is_visible() {
               teaser: Runners who bought this also liked:
               · trigger_shown trigger=product-offer variant=default
             > card 1 Add to cart
-              · add_to_cart sku=FH-MH-03
               → add to cart: FH-MH-03 × 1
         "#]],
     );

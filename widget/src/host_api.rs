@@ -1,0 +1,99 @@
+//! `window.Bellhop(command, …)`: the store page's handle on the widget.
+//!
+//! The loader defines `Bellhop` as a queue, so calls made before the widget is ready are
+//! kept; here the real function replaces it and the queue is replayed in order. Commands:
+//! `open`, `close`, `toggle`, `setCart(cart)`, `identify(fields)`, `track(name)`,
+//! `consent(bool)`, `on(event, callback)`, `off(event, callback)`. Unknown commands and bad
+//! arguments are ignored: nothing here may throw into the store's page.
+
+use flow_runtime::Input;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::chat::Chat;
+use crate::js;
+use crate::signals::cart_from_js;
+
+pub fn install(chat: Chat) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str("Bellhop");
+    let stub = js_sys::Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
+    let queued = js::items(&js::get(&stub, "q"));
+    let api = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
+        move |command: JsValue, a: JsValue, b: JsValue| {
+            call(chat, &command, &a, &b);
+        },
+    );
+    let function: &js_sys::Function = api.as_ref().unchecked_ref();
+    // `l` marks "loaded" for the loader: a second copy of the tag then does nothing.
+    let _ = js_sys::Reflect::set(function, &JsValue::from_str("l"), &JsValue::TRUE);
+    let _ = js_sys::Reflect::set(&window, &key, function);
+    api.forget();
+    for args in queued {
+        call(
+            chat,
+            &js_sys::Reflect::get_u32(&args, 0).unwrap_or_default(),
+            &js_sys::Reflect::get_u32(&args, 1).unwrap_or_default(),
+            &js_sys::Reflect::get_u32(&args, 2).unwrap_or_default(),
+        );
+    }
+}
+
+fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
+    let Some(command) = command.as_string() else {
+        return;
+    };
+    match command.as_str() {
+        "open" => chat.set_open(true),
+        "close" => chat.set_open(false),
+        "toggle" => chat.set_open(!chat.open.get_untracked()),
+        "setCart" => chat.dispatch(Input::CartChanged(cart_from_js(a))),
+        "identify" => {
+            let pairs = js_sys::Object::entries(a.unchecked_ref())
+                .iter()
+                .filter_map(|entry| {
+                    let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
+                    let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
+                    let v = v
+                        .as_string()
+                        .or_else(|| v.as_f64().map(|n| n.to_string()))?;
+                    Some((k, v))
+                })
+                .collect();
+            chat.dispatch(Input::Identify(pairs));
+        }
+        "track" => {
+            if let Some(name) = a.as_string() {
+                chat.dispatch(Input::Custom(name.chars().take(64).collect()));
+            }
+        }
+        "consent" => {
+            let given = a.is_truthy();
+            let shell = chat.shell();
+            shell.storage.consent(given);
+            shell.outbox.set_persist(given);
+            if given {
+                let state = shell.conversation.borrow().snapshot().clone();
+                shell.storage.write_state(&state);
+            }
+        }
+        "on" => {
+            if let (Some(name), Some(f)) = (a.as_string(), b.dyn_ref::<js_sys::Function>()) {
+                chat.shell().listeners.borrow_mut().push((name, f.clone()));
+            }
+        }
+        "off" => {
+            if let Some(name) = a.as_string() {
+                let f = b.dyn_ref::<js_sys::Function>().cloned();
+                chat.shell()
+                    .listeners
+                    .borrow_mut()
+                    .retain(|(n, g)| !(n == &name && f.as_ref().is_none_or(|f| f == g)));
+            }
+        }
+        _ => {}
+    }
+}

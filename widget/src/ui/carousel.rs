@@ -1,0 +1,82 @@
+use flow_runtime::flow::Phrase;
+use flow_runtime::{CardView, Input};
+use leptos::html::Ul;
+use leptos::prelude::*;
+use web_sys::{ScrollBehavior, ScrollToOptions};
+
+use super::icons::Chevron;
+use crate::chat::Chat;
+
+/// Product cards in a row: scroll-snap and swipe, previous/next buttons, arrow keys, and
+/// "N of M" labels for screen readers.
+#[component]
+pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView {
+    let track: NodeRef<Ul> = NodeRef::new();
+    let count = cards.len();
+    let step = move |direction: f64| {
+        if let Some(el) = track.get() {
+            let card = el
+                .first_element_child()
+                .map_or(240.0, |c| f64::from(c.client_width()) + 12.0);
+            let options = ScrollToOptions::new();
+            options.set_left(direction * card);
+            options.set_behavior(ScrollBehavior::Smooth);
+            el.scroll_by_with_scroll_to_options(&options);
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "ArrowRight" => {
+            ev.prevent_default();
+            step(1.0);
+        }
+        "ArrowLeft" => {
+            ev.prevent_default();
+            step(-1.0);
+        }
+        _ => {}
+    };
+    let items = cards
+        .into_iter()
+        .enumerate()
+        .map(|(index, card)| {
+            let label = move || chat.t(Phrase::CardOf).replace("{n}", &(index + 1).to_string()).replace("{m}", &count.to_string());
+            let buttons = card
+                .buttons
+                .into_iter()
+                .enumerate()
+                .map(|(b, button)| {
+                    let press = move |_| chat.dispatch(Input::CardButton { message, card: index, button: b });
+                    match button.href {
+                        Some(href) => view! {
+                            <a class="card-button" href=href target="_blank" rel="noopener noreferrer" on:click=press>{button.label}</a>
+                        }
+                        .into_any(),
+                        None => view! { <button class="card-button" type="button" on:click=press>{button.label}</button> }.into_any(),
+                    }
+                })
+                .collect_view();
+            view! {
+                <li class="card" role="group" aria-roledescription="slide" aria-label=label>
+                    {card.image.map(|i| view! { <img src=i.src alt=i.alt loading="lazy" width="240" height="180" /> })}
+                    <h3 class="card-title">{card.title}</h3>
+                    {card.subtitle.map(|s| view! { <p class="card-subtitle">{s}</p> })}
+                    {card.price.map(|p| view! { <p class="card-price">{p}</p> })}
+                    <div class="card-buttons">{buttons}</div>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="carousel" role="group" aria-roledescription="carousel" aria-label=move || chat.t(Phrase::Products)>
+            <button class="nav prev" type="button" aria-label=move || chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
+                <Chevron left=true />
+            </button>
+            <ul class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
+                {items}
+            </ul>
+            <button class="nav next" type="button" aria-label=move || chat.t(Phrase::Next) on:click=move |_| step(1.0)>
+                <Chevron left=false />
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,34 @@
+use flow_runtime::Input;
+use flow_runtime::flow::Phrase;
+use leptos::prelude::*;
+
+use super::icons::CloseIcon;
+use super::message::MessageView;
+use super::quick_replies::QuickReplies;
+use crate::chat::Chat;
+
+/// A proactive message next to the launcher. It never takes focus; Esc or × closes it
+/// (which counts as "dismissed" for the trigger's caps), and clicking it opens the chat.
+#[component]
+pub fn Teaser(chat: Chat) -> impl IntoView {
+    let visible = move || chat.teaser.with(Option::is_some) && !chat.open.get();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && visible() {
+            chat.dispatch(Input::TeaserDismissed);
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <Show when=visible>
+            <aside class="teaser" aria-live="polite" aria-label=move || chat.t(Phrase::MessageFrom).replace("{name}", &chat.bot.with_value(|b| b.name.clone())) data-testid="teaser">
+                <button class="teaser-close" type="button" aria-label=move || chat.t(Phrase::Dismiss) on:click=move |_| chat.dispatch(Input::TeaserDismissed)>
+                    <CloseIcon size=16 />
+                </button>
+                <div class="teaser-body" on:click=move |_| chat.set_open(true)>
+                    {move || chat.teaser.get().map(|message| view! { <MessageView chat message /> })}
+                </div>
+                <QuickReplies chat />
+            </aside>
+        </Show>
+    }
+}
