@@ -182,6 +182,7 @@ async fn store_image(Path(file): Path<String>) -> Response {
         "merino-hoodie.svg" => include_str!("../storefront/img/merino-hoodie.svg"),
         "day-pack.svg" => include_str!("../storefront/img/day-pack.svg"),
         "favicon.svg" => include_str!("../storefront/img/favicon.svg"),
+        "fern.svg" => include_str!("../storefront/img/fern.svg"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
