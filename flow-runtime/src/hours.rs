@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use crate::time::Time;
 
 const DAY_MS: i64 = 86_400_000;
@@ -43,6 +45,10 @@ impl BusinessHours {
             .any(|&(start, end)| start <= minute && minute < end)
     }
 }
+
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct BusinessHours { time_zone, offsets, weekly, closed_days });
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@
 pub mod compile;
 #[cfg(feature = "authoring")]
 pub mod doc;
+mod codec;
 mod engine;
 pub mod faq;
 pub mod flow;

@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 /// Most instructions one pattern may compile to (a bounded repeat copies its body).
 const MAX_PROGRAM: usize = 2_000;
 /// Deepest group nesting accepted.
@@ -490,6 +492,11 @@ fn compile(ast: &Ast, out: &mut Vec<PatternNode>) -> Result<(), String> {
     }
     Ok(())
 }
+
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct Pattern { source, program });
+codec!(enum PatternNode { 0 => Class { negated, ranges }, 1 => Split(v0, v1), 2 => Jump(v0), 3 => Start, 4 => End, 5 => Match });
 
 #[cfg(test)]
 mod tests {

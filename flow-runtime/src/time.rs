@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 /// A point in time: milliseconds since the Unix epoch, as the shell measured it
 /// (`Date.now()` in the browser, a fixed value in tests).
 #[derive(
@@ -21,3 +23,6 @@ impl Time {
         self.0.saturating_sub(earlier.0)
     }
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(newtype Time);

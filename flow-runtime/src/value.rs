@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 /// A variable's value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Value {
@@ -147,6 +149,11 @@ impl Value {
         }
     }
 }
+
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(enum Value { 0 => Text(v0), 1 => Num(v0), 2 => Bool(v0) });
+codec!(newtype Num);
 
 #[cfg(test)]
 mod tests {

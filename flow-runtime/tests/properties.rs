@@ -259,6 +259,8 @@ proptest! {
             let decoded = Flow::from_bytes(&bytes).expect("a compiled flow decodes");
             prop_assert_eq!(&decoded, &flow);
             let state = drive(flow.clone(), &inputs);
+            let back = State::from_bytes(&state.to_bytes());
+            prop_assert_eq!(back.as_ref(), Some(&state));
             // The state survives storage and a restore, even under another flow.
             let json = serde_json::to_string(&state).unwrap();
             let back: State = serde_json::from_str(&json).unwrap();

@@ -11,7 +11,7 @@ use crate::js;
 
 /// Fetches the flow, checked and compiled by the server (`?format=bhf`), and decodes it.
 ///
-/// The compiled form keeps a JSON parser out of the wasm: postcard's decoder is a fraction
+/// The compiled form keeps a JSON parser out of the wasm: the runtime's own decoder is a fraction
 /// of serde_json's 25 KiB brotli (see ../shared/notes/toolchain.md).
 pub async fn fetch_flow(url: &str) -> Result<Flow, JsValue> {
     let url = web_sys::Url::new(url)?;

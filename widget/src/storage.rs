@@ -69,9 +69,7 @@ impl Storage {
     }
 
     pub fn write_state(&self, state: &State) {
-        let Ok(bytes) = postcard::to_allocvec(state) else {
-            return;
-        };
+        let bytes = state.to_bytes();
         let text = format!("{FORMAT}{}", js::base64(&bytes));
         if self.allowed.get() {
             if let Some(s) = local() {
@@ -112,7 +110,7 @@ impl Storage {
 /// Decodes a stored snapshot, or `None` for anything else.
 pub fn decode(text: &str) -> Option<State> {
     let bytes = js::unbase64(text.strip_prefix(FORMAT)?)?;
-    postcard::from_bytes(&bytes).ok()
+    State::from_bytes(&bytes)
 }
 
 fn new_id() -> String {

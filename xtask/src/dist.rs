@@ -60,6 +60,18 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
         .remove_producers_section(true)
         .generate(&staging)
         .context("wasm-bindgen failed")?;
+    // For size work: the same output with function names, for `twiggy`.
+    if std::env::var_os("BELLHOP_DIST_NAMES").is_some() {
+        Bindgen::new()
+            .input_path(&wasm)
+            .out_name("named")
+            .web(true)?
+            .omit_default_module_path(false)
+            .typescript(false)
+            .generate(target_dir().join("dist-named"))
+            .context("wasm-bindgen failed")?;
+        eprintln!("function names kept in {}", target_dir().join("dist-named/named_bg.wasm").display());
+    }
     if staging.join("snippets").exists() {
         anyhow::bail!("wasm-bindgen produced JS snippets; dist does not ship them yet");
     }
@@ -87,9 +99,11 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
     for name in ["bellhop.js", &glue_name, &wasm_name] {
         assets.push(compress(&out.join(name))?);
     }
-    // The flow is downloaded too (served compressed by `www`), so it counts.
-    let flow = fs::read(project_root().join("www/flows/demo.json"))?;
-    assets.push(measure("demo.json (flow)", &flow)?);
+    // The flow is downloaded too, compiled, as `www` serves it (`?format=bhf`).
+    let source = fs::read_to_string(project_root().join("www/flows/demo.json"))?;
+    let compiled = flow_runtime::compile::compile_json(&source);
+    let flow = compiled.flow.ok_or_else(|| anyhow::anyhow!("www/flows/demo.json has errors: run `flow check` on it"))?;
+    assets.push(measure("demo flow (compiled)", &flow.to_bytes())?);
     print_table(&assets);
     Ok(assets)
 }

@@ -208,7 +208,8 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
             diagnostics: diags,
         };
     };
-    let flow = Flow {
+    let mut flow = Flow {
+        fingerprint: 0,
         bot,
         languages,
         greeting,
@@ -232,6 +233,11 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
             })
             .collect(),
     };
+    // FNV-1a over the encoded flow: cheap, stable, enough to tell two flows apart.
+    flow.fingerprint = flow
+        .to_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     graph::check(
         &flow,
         |i| step_pointers.get(i).cloned().unwrap_or_default(),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use super::input::Order;
 use crate::flow::CsatScale;
 use crate::time::Time;
@@ -216,3 +218,16 @@ pub struct Track {
     pub name: String,
     pub props: Vec<(String, String)>,
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(enum Speaker { 0 => Bot, 1 => Shopper, 2 => Agent, 3 => System });
+codec!(struct Message { id, at, from, author, text, image, cards, order });
+codec!(enum BlockView { 0 => Paragraph(v0), 1 => List { ordered, items } });
+codec!(struct Span { text, bold, italic, href });
+codec!(struct ImageView { src, alt });
+codec!(struct CardView { image, title, subtitle, price, buttons });
+codec!(struct ButtonView { label, href });
+codec!(enum Composer { 0 => Ready { hint }, 1 => Waiting { reason } });
+codec!(enum InputHint { 0 => Text, 1 => Email, 2 => Phone, 3 => Number });
+codec!(struct CsatView { scale, comment });
+codec!(enum HandoffStatus { 0 => Connecting, 1 => Waiting, 2 => Joined { name }, 3 => Offline, 4 => Closed });

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use crate::value::Num;
 
 /// Something that happened. Each comes with the time it happened, as a separate argument
@@ -178,3 +180,10 @@ pub enum AgentEvent {
     },
     Closed,
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct Page { url, path, language, device, visible });
+codec!(enum Device { 0 => Phone, 1 => Tablet, 2 => Desktop });
+codec!(struct Cart { items, value, currency });
+codec!(struct Order { number, status, items, carrier, tracking_url, estimated_delivery });
+codec!(struct OrderItem { name, quantity });

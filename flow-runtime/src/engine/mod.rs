@@ -661,11 +661,9 @@ impl logic::Facts for Conversation {
     }
 }
 
-/// FNV-1a over the compiled flow: cheap, stable, enough to tell two flows apart.
+/// The compiler's fingerprint of the flow (see [`Flow::fingerprint`]).
 fn fingerprint(flow: &Flow) -> u64 {
-    flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    flow.fingerprint
 }
 
 /// A stable 64-bit hash of a few strings (A/B assignment, idempotency keys).

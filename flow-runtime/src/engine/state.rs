@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use super::effect::{Composer, CsatView, HandoffStatus, Message, Speaker};
 use super::input::{Cart, Order, Page};
 use crate::time::Time;
@@ -173,6 +175,18 @@ pub struct Handoff {
     pub seen: Vec<String>,
 }
 
+impl State {
+    /// The snapshot in the compact binary form (what the widget keeps in `localStorage`).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::codec::to_bytes(self)
+    }
+
+    /// Reads [`State::to_bytes`]; `None` for anything else, whatever the bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Option<State> {
+        crate::codec::from_bytes(bytes)
+    }
+}
+
 impl Chat {
     pub fn var(&self, name: &str) -> Option<&Value> {
         self.vars.iter().find(|(n, _)| n == name).map(|(_, v)| v)
@@ -214,3 +228,17 @@ impl Visitor {
         self.triggers.iter().find(|(t, _)| t == id).map(|(_, h)| h)
     }
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct State { version, flow, next_id, visitor, session, chat });
+codec!(struct Visitor { id, visits, first_seen, last_seen, triggers });
+codec!(struct TriggerHistory { shown, last_shown, last_visit, dismissed, engaged });
+codec!(struct Session { page, page_shown_at, active_ms, visible_since, last_activity, scrolled, fired_on_page, cart, typing, panel_open });
+codec!(enum Status { 0 => New, 1 => Engaged, 2 => WaitingOnCustomer, 3 => WaitingOnAgent, 4 => Completed });
+codec!(struct Chat { status, language, greeted, messages, offered, card_actions, cursor, vars, misses, pending, handoff, order, trigger, teaser, faq_log, frustrated, last_shopper_at, unread, composer, csat, typing_shown });
+codec!(struct Offered { label, href, action });
+codec!(enum Action { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 => AddToCart { sku, quantity }, 5 => Answer(v0), 6 => Decline });
+codec!(enum Cursor { 0 => Ask { step, retries }, 1 => Csat { step } });
+codec!(struct Pending { request, kind });
+codec!(enum PendingKind { 0 => OrderLookup { step }, 1 => Handoff { step }, 2 => Email { step } });
+codec!(struct Handoff { key, token, status, seen });

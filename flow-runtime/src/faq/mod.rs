@@ -9,6 +9,8 @@ mod normalize;
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 pub use normalize::tokens;
 
 /// How well the shopper's words match one FAQ entry.
@@ -175,3 +177,6 @@ impl FaqIndex {
         u64::from(self.idf.get(term as usize).copied().unwrap_or(1000))
     }
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct FaqIndex { terms, idf, synonyms, phrases });

@@ -1,10 +1,10 @@
 //! The compact binary form of a [`Flow`] that browsers download.
 //!
 //! Why not JSON: decoding JSON in the wasm needs either a JSON parser (`serde_json` costs
-//! about 25 KiB brotli) or per-field glue through `serde-wasm-bindgen`; postcard's decoder
-//! and the visitors it needs are a fraction of that, and the file is smaller too.
+//! about 25 KiB brotli) or per-field glue through `serde-wasm-bindgen`. The codec of
+//! `crate::codec` is a fraction of that, and the file is smaller too.
 //!
-//! Layout: the 4-byte magic `BHF` + format version, then the postcard encoding of `Flow`.
+//! Layout: the 4-byte magic `BHF` + format version, then the encoding of `Flow`.
 //! A file from another format version is refused with a clear error rather than misread.
 
 use super::Flow;
@@ -47,9 +47,8 @@ impl Flow {
         let mut out = Vec::with_capacity(4096);
         out.extend_from_slice(MAGIC);
         out.push(FORMAT_VERSION);
-        // Serialising plain derives into a Vec cannot fail (no maps with non-string keys,
-        // no I/O); an error here would be a bug in these types.
-        postcard::to_extend(self, out).expect("a Flow always serialises")
+        crate::codec::Encode::encode(self, &mut out);
+        out
     }
 
     /// Decodes a flow made by [`Flow::to_bytes`]. Never panics, whatever the bytes.
@@ -66,7 +65,7 @@ impl Flow {
                 expected: FORMAT_VERSION,
             });
         }
-        postcard::from_bytes(body).map_err(|_| DecodeError::Corrupt)
+        crate::codec::from_bytes(body).ok_or(DecodeError::Corrupt)
     }
 }
 
@@ -80,16 +79,16 @@ mod tests {
         // Condition::Not is variant 3, Condition::Always variant 0.
         let mut bytes = vec![3u8; 200_000];
         bytes.push(0);
-        assert!(postcard::from_bytes::<Condition>(&bytes).is_err());
+        assert!(crate::codec::from_bytes::<Condition>(&bytes).is_none());
         let mut ok = vec![3u8; 10];
         ok.push(0);
-        assert!(postcard::from_bytes::<Condition>(&ok).is_ok());
+        assert!(crate::codec::from_bytes::<Condition>(&ok).is_some());
         // Inline::Bold is variant 2 with a one-element list: [2, 1, 2, 1, …].
         let mut bytes: Vec<u8> = std::iter::repeat([2u8, 1u8])
             .take(100_000)
             .flatten()
             .collect();
         bytes.extend([0, 0]);
-        assert!(postcard::from_bytes::<Inline>(&bytes).is_err());
+        assert!(crate::codec::from_bytes::<Inline>(&bytes).is_none());
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use super::StepIdx;
 
 /// Plain text in one or more languages, each a template: literal runs and `{{variables}}`.
@@ -45,12 +47,11 @@ pub enum Inline {
         name: String,
         default: String,
     },
-    Bold(#[serde(deserialize_with = "super::nesting::nested")] Vec<Inline>),
-    Italic(#[serde(deserialize_with = "super::nesting::nested")] Vec<Inline>),
+    Bold(Vec<Inline>),
+    Italic(Vec<Inline>),
     /// A link; its target may contain variables and is checked again once they are filled in.
     Link {
         href: Vec<TextPart>,
-        #[serde(deserialize_with = "super::nesting::nested")]
         children: Vec<Inline>,
     },
     Break,
@@ -140,3 +141,16 @@ fn pick<'a, T>(variants: &'a [(String, Vec<T>)], lang: &str) -> &'a [T] {
         .map(|(_, parts)| parts.as_slice())
         .unwrap_or(&[])
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct Text { variants });
+codec!(enum TextPart { 0 => Lit(v0), 1 => Var { name, default } });
+codec!(struct Rich { variants });
+codec!(enum Block { 0 => Paragraph(v0), 1 => List { ordered, items } });
+codec!(enum Inline { 0 => Text(v0), 1 => Var { name, default }, 2 => Bold(v0), 3 => Italic(v0), 4 => Link { href, children }, 5 => Break });
+codec!(struct Content { text, image, cards, quick_replies, show_order });
+codec!(struct Image { src, alt });
+codec!(struct Card { image, title, subtitle, price, buttons });
+codec!(struct Button { label, action });
+codec!(struct QuickReply { label, action });
+codec!(enum ButtonAction { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 => AddToCart { sku, quantity } });

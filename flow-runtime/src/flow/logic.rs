@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use crate::flow::TextPart;
 pub use crate::pattern::{Pattern, PatternNode};
 use crate::value::{Num, Value};
@@ -10,9 +12,9 @@ use crate::value::{Num, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Condition {
     Always,
-    All(#[serde(deserialize_with = "super::nesting::nested")] Vec<Condition>),
-    Any(#[serde(deserialize_with = "super::nesting::nested")] Vec<Condition>),
-    Not(#[serde(deserialize_with = "super::nesting::nested")] Box<Condition>),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
     Test(Subject, Compare),
 }
 
@@ -94,3 +96,11 @@ pub enum Operand {
     /// Text with `{{variables}}` filled in when the step runs.
     Template(Vec<TextPart>),
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(enum Condition { 0 => Always, 1 => All(v0), 2 => Any(v0), 3 => Not(v0), 4 => Test(v0, v1) });
+codec!(enum Subject { 0 => Var(v0), 1 => PageUrl, 2 => PagePath, 3 => CartItems, 4 => CartValue, 5 => Returning, 6 => Visits, 7 => Language, 8 => Device, 9 => Variant, 10 => BusinessHours });
+codec!(enum Compare { 0 => Eq(v0), 1 => Ne(v0), 2 => Gt(v0), 3 => Gte(v0), 4 => Lt(v0), 5 => Lte(v0), 6 => In(v0), 7 => Glob(v0), 8 => Matches(v0), 9 => Contains(v0), 10 => IsSet(v0) });
+codec!(enum Expect { 0 => Text, 1 => Email, 2 => Phone, 3 => Pattern(v0), 4 => Number { min, max }, 5 => Choice(v0) });
+codec!(struct Assign { var, value });
+codec!(enum Operand { 0 => Value(v0), 1 => Template(v0) });

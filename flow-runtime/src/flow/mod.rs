@@ -15,18 +15,18 @@
 mod binary;
 mod content;
 mod logic;
-mod nesting;
 mod phrase;
 mod trigger;
 
 use serde::{Deserialize, Serialize};
+
+use crate::codec::codec;
 
 pub use binary::DecodeError;
 pub use content::{
     Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
 };
 pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
-pub use nesting::MAX_NESTING;
 pub use phrase::Phrase;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
 
@@ -57,6 +57,9 @@ pub struct Flow {
     pub seed: u64,
     /// The engine's own words per language: `(language, phrases in [`Phrase::ALL`] order)`.
     pub phrases: Vec<(String, Vec<String>)>,
+    /// A hash of everything above, set by the compiler: snapshots remember which flow
+    /// they were made with, so a changed flow can be noticed when one is restored.
+    pub fingerprint: u64,
 }
 
 /// Who the shopper talks to, and how the widget looks.
@@ -263,3 +266,21 @@ impl Flow {
         self.languages.first().map(String::as_str).unwrap_or("en")
     }
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct Flow { bot, languages, greeting, steps, faq, triggers, escalation, order_number, variables, seed, phrases, fingerprint });
+codec!(struct Bot { name, avatar, theme, business_hours });
+codec!(struct Theme { accent, on_accent, position, launcher_label, mode });
+codec!(enum Position { 0 => Right, 1 => Left });
+codec!(enum ColorMode { 0 => Auto, 1 => Light, 2 => Dark });
+codec!(struct Step { id, kind });
+codec!(enum StepKind { 0 => Message { content, next }, 1 => Ask(v0), 2 => Goto(v0), 3 => Condition { branches, otherwise }, 4 => Set { assign, next }, 5 => End { content }, 6 => OrderLookup(v0), 7 => Handoff(v0), 8 => HandoffEmail { var, next, error }, 9 => Csat(v0) });
+codec!(struct Ask { content, var, expect, retry, max_retries, on_fail, next });
+codec!(struct OrderLookup { number_var, email_var, content, found, not_found, error });
+codec!(struct Handoff { content, available, offline, error });
+codec!(struct Csat { content, scale, comment, next });
+codec!(enum CsatScale { 0 => Thumbs, 1 => Five });
+codec!(struct Faq { entries, index, answer_threshold, suggest_threshold, fallback });
+codec!(struct FaqEntry { id, question, answer });
+codec!(enum FaqAnswer { 0 => Content(v0), 1 => Goto(v0) });
+codec!(struct Escalation { phrases, max_misses, on_frustration, offer, handoff, after_handoff });

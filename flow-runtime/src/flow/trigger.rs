@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::codec;
+
 use super::{Condition, StepIdx};
 
 /// A rule for speaking first: on an event, if conditions hold and caps allow, show a teaser.
@@ -80,3 +82,10 @@ pub struct Variant {
     /// The step the teaser shows (usually a message with quick replies).
     pub step: StepIdx,
 }
+
+// The binary encoding (see `crate::codec`): fields in order, variants by tag.
+codec!(struct Trigger { id, event, pages, condition, frequency, respect_dismissal, suppress_while_active, priority, variants, holdout_permille });
+codec!(enum TriggerEvent { 0 => ExitIntent { mobile }, 1 => TimeOnPage { ms }, 2 => ScrollDepth { percent }, 3 => Idle { ms }, 4 => PageView, 5 => CartChanged, 6 => ReturningVisit, 7 => Custom(v0) });
+codec!(enum MobileExit { 0 => ScrollUp, 1 => TabReturn, 2 => Both, 3 => Off });
+codec!(enum Frequency { 0 => OncePerSession, 1 => OncePerDays(v0), 2 => UntilEngaged, 3 => Always });
+codec!(struct Variant { id, weight, step });

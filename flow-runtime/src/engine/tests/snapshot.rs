@@ -106,11 +106,11 @@ fn a_snapshot_from_another_version_starts_afresh_for_the_same_visitor() {
 }
 
 #[test]
-fn snapshots_round_trip_through_json_and_postcard() {
+fn snapshots_round_trip_through_json_and_the_binary_form() {
     let state = snapshot_after("open\npick Size help\nsay L");
     let json = serde_json::to_value(&state).unwrap();
     assert_eq!(json["version"], crate::SNAPSHOT_VERSION);
-    let bytes = postcard::to_allocvec(&state).unwrap();
-    let back: State = postcard::from_bytes(&bytes).unwrap();
+    let back = State::from_bytes(&state.to_bytes()).unwrap();
     assert_eq!(back, state);
+    assert_eq!(State::from_bytes(b"not a snapshot"), None);
 }
