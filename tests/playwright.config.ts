@@ -13,6 +13,8 @@ function required(name: string): string {
 }
 
 const port = Number(process.env.BELLHOP_PORT ?? 18080);
+// A second origin for a storefront that embeds the widget cross-origin (e2e/support/storefront.mjs).
+export const shopPort = port + 1;
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
 
 export default defineConfig({
@@ -43,7 +45,7 @@ export default defineConfig({
     },
   },
   projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
+  webServer: [{
     command: [
       required("BELLHOP_WWW_BIN"),
       `--addr 127.0.0.1:${port}`,
@@ -57,4 +59,11 @@ export default defineConfig({
     stdout: "ignore",
     stderr: "pipe",
   },
+  {
+    command: "node e2e/support/storefront.mjs",
+    env: { BELLHOP_PORT: String(port), BELLHOP_SHOP_PORT: String(shopPort) },
+    url: `http://127.0.0.1:${shopPort}/healthz`,
+    reuseExistingServer: false,
+    timeout: 10_000,
+  }],
 });

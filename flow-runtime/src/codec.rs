@@ -30,7 +30,11 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, pos: 0, depth: 0 }
+        Reader {
+            bytes,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     pub fn byte(&mut self) -> Option<u8> {
@@ -344,8 +348,18 @@ mod tests {
     fn values_round_trip() {
         let shape = Shape::Group(vec![
             Shape::Empty,
-            Shape::Dot(Point { x: -5, label: "é∂".into(), tags: vec![None, Some(300)] }),
-            Shape::Line { from: Point::default(), to: Point { x: i64::MAX, ..Point::default() } },
+            Shape::Dot(Point {
+                x: -5,
+                label: "é∂".into(),
+                tags: vec![None, Some(300)],
+            }),
+            Shape::Line {
+                from: Point::default(),
+                to: Point {
+                    x: i64::MAX,
+                    ..Point::default()
+                },
+            },
             Shape::Boxed(Box::new(Shape::Empty)),
         ]);
         let bytes = to_bytes(&shape);
@@ -355,7 +369,10 @@ mod tests {
     #[test]
     fn hostile_bytes_are_refused_without_panic_or_huge_allocations() {
         // A list claiming 2^60 items.
-        assert_eq!(from_bytes::<Vec<u8>>(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]), None);
+        assert_eq!(
+            from_bytes::<Vec<u8>>(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]),
+            None
+        );
         // Nesting beyond the limit.
         let mut deep = vec![4u8; 10_000];
         deep.push(0);

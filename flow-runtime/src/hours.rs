@@ -46,7 +46,6 @@ impl BusinessHours {
     }
 }
 
-
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
 codec!(struct BusinessHours { time_zone, offsets, weekly, closed_days });
 

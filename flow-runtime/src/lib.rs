@@ -17,11 +17,11 @@
 //! compiled ([`compile`], native only, feature `authoring`) into a [`Flow`], which is sent
 //! to browsers in a compact binary form ([`Flow::to_bytes`]) and run by a [`Conversation`].
 
+mod codec;
 #[cfg(feature = "authoring")]
 pub mod compile;
 #[cfg(feature = "authoring")]
 pub mod doc;
-mod codec;
 mod engine;
 pub mod faq;
 pub mod flow;

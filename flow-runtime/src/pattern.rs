@@ -493,7 +493,6 @@ fn compile(ast: &Ast, out: &mut Vec<PatternNode>) -> Result<(), String> {
     Ok(())
 }
 
-
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
 codec!(struct Pattern { source, program });
 codec!(enum PatternNode { 0 => Class { negated, ranges }, 1 => Split(v0, v1), 2 => Jump(v0), 3 => Start, 4 => End, 5 => Match });

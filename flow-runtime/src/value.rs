@@ -150,7 +150,6 @@ impl Value {
     }
 }
 
-
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
 codec!(enum Value { 0 => Text(v0), 1 => Num(v0), 2 => Bool(v0) });
 codec!(newtype Num);

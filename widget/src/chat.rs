@@ -124,9 +124,13 @@ impl Chat {
         self.shell.get_value()
     }
 
-    /// A label of the widget in the conversation's language (reactive).
+    /// A label of the widget in the conversation's language.
+    ///
+    /// Untracked: labels are plain strings, and the whole UI is rebuilt when the language
+    /// changes (rare: a flow step switches it), which is far smaller in the wasm than a
+    /// reactive effect per label.
     pub fn t(&self, phrase: Phrase) -> String {
-        let lang = self.lang.get();
+        let lang = self.lang.get_untracked();
         self.shell()
             .conversation
             .borrow()

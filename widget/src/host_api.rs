@@ -57,9 +57,11 @@ fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
                 .filter_map(|entry| {
                     let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
                     let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
-                    let v = v
-                        .as_string()
-                        .or_else(|| v.dyn_ref::<js_sys::Number>().and_then(|n| n.to_string(10).ok()).map(String::from))?;
+                    let v = v.as_string().or_else(|| {
+                        v.dyn_ref::<js_sys::Number>()
+                            .and_then(|n| n.to_string(10).ok())
+                            .map(String::from)
+                    })?;
                     Some((k, v))
                 })
                 .collect();

@@ -130,6 +130,7 @@ async fn checkout() -> Html<String> {
 }
 
 fn page(title: &str, main: &str) -> Html<String> {
+    let catalogue = catalogue_json();
     Html(format!(
         r#"<!doctype html>
 <html lang="en">
@@ -139,6 +140,7 @@ fn page(title: &str, main: &str) -> Html<String> {
 <title>{title} · Fernhill Outfitters</title>
 <link rel="icon" href="/store/img/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/store/store.css">
+<script type="application/json" id="fernhill-catalogue">{catalogue}</script>
 <script defer src="/store/store.js"></script>
 {BELLHOP_TAG}
 </head>
@@ -153,6 +155,22 @@ fn page(title: &str, main: &str) -> Html<String> {
 </html>
 "#
     ))
+}
+
+/// SKU → name and price, for the page's script (a JSON data block: never executed).
+fn catalogue_json() -> String {
+    let map: serde_json::Map<String, serde_json::Value> = CATALOGUE
+        .iter()
+        .map(|p| {
+            let product =
+                serde_json::json!({ "name": p.name, "price": f64::from(p.price_cents) / 100.0 });
+            (p.sku.to_owned(), product)
+        })
+        .collect();
+    // `<` escaped so that no name could close the script element.
+    serde_json::Value::Object(map)
+        .to_string()
+        .replace('<', "\\u003c")
 }
 
 fn money(cents: u32) -> String {

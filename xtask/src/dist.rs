@@ -70,7 +70,10 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
             .typescript(false)
             .generate(target_dir().join("dist-named"))
             .context("wasm-bindgen failed")?;
-        eprintln!("function names kept in {}", target_dir().join("dist-named/named_bg.wasm").display());
+        eprintln!(
+            "function names kept in {}",
+            target_dir().join("dist-named/named_bg.wasm").display()
+        );
     }
     if staging.join("snippets").exists() {
         anyhow::bail!("wasm-bindgen produced JS snippets; dist does not ship them yet");
@@ -102,14 +105,22 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
     // The flow is downloaded too, compiled, as `www` serves it (`?format=bhf`).
     let source = fs::read_to_string(project_root().join("www/flows/demo.json"))?;
     let compiled = flow_runtime::compile::compile_json(&source);
-    let flow = compiled.flow.ok_or_else(|| anyhow::anyhow!("www/flows/demo.json has errors: run `flow check` on it"))?;
+    let flow = compiled
+        .flow
+        .ok_or_else(|| anyhow::anyhow!("www/flows/demo.json has errors: run `flow check` on it"))?;
     assets.push(measure("demo flow (compiled)", &flow.to_bytes())?);
     print_table(&assets);
     Ok(assets)
 }
 
+/// With the standard library's source at hand, `std` is rebuilt for the widget with
+/// `panic = immediate-abort`: a panic becomes a bare `unreachable` trap, and the panic
+/// messages, their locations and most of `core::fmt` leave the wasm (about 10 KiB brotli).
+/// Both are unstable, hence `RUSTC_BOOTSTRAP=1` on this one build; they change nothing
+/// in behaviour because the widget's profile aborts on panic anyway.
 fn run_cargo_build() -> anyhow::Result<()> {
-    exec(cargo().args([
+    let mut build = cargo();
+    build.args([
         "build",
         "--package",
         "widget",
@@ -118,7 +129,21 @@ fn run_cargo_build() -> anyhow::Result<()> {
         "widget",
         "--target",
         install::WASM_TARGET,
-    ]))
+    ]);
+    if install::rust_src()? {
+        build
+            .args(["-Z", "build-std=std,panic_abort"])
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "-Zunstable-options -Cpanic=immediate-abort",
+            );
+    } else {
+        eprintln!(
+            "note: no rust-src and no rustup to add it: building with the prebuilt std (about 10 KiB brotli more)"
+        );
+    }
+    exec(&mut build)
 }
 
 /// Writes `file.br` and `file.gz` beside `file` and returns its sizes.

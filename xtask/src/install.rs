@@ -57,6 +57,31 @@ pub fn wasm_target() -> anyhow::Result<()> {
     }
 }
 
+/// The standard library's source, from rustup, so that `dist` can rebuild `std` for the
+/// browser with panics that abort at once (no panic messages, no formatting machinery).
+/// Returns `false` where there is no rustup to add it; `dist` then builds with the
+/// prebuilt `std` and says so.
+pub fn rust_src() -> anyhow::Result<bool> {
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .current_dir(project_root())
+        .output()?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_owned();
+    let library = Path::new(&sysroot).join("lib/rustlib/src/rust/library/std");
+    if library.is_dir() {
+        return Ok(true);
+    }
+    if !on_path("rustup") {
+        return Ok(false);
+    }
+    exec(
+        Command::new("rustup")
+            .args(["component", "add", "rust-src"])
+            .current_dir(project_root()),
+    )?;
+    Ok(true)
+}
+
 /// Debian's Chromium and ChromeDriver, for the browser tests.
 pub fn chromium() -> anyhow::Result<()> {
     if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {

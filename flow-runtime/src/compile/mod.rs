@@ -234,10 +234,9 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
             .collect(),
     };
     // FNV-1a over the encoded flow: cheap, stable, enough to tell two flows apart.
-    flow.fingerprint = flow
-        .to_bytes()
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    flow.fingerprint = flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     graph::check(
         &flow,
         |i| step_pointers.get(i).cloned().unwrap_or_default(),

@@ -39,7 +39,7 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
         .into_iter()
         .enumerate()
         .map(|(index, card)| {
-            let label = move || chat.t(Phrase::CardOf).replace("{n}", &(index + 1).to_string()).replace("{m}", &count.to_string());
+            let label = chat.t(Phrase::CardOf).replace("{n}", &(index + 1).to_string()).replace("{m}", &count.to_string());
             let buttons = card
                 .buttons
                 .into_iter()
@@ -67,14 +67,14 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
         })
         .collect_view();
     view! {
-        <div class="carousel" role="group" aria-roledescription="carousel" aria-label=move || chat.t(Phrase::Products)>
-            <button class="nav prev" type="button" aria-label=move || chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
+        <div class="carousel" role="group" aria-roledescription="carousel" aria-label=chat.t(Phrase::Products)>
+            <button class="nav prev" type="button" aria-label=chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
                 <Chevron left=true />
             </button>
             <ul class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
                 {items}
             </ul>
-            <button class="nav next" type="button" aria-label=move || chat.t(Phrase::Next) on:click=move |_| step(1.0)>
+            <button class="nav next" type="button" aria-label=chat.t(Phrase::Next) on:click=move |_| step(1.0)>
                 <Chevron left=false />
             </button>
         </div>

@@ -77,12 +77,12 @@ pub fn Composer(chat: Chat) -> impl IntoView {
                 enterkeyhint="send"
                 autocomplete="off"
                 maxlength="2000"
-                aria-label=move || chat.t(Phrase::Placeholder)
-                placeholder=move || chat.t(Phrase::Placeholder)
+                aria-label=chat.t(Phrase::Placeholder)
+                placeholder=chat.t(Phrase::Placeholder)
                 disabled=move || waiting().is_some()
                 on:input=on_input
             />
-            <button class="send" type="submit" aria-label=move || chat.t(Phrase::Send) disabled=move || waiting().is_some()>
+            <button class="send" type="submit" aria-label=chat.t(Phrase::Send) disabled=move || waiting().is_some()>
                 <SendIcon />
             </button>
         </form>

@@ -44,7 +44,7 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
     let buttons = scores
         .into_iter()
         .map(|(score, icon, phrase)| {
-            let label = move || chat.t(phrase).replace("{n}", &score.to_string());
+            let label = chat.t(phrase).replace("{n}", &score.to_string());
             view! {
                 <button
                     class="rate"
@@ -77,8 +77,8 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
             <div class="rates" role="group">{buttons}</div>
             <Show when=move || chosen.get().is_some()>
                 <form class="csat-comment" on:submit=submit>
-                    <textarea node_ref=comment rows="2" maxlength="2000" aria-label=move || chat.t(Phrase::CommentPlaceholder) placeholder=move || chat.t(Phrase::CommentPlaceholder)></textarea>
-                    <button class="send-rating" type="submit">{move || chat.t(Phrase::SendRating)}</button>
+                    <textarea node_ref=comment rows="2" maxlength="2000" aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
+                    <button class="send-rating" type="submit">{chat.t(Phrase::SendRating)}</button>
                 </form>
             </Show>
         </div>

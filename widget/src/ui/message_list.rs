@@ -23,7 +23,7 @@ pub fn MessageList(chat: Chat) -> impl IntoView {
                 <MessageView chat message />
             </For>
             <Show when=move || chat.typing.get()>
-                <div class="typing" role="status" aria-label=move || chat.t(Phrase::Typing).replace("{name}", &chat.bot.with_value(|b| b.name.clone()))>
+                <div class="typing" role="status" aria-label=chat.t(Phrase::Typing).replace("{name}", &chat.bot.with_value(|b| b.name.clone()))>
                     <span></span>
                     <span></span>
                     <span></span>

@@ -41,21 +41,22 @@ fn App(chat: Chat) -> impl IntoView {
         ColorMode::Light => class.push_str(" light"),
         ColorMode::Auto => {}
     }
-    let dir = move || {
-        if RTL.contains(&chat.lang.get().get(..2).unwrap_or("")) {
+    focus_follows_open(chat);
+    // Labels are read once (see `Chat::t`): a new language rebuilds everything.
+    move || {
+        let lang = chat.lang.get();
+        let dir = if RTL.contains(&lang.get(..2).unwrap_or("")) {
             "rtl"
         } else {
             "ltr"
+        };
+        view! {
+            <div class=class.clone() dir=dir lang=lang>
+                <panel::Panel chat />
+                <teaser::Teaser chat />
+                <launcher::Launcher chat />
+            </div>
         }
-    };
-    let lang = move || chat.lang.get();
-    focus_follows_open(chat);
-    view! {
-        <div class=class dir=dir lang=lang>
-            <panel::Panel chat />
-            <teaser::Teaser chat />
-            <launcher::Launcher chat />
-        </div>
     }
 }
 

@@ -16,7 +16,7 @@ pub fn OrderCard(chat: Chat, order: Order) -> impl IntoView {
         _ => None,
     };
     let raw_status = order.status.clone();
-    let status = move || status_phrase.map_or_else(|| raw_status.clone(), |p| chat.t(p));
+    let status = status_phrase.map_or_else(|| raw_status.clone(), |p| chat.t(p));
     let status_class = format!(
         "status {}",
         if status_phrase.is_some() {
@@ -39,14 +39,14 @@ pub fn OrderCard(chat: Chat, order: Order) -> impl IntoView {
     view! {
         <div class="order" data-testid="order-card">
             <p class="order-head">
-                <span>{move || chat.t(Phrase::Order)} " " {order.number.clone()}</span>
+                <span>{chat.t(Phrase::Order)} " " {order.number.clone()}</span>
                 <span class=status_class>{status}</span>
             </p>
             <ul class="order-items">{items}</ul>
-            {expected.map(|d| view! { <p class="order-expected">{move || chat.t(Phrase::Expected).replace("{date}", &d)}</p> })}
+            {expected.map(|d| view! { <p class="order-expected">{chat.t(Phrase::Expected).replace("{date}", &d)}</p> })}
             {order.carrier.map(|c| view! { <p class="order-carrier">{c}</p> })}
             {tracking.map(|href| view! {
-                <a class="order-track" href=href target="_blank" rel="noopener noreferrer">{move || chat.t(Phrase::TrackParcel)}</a>
+                <a class="order-track" href=href target="_blank" rel="noopener noreferrer">{chat.t(Phrase::TrackParcel)}</a>
             })}
         </div>
     }

@@ -25,7 +25,7 @@ pub fn Panel(chat: Chat) -> impl IntoView {
                 <header class="header">
                     {avatar.clone().and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
                     <h2 class="title">{name.clone()}</h2>
-                    <button class="close" type="button" aria-label=move || chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
+                    <button class="close" type="button" aria-label=chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
                         <CloseIcon />
                     </button>
                 </header>

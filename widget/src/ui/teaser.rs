@@ -20,8 +20,8 @@ pub fn Teaser(chat: Chat) -> impl IntoView {
     on_cleanup(move || handle.remove());
     view! {
         <Show when=visible>
-            <aside class="teaser" aria-live="polite" aria-label=move || chat.t(Phrase::MessageFrom).replace("{name}", &chat.bot.with_value(|b| b.name.clone())) data-testid="teaser">
-                <button class="teaser-close" type="button" aria-label=move || chat.t(Phrase::Dismiss) on:click=move |_| chat.dispatch(Input::TeaserDismissed)>
+            <aside class="teaser" aria-live="polite" aria-label=chat.t(Phrase::MessageFrom).replace("{name}", &chat.bot.with_value(|b| b.name.clone())) data-testid="teaser">
+                <button class="teaser-close" type="button" aria-label=chat.t(Phrase::Dismiss) on:click=move |_| chat.dispatch(Input::TeaserDismissed)>
                     <CloseIcon size=16 />
                 </button>
                 <div class="teaser-body" on:click=move |_| chat.set_open(true)>
