@@ -1,7 +1,5 @@
 // Issue 2: one script tag on a demo storefront opens a working Bellhop chat.
 import { expect, test } from "@playwright/test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { Bellhop } from "./fixtures/bellhop";
 
 const pages = [
@@ -63,14 +61,4 @@ test("the loader does not block the page: it runs after load and keeps queued ca
   expect(queued).toBe(true);
   const tag = page.locator('script[src="/bellhop/bellhop.js"]');
   await expect(tag).toHaveAttribute("async", "");
-});
-
-test("a screenshot of the open widget", async ({ page }) => {
-  const bellhop = new Bellhop(page);
-  await bellhop.goto("/products/trail-runner");
-  await bellhop.open();
-  await bellhop.choose("Shipping", "Standard shipping is free");
-  const dir = process.env.BELLHOP_SCREENSHOTS ?? "test-results";
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, "widget-open-desktop.png") });
 });

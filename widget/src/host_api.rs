@@ -59,7 +59,7 @@ fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
                     let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
                     let v = v.as_string().or_else(|| {
                         v.dyn_ref::<js_sys::Number>()
-                            .and_then(|n| n.to_string(10).ok())
+                            .and_then(|n| n.to_string_with_radix(10).ok())
                             .map(String::from)
                     })?;
                     Some((k, v))

@@ -33,6 +33,13 @@ use wasm_bindgen::{JsCast, JsValue};
 pub use chat::Chat;
 pub use config::Config;
 
+/// The browser glue's pure parts, for the `wasm-bindgen-test` tests.
+#[doc(hidden)]
+pub mod glue {
+    pub use crate::signals::cart_from_js;
+    pub use crate::storage::decode as decode_state;
+}
+
 /// Starts Bellhop on the current page. Called once by the loader.
 ///
 /// Errors are returned to the loader (which logs them quietly) rather than thrown into the

@@ -1,6 +1,6 @@
 use flow_runtime::flow::Phrase;
 use flow_runtime::{CardView, Input};
-use leptos::html::Ul;
+use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{ScrollBehavior, ScrollToOptions};
 
@@ -11,7 +11,7 @@ use crate::chat::Chat;
 /// "N of M" labels for screen readers.
 #[component]
 pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView {
-    let track: NodeRef<Ul> = NodeRef::new();
+    let track: NodeRef<Div> = NodeRef::new();
     let count = cards.len();
     let step = move |direction: f64| {
         if let Some(el) = track.get() {
@@ -56,13 +56,13 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
                 })
                 .collect_view();
             view! {
-                <li class="card" role="group" aria-roledescription="slide" aria-label=label>
+                <div class="card" role="group" aria-roledescription="slide" aria-label=label>
                     {card.image.map(|i| view! { <img src=i.src alt=i.alt loading="lazy" width="240" height="180" /> })}
-                    <h3 class="card-title">{card.title}</h3>
+                    <p class="card-title">{card.title}</p>
                     {card.subtitle.map(|s| view! { <p class="card-subtitle">{s}</p> })}
                     {card.price.map(|p| view! { <p class="card-price">{p}</p> })}
                     <div class="card-buttons">{buttons}</div>
-                </li>
+                </div>
             }
         })
         .collect_view();
@@ -71,9 +71,9 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
             <button class="nav prev" type="button" aria-label=chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
                 <Chevron left=true />
             </button>
-            <ul class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
+            <div class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
                 {items}
-            </ul>
+            </div>
             <button class="nav next" type="button" aria-label=chat.t(Phrase::Next) on:click=move |_| step(1.0)>
                 <Chevron left=false />
             </button>

@@ -22,13 +22,13 @@ pub fn Panel(chat: Chat) -> impl IntoView {
     view! {
         <Show when=move || chat.open.get()>
             <div class="panel" role="dialog" aria-label=name.clone() data-testid="panel" on:keydown=on_keydown>
-                <header class="header">
+                <div class="header">
                     {avatar.clone().and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
                     <h2 class="title">{name.clone()}</h2>
                     <button class="close" type="button" aria-label=chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
                         <CloseIcon />
                     </button>
-                </header>
+                </div>
                 <HandoffBanner chat />
                 <MessageList chat />
                 <Csat chat />
