@@ -173,3 +173,53 @@ async function setHidden(page: import("@playwright/test").Page, hidden: boolean)
     document.dispatchEvent(new Event("visibilitychange"));
   }, hidden);
 }
+
+test.describe("on a phone, where there is no pointer to leave the window", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("a fast swipe back up to the top of checkout is exit intent", async ({ page }) => {
+    const bellhop = new Bellhop(page);
+    await bellhop.addToCart();
+    await bellhop.goto("/checkout");
+    // A long checkout page (the demo's is short).
+    await page.evaluate(() => {
+      const filler = document.createElement("div");
+      filler.style.height = "4000px";
+      document.querySelector("main")!.append(filler);
+    });
+    // Scroll gestures synthesized by Chromium itself (headless Chromium does not scroll for
+    // synthesized touch gestures; the heuristic reads scroll events, whatever moved the page).
+    const cdp = await page.context().newCDPSession(page);
+    const swipe = (yDistance: number, speed: number) =>
+      cdp.send("Input.synthesizeScrollGesture", { x: 200, y: 400, yDistance, speed, gestureSourceType: "mouse" });
+    // Reading down slowly, and a slow scroll back up, are not leaving.
+    await swipe(-2500, 800);
+    await swipe(1200, 400);
+    await page.waitForTimeout(500);
+    await expect(bellhop.teaser).toHaveCount(0);
+    // A fling back to the top is.
+    await swipe(-1200, 800);
+    await page.waitForTimeout(400);
+    await swipe(3000, 8000);
+    await expect(bellhop.teaser).toContainText(/Before you go|Leaving already\?/);
+    expect(await bellhop.events("trigger_shown")).toEqual([expect.objectContaining({ trigger: "cart-rescue" })]);
+  });
+
+  test("coming back to the tab after a short absence is exit intent", async ({ page }) => {
+    await page.clock.install();
+    const bellhop = new Bellhop(page);
+    await bellhop.addToCart();
+    await bellhop.goto("/checkout");
+    // A glance away for a second does not count...
+    await setHidden(page, true);
+    await page.clock.runFor(1_000);
+    await setHidden(page, false);
+    await page.clock.runFor(1_000);
+    await expect(bellhop.teaser).toHaveCount(0);
+    // ...half a minute in another app does.
+    await setHidden(page, true);
+    await page.clock.runFor(30_000);
+    await setHidden(page, false);
+    await expect(bellhop.teaser).toBeVisible();
+  });
+});

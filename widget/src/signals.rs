@@ -145,7 +145,7 @@ pub fn watch(chat: Chat) {
     {
         let window2 = window.clone();
         let deepest = Rc::new(Cell::new(0u8));
-        let last = Rc::new(Cell::new((0.0f64, 0u64)));
+        let run = Rc::new(Cell::new(UpwardRun::default()));
         let scroll_last_activity = last_activity.clone();
         listen(&window, "scroll", move |_| {
             let y = window2.scroll_y().unwrap_or(0.0);
@@ -168,16 +168,14 @@ pub fn watch(chat: Chat) {
                 scroll_last_activity.set(t);
                 chat.dispatch(Input::Activity);
             }
-            // More than a screen up within 300 ms, back near the top: reaching for the tabs.
-            let (prev_y, prev_t) = last.get();
-            if device(&window2) != Device::Desktop
-                && t.saturating_sub(prev_t) < 300
-                && prev_y - y > view
-                && y < view
-            {
+            // More than a screen up in one quick swipe, ending near the top: reaching for
+            // the address bar or the tabs.
+            let fast_up = run.get().next(y, t);
+            run.set(fast_up);
+            if device(&window2) != Device::Desktop && fast_up.is_exit(y, t, view) {
                 chat.dispatch(Input::ExitIntent(ExitSignal::FastScrollUp));
+                run.set(UpwardRun::default());
             }
-            last.set((y, t));
         });
     }
 
@@ -324,4 +322,40 @@ fn read_shopify_cart(chat: Chat) {
         ]);
         chat.dispatch(Input::CartChanged(cart_from_js(&described)));
     });
+}
+
+/// The current run of upward scrolling: where and when it began, and the last position.
+#[derive(Clone, Copy, Default)]
+struct UpwardRun {
+    from_y: f64,
+    from_t: u64,
+    last_y: f64,
+    last_t: u64,
+    upward: bool,
+}
+
+impl UpwardRun {
+    /// A scroll event moves to `y` at `t`: the run goes on while events keep coming upward
+    /// less than 300 ms apart, and starts afresh otherwise.
+    fn next(self, y: f64, t: u64) -> UpwardRun {
+        let up = y < self.last_y;
+        let goes_on = up && self.upward && t.saturating_sub(self.last_t) < 300;
+        let (from_y, from_t) = match (goes_on, up) {
+            (true, _) => (self.from_y, self.from_t),
+            (false, true) => (self.last_y, self.last_t),
+            (false, false) => (y, t),
+        };
+        UpwardRun {
+            from_y,
+            from_t,
+            last_y: y,
+            last_t: t,
+            upward: up,
+        }
+    }
+
+    /// More than a screen up within a second, ending within the first screen.
+    fn is_exit(self, y: f64, t: u64, view: f64) -> bool {
+        self.upward && self.from_y - y > view && t.saturating_sub(self.from_t) < 1000 && y < view
+    }
 }
