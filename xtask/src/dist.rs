@@ -115,7 +115,9 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
 
 /// With the standard library's source at hand, `std` is rebuilt for the widget with
 /// `panic = immediate-abort`: a panic becomes a bare `unreachable` trap, and the panic
-/// messages, their locations and most of `core::fmt` leave the wasm (about 10 KiB brotli).
+/// messages, their locations and most of `core::fmt` leave the wasm (about 10 KiB brotli);
+/// `fmt-debug=none` empties `Debug` impls (nothing in the browser prints with `{:?}`) and
+/// `location-detail=none` drops `#[track_caller]` file names (1.5 KiB more).
 /// Both are unstable, hence `RUSTC_BOOTSTRAP=1` on this one build; they change nothing
 /// in behaviour because the widget's profile aborts on panic anyway.
 fn run_cargo_build() -> anyhow::Result<()> {
@@ -136,7 +138,7 @@ fn run_cargo_build() -> anyhow::Result<()> {
             .env("RUSTC_BOOTSTRAP", "1")
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "-Zunstable-options -Cpanic=immediate-abort",
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
             );
     } else {
         eprintln!(
