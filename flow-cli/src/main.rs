@@ -5,7 +5,9 @@
 //! - `flow chat FILE`     talk to the flow in the terminal
 //! - `flow test FILE TESTS…`  run conversation tests written in YAML
 //! - `flow schema`        the JSON Schema of flow files, for editors
+//! - `flow bench FILE…`   the FAQ matcher on a benchmark of real questions
 
+mod bench;
 mod chat;
 mod load;
 mod test;
@@ -57,6 +59,14 @@ enum Command {
     },
     /// Print the JSON Schema of flow files.
     Schema,
+    /// Measure the FAQ matcher on FAQ-benchmark files (JSON, or gzip JSON).
+    Bench {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file, one per line.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +79,7 @@ fn main() -> ExitCode {
         Command::Build { file, output } => build(&file, &output),
         Command::Chat { file, orders } => chat::run(&file, orders.as_deref()),
         Command::Test { file, tests } => test::run(&file, &tests),
+        Command::Bench { files, json } => bench::run(&files, json),
         Command::Schema => {
             println!(
                 "{}",

@@ -17,7 +17,7 @@
 //! compiled ([`compile`], native only, feature `authoring`) into a [`Flow`], which is sent
 //! to browsers in a compact binary form ([`Flow::to_bytes`]) and run by a [`Conversation`].
 
-mod codec;
+pub mod codec;
 #[cfg(feature = "authoring")]
 pub mod compile;
 #[cfg(feature = "authoring")]
