@@ -84,6 +84,7 @@ fn load(file: &Path) -> anyhow::Result<Bench> {
         )
     })?;
     anyhow::ensure!(!bench.faq.is_empty(), "`faq` has no entries");
+    anyhow::ensure!(!bench.test.is_empty(), "`test` has no queries to measure");
     Ok(bench)
 }
 

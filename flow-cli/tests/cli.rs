@@ -144,3 +144,63 @@ fn chat_talks_in_the_terminal_and_answers_lookups_from_fixtures() {
     );
     assert!(out.contains("on its way with UPS"), "{out}");
 }
+
+#[test]
+fn bench_prints_one_json_line_per_file_with_the_documented_keys() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny-bench.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flow"))
+        .args(["bench", "--json", file, file])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let r = &lines[0];
+    for key in [
+        "file",
+        "n_faq",
+        "top1",
+        "threshold",
+        "acc_at_threshold",
+        "oos_recall",
+        "oos_precision",
+        "p50_us",
+        "p95_us",
+        "build_ms",
+        "index_bytes",
+    ] {
+        assert!(r.get(key).is_some(), "missing {key}: {r}");
+    }
+    assert_eq!(r["n_faq"], 3);
+    // Every in-scope test question shares words with its entry: all four are right.
+    assert_eq!(r["top1"], 1.0);
+    // "what is the weather today" shares no content word with any entry: rejected.
+    assert_eq!(r["oos_recall"], 1.0);
+    assert!(r["index_bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn bench_says_where_a_file_is_not_in_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(
+        &file,
+        r#"{"faq": [{"id": "x", "examples": "not a list"}], "test": []}"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flow"))
+        .args(["bench", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("faq[0].examples"), "{err}");
+}

@@ -1,13 +1,28 @@
 //! From what a shopper typed to comparable terms.
 
-/// Words too common to tell questions apart.
+/// Greetings and politeness that say nothing about the question. Not the usual stop-word
+/// list: "what", "how", "where", "can" tell questions apart ("how old are you", "where are
+/// you from"), and IDF already weighs common words down. Dropping the usual list cost 3.5
+/// points of top-1 on CLINC150's validation split (`flow bench`).
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "at", "be", "can", "could", "do", "does", "for", "from", "have", "hi",
-    "hello", "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "please", "pls", "the",
-    "to", "u", "we", "what", "when", "where", "which", "with", "would", "you", "your",
+    "hi", "hello", "hey", "please", "pls", "plz", "thanks", "thank",
 ];
 
-/// Lower-cased, accent-folded, stemmed terms without stop words.
+/// Function words. They still count where the merchant used them (IDF weighs them), but
+/// they never make a match on their own, and a function word no phrasing uses costs the
+/// question nothing.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "at", "be", "can", "could", "do", "does", "for", "from", "have",
+    "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "the", "this", "that", "to", "u",
+    "we", "what", "when", "where", "which", "with", "would", "you", "your",
+];
+
+/// Whether `term` (as [`tokens`] returns it) is a function word.
+pub fn is_function_word(term: &str) -> bool {
+    FUNCTION_WORDS.iter().any(|w| stem(w) == term)
+}
+
+/// Lower-cased, accent-folded, stemmed terms without greetings.
 pub fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();

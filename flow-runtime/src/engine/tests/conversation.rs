@@ -214,7 +214,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say what is your refund policy
               shopper: what is your refund policy
-              · faq_answered entry=returns confidence=1000
+              · faq_answered entry=returns confidence=753
               Fern: You have 30 days to return unworn items.
             > say shipping
               shopper: shipping
