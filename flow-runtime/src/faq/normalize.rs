@@ -8,18 +8,18 @@ const STOP_WORDS: &[&str] = &[
     "hi", "hello", "hey", "please", "pls", "plz", "thanks", "thank",
 ];
 
-/// Function words. They still count where the merchant used them (IDF weighs them), but
-/// they never make a match on their own, and a function word no phrasing uses costs the
-/// question nothing.
+/// Function words, as [`tokens`] returns them (stemmed: "does" → "doe", "this" → "thi").
+/// They still count where the merchant used them (IDF weighs them), but they never make a
+/// match on their own, and a function word no phrasing uses costs the question nothing.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "at", "be", "can", "could", "do", "does", "for", "from", "have",
-    "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "the", "this", "that", "to", "u",
-    "we", "what", "when", "where", "which", "with", "would", "you", "your",
+    "a", "an", "and", "are", "at", "be", "can", "could", "do", "doe", "for", "from", "have", "how",
+    "i", "in", "is", "it", "me", "my", "of", "on", "or", "the", "thi", "that", "to", "u", "we",
+    "what", "when", "where", "which", "with", "would", "you", "your",
 ];
 
 /// Whether `term` (as [`tokens`] returns it) is a function word.
 pub fn is_function_word(term: &str) -> bool {
-    FUNCTION_WORDS.iter().any(|w| stem(w) == term)
+    FUNCTION_WORDS.contains(&term)
 }
 
 /// Lower-cased, accent-folded, stemmed terms without greetings.
@@ -67,4 +67,19 @@ fn stem(word: &str) -> String {
         }
     }
     word.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_are_listed_as_tokens_sees_them() {
+        for word in ["a", "does", "this", "how", "what", "your", "would"] {
+            let terms = tokens(word);
+            assert_eq!(terms.len(), 1, "{word}");
+            assert!(is_function_word(&terms[0]), "{word} → {}", terms[0]);
+        }
+        assert!(!is_function_word(&tokens("shipping")[0]));
+    }
 }
