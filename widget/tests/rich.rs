@@ -3,11 +3,12 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use flow_runtime::Flow;
+mod support;
+
+use support::{all, compile, find, settle, shadow_root};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,51 +26,16 @@ const FLOW: &str = r#"{
   ] }
 }"#;
 
-fn flow() -> Flow {
-    let compiled = flow_runtime::compile::compile_json(FLOW);
-    let flow = compiled
-        .flow
-        .unwrap_or_else(|| panic!("the test flow compiles: {:?}", compiled.diagnostics));
-    Flow::from_bytes(&flow.to_bytes()).expect("test flow decodes")
-}
-
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-fn root() -> ShadowRoot {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document
-        .query_selector(widget::host::HOST_TAG)
-        .unwrap()
-        .unwrap();
-    host.shadow_root().unwrap()
-}
-
-fn find(root: &ShadowRoot, selector: &str) -> Option<Element> {
-    root.query_selector(selector).unwrap()
-}
-
-fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
-}
-
 #[wasm_bindgen_test]
 async fn rich_text_is_safe_the_layout_mirrors_and_the_composer_asks_the_faq() -> Result<(), JsValue>
 {
-    widget::start(flow(), widget::Config::default(), Some("rtl-visitor"))?;
+    widget::start(
+        compile(FLOW),
+        widget::Config::default(),
+        Some("rtl-visitor"),
+    )?;
     settle().await;
-    let root = root();
+    let root = shadow_root();
     find(&root, "button.launcher")
         .unwrap()
         .unchecked_into::<HtmlElement>()

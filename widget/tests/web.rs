@@ -3,11 +3,11 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use flow_runtime::Flow;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+mod support;
+
+use support::{all_text, click, compile, find, settle, shadow_root};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -22,55 +22,10 @@ const FLOW: &str = r#"{
   ]
 }"#;
 
-/// The test flow, compiled and sent through the binary form, as `www` serves it.
-fn flow() -> Flow {
-    let compiled = flow_runtime::compile::compile_json(FLOW)
-        .flow
-        .expect("the test flow compiles");
-    Flow::from_bytes(&compiled.to_bytes()).expect("test flow decodes")
-}
-
-/// Lets the browser run pending microtasks and timers (Leptos updates the DOM after events).
-async fn settle() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-fn shadow_root() -> ShadowRoot {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host = document
-        .query_selector(widget::host::HOST_TAG)
-        .unwrap()
-        .expect("the widget's host element exists");
-    host.shadow_root()
-        .expect("the host has an open shadow root")
-}
-
-fn find(root: &ShadowRoot, selector: &str) -> Option<Element> {
-    root.query_selector(selector).unwrap()
-}
-
-fn all_text(root: &ShadowRoot, selector: &str) -> Vec<String> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.text_content())
-        .collect()
-}
-
-fn click(element: &Element) {
-    element.unchecked_ref::<HtmlElement>().click();
-}
-
 #[wasm_bindgen_test]
 async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root()
 -> Result<(), JsValue> {
-    widget::start(flow(), widget::Config::default(), Some("test-visitor"))?;
+    widget::start(compile(FLOW), widget::Config::default(), Some("test-visitor"))?;
     settle().await;
     let root = shadow_root();
 

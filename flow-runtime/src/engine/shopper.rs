@@ -201,29 +201,25 @@ impl Conversation {
     }
 
     pub(super) fn teaser_dismissed(&mut self) {
-        let Some(trigger) = self.state.chat.teaser.take() else {
-            return;
-        };
-        self.state.visitor.trigger(&trigger).dismissed = true;
-        self.emit(Effect::HideTeaser);
-        let variant = self
-            .state
-            .chat
-            .trigger
-            .as_ref()
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        self.track(
-            "trigger_dismissed",
-            &[("trigger", &trigger), ("variant", &variant)],
-        );
+        self.close_teaser(false);
     }
 
     fn teaser_engaged(&mut self) {
+        self.close_teaser(true);
+    }
+
+    /// The teaser goes away: the shopper took it up (`engaged`) or closed it. Either is
+    /// remembered for the trigger's caps and reported with the A/B variant.
+    fn close_teaser(&mut self, engaged: bool) {
         let Some(trigger) = self.state.chat.teaser.take() else {
             return;
         };
-        self.state.visitor.trigger(&trigger).engaged = true;
+        let history = self.state.visitor.trigger(&trigger);
+        if engaged {
+            history.engaged = true;
+        } else {
+            history.dismissed = true;
+        }
         self.emit(Effect::HideTeaser);
         let variant = self
             .state
@@ -232,10 +228,12 @@ impl Conversation {
             .as_ref()
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        self.track(
-            "trigger_converted",
-            &[("trigger", &trigger), ("variant", &variant)],
-        );
+        let event = if engaged {
+            "trigger_converted"
+        } else {
+            "trigger_dismissed"
+        };
+        self.track(event, &[("trigger", &trigger), ("variant", &variant)]);
     }
 
     /// The shopper did something: the conversation is under way.
