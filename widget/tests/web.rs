@@ -25,7 +25,11 @@ const FLOW: &str = r#"{
 #[wasm_bindgen_test]
 async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root()
 -> Result<(), JsValue> {
-    widget::start(compile(FLOW), widget::Config::default(), Some("test-visitor"))?;
+    widget::start(
+        compile(FLOW),
+        widget::Config::default(),
+        Some("test-visitor"),
+    )?;
     settle().await;
     let root = shadow_root();
 

@@ -1,24 +1,32 @@
-//! Server settings, from flags or environment variables (`www --help` lists them).
+//! Server settings, from flags or environment variables (`www --help` lists them), and the
+//! administrative commands (`www agent add`, `www orders import`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::hours::{BusinessHours, parse_offset};
+
 #[derive(Clone, Debug, clap::Parser)]
 #[command(
     name = "www",
-    about = "Bellhop's server: storefront demo, widget files, flows and API"
+    about = "Bellhop's server: the API the widget calls, the agent inbox, the demo storefront"
 )]
 pub struct Config {
     /// Address to listen on.
-    #[arg(long, env = "BELLHOP_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "BELLHOP_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub addr: SocketAddr,
 
     /// Folder for the embedded SQLite database (created on first start).
-    #[arg(long, env = "BELLHOP_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "BELLHOP_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
     /// Use this database instead of SQLite in the data folder, e.g. `postgres://…`.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
     /// Folder holding the built widget (`cargo xtask dist` prints it).
@@ -29,4 +37,109 @@ pub struct Config {
     /// served as `/flows/demo.json`.
     #[arg(long, env = "BELLHOP_FLOWS_DIR")]
     pub flows_dir: Option<PathBuf>,
+
+    /// Storefront origins allowed to call the API from their pages, comma separated
+    /// (`https://shop.example,https://www.shop.example`). Pages served by `www` itself
+    /// always may.
+    #[arg(long, env = "BELLHOP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// When a person answers handoffs live: `mon-fri 09:00-17:30, sat 10:00-14:00`,
+    /// `always` or `never`. Outside them the shopper is told the team will email.
+    #[arg(long, env = "BELLHOP_BUSINESS_HOURS", default_value = "always", value_parser = parse_hours)]
+    pub business_hours: BusinessHours,
+
+    /// The store's time zone for business hours, as an offset from UTC (`+01:00`).
+    #[arg(long, env = "BELLHOP_UTC_OFFSET", default_value = "0", value_parser = parse_offset, allow_hyphen_values = true)]
+    pub utc_offset: i32,
+
+    /// Where to POST conversation events (created, shopper message, closed) for a help desk.
+    #[arg(long, env = "BELLHOP_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+
+    /// The secret that signs webhook deliveries (HMAC-SHA256); required with a webhook URL.
+    #[arg(long, env = "BELLHOP_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+
+    /// Order lookups allowed per minute from one client address.
+    #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
+    pub lookups_per_minute: u32,
+
+    /// Order lookups allowed per minute for one order number, from anywhere.
+    #[arg(
+        long,
+        env = "BELLHOP_LOOKUPS_PER_ORDER_PER_MINUTE",
+        default_value_t = 5
+    )]
+    pub lookups_per_order_per_minute: u32,
+
+    /// Handoffs allowed per minute from one client address.
+    #[arg(long, env = "BELLHOP_HANDOFFS_PER_MINUTE", default_value_t = 10)]
+    pub handoffs_per_minute: u32,
+
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy).
+    #[arg(long, env = "BELLHOP_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// Mark the inbox's session cookie `Secure` (serve over HTTPS, or behind a TLS proxy).
+    #[arg(long, env = "BELLHOP_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Fill an empty database with the demo store's orders and a demo agent account.
+    #[arg(long, env = "BELLHOP_DEMO")]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Serve (the default).
+    Serve,
+    /// Agent accounts for the inbox.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// The orders shoppers can look up.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum AgentCommand {
+    /// Create an account, or set a new password for an existing one. The password is read
+    /// from `BELLHOP_AGENT_PASSWORD`, or else from the first line of standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// The name shoppers see ("Alex joined").
+        #[arg(long)]
+        name: String,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum OrdersCommand {
+    /// Import orders from a CSV file, one row per item (see README, "Importing orders").
+    /// An order already present is replaced.
+    Import { file: PathBuf },
+}
+
+fn parse_hours(text: &str) -> Result<BusinessHours, String> {
+    text.parse()
+        .map_err(|e: crate::hours::HoursError| e.to_string())
+}
+
+impl Config {
+    /// Settings for tests: defaults, and no files around.
+    pub fn for_tests() -> Config {
+        use clap::Parser;
+        Config::parse_from(["www"])
+    }
+
+    pub fn hours(&self) -> BusinessHours {
+        self.business_hours.clone().with_offset(self.utc_offset)
+    }
 }

@@ -2,21 +2,39 @@
 //!
 //! [`app`] builds the whole HTTP surface as one axum `Router`, so tests can call it with
 //! `oneshot` and no socket; [`serve`] binds it to an address. Routes live in small modules:
-//! the demo [`storefront`], the widget's files ([`assets`]) and the [`flows`].
+//! the widget's [`api`], the agents' [`inbox`], the demo [`storefront`], the widget's files
+//! ([`assets`]) and the [`flows`]. Only [`orders`], [`conversations`], [`agents`] and
+//! [`webhooks`] know SQL.
 
+pub mod agents;
+pub mod api;
 mod assets;
+pub mod clock;
 mod config;
+pub mod conversations;
 pub mod db;
 pub mod flows;
+pub mod hours;
+pub mod inbox;
+pub mod orders;
+pub mod secrets;
 mod storefront;
+pub mod webhooks;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
+use anyhow::Context;
 use axum::{Router, extract::State, http::StatusCode, routing::get};
 use tower_http::trace::TraceLayer;
 
-pub use config::Config;
+pub use config::{AgentCommand, Command, Config, OrdersCommand};
 pub use db::Db;
+
+use api::limits::RateLimit;
+use conversations::Conversations;
+use hours::BusinessHours;
 
 /// Everything a request handler may need.
 #[derive(Clone)]
@@ -24,6 +42,50 @@ pub struct AppState {
     pub db: Db,
     pub widget_dir: Option<PathBuf>,
     pub flows: flows::Flows,
+    pub conversations: Conversations,
+    pub settings: Arc<Settings>,
+    pub limits: Limits,
+}
+
+/// The settings handlers read (from [`Config`]).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub hours: BusinessHours,
+    pub allowed_origins: Vec<String>,
+    pub trust_proxy: bool,
+    pub secure_cookies: bool,
+    pub webhooks: bool,
+}
+
+#[derive(Clone)]
+pub struct Limits {
+    pub lookup_by_client: RateLimit,
+    pub lookup_by_order: RateLimit,
+    pub handoff_by_client: RateLimit,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: &Config) -> AppState {
+        let webhooks = config.webhook_url.is_some();
+        AppState {
+            conversations: Conversations::new(db.clone(), webhooks),
+            db,
+            widget_dir: config.widget_dir.clone(),
+            flows: flows::Flows::new(config.flows_dir.clone()),
+            settings: Arc::new(Settings {
+                hours: config.hours(),
+                allowed_origins: config.allowed_origins.clone(),
+                trust_proxy: config.trust_proxy,
+                secure_cookies: config.secure_cookies,
+                webhooks,
+            }),
+            limits: Limits {
+                lookup_by_client: RateLimit::per_minute(config.lookups_per_minute),
+                lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
+                handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
+            },
+        }
+    }
 }
 
 /// The whole HTTP surface.
@@ -32,6 +94,8 @@ pub fn app(state: AppState) -> Router {
         .merge(storefront::routes())
         .nest_service("/bellhop", assets::service(state.widget_dir.as_deref()))
         .merge(flows::routes())
+        .merge(api::router(&state))
+        .merge(inbox::routes())
         .route("/healthz", get(healthz))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -48,6 +112,74 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
     }
 }
 
+/// Runs the command the configuration names (serving by default).
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    match config.command.clone() {
+        None | Some(Command::Serve) => serve(config).await,
+        Some(Command::Agent(AgentCommand::Add { email, name })) => {
+            let db = Db::open(&config).await?;
+            let password = match std::env::var("BELLHOP_AGENT_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password for {email} (then Enter):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let agent = agents::add(&db, &email, &name, &password).await?;
+            println!(
+                "agent {} <{}> can log in at /inbox",
+                agent.name, agent.email
+            );
+            Ok(())
+        }
+        Some(Command::Agent(AgentCommand::List)) => {
+            let db = Db::open(&config).await?;
+            for a in agents::list(&db).await? {
+                println!("{}\t{}", a.email, a.name);
+            }
+            Ok(())
+        }
+        Some(Command::Orders(OrdersCommand::Import { file })) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let parsed = orders::import::parse(&text).map_err(|problems| {
+                anyhow::anyhow!(
+                    "{} has problems; nothing was imported:\n  {}",
+                    file.display(),
+                    problems.join("\n  ")
+                )
+            })?;
+            let db = Db::open(&config).await?;
+            for order in &parsed {
+                orders::upsert(&db, order).await?;
+            }
+            println!("imported {} orders from {}", parsed.len(), file.display());
+            Ok(())
+        }
+    }
+}
+
+/// Fills an empty store with the demo's orders and agent.
+pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    if orders::count(db).await? == 0 {
+        for order in orders::demo::orders(clock::now_ms()) {
+            orders::upsert(db, &order).await?;
+        }
+    }
+    if agents::list(db).await?.is_empty() {
+        agents::add(
+            db,
+            orders::demo::AGENT_EMAIL,
+            orders::demo::AGENT_NAME,
+            orders::demo::AGENT_PASSWORD,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Opens the database, binds `config.addr` and serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = Db::open(&config).await?;
@@ -56,19 +188,44 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         Some(dir) => tracing::warn!("no bellhop.js in {}: run `cargo xtask dist`", dir.display()),
         None => tracing::warn!("no --widget-dir given: /bellhop/ serves nothing"),
     }
-    let flows = flows::Flows::new(config.flows_dir.clone());
-    flows.check_all().await;
-    let state = AppState {
-        db,
-        widget_dir: config.widget_dir.clone(),
-        flows,
-    };
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    if config.demo {
+        seed_demo(&db).await?;
+    }
+    let state = AppState::new(db.clone(), &config);
+    state.flows.check_all().await;
+    match (&config.webhook_url, &config.webhook_secret) {
+        (Some(url), Some(secret)) => {
+            let worker = webhooks::Worker::new(db, url.clone(), secret.clone());
+            tokio::spawn(worker.run(state.conversations.subscribe(), Duration::from_secs(5)));
+        }
+        (Some(_), None) => anyhow::bail!(
+            "--webhook-url needs --webhook-secret (BELLHOP_WEBHOOK_SECRET) to sign deliveries"
+        ),
+        _ => {}
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
-    tracing::info!("Bellhop is serving on http://{addr}/");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tracing::info!("Bellhop is serving on http://{addr}/ (inbox: http://{addr}/inbox)");
+    let (stopping, mut stop) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+    });
+    // Event streams never end by themselves: give requests in flight a moment, then go.
+    let grace = async move {
+        let _ = stop.wait_for(|s| *s).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        () = grace => tracing::info!("stopped (open event streams were closed)"),
+    }
     Ok(())
 }
 

@@ -10,5 +10,5 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let config = Config::parse();
-    www::serve(config).await
+    www::run(config).await
 }

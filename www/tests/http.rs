@@ -12,14 +12,9 @@ async fn state(widget_dir: Option<&Path>) -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.unwrap();
-    (
-        AppState {
-            db,
-            widget_dir: widget_dir.map(Path::to_owned),
-            flows: www::flows::Flows::new(None),
-        },
-        dir,
-    )
+    let mut config = www::Config::for_tests();
+    config.widget_dir = widget_dir.map(Path::to_owned);
+    (AppState::new(db, &config), dir)
 }
 
 async fn get(

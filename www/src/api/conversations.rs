@@ -1,0 +1,159 @@
+//! A live conversation after a handoff, reached by its token alone: the shopper's messages,
+//! email and rating in, the agent's messages and status changes out as Server-Sent Events.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, ApiJson, email_field, text_field};
+use crate::AppState;
+use crate::conversations::{Conversation, Refused, SHOPPER_EVENTS};
+
+/// As long as the widget lets a shopper type (flow_runtime's `MAX_MESSAGE_CHARS`).
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+async fn conversation(state: &AppState, token: &str) -> Result<Conversation, ApiError> {
+    if token.len() > 128 {
+        return Err(ApiError::not_found("conversation"));
+    }
+    state
+        .conversations
+        .by_token(token)
+        .await?
+        .ok_or_else(|| ApiError::not_found("conversation"))
+}
+
+/// `GET /conversations/{token}`: its status now.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let c = conversation(&state, &token).await?;
+    Ok(Json(
+        json!({ "status": c.status, "live": c.live, "agent": c.agent }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NewMessage {
+    key: String,
+    text: String,
+}
+
+/// `POST /conversations/{token}/messages`: idempotent by `key`.
+pub async fn message(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(m): ApiJson<NewMessage>,
+) -> Result<Json<Value>, ApiError> {
+    text_field("key", &m.key, 1, 128)?;
+    text_field("text", &m.text, 1, MAX_MESSAGE_CHARS)?;
+    if m.text.trim().is_empty() {
+        return Err(ApiError::invalid("text", "is blank"));
+    }
+    let c = conversation(&state, &token).await?;
+    match state.conversations.shopper_says(&c, &m.key, &m.text).await {
+        Ok(id) => Ok(Json(json!({ "id": id.to_string() }))),
+        Err(Refused::Closed) => Err(closed()),
+        Err(Refused::Db(e)) => Err(e.into()),
+    }
+}
+
+fn closed() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "conversation_closed",
+        "this conversation is closed; start a new one",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Email {
+    email: String,
+}
+
+/// `POST /conversations/{token}/email`: where an offline handoff should be answered.
+pub async fn email(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(e): ApiJson<Email>,
+) -> Result<StatusCode, ApiError> {
+    email_field("email", &e.email)?;
+    let c = conversation(&state, &token).await?;
+    state.conversations.set_email(&c, e.email.trim()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct Rating {
+    score: i64,
+    comment: Option<String>,
+}
+
+/// `POST /conversations/{token}/rating`: 1–5 (thumbs: 1 down, 2 up), once closed.
+pub async fn rating(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    ApiJson(r): ApiJson<Rating>,
+) -> Result<StatusCode, ApiError> {
+    if !(1..=5).contains(&r.score) {
+        return Err(ApiError::invalid("score", "must be 1 to 5"));
+    }
+    if let Some(comment) = &r.comment {
+        text_field("comment", comment, 0, 1000)?;
+    }
+    let c = conversation(&state, &token).await?;
+    if c.status != "closed" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conversation_open",
+            "a conversation is rated once it is closed",
+        ));
+    }
+    let comment = r
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    state.conversations.rate(&c, r.score, comment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct After {
+    after: Option<String>,
+}
+
+/// `GET /conversations/{token}/events`: `joined`, `message` and `closed`, each with its id,
+/// resumable with `Last-Event-ID` (or `?after=`, which survives a page load).
+pub async fn events(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<After>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let c = conversation(&state, &token).await?;
+    let after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(q.after.as_deref())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let stream = state
+        .conversations
+        .follow(Some(c.id), after, &SHOPPER_EVENTS)
+        .map(|e| {
+            Ok(SseEvent::default()
+                .id(e.id.to_string())
+                .event(e.kind)
+                .data(e.data.to_string()))
+        });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

@@ -1,0 +1,106 @@
+//! `POST /handoffs`: hand the conversation to a person.
+//!
+//! The widget sends an idempotency key, the transcript and the context; a retry with the same
+//! key gets the same conversation back (200 instead of 201), never a second one.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::{ApiError, ApiJson, Client, email_field, text_field};
+use crate::AppState;
+use crate::clock::now_ms;
+use crate::conversations::NewHandoff;
+
+pub const MAX_TRANSCRIPT_LINES: usize = 500;
+pub const MAX_LINE_CHARS: usize = 8_000;
+
+pub async fn create(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(h): ApiJson<NewHandoff>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    validate(&h)?;
+    state
+        .limits
+        .handoff_by_client
+        .check(&client, now_ms())
+        .map_err(ApiError::rate_limited)?;
+    let live = state.settings.hours.is_open(now_ms());
+    let (c, created) = state.conversations.hand_off(&h, live).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(json!({
+            "token": c.token,
+            "status": if c.live { "available" } else { "offline" },
+        })),
+    ))
+}
+
+fn validate(h: &NewHandoff) -> Result<(), ApiError> {
+    if !(8..=128).contains(&h.key.len())
+        || !h
+            .key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ApiError::invalid(
+            "key",
+            "must be 8 to 128 letters, digits, `-` or `_`",
+        ));
+    }
+    if h.transcript.len() > MAX_TRANSCRIPT_LINES {
+        return Err(ApiError::invalid(
+            "transcript",
+            &format!("may have at most {MAX_TRANSCRIPT_LINES} lines"),
+        ));
+    }
+    for (i, line) in h.transcript.iter().enumerate() {
+        text_field(
+            &format!("transcript[{i}].text"),
+            &line.text,
+            0,
+            MAX_LINE_CHARS,
+        )?;
+    }
+    let c = &h.context;
+    text_field("context.page_url", &c.page_url, 0, 2048)?;
+    text_field("context.language", &c.language, 0, 35)?;
+    text_field("context.device", &c.device, 0, 32)?;
+    text_field("context.cart_value", &c.cart_value, 0, 32)?;
+    text_field("context.currency", &c.currency, 0, 8)?;
+    if c.faq.len() > 50 {
+        return Err(ApiError::invalid(
+            "context.faq",
+            "may have at most 50 entries",
+        ));
+    }
+    for (i, f) in c.faq.iter().enumerate() {
+        text_field(&format!("context.faq[{i}].entry"), &f.entry, 0, 128)?;
+        text_field(&format!("context.faq[{i}].question"), &f.question, 0, 1000)?;
+        if !(0.0..=1.0).contains(&f.confidence) {
+            return Err(ApiError::invalid(
+                &format!("context.faq[{i}].confidence"),
+                "must be between 0 and 1",
+            ));
+        }
+    }
+    for (field, value) in [
+        ("context.trigger", &c.trigger),
+        ("context.variant", &c.variant),
+    ] {
+        if let Some(v) = value {
+            text_field(field, v, 0, 128)?;
+        }
+    }
+    if let Some(email) = &c.email {
+        email_field("context.email", email)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! `POST /orders/lookup`: a shopper's order, by number and the email it was placed with.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, ApiJson, Client, email_field, text_field};
+use crate::AppState;
+use crate::clock::now_ms;
+use crate::orders::{look_up as find, normalize_number};
+
+#[derive(Deserialize)]
+pub struct Lookup {
+    number: String,
+    email: String,
+}
+
+pub async fn look_up(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(q): ApiJson<Lookup>,
+) -> Result<Json<Value>, ApiError> {
+    text_field("number", &q.number, 1, 64)?;
+    email_field("email", &q.email)?;
+    let now = now_ms();
+    let limits = &state.limits;
+    limits
+        .lookup_by_client
+        .check(&client, now)
+        .map_err(ApiError::rate_limited)?;
+    limits
+        .lookup_by_order
+        .check(&normalize_number(&q.number), now)
+        .map_err(ApiError::rate_limited)?;
+    match find(&state.db, &q.number, &q.email).await? {
+        Some(order) => Ok(Json(json!({ "order": order }))),
+        // The same answer for a missing order and a wrong email.
+        None => Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "order_not_found",
+            "no order matches this number and email",
+        )),
+    }
+}

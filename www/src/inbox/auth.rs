@@ -1,0 +1,121 @@
+//! Who is using the inbox: the session cookie, the CSRF token and the same-origin check.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::agents::{self, SESSION_MS, Session};
+
+pub const SESSION_COOKIE: &str = "bellhop_session";
+
+pub fn session_cookie(value: &str, secure: bool) -> HeaderValue {
+    let max_age = if value.is_empty() {
+        0
+    } else {
+        SESSION_MS / 1000
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/inbox; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .expect("a cookie of hex digits")
+}
+
+fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A logged-in agent and their cookie. Pages redirect to the login form without one; other
+/// requests get 401. POSTs must also pass [`SameOrigin`].
+pub struct AgentSession(pub Session, pub String);
+
+impl AgentSession {
+    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+        if bool::from(token.as_bytes().ct_eq(self.0.csrf.as_bytes())) {
+            Ok(())
+        } else {
+            Err((
+                StatusCode::FORBIDDEN,
+                "This form has expired: go back, reload the page and try again.",
+            )
+                .into_response())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AgentSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if parts.method == Method::POST {
+            SameOrigin::from_request_parts(parts, state).await?;
+        }
+        let value = cookie(parts, SESSION_COOKIE).unwrap_or("").to_owned();
+        let session = if value.is_empty() {
+            None
+        } else {
+            agents::session(&state.db, &value).await.map_err(|e| {
+                tracing::error!("inbox session: {e}");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            })?
+        };
+        match session {
+            Some(s) => Ok(AgentSession(s, value)),
+            None if parts.method == Method::GET && parts.uri.path() != "/inbox/events" => {
+                Err(Redirect::to("/inbox/login").into_response())
+            }
+            None => {
+                Err((StatusCode::UNAUTHORIZED, "Log in again at /inbox/login.").into_response())
+            }
+        }
+    }
+}
+
+/// A POST from a page of this server: `Origin` (or, failing that, `Referer`) names the same
+/// host as `Host`. Browsers send `Origin` with every cross-site POST, so a forged form from
+/// another site is refused even before the CSRF token is looked at.
+pub struct SameOrigin;
+
+impl FromRequestParts<AppState> for SameOrigin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let source = parts
+            .headers
+            .get(header::ORIGIN)
+            .or_else(|| parts.headers.get(header::REFERER))
+            .and_then(|h| h.to_str().ok());
+        let same = match (host, source) {
+            (_, None) => true, // not a browser's cross-site request
+            (Some(host), Some(source)) => source
+                .split_once("://")
+                .map(|(_, rest)| rest.split('/').next() == Some(host))
+                .unwrap_or(false),
+            (None, Some(_)) => false,
+        };
+        if same {
+            Ok(SameOrigin)
+        } else {
+            Err((
+                StatusCode::FORBIDDEN,
+                "Cross-site form submissions are refused.",
+            )
+                .into_response())
+        }
+    }
+}

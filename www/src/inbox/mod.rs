@@ -1,0 +1,266 @@
+//! The agent inbox under `/inbox`: plain server-rendered HTML that a support person keeps
+//! open all day, with one small script for live updates (it works without it, only less
+//! live).
+//!
+//! Security: a session cookie (`HttpOnly`, `SameSite=Strict`, `Secure` with
+//! `--secure-cookies`) holds a random id whose hash is stored; every form carries the
+//! session's CSRF token, and every POST must come from the inbox's own origin. Pages are
+//! served with a CSP that allows only the inbox's own script and stylesheet.
+
+mod auth;
+mod pages;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::{AgentSession, SESSION_COOKIE};
+
+use crate::AppState;
+use crate::agents;
+use crate::webhooks;
+
+const CSS: &str = include_str!("inbox.css");
+const JS: &str = include_str!("inbox.js");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/inbox", get(queue))
+        .route("/inbox/login", get(login_page).post(login))
+        .route("/inbox/logout", post(logout))
+        .route("/inbox/conversations/{id}", get(conversation))
+        .route("/inbox/conversations/{id}/reply", post(reply))
+        .route("/inbox/conversations/{id}/close", post(close))
+        .route("/inbox/events", get(events))
+        .route("/inbox/webhooks", get(webhook_log))
+        .route("/inbox/inbox.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/inbox/inbox.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!("inbox: {e}");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(pages::problem(
+            "The inbox cannot reach its database. Try again in a moment.",
+        )),
+    )
+        .into_response()
+}
+
+async fn queue(State(state): State<AppState>, session: AgentSession) -> Response {
+    match state.conversations.queue().await {
+        Ok(list) => {
+            let last = state.conversations.last_event().await.unwrap_or(0);
+            Html(pages::queue(
+                &session.0,
+                &list,
+                last,
+                crate::clock::now_ms(),
+            ))
+            .into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    failed: bool,
+}
+
+async fn login_page(Query(q): Query<LoginQuery>) -> Html<String> {
+    Html(pages::login(q.failed))
+}
+
+#[derive(Deserialize)]
+struct Login {
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    auth::SameOrigin: auth::SameOrigin,
+    Form(form): Form<Login>,
+) -> Response {
+    match agents::authenticate(&state.db, &form.email, &form.password).await {
+        Ok(Some(agent)) => match agents::start_session(&state.db, &agent).await {
+            Ok(cookie) => {
+                tracing::info!("inbox: {} logged in", agent.email);
+                let mut response = Redirect::to("/inbox").into_response();
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    auth::session_cookie(&cookie, state.settings.secure_cookies),
+                );
+                response
+            }
+            Err(e) => unavailable(e),
+        },
+        Ok(None) => Redirect::to("/inbox/login?failed=true").into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Csrf {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = session.check_csrf(&form.csrf) {
+        return r;
+    }
+    if let Err(e) = agents::end_session(&state.db, &session.1).await {
+        return unavailable(e);
+    }
+    let mut response = Redirect::to("/inbox/login").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth::session_cookie("", state.settings.secure_cookies),
+    );
+    response
+}
+
+async fn conversation(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.conversations.detail(id).await {
+        Ok(Some(detail)) => Html(pages::conversation(
+            &session.0,
+            &detail,
+            crate::clock::now_ms(),
+        ))
+        .into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            Html(pages::problem("There is no such conversation.")),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply {
+    csrf: String,
+    text: String,
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Reply>,
+) -> Response {
+    if let Err(r) = session.check_csrf(&form.csrf) {
+        return r;
+    }
+    let text = form.text.trim();
+    let back = Redirect::to(&format!("/inbox/conversations/{id}")).into_response();
+    if text.is_empty() {
+        return back;
+    }
+    if text.chars().count() > 4000 || text.contains('\0') {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem("A reply can be at most 4,000 characters.")),
+        )
+            .into_response();
+    }
+    match state
+        .conversations
+        .agent_says(id, &session.0.agent, text)
+        .await
+    {
+        Ok(_) => back,
+        Err(crate::conversations::Refused::Closed) => back,
+        Err(crate::conversations::Refused::Db(sqlx::Error::RowNotFound)) => (
+            StatusCode::NOT_FOUND,
+            Html(pages::problem("There is no such conversation.")),
+        )
+            .into_response(),
+        Err(crate::conversations::Refused::Db(e)) => unavailable(e),
+    }
+}
+
+async fn close(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = session.check_csrf(&form.csrf) {
+        return r;
+    }
+    match state.conversations.close(id).await {
+        Ok(_) => Redirect::to(&format!("/inbox/conversations/{id}")).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct After {
+    after: Option<i64>,
+}
+
+/// Every event of every conversation, for the open inbox pages.
+async fn events(
+    State(state): State<AppState>,
+    _session: AgentSession,
+    Query(q): Query<After>,
+) -> Response {
+    let after = match q.after {
+        Some(a) => a,
+        None => state.conversations.last_event().await.unwrap_or(0),
+    };
+    let stream = state.conversations.follow(None, after, &[]).map(|e| {
+        let data = serde_json::json!({ "conversation": e.conversation, "data": e.data });
+        Ok::<_, std::convert::Infallible>(
+            SseEvent::default()
+                .id(e.id.to_string())
+                .event(e.kind)
+                .data(data.to_string()),
+        )
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+        .into_response()
+}
+
+async fn webhook_log(State(state): State<AppState>, session: AgentSession) -> Response {
+    match webhooks::log(&state.db, 100).await {
+        Ok(log) => Html(pages::webhooks(&session.0, &log, state.settings.webhooks)).into_response(),
+        Err(e) => unavailable(e),
+    }
+}

@@ -1,0 +1,219 @@
+//! The inbox's HTML (maud escapes every value it interpolates).
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::agents::Session;
+use crate::clock::{duration_words, iso_minute};
+use crate::conversations::{Detail, Sender, Summary};
+use crate::webhooks::Delivery;
+
+fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Bellhop inbox" }
+                link rel="stylesheet" href="/inbox/inbox.css";
+                script defer src="/inbox/inbox.js" {}
+            }
+            body {
+                header.top {
+                    a.brand href="/inbox" { "Bellhop inbox" }
+                    @if let Some(s) = session {
+                        nav {
+                            a href="/inbox" { "Queue" }
+                            a href="/inbox/webhooks" { "Webhook deliveries" }
+                            span.me { (s.agent.name) }
+                            form method="post" action="/inbox/logout" {
+                                input type="hidden" name="csrf" value=(s.csrf);
+                                button.link type="submit" { "Log out" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
+}
+
+pub fn problem(text: &str) -> String {
+    layout("Problem", None, html! { p.problem role="alert" { (text) } })
+}
+
+pub fn login(failed: bool) -> String {
+    layout(
+        "Log in",
+        None,
+        html! {
+            form.login method="post" action="/inbox/login" {
+                h1 { "Log in" }
+                @if failed {
+                    p.problem role="alert" { "That email and password do not match an account." }
+                }
+                label for="email" { "Email" }
+                input #email type="email" name="email" autocomplete="username" required;
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
+fn status_label(s: &Summary) -> &'static str {
+    match (s.status.as_str(), s.live) {
+        ("waiting", true) => "Waiting",
+        ("waiting", false) => "Reply by email",
+        ("open", _) => "Open",
+        _ => "Closed",
+    }
+}
+
+pub fn queue(session: &Session, list: &[Summary], last_event: i64, now: i64) -> String {
+    let waiting = list.iter().filter(|s| s.status != "closed").count();
+    layout(
+        "Queue",
+        Some(session),
+        html! {
+            h1 { "Conversations" }
+            p.summary { (waiting) " waiting or open" }
+            table.queue data-live="queue" data-after=(last_event) {
+                thead { tr {
+                    th scope="col" { "Shopper" }
+                    th scope="col" { "Status" }
+                    th scope="col" { "Waiting" }
+                    th scope="col" { "Last message" }
+                    th scope="col" { "Page" }
+                } }
+                tbody {
+                    @for s in list {
+                        tr.(s.status) {
+                            td { a href={ "/inbox/conversations/" (s.id) } {
+                                "#" (s.id) " " (s.email.as_deref().unwrap_or("anonymous shopper"))
+                            } }
+                            td { (status_label(s)) @if let Some(a) = &s.agent { " · " (a) } }
+                            td { @if s.status == "closed" { "—" } @else { (duration_words(now - s.created_at)) } }
+                            td.last { (s.last_shopper_message.as_deref().unwrap_or("")) }
+                            td.page { (s.context.page_url) }
+                        }
+                    }
+                    @if list.is_empty() {
+                        tr { td colspan="5" { "Nobody is waiting. New conversations appear here as they arrive." } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn sender(m: &crate::conversations::Message) -> String {
+    match m.sender {
+        Sender::Bot => "Bot".into(),
+        Sender::Shopper => "Shopper".into(),
+        Sender::Agent => m.author.clone().unwrap_or_else(|| "Agent".into()),
+        Sender::System => "Note".into(),
+    }
+}
+
+pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
+    let s = &d.summary;
+    let c = &s.context;
+    layout(
+        &format!("Conversation #{}", s.id),
+        Some(session),
+        html! {
+            div.conversation {
+                section.transcript aria-labelledby="transcript-title" {
+                    h1 #transcript-title { "Conversation #" (s.id) }
+                    p.status { (status_label(s)) " · started " (iso_minute(s.created_at)) ", " (duration_words(now - s.created_at)) " ago" }
+                    ol.messages data-live="conversation" data-conversation=(s.id) data-after=(d.last_event) {
+                        @for m in &d.messages {
+                            li class=(format!("{:?}", m.sender).to_lowercase()) {
+                                span.who { (sender(m)) }
+                                time { (iso_minute(m.at)) }
+                                p { (m.text) }
+                            }
+                        }
+                    }
+                    @if s.status == "closed" {
+                        p.closed { "This conversation is closed." }
+                        @if let Some(r) = s.rating {
+                            p.rating { "Rating: " (r) " / 5" @if let Some(c) = &d.rating_comment { " — “" (c) "”" } }
+                        }
+                    } @else {
+                        form.reply method="post" action={ "/inbox/conversations/" (s.id) "/reply" } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            label for="reply" { "Reply to the shopper" }
+                            textarea #reply name="text" rows="3" maxlength="4000" required {}
+                            button type="submit" { "Send" }
+                        }
+                        form.close method="post" action={ "/inbox/conversations/" (s.id) "/close" } {
+                            input type="hidden" name="csrf" value=(session.csrf);
+                            button type="submit" { "Close conversation" }
+                        }
+                    }
+                }
+                aside.context aria-labelledby="context-title" {
+                    h2 #context-title { "Context" }
+                    dl {
+                        dt { "Page" } dd { (c.page_url) }
+                        dt { "Cart" } dd { (c.cart_items) " items, " (c.cart_value) " " (c.currency) }
+                        dt { "Email" } dd { (s.email.as_deref().or(c.email.as_deref()).unwrap_or("not given")) }
+                        dt { "Language" } dd { (c.language) }
+                        dt { "Device" } dd { (c.device) }
+                        dt { "Visits" } dd { (c.visits) }
+                        dt { "Trigger" } dd { (c.trigger.as_deref().unwrap_or("none")) @if let Some(v) = &c.variant { " (variant " (v) ")" } }
+                        dt { "Mood" } dd { @if c.frustrated { "sounded frustrated" } @else { "calm" } }
+                        dt { "Handoff" } dd { @if s.live { "live, in business hours" } @else { "outside business hours: reply by email" } }
+                    }
+                    h3 { "What the bot tried" }
+                    @if c.faq.is_empty() {
+                        p { "No FAQ answers." }
+                    } @else {
+                        ol.faq {
+                            @for f in &c.faq {
+                                li { (f.question) " " span.confidence { "(" (format!("{:.0}", f.confidence * 100.0)) " % sure)" } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn webhooks(session: &Session, log: &[Delivery], configured: bool) -> String {
+    layout(
+        "Webhook deliveries",
+        Some(session),
+        html! {
+            h1 { "Webhook deliveries" }
+            @if !configured {
+                p { "No webhook is configured (see README, “Configuration”)." }
+            }
+            table.deliveries {
+                thead { tr {
+                    th scope="col" { "Delivery" } th scope="col" { "Event" } th scope="col" { "Conversation" }
+                    th scope="col" { "Status" } th scope="col" { "Attempts" } th scope="col" { "Last answer" } th scope="col" { "Created" }
+                } }
+                tbody {
+                    @for d in log {
+                        tr.(d.status) {
+                            td { code { (d.delivery_id) } }
+                            td { (d.event) }
+                            td { @if let Some(c) = d.conversation { a href={ "/inbox/conversations/" (c) } { "#" (c) } } }
+                            td { (d.status) @if d.status == "pending" && d.attempts > 0 { ", next try " (iso_minute(d.next_attempt_at)) } }
+                            td { (d.attempts) }
+                            td { @if let Some(code) = d.last_status { "HTTP " (code) } @else if let Some(e) = &d.last_error { (e) } }
+                            td { (iso_minute(d.created_at)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

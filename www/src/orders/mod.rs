@@ -1,0 +1,206 @@
+//! Orders as a shopper may look them up: number, status, items and shipments.
+//!
+//! Numbers are stored normalised ([`normalize_number`]), so `#10234`, ` 10234` and `10234`
+//! are the same order; emails are compared case-insensitively and in constant time.
+
+pub mod demo;
+pub mod import;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+
+use crate::clock::iso_date;
+use crate::db::Db;
+
+pub const STATUSES: [&str; 5] = [
+    "processing",
+    "shipped",
+    "delivered",
+    "cancelled",
+    "refunded",
+];
+
+/// An order as the merchant's system knows it (what the import and the demo write).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOrder {
+    pub number: String,
+    pub email: String,
+    pub status: String,
+    pub placed_at: i64,
+    pub estimated_delivery: Option<i64>,
+    pub currency: String,
+    pub total_cents: i64,
+    pub items: Vec<NewItem>,
+    pub shipments: Vec<NewShipment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewItem {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewShipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub tracking_url: Option<String>,
+    pub shipped_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// What a shopper is shown: never payment or address details, nor the email.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShopperOrder {
+    pub number: String,
+    pub status: String,
+    pub placed_on: String,
+    pub items: Vec<ShopperItem>,
+    pub carrier: Option<String>,
+    pub tracking_url: Option<String>,
+    pub estimated_delivery: Option<String>,
+    pub delivered_on: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShopperItem {
+    pub name: String,
+    pub quantity: i64,
+}
+
+/// `#10234 ` → `10234`; letters upper-cased (`fh-1001` → `FH-1001`).
+pub fn normalize_number(number: &str) -> String {
+    number.trim().trim_start_matches('#').trim().to_uppercase()
+}
+
+fn email_digest(email: &str) -> [u8; 32] {
+    Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
+}
+
+/// The order with this number if `email` is the one it was placed with. A missing order and
+/// a wrong email take the same path and the same time, so numbers cannot be probed.
+pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<ShopperOrder>> {
+    let number = normalize_number(number);
+    let row = sqlx::query(
+        "SELECT id, number, email, status, placed_at, estimated_delivery FROM orders WHERE number = $1",
+    )
+    .bind(&number)
+    .fetch_optional(db.pool())
+    .await?;
+    let stored = row
+        .as_ref()
+        .map(|r| r.try_get::<String, _>("email"))
+        .transpose()?
+        .unwrap_or_default();
+    // Compare digests, not the texts: equal length, constant time.
+    let matches: bool = email_digest(&stored).ct_eq(&email_digest(email)).into();
+    let Some(row) = row.filter(|_| matches && !stored.is_empty()) else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get("id")?;
+    let items =
+        sqlx::query("SELECT name, quantity FROM order_items WHERE order_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ShopperItem {
+                    name: r.try_get("name")?,
+                    quantity: r.try_get("quantity")?,
+                })
+            })
+            .collect::<sqlx::Result<Vec<_>>>()?;
+    let shipment = sqlx::query(
+        "SELECT carrier, tracking_url, delivered_at FROM shipments WHERE order_id = $1 ORDER BY shipped_at DESC, id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let (carrier, tracking_url, delivered_at) = match shipment {
+        Some(s) => (
+            Some(s.try_get::<String, _>("carrier")?),
+            s.try_get::<Option<String>, _>("tracking_url")?,
+            s.try_get::<Option<i64>, _>("delivered_at")?,
+        ),
+        None => (None, None, None),
+    };
+    let status: String = row.try_get("status")?;
+    let estimated: Option<i64> = row.try_get("estimated_delivery")?;
+    Ok(Some(ShopperOrder {
+        number: row.try_get("number")?,
+        // An estimate only means something while the parcel is on its way.
+        estimated_delivery: estimated
+            .filter(|_| status == "processing" || status == "shipped")
+            .map(iso_date),
+        status,
+        placed_on: iso_date(row.try_get("placed_at")?),
+        items,
+        carrier,
+        tracking_url,
+        delivered_on: delivered_at.map(iso_date),
+    }))
+}
+
+/// Writes an order, replacing one with the same number (items and shipments included).
+pub async fn upsert(db: &Db, order: &NewOrder) -> sqlx::Result<()> {
+    let mut tx = db.pool().begin().await?;
+    let number = normalize_number(&order.number);
+    sqlx::query("DELETE FROM orders WHERE number = $1")
+        .bind(&number)
+        .execute(&mut *tx)
+        .await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO orders (number, email, status, placed_at, estimated_delivery, currency, total_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&number)
+    .bind(order.email.trim().to_lowercase())
+    .bind(&order.status)
+    .bind(order.placed_at)
+    .bind(order.estimated_delivery)
+    .bind(&order.currency)
+    .bind(order.total_cents)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    for item in &order.items {
+        sqlx::query(
+            "INSERT INTO order_items (order_id, sku, name, quantity, unit_price_cents) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&item.sku)
+        .bind(&item.name)
+        .bind(item.quantity)
+        .bind(item.unit_price_cents)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for s in &order.shipments {
+        sqlx::query(
+            "INSERT INTO shipments (order_id, carrier, tracking_number, tracking_url, shipped_at, delivered_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(&s.carrier)
+        .bind(&s.tracking_number)
+        .bind(&s.tracking_url)
+        .bind(s.shipped_at)
+        .bind(s.delivered_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// How many orders there are (the demo seeds an empty store only).
+pub async fn count(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM orders")
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")
+}
