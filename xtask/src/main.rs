@@ -10,6 +10,7 @@ mod demo;
 mod dist;
 mod fuzz;
 mod install;
+mod postgres;
 mod test;
 mod tidy;
 mod util;
@@ -23,6 +24,7 @@ Commands:
   dist    Build the widget for browsers into target/dist and print its sizes
   demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
   test    Install what the tests need, then run every test (CI runs this)
+  postgres  Start a throwaway PostgreSQL for `cargo test -p www` until Enter is pressed
   fuzz    Fuzz the flow loader, decoder and engine [--seconds N per target, default 120]
 ";
 
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run().map(drop),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
+        Some("postgres") => postgres::serve(),
         Some("fuzz") => fuzz::run(&args[1..]),
         // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner
         // of the pinned wasm-bindgen version, with no global install.

@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every test, as CI runs it (`.ci/run` calls exactly this).
 //!
-//! 1. Install what is missing: the wasm target, Debian's Chromium and ChromeDriver, the npm
-//!    packages of `tests/`.
-//! 2. `cargo test --workspace`: unit, data-driven and API tests, natively.
+//! 1. Install what is missing: the wasm target, Debian's Chromium and ChromeDriver, Debian's
+//!    PostgreSQL, the npm packages of `tests/`.
+//! 2. `cargo test --workspace`: unit, data-driven and API tests, natively; the server's
+//!    tests run on SQLite and on a throwaway PostgreSQL started here and stopped after.
 //! 3. `cargo xtask dist`: the release widget, built once and reused by every browser test.
 //! 4. The widget's `wasm-bindgen-test` tests in headless Chromium.
 //! 5. The end-to-end tests in `tests/` (Playwright) against `www` serving that build.
@@ -11,6 +12,7 @@ use std::time::Instant;
 
 use crate::dist;
 use crate::install::{self, CHROMEDRIVER, CHROMIUM, WASM_TARGET};
+use crate::postgres::Postgres;
 use crate::util::{cargo, exec, project_root, target_dir};
 
 pub fn run() -> anyhow::Result<()> {
@@ -19,9 +21,15 @@ pub fn run() -> anyhow::Result<()> {
     install::chromium()?;
     install::npm_packages()?;
 
-    step("native tests", || {
-        exec(cargo().args(["test", "--workspace"]))
+    let postgres = Postgres::start()?;
+    step("native tests (SQLite and PostgreSQL)", || {
+        exec(
+            cargo()
+                .args(["test", "--workspace"])
+                .env("BELLHOP_TEST_POSTGRES", &postgres.url),
+        )
     })?;
+    drop(postgres);
     step("widget release build", || dist::run().map(drop))?;
     step("widget tests in headless Chromium", wasm_tests)?;
     step("end-to-end tests", end_to_end)?;

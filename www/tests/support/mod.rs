@@ -1,0 +1,130 @@
+//! What the server's tests share: an app on a real database, SQLite and, when
+//! `cargo xtask test` has started one, PostgreSQL; and JSON requests through `oneshot`.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::Connection;
+use tower::ServiceExt;
+use www::{AppState, Config, Db, app};
+
+/// An app on a fresh database.
+pub struct TestApp {
+    pub backend: &'static str,
+    pub state: AppState,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Where `cargo xtask test` started PostgreSQL (a server URL, e.g.
+/// `postgres://postgres@127.0.0.1:5439/postgres`); each test makes its own database there.
+pub const POSTGRES_ENV: &str = "BELLHOP_TEST_POSTGRES";
+
+/// Runs `test` against SQLite, then PostgreSQL when there is one. Under `cargo xtask test`
+/// (`BELLHOP_TEST_POSTGRES` set) PostgreSQL is never skipped.
+pub async fn on_every_database(configure: impl Fn(&mut Config), test: impl AsyncFn(TestApp)) {
+    let mut config = Config::for_tests();
+    config.lookups_per_minute = 1000;
+    config.lookups_per_order_per_minute = 1000;
+    config.handoffs_per_minute = 1000;
+    configure(&mut config);
+    test(TestApp::sqlite(&config).await).await;
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.is_empty() => test(TestApp::postgres(&config, &url).await).await,
+        _ => eprintln!("note: {POSTGRES_ENV} is not set, so this ran on SQLite only (cargo xtask test runs both)"),
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite(config: &Config) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        www::seed_demo(&db).await.unwrap();
+        TestApp {
+            backend: "sqlite",
+            state: AppState::new(db, config),
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres(config: &Config, server: &str) -> TestApp {
+        let name = format!("bellhop_test_{}", www::secrets::random_hex(6));
+        let mut admin = sqlx::PgConnection::connect(server)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={server}: {e}"));
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
+        let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
+        www::seed_demo(&db).await.unwrap();
+        TestApp {
+            backend: "postgres",
+            state: AppState::new(db, config),
+            _dir: None,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> axum::response::Response {
+        app(self.state.clone()).oneshot(request).await.unwrap()
+    }
+
+    /// POSTs JSON as if from `client`; returns the status, headers and JSON body.
+    pub async fn post_from(&self, client: &str, path: &str, body: &Value) -> (StatusCode, HeaderMap, Value) {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let addr: SocketAddr = format!("{client}:40000").parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(addr));
+        let response = self.send(request).await;
+        split(response).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, HeaderMap, Value) {
+        self.post_from("192.0.2.1", path, body).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, HeaderMap, Value) {
+        split(self.send(Request::get(path).body(Body::empty()).unwrap()).await).await
+    }
+}
+
+pub async fn split(response: axum::response::Response) -> (StatusCode, HeaderMap, Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, headers, json)
+}
+
+/// A handoff body as the widget sends it.
+pub fn handoff(key: &str) -> Value {
+    serde_json::json!({
+        "key": key,
+        "transcript": [
+            { "at": 1_700_000_000_000i64, "from": "bot", "text": "Hi, I'm Fern!" },
+            { "at": 1_700_000_001_000i64, "from": "shopper", "text": "my parcel is lost" }
+        ],
+        "context": {
+            "page_url": "https://shop.example/checkout",
+            "language": "en",
+            "device": "desktop",
+            "cart_items": 2,
+            "cart_value": "218.00",
+            "currency": "EUR",
+            "faq": [{ "entry": "shipping-times", "question": "How long does shipping take?", "confidence": 0.41 }],
+            "trigger": "exit-checkout",
+            "variant": "b",
+            "frustrated": true,
+            "visits": 3,
+            "email": null
+        }
+    })
+}
