@@ -9,7 +9,9 @@
 //!   `{timestamp}.{body}`.
 //!
 //! Failures are retried with exponential backoff (30 s, 1 min, 2 min … capped at 1 h), eight
-//! tries in all, and every attempt's outcome is kept for the inbox's delivery log.
+//! tries in all, and every attempt's outcome is kept for the inbox's delivery log. Events of
+//! one conversation arrive in order: a delivery waits while an earlier one of the same
+//! conversation is still pending (a help desk never sees `closed` before `created`).
 
 use std::time::Duration;
 
@@ -103,8 +105,11 @@ impl Worker {
     /// Sends every delivery due now; returns how many were attempted.
     pub async fn send_due(&self) -> sqlx::Result<usize> {
         let due = sqlx::query(
-            "SELECT id, delivery_id, body, attempts FROM webhook_deliveries
-             WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT 20",
+            "SELECT id, delivery_id, body, attempts FROM webhook_deliveries d
+             WHERE status = 'pending' AND next_attempt_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.conversation_id = d.conversation_id
+                             AND e.status = 'pending' AND e.id < d.id)
+             ORDER BY id LIMIT 20",
         )
         .bind(now_ms())
         .fetch_all(self.db.pool())
