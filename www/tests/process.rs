@@ -1,0 +1,152 @@
+//! The `www` binary as a merchant runs it: the admin commands, and a SIGKILL in the middle
+//! of a burst of handoffs (SQLite; nothing acknowledged may be lost).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const WWW: &str = env!("CARGO_BIN_EXE_www");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(data: &Path, port: u16) -> Child {
+    Command::new(WWW)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data)
+        .env("BELLHOP_HANDOFFS_PER_MINUTE", "0")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(client: &reqwest::Client, port: u16) {
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+            if r.status() == 204 {
+                return;
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "www did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn merchants_import_orders_and_add_agents_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("orders.csv");
+    std::fs::write(
+        &csv,
+        "number,email,status,placed_at,estimated_delivery,currency,total,sku,item_name,quantity,unit_price,carrier,tracking_number,tracking_url,shipped_at,delivered_at\n\
+         A-77,Jo@Example.com,shipped,2026-11-18,2026-11-24,EUR,12.00,S1,Wool Socks,2,6.00,UPS,1Z999,https://ups.example/1Z999,2026-11-19,\n",
+    )
+    .unwrap();
+    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["orders", "import"]).arg(&csv).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 orders"));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "number,email,status,placed_at,currency,total,sku,item_name,quantity,unit_price\n1,a@b.c,sent,2026-11-18,EUR,1,S,N,1,1\n").unwrap();
+    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["orders", "import"]).arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2, column status: `sent` is not one of"), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["agent", "add", "--email", "jo@shop.example", "--name", "Jo"])
+        .env("BELLHOP_AGENT_PASSWORD", "a long enough password")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["agent", "list"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "jo@shop.example\tJo\n");
+
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    let r = client
+        .post(format!("http://127.0.0.1:{port}/api/v1/orders/lookup"))
+        .json(&json!({ "number": "a-77", "email": "jo@example.com" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["order"]["items"][0]["name"], "Wool Socks");
+    assert_eq!(body["order"]["tracking_url"], "https://ups.example/1Z999");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[tokio::test]
+async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    wait_ready(&client, port).await;
+
+    // Eight shoppers hand off as fast as they can; the server is killed while they do.
+    let url = format!("http://127.0.0.1:{port}/api/v1/handoffs");
+    let mut tasks = Vec::new();
+    for shopper in 0..8 {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut acked = Vec::new();
+            for n in 0.. {
+                let body = json!({
+                    "key": format!("shopper{shopper}-{n}"),
+                    "transcript": [{ "at": 0, "from": "shopper", "text": format!("help {shopper}/{n}") }],
+                    "context": { "page_url": "https://shop.example/" }
+                });
+                match client.post(&url).json(&body).send().await {
+                    Ok(r) if r.status() == 201 => {
+                        let b: Value = r.json().await.unwrap_or(Value::Null);
+                        if let Some(t) = b["token"].as_str() {
+                            acked.push(t.to_owned());
+                        }
+                    }
+                    _ => break, // the server is gone
+                }
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.wait().unwrap();
+    let mut acked = Vec::new();
+    for t in tasks {
+        acked.extend(t.await.unwrap());
+    }
+    assert!(acked.len() > 20, "the burst was under way when the server died ({} acked)", acked.len());
+
+    let mut server = start(dir.path(), port);
+    wait_ready(&client, port).await;
+    let mut missing = 0;
+    for token in &acked {
+        let r = client
+            .get(format!("http://127.0.0.1:{port}/api/v1/conversations/{token}"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 200 {
+            missing += 1;
+        }
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(missing, 0, "{missing} of {} acknowledged handoffs were lost", acked.len());
+    eprintln!("{} acknowledged handoffs, all there after SIGKILL and restart", acked.len());
+}
