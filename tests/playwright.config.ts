@@ -52,6 +52,9 @@ export default defineConfig({
       `--widget-dir ${required("BELLHOP_WIDGET_DIR")}`,
       `--flows-dir ${required("BELLHOP_FLOWS_DIR")}`,
       `--data-dir ${dataDir}`,
+      // Demo orders and the demo agent (agent@fernhill.example / fernhill-demo).
+      "--demo",
+      `--allowed-origins http://127.0.0.1:${shopPort}`,
     ].join(" "),
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

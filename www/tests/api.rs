@@ -9,49 +9,82 @@ use support::{handoff, on_every_database};
 
 #[tokio::test]
 async fn an_order_is_found_by_number_and_email_and_shows_only_what_a_shopper_needs() {
-    on_every_database(|_| {}, async |app| {
-        let (status, _, body) = app
-            .post("/api/v1/orders/lookup", &json!({ "number": "#10234", "email": " ANA@example.com" }))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{}: {body}", app.backend);
-        let order = &body["order"];
-        assert_eq!(order["number"], "10234");
-        assert_eq!(order["status"], "shipped");
-        assert_eq!(order["carrier"], "DHL");
-        assert!(order["tracking_url"].as_str().unwrap().starts_with("https://www.dhl.com/"));
-        assert_eq!(order["items"][0]["name"], "Ridgeline Trail Runner");
-        assert_eq!(order["items"][1]["quantity"], 1);
-        assert!(order["estimated_delivery"].as_str().unwrap().len() == 10);
-        let keys: Vec<&String> = order.as_object().unwrap().keys().collect();
-        for secret in ["email", "total_cents", "currency", "address", "payment", "id"] {
-            assert!(!keys.iter().any(|k| *k == secret), "{secret} leaked: {keys:?}");
-        }
-        // Every status of the demo store answers.
-        for (number, email, status) in www::orders::demo::DEMO_LOOKUPS {
-            let (s, _, body) = app
-                .post("/api/v1/orders/lookup", &json!({ "number": number, "email": email }))
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (status, _, body) = app
+                .post(
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "#10234", "email": " ANA@example.com" }),
+                )
                 .await;
-            assert_eq!(s, StatusCode::OK);
-            assert_eq!(body["order"]["status"], status);
-        }
-    })
+            assert_eq!(status, StatusCode::OK, "{}: {body}", app.backend);
+            let order = &body["order"];
+            assert_eq!(order["number"], "10234");
+            assert_eq!(order["status"], "shipped");
+            assert_eq!(order["carrier"], "DHL");
+            assert!(
+                order["tracking_url"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("https://www.dhl.com/")
+            );
+            assert_eq!(order["items"][0]["name"], "Ridgeline Trail Runner");
+            assert_eq!(order["items"][1]["quantity"], 1);
+            assert!(order["estimated_delivery"].as_str().unwrap().len() == 10);
+            let keys: Vec<&String> = order.as_object().unwrap().keys().collect();
+            for secret in [
+                "email",
+                "total_cents",
+                "currency",
+                "address",
+                "payment",
+                "id",
+            ] {
+                assert!(
+                    !keys.iter().any(|k| *k == secret),
+                    "{secret} leaked: {keys:?}"
+                );
+            }
+            // Every status of the demo store answers.
+            for (number, email, status) in www::orders::demo::DEMO_LOOKUPS {
+                let (s, _, body) = app
+                    .post(
+                        "/api/v1/orders/lookup",
+                        &json!({ "number": number, "email": email }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK);
+                assert_eq!(body["order"]["status"], status);
+            }
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn a_missing_order_and_a_wrong_email_get_the_same_answer() {
-    on_every_database(|_| {}, async |app| {
-        let missing = app
-            .post("/api/v1/orders/lookup", &json!({ "number": "99999", "email": "ana@example.com" }))
-            .await;
-        let wrong = app
-            .post("/api/v1/orders/lookup", &json!({ "number": "10234", "email": "eve@example.com" }))
-            .await;
-        assert_eq!(missing.0, StatusCode::NOT_FOUND);
-        assert_eq!(missing.0, wrong.0);
-        assert_eq!(missing.2, wrong.2);
-        assert_eq!(missing.2["error"]["code"], "order_not_found");
-    })
+    on_every_database(
+        |_| {},
+        async |app| {
+            let missing = app
+                .post(
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "99999", "email": "ana@example.com" }),
+                )
+                .await;
+            let wrong = app
+                .post(
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "10234", "email": "eve@example.com" }),
+                )
+                .await;
+            assert_eq!(missing.0, StatusCode::NOT_FOUND);
+            assert_eq!(missing.0, wrong.0);
+            assert_eq!(missing.2, wrong.2);
+            assert_eq!(missing.2["error"]["code"], "order_not_found");
+        },
+    )
     .await;
 }
 
@@ -66,8 +99,12 @@ async fn lookups_are_rate_limited_per_client_and_per_order_number() {
             let ask = |client: &'static str, number: &'static str| {
                 let app = &app;
                 async move {
-                    app.post_from(client, "/api/v1/orders/lookup", &json!({ "number": number, "email": "x@example.com" }))
-                        .await
+                    app.post_from(
+                        client,
+                        "/api/v1/orders/lookup",
+                        &json!({ "number": number, "email": "x@example.com" }),
+                    )
+                    .await
                 }
             };
             for number in ["10001", "10002", "10003"] {
@@ -82,7 +119,10 @@ async fn lookups_are_rate_limited_per_client_and_per_order_number() {
                 let client: &'static str = Box::leak(format!("203.0.113.{i}").into_boxed_str());
                 assert_eq!(ask(client, "#10234").await.0, StatusCode::NOT_FOUND);
             }
-            assert_eq!(ask("203.0.113.99", "10234").await.0, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                ask("203.0.113.99", "10234").await.0,
+                StatusCode::TOO_MANY_REQUESTS
+            );
         },
     )
     .await;
@@ -90,79 +130,125 @@ async fn lookups_are_rate_limited_per_client_and_per_order_number() {
 
 #[tokio::test]
 async fn bad_requests_get_a_json_error_naming_the_problem() {
-    on_every_database(|_| {}, async |app| {
-        let raw = |body: &'static str, content_type: &'static str| {
-            Request::post("/api/v1/orders/lookup")
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap()
-        };
-        let cases = [
-            (raw("{not json", "application/json"), StatusCode::BAD_REQUEST, "malformed_json"),
-            (raw(r#"{"number":"1"}"#, "application/json"), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (raw(r#"{"number":"1","email":"a@b.c"}"#, "text/plain"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-        ];
-        for (request, status, code) in cases {
-            let (s, _, body) = support::split(app.send(request).await).await;
-            assert_eq!(s, status, "{body}");
-            assert_eq!(body["error"]["code"], code);
-            assert!(body["error"]["message"].as_str().unwrap().len() > 5);
-        }
-        let too_big = "x".repeat(www::api::MAX_BODY_BYTES + 1);
-        let (s, _, body) = app.post("/api/v1/handoffs", &json!({ "key": too_big })).await;
-        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-        assert_eq!(body["error"]["code"], "too_large");
-        let (s, _, body) = app
-            .post("/api/v1/orders/lookup", &json!({ "number": "10234", "email": "not an email" }))
-            .await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body["error"]["message"].as_str().unwrap().starts_with("`email`"), "{body}");
-        let mut h = handoff("key-with-nul-0001");
-        h["transcript"][1]["text"] = json!("a\u{0}b");
-        let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body["error"]["message"].as_str().unwrap().contains("transcript[1].text"), "{body}");
-        let mut h = handoff("bad key!");
-        let (s, _, _) = app.post("/api/v1/handoffs", &h).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        h["key"] = json!("long-transcript-1");
-        h["transcript"] = json!(vec![json!({"at": 0, "from": "bot", "text": "hi"}); 501]);
-        let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        let (s, _, _) = app.get("/api/v1/conversations/nope").await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
-    })
+    on_every_database(
+        |_| {},
+        async |app| {
+            let raw = |body: &'static str, content_type: &'static str| {
+                Request::post("/api/v1/orders/lookup")
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(Body::from(body))
+                    .unwrap()
+            };
+            let cases = [
+                (
+                    raw("{not json", "application/json"),
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                ),
+                (
+                    raw(r#"{"number":"1"}"#, "application/json"),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                ),
+                (
+                    raw(r#"{"number":"1","email":"a@b.c"}"#, "text/plain"),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                ),
+            ];
+            for (request, status, code) in cases {
+                let (s, _, body) = support::split(app.send(request).await).await;
+                assert_eq!(s, status, "{body}");
+                assert_eq!(body["error"]["code"], code);
+                assert!(body["error"]["message"].as_str().unwrap().len() > 5);
+            }
+            let too_big = "x".repeat(www::api::MAX_BODY_BYTES + 1);
+            let (s, _, body) = app
+                .post("/api/v1/handoffs", &json!({ "key": too_big }))
+                .await;
+            assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+            assert_eq!(body["error"]["code"], "too_large");
+            let (s, _, body) = app
+                .post(
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "10234", "email": "not an email" }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("`email`"),
+                "{body}"
+            );
+            let mut h = handoff("key-with-nul-0001");
+            h["transcript"][1]["text"] = json!("a\u{0}b");
+            let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("transcript[1].text"),
+                "{body}"
+            );
+            let mut h = handoff("bad key!");
+            let (s, _, _) = app.post("/api/v1/handoffs", &h).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+            h["key"] = json!("long-transcript-1");
+            h["transcript"] = json!(vec![json!({"at": 0, "from": "bot", "text": "hi"}); 501]);
+            let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            let (s, _, _) = app.get("/api/v1/conversations/nope").await;
+            assert_eq!(s, StatusCode::NOT_FOUND);
+        },
+    )
     .await;
 }
 
 #[tokio::test]
 async fn a_retried_handoff_finds_its_conversation_instead_of_making_a_second() {
-    on_every_database(|_| {}, async |app| {
-        let (s1, _, first) = app.post("/api/v1/handoffs", &handoff("visitor-1-17")).await;
-        let (s2, _, again) = app.post("/api/v1/handoffs", &handoff("visitor-1-17")).await;
-        assert_eq!(s1, StatusCode::CREATED, "{first}");
-        assert_eq!(s2, StatusCode::OK);
-        assert_eq!(first, again);
-        assert_eq!(first["status"], "available");
-        assert!(first["token"].as_str().unwrap().len() >= 32);
-        let queue = app.state.conversations.queue().await.unwrap();
-        assert_eq!(queue.len(), 1);
-        let detail = app.state.conversations.detail(queue[0].id).await.unwrap().unwrap();
-        assert_eq!(detail.messages.len(), 2);
-        assert_eq!(detail.messages[1].text, "my parcel is lost");
-        let c = &detail.summary.context;
-        assert_eq!((c.trigger.as_deref(), c.variant.as_deref()), (Some("exit-checkout"), Some("b")));
-        assert!(c.frustrated);
-        assert_eq!(c.faq[0].confidence, 0.41);
-        // Many tries at once still make one.
-        let body = handoff("visitor-2-3");
-        let tries = (0..8).map(|_| app.post("/api/v1/handoffs", &body));
-        let answers = futures_util::future::join_all(tries).await;
-        let tokens: std::collections::HashSet<String> =
-            answers.iter().map(|(_, _, b)| b["token"].as_str().unwrap().to_owned()).collect();
-        assert_eq!(tokens.len(), 1, "{}", app.backend);
-        assert_eq!(app.state.conversations.queue().await.unwrap().len(), 2);
-    })
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (s1, _, first) = app.post("/api/v1/handoffs", &handoff("visitor-1-17")).await;
+            let (s2, _, again) = app.post("/api/v1/handoffs", &handoff("visitor-1-17")).await;
+            assert_eq!(s1, StatusCode::CREATED, "{first}");
+            assert_eq!(s2, StatusCode::OK);
+            assert_eq!(first, again);
+            assert_eq!(first["status"], "available");
+            assert!(first["token"].as_str().unwrap().len() >= 32);
+            let queue = app.state.conversations.queue().await.unwrap();
+            assert_eq!(queue.len(), 1);
+            let detail = app
+                .state
+                .conversations
+                .detail(queue[0].id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(detail.messages.len(), 2);
+            assert_eq!(detail.messages[1].text, "my parcel is lost");
+            let c = &detail.summary.context;
+            assert_eq!(
+                (c.trigger.as_deref(), c.variant.as_deref()),
+                (Some("exit-checkout"), Some("b"))
+            );
+            assert!(c.frustrated);
+            assert_eq!(c.faq[0].confidence, 0.41);
+            // Many tries at once still make one.
+            let body = handoff("visitor-2-3");
+            let tries = (0..8).map(|_| app.post("/api/v1/handoffs", &body));
+            let answers = futures_util::future::join_all(tries).await;
+            let tokens: std::collections::HashSet<String> = answers
+                .iter()
+                .map(|(_, _, b)| b["token"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(tokens.len(), 1, "{}", app.backend);
+            assert_eq!(app.state.conversations.queue().await.unwrap().len(), 2);
+        },
+    )
     .await;
 }
 
@@ -171,11 +257,16 @@ async fn outside_business_hours_the_shopper_is_told_the_team_will_email() {
     on_every_database(
         |c| c.business_hours = "never".parse().unwrap(),
         async |app| {
-            let (_, _, body) = app.post("/api/v1/handoffs", &handoff("after-hours-1")).await;
+            let (_, _, body) = app
+                .post("/api/v1/handoffs", &handoff("after-hours-1"))
+                .await;
             assert_eq!(body["status"], "offline");
             let token = body["token"].as_str().unwrap();
             let (s, _, _) = app
-                .post(&format!("/api/v1/conversations/{token}/email"), &json!({ "email": "ana@example.com" }))
+                .post(
+                    &format!("/api/v1/conversations/{token}/email"),
+                    &json!({ "email": "ana@example.com" }),
+                )
                 .await;
             assert_eq!(s, StatusCode::NO_CONTENT);
             let queue = app.state.conversations.queue().await.unwrap();
@@ -201,11 +292,18 @@ async fn cross_origin_calls_are_allowed_only_from_configured_storefronts() {
             };
             let ok = app.send(preflight("https://shop.example")).await;
             assert_eq!(
-                ok.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
+                ok.headers()
+                    .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                    .unwrap(),
                 "https://shop.example"
             );
             let other = app.send(preflight("https://evil.example")).await;
-            assert!(other.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+            assert!(
+                other
+                    .headers()
+                    .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                    .is_none()
+            );
         },
     )
     .await;
@@ -231,9 +329,13 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
         .collect();
     documented.sort();
     served.sort();
-    assert_eq!(documented, served, "update www/openapi.json with the routes");
+    assert_eq!(
+        documented, served,
+        "update www/openapi.json with the routes"
+    );
     // Every error code the server can give is documented.
-    let codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"]
+    let codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+        ["enum"]
         .as_array()
         .unwrap()
         .iter()
@@ -249,6 +351,9 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
     for code in sources.split('"').filter(|s| {
         s.len() > 3 && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') && s.contains('_')
     }) {
-        assert!(codes.iter().any(|c| c == code), "error code {code} is not in openapi.json");
+        assert!(
+            codes.iter().any(|c| c == code),
+            "error code {code} is not in openapi.json"
+        );
     }
 }

@@ -33,74 +33,120 @@ async fn open_stream(app: &TestApp, token: &str, last_event: Option<&str>) -> Bo
     }
     let response = app.send(request.body(Body::empty()).unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
     response.into_body()
 }
 
 #[tokio::test]
 async fn the_shopper_sees_the_agent_join_reply_and_close_live_and_resumes_without_repeats() {
-    on_every_database(|_| {}, async |app| {
-        let (_, _, h) = app.post("/api/v1/handoffs", &handoff("live-1-1")).await;
-        let token = h["token"].as_str().unwrap().to_owned();
-        let id = app.state.conversations.queue().await.unwrap()[0].id;
-        let agent = www::agents::add(&app.state.db, "alex@shop.example", "Alex", "correct horse battery").await.unwrap();
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (_, _, h) = app.post("/api/v1/handoffs", &handoff("live-1-1")).await;
+            let token = h["token"].as_str().unwrap().to_owned();
+            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let agent = www::agents::add(
+                &app.state.db,
+                "alex@shop.example",
+                "Alex",
+                "correct horse battery",
+            )
+            .await
+            .unwrap();
 
-        let mut stream = open_stream(&app, &token, None).await;
-        let mut seen = String::new();
-        app.state.conversations.agent_says(id, &agent, "Hi, I'm Alex. Let me check.").await.ok().unwrap();
-        read_stream(&mut stream, &mut seen, "Let me check").await;
-        assert!(seen.contains("event: joined\ndata: {\"name\":\"Alex\"}"), "{seen}");
-        assert!(seen.contains("event: message"), "{seen}");
+            let mut stream = open_stream(&app, &token, None).await;
+            let mut seen = String::new();
+            app.state
+                .conversations
+                .agent_says(id, &agent, "Hi, I'm Alex. Let me check.")
+                .await
+                .ok()
+                .unwrap();
+            read_stream(&mut stream, &mut seen, "Let me check").await;
+            assert!(
+                seen.contains("event: joined\ndata: {\"name\":\"Alex\"}"),
+                "{seen}"
+            );
+            assert!(seen.contains("event: message"), "{seen}");
 
-        // The shopper answers, twice with the same key (a retry): stored once.
-        for _ in 0..2 {
+            // The shopper answers, twice with the same key (a retry): stored once.
+            for _ in 0..2 {
+                let (s, _, _) = app
+                    .post(
+                        &format!("/api/v1/conversations/{token}/messages"),
+                        &json!({ "key": "m-1", "text": "Thanks! It's order 10234" }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK);
+            }
+            let detail = app.state.conversations.detail(id).await.unwrap().unwrap();
+            let shopper: Vec<_> = detail
+                .messages
+                .iter()
+                .filter(|m| m.text.contains("order 10234"))
+                .collect();
+            assert_eq!(shopper.len(), 1);
+            assert_eq!(detail.summary.status, "open");
+            assert!(
+                !seen.contains("order 10234"),
+                "the shopper's own words are not echoed"
+            );
+
+            // Rating before the end is refused; after it, kept.
+            let rate = json!({ "score": 5, "comment": "quick and kind" });
             let (s, _, _) = app
-                .post(&format!("/api/v1/conversations/{token}/messages"), &json!({ "key": "m-1", "text": "Thanks! It's order 10234" }))
+                .post(&format!("/api/v1/conversations/{token}/rating"), &rate)
                 .await;
-            assert_eq!(s, StatusCode::OK);
-        }
-        let detail = app.state.conversations.detail(id).await.unwrap().unwrap();
-        let shopper: Vec<_> = detail.messages.iter().filter(|m| m.text.contains("order 10234")).collect();
-        assert_eq!(shopper.len(), 1);
-        assert_eq!(detail.summary.status, "open");
-        assert!(!seen.contains("order 10234"), "the shopper's own words are not echoed");
+            assert_eq!(s, StatusCode::CONFLICT);
+            let last_id = seen
+                .lines()
+                .filter_map(|l| l.strip_prefix("id: "))
+                .last()
+                .unwrap()
+                .to_owned();
+            drop(stream);
 
-        // Rating before the end is refused; after it, kept.
-        let rate = json!({ "score": 5, "comment": "quick and kind" });
-        let (s, _, _) = app.post(&format!("/api/v1/conversations/{token}/rating"), &rate).await;
-        assert_eq!(s, StatusCode::CONFLICT);
-        let last_id = seen
-            .lines()
-            .filter_map(|l| l.strip_prefix("id: "))
-            .last()
-            .unwrap()
-            .to_owned();
-        drop(stream);
+            // While the shopper is away: another reply, then the close.
+            app.state
+                .conversations
+                .agent_says(id, &agent, "It arrives Tuesday.")
+                .await
+                .ok()
+                .unwrap();
+            assert!(app.state.conversations.close(id).await.unwrap());
+            let mut stream = open_stream(&app, &token, Some(&last_id)).await;
+            let mut resumed = String::new();
+            read_stream(&mut stream, &mut resumed, "event: closed").await;
+            assert!(resumed.contains("It arrives Tuesday."), "{resumed}");
+            assert!(
+                !resumed.contains("Let me check"),
+                "nothing is repeated: {resumed}"
+            );
+            assert!(!resumed.contains("joined"), "{resumed}");
 
-        // While the shopper is away: another reply, then the close.
-        app.state.conversations.agent_says(id, &agent, "It arrives Tuesday.").await.ok().unwrap();
-        assert!(app.state.conversations.close(id).await.unwrap());
-        let mut stream = open_stream(&app, &token, Some(&last_id)).await;
-        let mut resumed = String::new();
-        read_stream(&mut stream, &mut resumed, "event: closed").await;
-        assert!(resumed.contains("It arrives Tuesday."), "{resumed}");
-        assert!(!resumed.contains("Let me check"), "nothing is repeated: {resumed}");
-        assert!(!resumed.contains("joined"), "{resumed}");
-
-        let (s, _, _) = app.post(&format!("/api/v1/conversations/{token}/rating"), &rate).await;
-        assert_eq!(s, StatusCode::NO_CONTENT);
-        let (s, _, body) = app
-            .post(&format!("/api/v1/conversations/{token}/messages"), &json!({ "key": "m-2", "text": "one more thing" }))
-            .await;
-        assert_eq!(s, StatusCode::CONFLICT);
-        assert_eq!(body["error"]["code"], "conversation_closed");
-        let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
-        assert_eq!(status["status"], "closed");
-        assert_eq!(status["agent"], "Alex");
-        let detail = app.state.conversations.detail(id).await.unwrap().unwrap();
-        assert_eq!(detail.summary.rating, Some(5));
-        assert_eq!(detail.rating_comment.as_deref(), Some("quick and kind"));
-    })
+            let (s, _, _) = app
+                .post(&format!("/api/v1/conversations/{token}/rating"), &rate)
+                .await;
+            assert_eq!(s, StatusCode::NO_CONTENT);
+            let (s, _, body) = app
+                .post(
+                    &format!("/api/v1/conversations/{token}/messages"),
+                    &json!({ "key": "m-2", "text": "one more thing" }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CONFLICT);
+            assert_eq!(body["error"]["code"], "conversation_closed");
+            let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
+            assert_eq!(status["status"], "closed");
+            assert_eq!(status["agent"], "Alex");
+            let detail = app.state.conversations.detail(id).await.unwrap().unwrap();
+            assert_eq!(detail.summary.rating, Some(5));
+            assert_eq!(detail.rating_comment.as_deref(), Some("quick and kind"));
+        },
+    )
     .await;
 }
 
@@ -126,65 +172,157 @@ fn page(path: &str, cookie: &str) -> Request<Body> {
 
 #[tokio::test]
 async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
-    on_every_database(|_| {}, async |app| {
-        // Not logged in: sent to the login form.
-        let r = app.send(Request::get("/inbox").body(Body::empty()).unwrap()).await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert_eq!(r.headers()[header::LOCATION], "/inbox/login");
+    on_every_database(
+        |_| {},
+        async |app| {
+            // Not logged in: sent to the login form.
+            let r = app
+                .send(Request::get("/inbox").body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(r.headers()[header::LOCATION], "/inbox/login");
 
-        // A wrong password, then the right one (the demo agent).
-        let r = app.send(form("/inbox/login", None, Some("http://inbox.test"), "email=agent%40fernhill.example&password=wrong")).await;
-        assert_eq!(r.headers()[header::LOCATION], "/inbox/login?failed=true");
-        assert!(r.headers().get(header::SET_COOKIE).is_none());
-        let r = app.send(form("/inbox/login", None, Some("http://inbox.test"), "email=Agent%40fernhill.example&password=fernhill-demo")).await;
-        assert_eq!(r.headers()[header::LOCATION], "/inbox");
-        let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-        for flag in ["HttpOnly", "SameSite=Strict", "Path=/inbox"] {
-            assert!(set.contains(flag), "{set}");
-        }
-        let cookie = set.split(';').next().unwrap().to_owned();
+            // A wrong password, then the right one (the demo agent).
+            let r = app
+                .send(form(
+                    "/inbox/login",
+                    None,
+                    Some("http://inbox.test"),
+                    "email=agent%40fernhill.example&password=wrong",
+                ))
+                .await;
+            assert_eq!(r.headers()[header::LOCATION], "/inbox/login?failed=true");
+            assert!(r.headers().get(header::SET_COOKIE).is_none());
+            let r = app
+                .send(form(
+                    "/inbox/login",
+                    None,
+                    Some("http://inbox.test"),
+                    "email=Agent%40fernhill.example&password=fernhill-demo",
+                ))
+                .await;
+            assert_eq!(r.headers()[header::LOCATION], "/inbox");
+            let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+            for flag in ["HttpOnly", "SameSite=Strict", "Path=/inbox"] {
+                assert!(set.contains(flag), "{set}");
+            }
+            let cookie = set.split(';').next().unwrap().to_owned();
 
-        // A login from another site's form is refused.
-        let r = app.send(form("/inbox/login", None, Some("https://evil.example"), "email=a&password=b")).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+            // A login from another site's form is refused.
+            let r = app
+                .send(form(
+                    "/inbox/login",
+                    None,
+                    Some("https://evil.example"),
+                    "email=a&password=b",
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-        let (_, _, h) = app.post("/api/v1/handoffs", &handoff("inbox-1-1")).await;
-        let token = h["token"].as_str().unwrap().to_owned();
-        let (_, _, queue) = support::split(app.send(page("/inbox", &cookie)).await).await;
-        let queue = queue.as_str().unwrap().to_owned();
-        assert!(queue.contains("my parcel is lost"), "the last shopper message shows");
-        assert!(queue.contains("https://shop.example/checkout"));
-        let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let (_, _, h) = app.post("/api/v1/handoffs", &handoff("inbox-1-1")).await;
+            let token = h["token"].as_str().unwrap().to_owned();
+            let (_, _, queue) = support::split(app.send(page("/inbox", &cookie)).await).await;
+            let queue = queue.as_str().unwrap().to_owned();
+            assert!(
+                queue.contains("my parcel is lost"),
+                "the last shopper message shows"
+            );
+            assert!(queue.contains("https://shop.example/checkout"));
+            let id = app.state.conversations.queue().await.unwrap()[0].id;
 
-        let (s, _, html) = support::split(app.send(page(&format!("/inbox/conversations/{id}"), &cookie)).await).await;
-        assert_eq!(s, StatusCode::OK);
-        let html = html.as_str().unwrap().to_owned();
-        for expected in ["Fern!", "my parcel is lost", "2 items, 218.00 EUR", "exit-checkout", "(variant b)", "sounded frustrated", "How long does shipping take?", "41 % sure"] {
-            assert!(html.contains(expected), "{expected} in the conversation page");
-        }
-        let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            let (s, _, html) = support::split(
+                app.send(page(&format!("/inbox/conversations/{id}"), &cookie))
+                    .await,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK);
+            let html = html.as_str().unwrap().to_owned();
+            for expected in [
+                "Fern!",
+                "my parcel is lost",
+                "2 items, 218.00 EUR",
+                "exit-checkout",
+                "(variant b)",
+                "sounded frustrated",
+                "How long does shipping take?",
+                "41 % sure",
+            ] {
+                assert!(
+                    html.contains(expected),
+                    "{expected} in the conversation page"
+                );
+            }
+            let csrf = html
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned();
 
-        // A reply without the CSRF token is refused, with it it reaches the shopper.
-        let r = app.send(form(&format!("/inbox/conversations/{id}/reply"), Some(&cookie), None, "csrf=nope&text=hello")).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        let r = app.send(form(&format!("/inbox/conversations/{id}/reply"), Some(&cookie), Some("http://inbox.test"), &format!("csrf={csrf}&text=%3Cb%3EHello%3C%2Fb%3E"))).await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
-        assert_eq!(status["status"], "open");
-        assert_eq!(status["agent"], "Alex");
-        let (_, _, html) = support::split(app.send(page(&format!("/inbox/conversations/{id}"), &cookie)).await).await;
-        assert!(html.as_str().unwrap().contains("&lt;b&gt;Hello&lt;/b&gt;"), "agent text is escaped too");
+            // A reply without the CSRF token is refused, with it it reaches the shopper.
+            let r = app
+                .send(form(
+                    &format!("/inbox/conversations/{id}/reply"),
+                    Some(&cookie),
+                    None,
+                    "csrf=nope&text=hello",
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN);
+            let r = app
+                .send(form(
+                    &format!("/inbox/conversations/{id}/reply"),
+                    Some(&cookie),
+                    Some("http://inbox.test"),
+                    &format!("csrf={csrf}&text=%3Cb%3EHello%3C%2Fb%3E"),
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
+            assert_eq!(status["status"], "open");
+            assert_eq!(status["agent"], "Alex");
+            let (_, _, html) = support::split(
+                app.send(page(&format!("/inbox/conversations/{id}"), &cookie))
+                    .await,
+            )
+            .await;
+            assert!(
+                html.as_str().unwrap().contains("&lt;b&gt;Hello&lt;/b&gt;"),
+                "agent text is escaped too"
+            );
 
-        let r = app.send(form(&format!("/inbox/conversations/{id}/close"), Some(&cookie), None, &format!("csrf={csrf}"))).await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
-        assert_eq!(status["status"], "closed");
+            let r = app
+                .send(form(
+                    &format!("/inbox/conversations/{id}/close"),
+                    Some(&cookie),
+                    None,
+                    &format!("csrf={csrf}"),
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let (_, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
+            assert_eq!(status["status"], "closed");
 
-        // Logging out ends the session.
-        let r = app.send(form("/inbox/logout", Some(&cookie), None, &format!("csrf={csrf}"))).await;
-        assert!(r.headers()[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
-        let r = app.send(page("/inbox", &cookie)).await;
-        assert_eq!(r.headers()[header::LOCATION], "/inbox/login");
-    })
+            // Logging out ends the session.
+            let r = app
+                .send(form(
+                    "/inbox/logout",
+                    Some(&cookie),
+                    None,
+                    &format!("csrf={csrf}"),
+                ))
+                .await;
+            assert!(
+                r.headers()[header::SET_COOKIE]
+                    .to_str()
+                    .unwrap()
+                    .contains("Max-Age=0")
+            );
+            let r = app.send(page("/inbox", &cookie)).await;
+            assert_eq!(r.headers()[header::LOCATION], "/inbox/login");
+        },
+    )
     .await;
 }

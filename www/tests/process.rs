@@ -10,7 +10,11 @@ use serde_json::{Value, json};
 const WWW: &str = env!("CARGO_BIN_EXE_www");
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start(data: &Path, port: u16) -> Child {
@@ -28,12 +32,19 @@ fn start(data: &Path, port: u16) -> Child {
 async fn wait_ready(client: &reqwest::Client, port: u16) {
     let started = Instant::now();
     loop {
-        if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+        {
             if r.status() == 204 {
                 return;
             }
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "www did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "www did not start"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -48,16 +59,35 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
          A-77,Jo@Example.com,shipped,2026-11-18,2026-11-24,EUR,12.00,S1,Wool Socks,2,6.00,UPS,1Z999,https://ups.example/1Z999,2026-11-19,\n",
     )
     .unwrap();
-    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["orders", "import"]).arg(&csv).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["orders", "import"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 orders"));
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "number,email,status,placed_at,currency,total,sku,item_name,quantity,unit_price\n1,a@b.c,sent,2026-11-18,EUR,1,S,N,1,1\n").unwrap();
-    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["orders", "import"]).arg(&bad).output().unwrap();
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["orders", "import"])
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 2, column status: `sent` is not one of"), "{err}");
+    assert!(
+        err.contains("line 2, column status: `sent` is not one of"),
+        "{err}"
+    );
     assert!(err.contains("nothing was imported"), "{err}");
 
     let out = Command::new(WWW)
@@ -67,9 +97,21 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
         .env("BELLHOP_AGENT_PASSWORD", "a long enough password")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new(WWW).arg("--data-dir").arg(dir.path()).args(["agent", "list"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "jo@shop.example\tJo\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["agent", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "jo@shop.example\tJo\n"
+    );
 
     let port = free_port();
     let mut server = start(dir.path(), port);
@@ -94,7 +136,10 @@ async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut server = start(dir.path(), port);
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     wait_ready(&client, port).await;
 
     // Eight shoppers hand off as fast as they can; the server is killed while they do.
@@ -130,14 +175,20 @@ async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
     for t in tasks {
         acked.extend(t.await.unwrap());
     }
-    assert!(acked.len() > 20, "the burst was under way when the server died ({} acked)", acked.len());
+    assert!(
+        acked.len() > 20,
+        "the burst was under way when the server died ({} acked)",
+        acked.len()
+    );
 
     let mut server = start(dir.path(), port);
     wait_ready(&client, port).await;
     let mut missing = 0;
     for token in &acked {
         let r = client
-            .get(format!("http://127.0.0.1:{port}/api/v1/conversations/{token}"))
+            .get(format!(
+                "http://127.0.0.1:{port}/api/v1/conversations/{token}"
+            ))
             .send()
             .await
             .unwrap();
@@ -147,6 +198,14 @@ async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
     }
     server.kill().unwrap();
     server.wait().unwrap();
-    assert_eq!(missing, 0, "{missing} of {} acknowledged handoffs were lost", acked.len());
-    eprintln!("{} acknowledged handoffs, all there after SIGKILL and restart", acked.len());
+    assert_eq!(
+        missing,
+        0,
+        "{missing} of {} acknowledged handoffs were lost",
+        acked.len()
+    );
+    eprintln!(
+        "{} acknowledged handoffs, all there after SIGKILL and restart",
+        acked.len()
+    );
 }

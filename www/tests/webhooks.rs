@@ -23,7 +23,11 @@ async fn receiver() -> (String, Received) {
             async move {
                 let mut list = r.lock().unwrap();
                 list.push((headers, body));
-                if list.len() == 1 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+                if list.len() == 1 {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
             }
         }),
     );
@@ -44,7 +48,11 @@ async fn conversation_events_reach_the_help_desk_signed_and_retried_until_accept
 
             let (_, _, h) = app.post("/api/v1/handoffs", &handoff("hook-1-1")).await;
             let token = h["token"].as_str().unwrap().to_owned();
-            app.post(&format!("/api/v1/conversations/{token}/messages"), &json!({ "key": "k1", "text": "hello?" })).await;
+            app.post(
+                &format!("/api/v1/conversations/{token}/messages"),
+                &json!({ "key": "k1", "text": "hello?" }),
+            )
+            .await;
             let id = app.state.conversations.queue().await.unwrap()[0].id;
             app.state.conversations.close(id).await.unwrap();
 
@@ -55,24 +63,41 @@ async fn conversation_events_reach_the_help_desk_signed_and_retried_until_accept
                 if log.len() == 3 && log.iter().all(|d| d.status == "delivered") {
                     break;
                 }
-                assert!(tokio::time::Instant::now() < deadline, "not delivered: {log:?}");
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "not delivered: {log:?}"
+                );
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             let got = received.lock().unwrap().clone();
             assert_eq!(got.len(), 4, "three events, the first tried twice");
             let events: Vec<String> = got
                 .iter()
-                .map(|(_, b)| serde_json::from_str::<Value>(b).unwrap()["event"].as_str().unwrap().to_owned())
+                .map(|(_, b)| {
+                    serde_json::from_str::<Value>(b).unwrap()["event"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
                 .collect();
             assert_eq!(
                 events,
-                ["conversation.created", "conversation.created", "conversation.shopper_message", "conversation.closed"]
+                [
+                    "conversation.created",
+                    "conversation.created",
+                    "conversation.shopper_message",
+                    "conversation.closed"
+                ]
             );
             // A retry is the same delivery; each request is signed over its timestamp and body.
             assert_eq!(got[0].0["bellhop-delivery"], got[1].0["bellhop-delivery"]);
             assert_ne!(got[1].0["bellhop-delivery"], got[2].0["bellhop-delivery"]);
             for (headers, body) in &got {
-                let ts: i64 = headers["bellhop-timestamp"].to_str().unwrap().parse().unwrap();
+                let ts: i64 = headers["bellhop-timestamp"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 assert_eq!(
                     headers["bellhop-signature"].to_str().unwrap(),
                     www::webhooks::signature("s3cret", ts, body)
@@ -84,9 +109,15 @@ async fn conversation_events_reach_the_help_desk_signed_and_retried_until_accept
             }
             let created: Value = serde_json::from_str(&got[0].1).unwrap();
             assert_eq!(created["transcript"][1]["text"], "my parcel is lost");
-            assert_eq!(created["conversation"]["context"]["trigger"], "exit-checkout");
+            assert_eq!(
+                created["conversation"]["context"]["trigger"],
+                "exit-checkout"
+            );
             let log = www::webhooks::log(&app.state.db, 10).await.unwrap();
-            let first = log.iter().find(|d| d.event == "conversation.created").unwrap();
+            let first = log
+                .iter()
+                .find(|d| d.event == "conversation.created")
+                .unwrap();
             assert_eq!(first.attempts, 2);
             assert_eq!(first.last_status, Some(200));
         },
@@ -100,8 +131,16 @@ async fn an_unreachable_help_desk_is_retried_with_growing_delays_and_then_given_
         |c| c.webhook_url = Some("http://placeholder".into()),
         async |app| {
             // Nothing listens on this port.
-            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let mut worker = www::webhooks::Worker::new(app.state.db.clone(), format!("http://127.0.0.1:{port}/"), "k".into());
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut worker = www::webhooks::Worker::new(
+                app.state.db.clone(),
+                format!("http://127.0.0.1:{port}/"),
+                "k".into(),
+            );
             worker.base_delay = Duration::from_millis(1);
             app.post("/api/v1/handoffs", &handoff("hook-2-1")).await;
             let mut gaps = Vec::new();
@@ -116,7 +155,11 @@ async fn an_unreachable_help_desk_is_retried_with_growing_delays_and_then_given_
             assert_eq!(d.attempts, www::webhooks::MAX_ATTEMPTS);
             assert!(d.last_error.is_some());
             assert!(gaps[5] > gaps[1], "delays grow: {gaps:?}");
-            assert_eq!(worker.send_due().await.unwrap(), 0, "a failed delivery is not tried again");
+            assert_eq!(
+                worker.send_due().await.unwrap(),
+                0,
+                "a failed delivery is not tried again"
+            );
         },
     )
     .await;

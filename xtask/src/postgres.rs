@@ -44,7 +44,13 @@ pub fn install() -> anyhow::Result<PathBuf> {
     }
     exec(
         Command::new("apt-get")
-            .args(["install", "-y", "-q", "--no-install-recommends", "postgresql"])
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "postgresql",
+            ])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     bin_dir().context("PostgreSQL was installed but its programs are not under /usr/lib/postgresql")
@@ -62,7 +68,9 @@ fn as_owner(program: &Path) -> Command {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 impl Postgres {
@@ -79,7 +87,13 @@ impl Postgres {
             as_owner(&bin.join("initdb"))
                 .arg("-D")
                 .arg(&data)
-                .args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync"])
+                .args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                ])
                 .stdout(std::process::Stdio::null()),
         )?;
         let port = free_port()?;

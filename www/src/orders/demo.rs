@@ -36,7 +36,7 @@ pub fn orders(now: i64) -> Vec<NewOrder> {
         status: status.into(),
         placed_at: placed,
         estimated_delivery: None,
-        currency: "EUR".into(),
+        currency: "USD".into(),
         total_cents: 0,
         items: Vec::new(),
         shipments: Vec::new(),

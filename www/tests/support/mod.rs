@@ -35,7 +35,9 @@ pub async fn on_every_database(configure: impl Fn(&mut Config), test: impl Async
     test(TestApp::sqlite(&config).await).await;
     match std::env::var(POSTGRES_ENV) {
         Ok(url) if !url.is_empty() => test(TestApp::postgres(&config, &url).await).await,
-        _ => eprintln!("note: {POSTGRES_ENV} is not set, so this ran on SQLite only (cargo xtask test runs both)"),
+        _ => eprintln!(
+            "note: {POSTGRES_ENV} is not set, so this ran on SQLite only (cargo xtask test runs both)"
+        ),
     }
 }
 
@@ -76,7 +78,12 @@ impl TestApp {
     }
 
     /// POSTs JSON as if from `client`; returns the status, headers and JSON body.
-    pub async fn post_from(&self, client: &str, path: &str, body: &Value) -> (StatusCode, HeaderMap, Value) {
+    pub async fn post_from(
+        &self,
+        client: &str,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, HeaderMap, Value) {
         let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string()))
@@ -92,7 +99,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, HeaderMap, Value) {
-        split(self.send(Request::get(path).body(Body::empty()).unwrap()).await).await
+        split(
+            self.send(Request::get(path).body(Body::empty()).unwrap())
+                .await,
+        )
+        .await
     }
 }
 
@@ -100,7 +111,8 @@ pub async fn split(response: axum::response::Response) -> (StatusCode, HeaderMap
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    let json = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     (status, headers, json)
 }
 
