@@ -25,6 +25,8 @@ pub fn run() -> anyhow::Result<()> {
         .arg(root.join("www/flows"))
         .arg("--data-dir")
         .arg(root.join("data"))
+        // Demo orders in every status and the demo agent, on first start.
+        .arg("--demo")
         .spawn()?;
     let started = Instant::now();
     while http_status(ADDR, "/healthz") != Some(204) {
@@ -37,7 +39,7 @@ pub fn run() -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(200));
     }
     println!(
-        "\nBellhop's demo store is open:\n  home      http://{ADDR}/\n  product   http://{ADDR}/products/trail-runner\n  checkout  http://{ADDR}/checkout\nPress Ctrl-C to stop.\n"
+        "\nBellhop's demo store is open:\n  home      http://{ADDR}/\n  product   http://{ADDR}/products/trail-runner\n  checkout  http://{ADDR}/checkout\n\nThe agent inbox:\n  http://{ADDR}/inbox   log in as agent@fernhill.example, password fernhill-demo\n\nOrders to look up in the chat (\"Track my order\"):\n  10234 ana@example.com (shipped)    10231 ana@example.com (delivered)\n  10240 sam@example.com (processing) 10228 lee@example.com (cancelled)\n  10219 kim@example.com (refunded)\n\nPress Ctrl-C to stop.\n"
     );
     let status = server.wait()?;
     if !status.success() && status.code().is_some() {
