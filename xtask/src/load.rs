@@ -48,13 +48,20 @@ pub fn run() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("bellhop-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let mut server = Command::new(target_dir().join("release/www"))
         .args(["--addr", &addr, "--demo"])
         .arg("--data-dir")
         .arg(&dir)
-        .args(["--lookups-per-minute", "0", "--lookups-per-order-per-minute", "0"])
+        .args([
+            "--lookups-per-minute",
+            "0",
+            "--lookups-per-order-per-minute",
+            "0",
+        ])
         .args(["--handoffs-per-minute", "0"])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -74,7 +81,10 @@ pub fn run() -> anyhow::Result<()> {
     ] {
         let file = dir.join(format!("{}.lua", name.replace(' ', "-")));
         std::fs::File::create(&file)?.write_all(script.as_bytes())?;
-        eprintln!("$ wrk -t2 -c32 -d10s --latency -s {} http://{addr}{path}", file.display());
+        eprintln!(
+            "$ wrk -t2 -c32 -d10s --latency -s {} http://{addr}{path}",
+            file.display()
+        );
         let out = Command::new("wrk")
             .args(["-t2", "-c32", "-d10s", "--latency", "-s"])
             .arg(&file)
@@ -99,7 +109,10 @@ pub fn run() -> anyhow::Result<()> {
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
     println!("\nwww (release, SQLite, loopback), wrk -t2 -c32 -d10s:");
-    println!("{:<18} {:>12} {:>10} {:>10} {:>8}", "endpoint", "requests/s", "p50", "p99", "errors");
+    println!(
+        "{:<18} {:>12} {:>10} {:>10} {:>8}",
+        "endpoint", "requests/s", "p50", "p99", "errors"
+    );
     for [name, rps, p50, p99, errors] in rows {
         println!("{name:<18} {rps:>12} {p50:>10} {p99:>10} {errors:>8}");
     }

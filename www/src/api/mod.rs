@@ -1,6 +1,6 @@
 //! The HTTP API the widget calls, version 1, under `/api/v1`: order lookup and handoff, and
 //! the live conversation that follows a handoff. `openapi.json` (served at
-//! `/api/v1/openapi.json`) documents it; a test keeps it in step with [`ROUTES`].
+//! `/api/v1/openapi.json`) documents it; a test keeps it in step with [`routes_table`].
 
 mod conversations;
 mod error;
