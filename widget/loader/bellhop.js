@@ -25,9 +25,31 @@
           });
         });
       })
-      .catch(function (e) { w.console && console.warn("Bellhop did not start:", e); });
+      .catch(function (e) {
+        w.console && console.warn("Bellhop did not start:", e);
+        fallback();
+      });
+  }
+  // Without the widget (wasm blocked or unsupported, network down): a plain contact link,
+  // when the tag names one with data-fallback (https:, mailto: or tel: only).
+  function fallback() {
+    var href = data.fallback || "";
+    if (!/^(https:|mailto:|tel:)/i.test(href) || d.querySelector("[data-bellhop-fallback]")) return;
+    try {
+      var host = d.createElement("div"), root = host.attachShadow({ mode: "open" });
+      var a = d.createElement("a"), sheet = new CSSStyleSheet();
+      host.setAttribute("data-bellhop-fallback", "");
+      sheet.replaceSync(":host{all:initial;position:fixed;bottom:20px;right:20px;z-index:2147483000}a{display:block;padding:12px 18px;border-radius:24px;background:#1d2430;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none}a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}");
+      root.adoptedStyleSheets = [sheet];
+      a.href = href;
+      a.textContent = data.fallbackLabel || "Contact us";
+      if (/^https:/i.test(href)) { a.target = "_blank"; a.rel = "noopener"; }
+      root.appendChild(a);
+      d.body.appendChild(host);
+    } catch (e) {}
   }
   function idle() { (w.requestIdleCallback || setTimeout)(start, { timeout: 2000 }); }
-  if (d.readyState == "complete") idle();
-  else w.addEventListener("load", idle);
+  var ready = typeof WebAssembly == "object" ? idle : fallback;
+  if (d.readyState == "complete") ready();
+  else w.addEventListener("load", ready);
 })(window, document);

@@ -9,11 +9,29 @@ use web_sys::{Request, RequestInit, Response};
 
 use crate::js;
 
-/// Fetches the flow, checked and compiled by the server (`?format=bhf`), and decodes it.
+/// The flow: fetched, checked and compiled by the server (`?format=bhf`), and cached; when it
+/// cannot be fetched or does not decode, the last good copy from the cache.
 ///
 /// The compiled form keeps a JSON parser out of the wasm: the runtime's own decoder is a fraction
 /// of serde_json's 25 KiB brotli (see ../shared/notes/toolchain.md).
-pub async fn fetch_flow(url: &str) -> Result<Flow, JsValue> {
+pub async fn load_flow(url: &str, consent_required: bool) -> Result<Flow, JsValue> {
+    match fetch_flow(url).await {
+        Ok(bytes) => match Flow::from_bytes(&bytes) {
+            Ok(flow) => {
+                crate::storage::cache_flow(url, &bytes, consent_required);
+                Ok(flow)
+            }
+            Err(e) => cached(url).ok_or_else(|| JsValue::from_str(&format!("bellhop: {e}"))),
+        },
+        Err(e) => cached(url).ok_or(e),
+    }
+}
+
+fn cached(url: &str) -> Option<Flow> {
+    Flow::from_bytes(&crate::storage::cached_flow(url)?).ok()
+}
+
+async fn fetch_flow(url: &str) -> Result<Vec<u8>, JsValue> {
     let url = web_sys::Url::new(url)?;
     url.search_params().set("format", "bhf");
     let window = web_sys::window().ok_or("bellhop: no window")?;
@@ -27,8 +45,7 @@ pub async fn fetch_flow(url: &str) -> Result<Flow, JsValue> {
         )));
     }
     let buffer = JsFuture::from(response.array_buffer()?).await?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    Flow::from_bytes(&bytes).map_err(|e| JsValue::from_str(&format!("bellhop: {e}")))
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// The Bellhop server's API, version 1.

@@ -121,7 +121,11 @@ pub struct Stream {
     token: String,
     source: EventSource,
     _handlers: Vec<Closure<dyn FnMut(MessageEvent)>>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
+
+/// Longest wait before reopening a stream the browser gave up on.
+const MAX_REOPEN_MS: i32 = 60_000;
 
 impl Drop for Stream {
     fn drop(&mut self) {
@@ -153,7 +157,7 @@ pub fn follow_handoff(chat: Chat, status: Option<&HandoffStatus>) {
             {
                 return;
             }
-            let stream = open_stream(chat, &token);
+            let stream = open_stream(chat, &token, 0);
             *shell.stream.borrow_mut() = stream;
         }
         _ => {
@@ -162,7 +166,7 @@ pub fn follow_handoff(chat: Chat, status: Option<&HandoffStatus>) {
     }
 }
 
-fn open_stream(chat: Chat, token: &str) -> Option<Stream> {
+fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
     let storage = web_sys::window()?.local_storage().ok().flatten();
     // Resume after the last event this shopper saw, also across page loads.
     let after = storage
@@ -206,10 +210,39 @@ fn open_stream(chat: Chat, token: &str) -> Option<Stream> {
         let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
         handlers.push(handler);
     }
+    // The browser reconnects by itself after a network error (resuming with Last-Event-ID),
+    // but gives up for good on an HTTP error, such as a proxy's 502 while the server
+    // restarts. Then reopen it ourselves, waiting 1 s, 2 s, 4 s … up to a minute.
+    let closed = source.clone();
+    let key = token.to_owned();
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if closed.ready_state() != EventSource::CLOSED {
+            return;
+        }
+        let wait = (1000i32 << attempt.min(6)).min(MAX_REOPEN_MS);
+        let key = key.clone();
+        let reopen = Closure::once_into_js(move || {
+            let shell = chat.shell();
+            let current = shell.stream.borrow().as_ref().map(|s| s.token == key);
+            // Only while this conversation is still followed (not closed or replaced since).
+            if current == Some(true) {
+                let next = open_stream(chat, &key, attempt + 1);
+                *shell.stream.borrow_mut() = next;
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                reopen.unchecked_ref(),
+                wait,
+            );
+        }
+    });
+    let _ = source.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
     Some(Stream {
         token: token.to_owned(),
         source,
         _handlers: handlers,
+        _on_error: on_error,
     })
 }
 

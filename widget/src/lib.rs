@@ -47,7 +47,7 @@ pub mod glue {
 #[wasm_bindgen]
 pub async fn boot(config: JsValue) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
-    let flow = api::fetch_flow(&config.flow_url).await?;
+    let flow = api::load_flow(&config.flow_url, config.consent_required).await?;
     start(flow, config, None)?;
     Ok(())
 }

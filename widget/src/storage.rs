@@ -107,6 +107,26 @@ impl Storage {
     }
 }
 
+const FLOW_KEY: &str = "bellhop:flow";
+
+/// The last compiled flow that loaded from `url`, kept so the widget still starts when the
+/// flow cannot be fetched (offline, server down). It is the merchant's content, not the
+/// shopper's data, but with consent required it is not written either.
+pub fn cached_flow(url: &str) -> Option<Vec<u8>> {
+    let text = local()?.get_item(FLOW_KEY).ok().flatten()?;
+    let (stored_url, data) = text.strip_prefix(FORMAT)?.split_once('\n')?;
+    (stored_url == url).then(|| js::unbase64(data)).flatten()
+}
+
+pub fn cache_flow(url: &str, bytes: &[u8], consent_required: bool) {
+    if consent_required {
+        return;
+    }
+    if let Some(s) = local() {
+        let _ = s.set_item(FLOW_KEY, &format!("{FORMAT}{url}\n{}", js::base64(bytes)));
+    }
+}
+
 /// Decodes a stored snapshot, or `None` for anything else.
 pub fn decode(text: &str) -> Option<State> {
     let bytes = js::unbase64(text.strip_prefix(FORMAT)?)?;

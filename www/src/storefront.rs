@@ -56,8 +56,7 @@ pub const CATALOGUE: &[Product] = &[
 ];
 
 /// The tag a merchant pastes: nothing else on these pages is Bellhop's.
-const BELLHOP_TAG: &str =
-    r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json"></script>"#;
+const BELLHOP_TAG: &str = r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json" data-fallback="mailto:help@fernhill.example"></script>"#;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

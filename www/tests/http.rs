@@ -69,8 +69,7 @@ async fn every_demo_page_embeds_the_widget_with_one_async_tag() {
         let response = get(&state, page, &[]).await;
         assert_eq!(response.status(), StatusCode::OK, "{page}");
         let html = String::from_utf8(body(response).await).unwrap();
-        let tag =
-            r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json"></script>"#;
+        let tag = r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json" data-fallback="mailto:help@fernhill.example"></script>"#;
         assert_eq!(html.matches(tag).count(), 1, "{page}");
     }
     assert_eq!(

@@ -306,11 +306,12 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
             assert_eq!(status["status"], "closed");
 
             // The webhook delivery log is part of the inbox.
-        let (s, _, html) = support::split(app.send(page("/inbox/webhooks", &cookie)).await).await;
-        assert_eq!(s, StatusCode::OK);
-        assert!(html.as_str().unwrap().contains("No webhook is configured"));
+            let (s, _, html) =
+                support::split(app.send(page("/inbox/webhooks", &cookie)).await).await;
+            assert_eq!(s, StatusCode::OK);
+            assert!(html.as_str().unwrap().contains("No webhook is configured"));
 
-        // Logging out ends the session.
+            // Logging out ends the session.
             let r = app
                 .send(form(
                     "/inbox/logout",
