@@ -29,6 +29,8 @@ test("with the network off, FAQ answers and quick replies keep working", async (
   await expect(bellhop.log).toContainText("PayPal, Apple Pay");
   await say(page, "what is your return policy");
   await expect(bellhop.log).toContainText("30 days");
+  // Nothing needed the server, so nothing talks about being offline.
+  await expect(bellhop.panel.getByText("You're offline")).toHaveCount(0);
   await context.setOffline(false);
 });
 
@@ -42,8 +44,10 @@ test("an order lookup asked for while the server is unreachable waits, survives 
   await say(page, "10240");
   await expect(bellhop.log).toContainText("And the email address you ordered with?");
   await say(page, "sam@example.com");
-  // Pending: the composer says why it waits, and no answer is made up.
+  // Pending: the composer says why it waits, the panel says calmly that it will be sent,
+  // and no answer is made up.
   await expect(bellhop.panel.getByText("Looking up your order…").first()).toBeVisible();
+  await expect(bellhop.panel.getByRole("status").filter({ hasText: "You're offline" })).toBeVisible();
   await page.waitForTimeout(500);
   await expect(bellhop.log).not.toContainText("being packed");
 
@@ -56,6 +60,7 @@ test("an order lookup asked for while the server is unreachable waits, survives 
   await page.unroute("**/api/v1/orders/lookup");
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
   await expect(bellhop.log).toContainText("Order 10240 is being packed");
+  await expect(bellhop.panel.getByText("You're offline")).toHaveCount(0);
   await page.waitForTimeout(500);
   expect(statuses).toEqual([200]);
   await expect(bellhop.log.getByText("Order 10240 is being packed")).toHaveCount(1);

@@ -67,6 +67,8 @@ pub struct Chat {
     pub lang: RwSignal<String>,
     /// Set by the shopper's own open/close actions: only then does focus move.
     pub move_focus: RwSignal<bool>,
+    /// Something the shopper asked for waits for the network (shown calmly in the panel).
+    pub offline: RwSignal<bool>,
 }
 
 impl Chat {
@@ -113,6 +115,7 @@ impl Chat {
             handoff: RwSignal::new(None),
             lang: RwSignal::new(lang),
             move_focus: RwSignal::new(false),
+            offline: RwSignal::new(false),
         };
         // Show what `restore` queued (the conversation so far), then carry on.
         chat.drain();

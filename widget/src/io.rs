@@ -2,6 +2,7 @@
 //! and events for the store's page (analytics, `Bellhop('on', …)`).
 
 use flow_runtime::{AgentEvent, Effect, HandoffStatus, Input};
+use leptos::prelude::Set;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventSource, MessageEvent};
@@ -103,9 +104,13 @@ pub fn pump(chat: Chat) {
             match input {
                 Some(input) => {
                     shell.outbox.remove(job.request);
+                    if shell.outbox.is_empty() {
+                        chat.offline.set(false);
+                    }
                     chat.dispatch(input);
                 }
                 None => {
+                    chat.offline.set(true);
                     let wait = shell.outbox.failed(job.request);
                     shell
                         .outbox

@@ -30,6 +30,7 @@ pub fn Panel(chat: Chat) -> impl IntoView {
                     </button>
                 </div>
                 <HandoffBanner chat />
+                {move || chat.offline.get().then(|| view! { <p class="offline" role="status">{chat.t(Phrase::Offline)}</p> })}
                 <MessageList chat />
                 <Csat chat />
                 <QuickReplies chat />
