@@ -34,6 +34,22 @@ test("with the network off, FAQ answers and quick replies keep working", async (
   await context.setOffline(false);
 });
 
+test("with the network off, a time-on-page trigger still offers its carousel, and its cards work", async ({ page, context }) => {
+  await page.clock.install();
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/products/trail-runner");
+  await context.setOffline(true);
+  await page.clock.runFor(31_000);
+  await expect(bellhop.teaser).toContainText("Runners who looked at this also liked");
+  await bellhop.teaser.getByText("Runners who looked at this also liked").click();
+  const carousel = bellhop.panel.locator('[aria-roledescription="carousel"]');
+  await expect(carousel.getByRole("group")).toHaveCount(3);
+  await carousel.getByRole("button", { name: "Next" }).click();
+  await bellhop.choose("Sizing help", "What are you sizing?");
+  await expect(bellhop.panel.getByText("You're offline")).toHaveCount(0);
+  await context.setOffline(false);
+});
+
 test("an order lookup asked for while the server is unreachable waits, survives a reload, and is answered once", async ({ page }) => {
   const statuses = answers(page, "/api/v1/orders/lookup");
   await page.route("**/api/v1/orders/lookup", (route) => route.abort("internetdisconnected"));
