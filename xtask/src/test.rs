@@ -68,8 +68,13 @@ fn wasm_tests() -> anyhow::Result<()> {
 
 /// Playwright against `www`, which the test run starts itself (see tests/playwright.config.ts).
 fn end_to_end() -> anyhow::Result<()> {
-    exec(cargo().args(["build", "--package", "www"]))?;
+    // `cargo test --workspace` (step 2) built this binary for www's process tests; building
+    // it again with `cargo build` would resolve features differently and recompile the
+    // server's dependencies (two minutes on an empty cache).
     let www = target_dir().join("debug").join("www");
+    if !www.is_file() {
+        exec(cargo().args(["build", "--package", "www"]))?;
+    }
     exec(
         std::process::Command::new("npx")
             .args(["playwright", "test"])
