@@ -2,6 +2,7 @@
 // Nothing the shopper asked for is lost, nothing is done twice, nothing is thrown at the page.
 import { expect, test, type Page } from "@playwright/test";
 import { Bellhop } from "./fixtures/bellhop";
+import { shopUrl } from "./fixtures/shop";
 
 const composer = (page: Page) => page.getByRole("textbox", { name: "Type your message…" });
 
@@ -205,6 +206,17 @@ for (const [name, prepare] of [
     expect(errors).toEqual([]);
   });
 }
+
+test("when the store's Content-Security-Policy forbids WebAssembly, the contact link shows instead", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(shopUrl("/?csp=no-wasm"));
+  const link = page.getByRole("link", { name: "Contact us" });
+  await expect(link).toBeVisible();
+  await expect(link).toHaveAttribute("href", "mailto:help@elsewhere.example");
+  await expect(page.getByRole("button", { name: "Open chat" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
 
 // The inbox, driven over HTTP as a browser form would.
 type Agent = { cookie: string; csrf: string };

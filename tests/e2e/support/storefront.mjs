@@ -4,15 +4,17 @@
 // their own origin, the Bellhop origin and 'wasm-unsafe-eval', no inline script or style.
 // Store files and images are passed through from `www`, which plays the store's backend.
 //
-// Query parameters shape the tag: `?consent=required` adds `data-consent="required"`.
+// Query parameters shape the tag: `?consent=required` adds `data-consent="required"`;
+// `?csp=no-wasm` drops 'wasm-unsafe-eval' from the policy (the widget cannot start) and gives
+// the tag a `data-fallback` contact link.
 import { createServer } from "node:http";
 
 const shopPort = Number(process.env.BELLHOP_SHOP_PORT ?? 18081);
 const bellhop = `http://127.0.0.1:${Number(process.env.BELLHOP_PORT ?? 18080)}`;
 
-export const csp = [
+export const csp = (wasm = true) => [
   "default-src 'self'",
-  `script-src 'self' ${bellhop} 'wasm-unsafe-eval'`,
+  `script-src 'self' ${bellhop}${wasm ? " 'wasm-unsafe-eval'" : ""}`,
   `connect-src 'self' ${bellhop}`,
   `img-src 'self' ${bellhop} data:`,
   "style-src 'self'",
@@ -22,6 +24,7 @@ export const csp = [
 
 function page(url) {
   const consent = url.searchParams.get("consent") === "required" ? ' data-consent="required"' : "";
+  const fallback = url.searchParams.get("csp") === "no-wasm" ? ' data-fallback="mailto:help@elsewhere.example"' : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -30,7 +33,7 @@ function page(url) {
 <title>Elsewhere Goods</title>
 <link rel="stylesheet" href="/store/store.css">
 <script defer src="/store/store.js"></script>
-<script async src="${bellhop}/bellhop/bellhop.js" data-flow="/flows/demo.json"${consent}></script>
+<script async src="${bellhop}/bellhop/bellhop.js" data-flow="/flows/demo.json"${consent}${fallback}></script>
 </head>
 <body>
 <header class="site-header"><a class="brand" href="/">Elsewhere Goods</a>
@@ -53,7 +56,7 @@ createServer(async (req, res) => {
   } else if (url.pathname === "/favicon.ico") {
     res.writeHead(204).end();
   } else {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": csp });
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": csp(url.searchParams.get("csp") !== "no-wasm") });
     res.end(page(url));
   }
 }).listen(shopPort, "127.0.0.1");
