@@ -80,7 +80,20 @@ async fn naughty_flow_text_is_rendered_safely() -> Result<(), JsValue> {
             steps.push(step);
         }
     }
-    let flow = json!({ "bot": { "name": "Testy" }, "steps": steps });
+    // Every eighth string is also an FAQ answer, asked for through the composer below.
+    let faq: Vec<(String, &String)> = accepted
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .step_by(8)
+        .enumerate()
+        .map(|(i, s)| (format!("quokka{}", spell(i)), *s))
+        .collect();
+    let entries: Vec<serde_json::Value> = faq
+        .iter()
+        .enumerate()
+        .map(|(i, (word, answer))| json!({ "id": format!("n{i}"), "question": word, "answer": answer }))
+        .collect();
+    let flow = json!({ "bot": { "name": "Testy" }, "steps": steps, "faq": { "entries": entries } });
     widget::start(
         support::compile(&flow.to_string()),
         widget::Config::default(),
@@ -105,7 +118,49 @@ async fn naughty_flow_text_is_rendered_safely() -> Result<(), JsValue> {
             more.unchecked_into::<HtmlElement>().click();
         }
     }
+    for (i, (word, _)) in faq.iter().enumerate() {
+        let input: web_sys::HtmlInputElement =
+            find(&root, ".composer input").unwrap().unchecked_into();
+        input.set_value(word);
+        input.dispatch_event(&web_sys::Event::new("input")?)?;
+        find(&root, "button.send")
+            .unwrap()
+            .unchecked_into::<HtmlElement>()
+            .click();
+        settle().await;
+        // The answer may be paced behind the typing indicator.
+        for _ in 0..100 {
+            let msgs = all(&root, ".msg");
+            if !msgs.last().unwrap().class_list().contains("shopper") {
+                break;
+            }
+            settle().await;
+        }
+        let msgs = all(&root, ".msg");
+        let (asked, answer) = (&msgs[msgs.len() - 2], &msgs[msgs.len() - 1]);
+        assert_eq!(
+            asked
+                .text_content()
+                .unwrap_or_default()
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ':'),
+            *word
+        );
+        assert!(
+            !answer.class_list().contains("shopper"),
+            "the bot answered {word}"
+        );
+        check(&root, 100 + i);
+    }
     Ok(())
+}
+
+/// A distinct made-up word for each number (the matcher matches words, not digits).
+fn spell(n: usize) -> String {
+    let letters = ["b", "d", "f", "g", "k", "l", "m", "p", "r", "t"];
+    n.to_string()
+        .chars()
+        .map(|c| letters[c as usize - '0' as usize])
+        .collect()
 }
 
 fn check(root: &web_sys::ShadowRoot, chunk: usize) {
