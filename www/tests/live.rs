@@ -332,3 +332,25 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_over_https() {
+    on_every_database(
+        |c| c.trust_proxy = true,
+        async |app| {
+            let mut request = form(
+                "/inbox/login",
+                None,
+                Some("http://inbox.test"),
+                "email=agent%40fernhill.example&password=fernhill-demo",
+            );
+            request
+                .headers_mut()
+                .insert("x-forwarded-proto", "https".parse().unwrap());
+            let r = app.send(request).await;
+            let set = r.headers()[header::SET_COOKIE].to_str().unwrap();
+            assert!(set.ends_with("; Secure"), "{set}");
+        },
+    )
+    .await;
+}

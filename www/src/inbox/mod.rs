@@ -103,9 +103,20 @@ struct Login {
     password: String,
 }
 
+/// `Secure` cookies when configured, or when our own proxy says the request came over HTTPS.
+fn secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    state.settings.secure_cookies
+        || (state.settings.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|p| p.eq_ignore_ascii_case("https")))
+}
+
 async fn login(
     State(state): State<AppState>,
     auth::SameOrigin: auth::SameOrigin,
+    headers: axum::http::HeaderMap,
     Form(form): Form<Login>,
 ) -> Response {
     match agents::authenticate(&state.db, &form.email, &form.password).await {
@@ -115,7 +126,7 @@ async fn login(
                 let mut response = Redirect::to("/inbox").into_response();
                 response.headers_mut().insert(
                     header::SET_COOKIE,
-                    auth::session_cookie(&cookie, state.settings.secure_cookies),
+                    auth::session_cookie(&cookie, secure(&state, &headers)),
                 );
                 response
             }
@@ -134,6 +145,7 @@ struct Csrf {
 async fn logout(
     State(state): State<AppState>,
     session: AgentSession,
+    headers: axum::http::HeaderMap,
     Form(form): Form<Csrf>,
 ) -> Response {
     if let Err(r) = session.check_csrf(&form.csrf) {
@@ -145,7 +157,7 @@ async fn logout(
     let mut response = Redirect::to("/inbox/login").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        auth::session_cookie("", state.settings.secure_cookies),
+        auth::session_cookie("", secure(&state, &headers)),
     );
     response
 }
