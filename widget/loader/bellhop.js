@@ -12,11 +12,16 @@
   }
   B.l = 1;
   var src = tag.src, data = tag.dataset;
+  // Performance marks for `cargo xtask bench`: bellhop:loader now, bellhop:ready once the
+  // launcher is on the page.
+  function mark(n) { try { w.performance.mark("bellhop:" + n); } catch (e) {} }
+  mark("loader");
   function url(p) { return new URL(p, src).href; }
   function start() {
     import(url("__BELLHOP_GLUE__"))
       .then(function (m) {
-        return m.default({ module_or_path: url("__BELLHOP_WASM__") }).then(function () {
+        return m.default({ module_or_path: url("__BELLHOP_WASM__") }).then(function (x) {
+          B.memory = x.memory; // the widget's linear memory, for measuring it
           return m.boot({
             flow: url(data.flow || "/flows/default.json"),
             api: url(data.api || "/"),
@@ -25,6 +30,7 @@
           });
         });
       })
+      .then(function () { mark("ready"); })
       .catch(function (e) {
         w.console && console.warn("Bellhop did not start:", e);
         fallback();

@@ -6,7 +6,7 @@
 
 use axum::{
     Router,
-    extract::Path,
+    extract::{Path, Query},
     http::{StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -58,6 +58,31 @@ pub const CATALOGUE: &[Product] = &[
 /// The tag a merchant pastes: nothing else on these pages is Bellhop's.
 const BELLHOP_TAG: &str = r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json" data-fallback="mailto:help@fernhill.example"></script>"#;
 
+/// For comparisons (`cargo xtask bench`): `?bellhop=off` serves the page without the tag,
+/// `?flow=NAME` embeds `/flows/NAME.json` instead of the demo flow.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TagOptions {
+    bellhop: Option<String>,
+    flow: Option<String>,
+}
+
+impl TagOptions {
+    fn tag(&self) -> String {
+        if self.bellhop.as_deref() == Some("off") {
+            return String::new();
+        }
+        match self.flow.as_deref().filter(|f| {
+            !f.is_empty()
+                && f.len() <= 40
+                && f.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        }) {
+            Some(flow) => BELLHOP_TAG.replace("/flows/demo.json", &format!("/flows/{flow}.json")),
+            None => BELLHOP_TAG.to_owned(),
+        }
+    }
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -68,7 +93,7 @@ pub fn routes() -> Router<AppState> {
         .layer(CompressionLayer::new())
 }
 
-async fn home() -> Html<String> {
+async fn home(Query(tag): Query<TagOptions>) -> Html<String> {
     let cards: String = CATALOGUE
         .iter()
         .map(|p| {
@@ -81,6 +106,7 @@ async fn home() -> Html<String> {
         })
         .collect();
     page(
+        &tag,
         "Fernhill Outfitters",
         &format!(
             r#"<section class="hero"><h1>Gear for every trail</h1><p>Free shipping on orders over $75. Free returns within 30 days.</p></section>
@@ -89,15 +115,20 @@ async fn home() -> Html<String> {
     )
 }
 
-async fn product(Path(slug): Path<String>) -> Response {
+async fn product(Path(slug): Path<String>, Query(tag): Query<TagOptions>) -> Response {
     let Some(p) = CATALOGUE.iter().find(|p| p.slug == slug) else {
         return (
             StatusCode::NOT_FOUND,
-            page("Not found", "<h1>We could not find that product.</h1>"),
+            page(
+                &tag,
+                "Not found",
+                "<h1>We could not find that product.</h1>",
+            ),
         )
             .into_response();
     };
     page(
+        &tag,
         p.name,
         &format!(
             r#"<div class="product"><img src="/store/img/{slug}.svg" alt="{name}" width="360" height="270">
@@ -115,8 +146,9 @@ async fn product(Path(slug): Path<String>) -> Response {
     .into_response()
 }
 
-async fn checkout() -> Html<String> {
+async fn checkout(Query(tag): Query<TagOptions>) -> Html<String> {
     page(
+        &tag,
         "Checkout",
         r#"<div class="checkout"><h1>Checkout</h1>
 <p id="cart-empty">Your cart is empty.</p>
@@ -128,8 +160,9 @@ async fn checkout() -> Html<String> {
     )
 }
 
-fn page(title: &str, main: &str) -> Html<String> {
+fn page(tag: &TagOptions, title: &str, main: &str) -> Html<String> {
     let catalogue = catalogue_json();
+    let bellhop = tag.tag();
     Html(format!(
         r#"<!doctype html>
 <html lang="en">
@@ -141,7 +174,7 @@ fn page(title: &str, main: &str) -> Html<String> {
 <link rel="stylesheet" href="/store/store.css">
 <script type="application/json" id="fernhill-catalogue">{catalogue}</script>
 <script defer src="/store/store.js"></script>
-{BELLHOP_TAG}
+{bellhop}
 </head>
 <body>
 <header class="site-header"><a class="brand" href="/">Fernhill Outfitters</a>

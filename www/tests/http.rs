@@ -79,6 +79,29 @@ async fn every_demo_page_embeds_the_widget_with_one_async_tag() {
 }
 
 #[tokio::test]
+async fn benchmarks_can_serve_a_page_without_the_tag_or_with_another_flow() {
+    let (state, _dir) = state(None).await;
+    let html = |uri: &'static str| {
+        let state = state.clone();
+        async move { String::from_utf8(body(get(&state, uri, &[]).await).await).unwrap() }
+    };
+    assert!(
+        !html("/products/trail-runner?bellhop=off")
+            .await
+            .contains("bellhop.js")
+    );
+    assert!(
+        html("/?flow=faq-500")
+            .await
+            .contains(r#"data-flow="/flows/faq-500.json""#)
+    );
+    // Anything but a plain name keeps the demo flow.
+    let odd = html("/?flow=..%2Fx%22%3E%3Cscript%3E").await;
+    assert!(odd.contains(r#"data-flow="/flows/demo.json""#));
+    assert!(!odd.contains("<script>"));
+}
+
+#[tokio::test]
 async fn the_demo_flow_is_served_revalidated_by_etag() {
     let (state, _dir) = state(None).await;
     let response = get(&state, "/flows/demo.json", &[]).await;

@@ -4,9 +4,11 @@
 //! - `dist`  — release build of the widget into `target/dist`, with a size report;
 //! - `demo`  — `dist`, then the demo storefront on http://127.0.0.1:8080 until Ctrl-C;
 //! - `test`  — installs what the tests need, then runs every test (what CI runs);
+//! - `bench` — Lighthouse with and without the widget, sizes, in-browser timings and memory;
 //! - `load`  — wrk against order lookup and handoff creation, with the figures;
 //! - `fuzz`  — libFuzzer and long property runs against the flow loader and engine.
 
+mod bench;
 mod demo;
 mod dist;
 mod fuzz;
@@ -26,6 +28,7 @@ Commands:
   dist    Build the widget for browsers into target/dist and print its sizes
   demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
   test    Install what the tests need, then run every test (CI runs this)
+  bench   Measure page cost (Lighthouse), bytes, time to ready, FAQ latency and memory [--runs N]
   load    Load-test order lookup and handoff creation with wrk (release build, loopback)
   postgres  Start a throwaway PostgreSQL for `cargo test -p www` until Enter is pressed
   fuzz    Fuzz the flow loader, decoder and engine [--seconds N per target, default 120]
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("load") => load::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("postgres") => postgres::serve(),
         Some("fuzz") => fuzz::run(&args[1..]),
         // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner

@@ -1,0 +1,95 @@
+// Bellhop measured inside Chromium: time to ready, time to the first FAQ answer, FAQ answer
+// latency (demo flow and a 500-entry FAQ) and the wasm's linear memory. Prints one JSON object.
+// Usage: node in-browser.mjs BASE_URL QUESTIONS.json   (run by `cargo xtask bench`)
+import { readFileSync } from "node:fs";
+import { chromium } from "@playwright/test";
+
+const [base, questionsFile] = process.argv.slice(2);
+const questions = JSON.parse(readFileSync(questionsFile, "utf8"));
+const browser = await chromium.launch({
+  executablePath: process.env.BELLHOP_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+
+async function ready(path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + path);
+  await page.getByRole("button", { name: "Open chat" }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => performance.getEntriesByName("bellhop:ready").length > 0);
+  const ms = await page.evaluate(() =>
+    performance.getEntriesByName("bellhop:ready")[0].startTime - performance.getEntriesByName("bellhop:loader")[0].startTime);
+  return { context, page, ms };
+}
+
+/** Asks in the page and returns the milliseconds until the bot's answer is in the DOM. */
+async function ask(page, question) {
+  return page.evaluate(async (q) => {
+    const root = document.querySelector("bellhop-widget").shadowRoot;
+    const input = root.querySelector(".composer input");
+    const log = root.querySelector("[role=log]");
+    const before = log.querySelectorAll(".msg").length;
+    const answered = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        const msgs = log.querySelectorAll(".msg");
+        if (msgs.length >= before + 2 && !msgs[msgs.length - 1].classList.contains("shopper")) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(log, { childList: true, subtree: true });
+    });
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    const t0 = performance.now();
+    root.querySelector("button.send").click();
+    return (await answered) - t0;
+  }, question);
+}
+
+async function latency(path, list, rounds) {
+  const { context, page } = await ready(path);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const q of list) times.push(await ask(page, q));
+    // Keep the DOM from growing without end between rounds.
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName("bellhop:ready").length > 0);
+    if (!(await page.getByRole("dialog").isVisible())) await page.getByRole("button", { name: "Open chat" }).click();
+  }
+  const memory = await page.evaluate(() => window.Bellhop.memory.buffer.byteLength);
+  await context.close();
+  return { queries: times.length, p50_ms: median(times), p95_ms: p95(times), memory_bytes: memory };
+}
+
+const readiness = [];
+const firstAnswer = [];
+for (let i = 0; i < 7; i++) {
+  const { context, page, ms } = await ready("/products/trail-runner");
+  readiness.push(ms);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  firstAnswer.push(await ask(page, "can i pay with paypal?"));
+  await context.close();
+}
+const demo = await latency("/", questions.demo, 3);
+const faq500 = await latency("/?flow=faq-500", questions.faq500, 1);
+const fresh = await ready("/?flow=faq-500");
+const memoryAfterLoad = await fresh.page.evaluate(() => window.Bellhop.memory.buffer.byteLength);
+await fresh.context.close();
+await browser.close();
+
+console.log(JSON.stringify({
+  time_to_ready_ms: median(readiness),
+  first_faq_answer_ms: median(firstAnswer),
+  faq_demo: demo,
+  faq_500: faq500,
+  memory_after_demo_conversation_bytes: demo.memory_bytes,
+  memory_after_loading_500_faq_bytes: memoryAfterLoad,
+}));
