@@ -62,3 +62,19 @@ test("the loader does not block the page: it runs after load and keeps queued ca
   const tag = page.locator('script[src="/bellhop/bellhop.js"]');
   await expect(tag).toHaveAttribute("async", "");
 });
+
+test("the widget causes no layout shift on the store's page (CLS contribution 0)", async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) (window as any).__shifts.push(e.value);
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/products/trail-runner");
+  await page.waitForFunction(() => performance.getEntriesByName("bellhop:ready").length > 0);
+  await bellhop.open();
+  await bellhop.choose("Shipping", "Standard shipping is free over $75");
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as any).__shifts)).toEqual([]);
+});

@@ -16,12 +16,13 @@
   // launcher is on the page.
   function mark(n) { try { w.performance.mark("bellhop:" + n); } catch (e) {} }
   mark("loader");
+  var mem;
   function url(p) { return new URL(p, src).href; }
   function start() {
     import(url("__BELLHOP_GLUE__"))
       .then(function (m) {
         return m.default({ module_or_path: url("__BELLHOP_WASM__") }).then(function (x) {
-          B.memory = x.memory; // the widget's linear memory, for measuring it
+          mem = x.memory;
           return m.boot({
             flow: url(data.flow || "/flows/default.json"),
             api: url(data.api || "/"),
@@ -30,7 +31,10 @@
           });
         });
       })
-      .then(function () { mark("ready"); })
+      .then(function () {
+        w.Bellhop.memory = mem; // the widget's linear memory, for measuring it
+        mark("ready");
+      })
       .catch(function (e) {
         w.console && console.warn("Bellhop did not start:", e);
         fallback();

@@ -7,7 +7,7 @@ import * as chromeLauncher from "chrome-launcher";
 const [base, runsText] = process.argv.slice(2);
 const runs = Number(runsText ?? 5);
 const page = "/products/trail-runner";
-const isBellhop = (url) => /\/bellhop\/|\/flows\//.test(new URL(url).pathname);
+const isBellhop = (url) => { try { return /\/bellhop\/|\/flows\//.test(new URL(url).pathname); } catch { return false; } };
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.BELLHOP_CHROMIUM ?? "/usr/bin/chromium",

@@ -30,7 +30,10 @@ pub fn run() -> anyhow::Result<()> {
         )
     })?;
     drop(postgres);
-    step("widget release build", || dist::run().map(drop))?;
+    step("widget release build and its budgets", || {
+        let assets = dist::run()?;
+        dist::check_budgets(&assets)
+    })?;
     step("widget tests in headless Chromium", wasm_tests)?;
     step("end-to-end tests", end_to_end)?;
     eprintln!(
