@@ -35,6 +35,21 @@ impl Lower<'_> {
             let question = self.text(&e.question, &push_pointer(&at, "question"));
             let answer = match (&e.answer, &e.goto) {
                 (Some(a), None) => {
+                    let blank = a.0.text.as_ref().is_none_or(|t| match t {
+                        TextDoc::Same(s) => s.trim().is_empty(),
+                        TextDoc::ByLanguage(m) => m.values().all(|s| s.trim().is_empty()),
+                    }) && a.0.image.is_none()
+                        && a.0.cards.is_empty()
+                        && !a.0.show_order;
+                    if blank {
+                        // The shopper would get no reply at all.
+                        self.error(
+                            "faq-answer",
+                            push_pointer(&at, "answer"),
+                            "this FAQ entry's answer is empty",
+                            "write what the shopper should read, or use \"goto\": a step",
+                        );
+                    }
                     FaqAnswer::Content(self.content_doc(&a.0, &push_pointer(&at, "answer")))
                 }
                 (None, Some(g)) => match self.step_ref(g, &push_pointer(&at, "goto")) {
