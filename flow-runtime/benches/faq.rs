@@ -66,6 +66,15 @@ fn bench(c: &mut Criterion) {
     c.bench_function("build index, 500 entries x 5 phrasings", |b| {
         b.iter(|| FaqIndex::build(black_box(&phrases), &[]))
     });
+    // What the browser does on the first question: the model from the shipped form.
+    let shipped = flow_runtime::codec::to_bytes(&FaqIndex::build(&phrases, &[]));
+    c.bench_function("build model from the shipped index, 500 entries", |b| {
+        b.iter(|| {
+            let index: FaqIndex = flow_runtime::codec::from_bytes(black_box(&shipped)).unwrap();
+            index.prepare();
+            index
+        })
+    });
     let index = FaqIndex::build(&phrases, &[]);
     let queries = queries();
     let mut i = 0;

