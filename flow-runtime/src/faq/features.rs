@@ -7,8 +7,9 @@
 //!   (" ordr " shares " or", "ord", "rd " with " order "), which carry typos, plurals,
 //!   conjugations and compound words that no stemmer knows.
 //!
-//! On CLINC150's validation split (`flow bench`, five phrasings per entry) pieces took
-//! top-1 from 66 % (words alone) to 72 %. Features are 32-bit FNV-1a hashes with a
+//! On CLINC150's validation split (`flow bench`, five phrasings per entry) the previous
+//! matcher, on stemmed words only, ranked the right entry first for 66.1 % of questions;
+//! TF-IDF centroids over these features for 72.5 %. Features are 32-bit FNV-1a hashes with a
 //! block tag, so the index keeps no strings for them; with a few thousand features per FAQ
 //! a collision is rare and costs one shared feature, not a wrong answer.
 

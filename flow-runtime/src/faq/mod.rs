@@ -180,16 +180,14 @@ impl FaqIndex {
             .iter()
             .map(|w| s.words.binary_search(w).ok().map(|i| i as u32))
             .collect::<Option<_>>()?;
-        let canonical = |i: &u32| match s.synonyms.binary_search_by_key(i, |&(from, _)| from) {
-            Ok(k) => s.synonyms[k].1,
-            Err(_) => *i,
-        };
         s.phrases
             .iter()
             .find(|(_, p)| {
                 !p.is_empty()
                     && p.len() == ids.len()
-                    && p.iter().map(canonical).eq(ids.iter().copied())
+                    && p.iter()
+                        .map(|&i| self.canonical_id(i))
+                        .eq(ids.iter().copied())
             })
             .map(|(entry, _)| *entry)
     }
@@ -207,14 +205,17 @@ impl FaqIndex {
     fn canonical(&self, word: &str) -> String {
         let s = &self.source;
         match s.words.binary_search_by(|x| x.as_str().cmp(word)) {
-            Ok(i) => match s
-                .synonyms
-                .binary_search_by_key(&(i as u32), |&(from, _)| from)
-            {
-                Ok(k) => s.words[s.synonyms[k].1 as usize].clone(),
-                Err(_) => word.to_owned(),
-            },
+            Ok(i) => s.words[self.canonical_id(i as u32) as usize].clone(),
             Err(_) => word.to_owned(),
+        }
+    }
+
+    /// The id of the first word of word `i`'s synonym group (`i` itself without one).
+    fn canonical_id(&self, i: u32) -> u32 {
+        let synonyms = &self.source.synonyms;
+        match synonyms.binary_search_by_key(&i, |&(from, _)| from) {
+            Ok(k) => synonyms[k].1,
+            Err(_) => i,
         }
     }
 
