@@ -175,7 +175,7 @@ impl Conversations {
     }
 
     async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
-        let mut tx = self.db.pool().begin().await?;
+        let mut tx = self.db.begin_write().await?;
         if self.db.backend() == Backend::Postgres {
             // Serialise writers of `events` so ids become visible in order, and a stream
             // reading `id > last` never skips one committed late.

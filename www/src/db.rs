@@ -89,6 +89,19 @@ impl Db {
         self.backend
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes fails
+    /// with `SQLITE_BUSY` without waiting when another connection wrote in between (WAL
+    /// cannot upgrade a stale read snapshot), whereas `BEGIN IMMEDIATE` waits its turn
+    /// under `busy_timeout`. Seen in CI as an agent's reply answered 503 while the
+    /// shopper's widget was writing to the same database.
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)

@@ -354,3 +354,76 @@ async fn the_session_cookie_is_secure_over_https() {
     )
     .await;
 }
+
+/// An agent replying while the shopper writes: every write lands, none is refused. On
+/// SQLite a transaction that reads before it writes used to fail at once with
+/// `SQLITE_BUSY` when the other side wrote in between (CI saw an agent's reply refused
+/// with 503); writers now take the lock when they begin and wait their turn.
+#[tokio::test]
+async fn an_agent_and_the_shopper_writing_at_once_both_land() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (_, _, h) = app
+                .post("/api/v1/handoffs", &handoff("busy-writers-1"))
+                .await;
+            let token = h["token"].as_str().unwrap().to_owned();
+            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let agent = www::agents::add(
+                &app.state.db,
+                "sam@shop.example",
+                "Sam",
+                "correct horse battery",
+            )
+            .await
+            .unwrap();
+            let conversation = app
+                .state
+                .conversations
+                .by_token(&token)
+                .await
+                .unwrap()
+                .unwrap();
+            let conversations = &app.state.conversations;
+            let before = conversations
+                .detail(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .messages
+                .len();
+            let agent_writes = (0..12).map(|i| {
+                let agent = &agent;
+                async move {
+                    conversations
+                        .agent_says(id, agent, &format!("agent {i}"))
+                        .await
+                        .map_err(|e| format!("{e:?}"))
+                }
+            });
+            let shopper_writes = (0..12).map(|i| {
+                let conversation = &conversation;
+                async move {
+                    conversations
+                        .shopper_says(conversation, &format!("k-{i}"), &format!("shopper {i}"))
+                        .await
+                        .map_err(|e| format!("{e:?}"))
+                }
+            });
+            let (agent, shopper) = tokio::join!(
+                futures_util::future::join_all(agent_writes),
+                futures_util::future::join_all(shopper_writes)
+            );
+            for result in agent.iter().chain(&shopper) {
+                assert!(
+                    result.is_ok(),
+                    "{} refused a write: {result:?}",
+                    app.backend
+                );
+            }
+            let detail = conversations.detail(id).await.unwrap().unwrap();
+            assert_eq!(detail.messages.len(), before + 24, "{}", app.backend);
+        },
+    )
+    .await;
+}

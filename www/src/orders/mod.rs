@@ -148,7 +148,7 @@ pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<
 
 /// Writes an order, replacing one with the same number (items and shipments included).
 pub async fn upsert(db: &Db, order: &NewOrder) -> sqlx::Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let number = normalize_number(&order.number);
     sqlx::query("DELETE FROM orders WHERE number = $1")
         .bind(&number)
