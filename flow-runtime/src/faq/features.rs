@@ -30,22 +30,27 @@ pub fn bag(words: &[&str], stems: &[&str]) -> Bag {
     for word in words {
         pieces(word, &mut p);
     }
-    bag_with_pieces(stems, p)
-}
-
-/// The same, with the words' pieces already cut (the index cuts each word once).
-pub fn bag_with_pieces(stems: &[&str], pieces: Vec<u32>) -> Bag {
     let mut w = Vec::with_capacity(stems.len() * 2);
     for (i, s) in stems.iter().enumerate() {
-        w.push(hash(WORD, &[s]));
+        w.push(word(s));
         if let Some(next) = stems.get(i + 1) {
-            w.push(hash(PAIR, &[s, " ", next]));
+            w.push(pair(s, next));
         }
     }
     Bag {
         words: count(w),
-        pieces: count(pieces),
+        pieces: count(p),
     }
+}
+
+/// The feature of one stemmed word.
+pub fn word(stem: &str) -> u32 {
+    hash(WORD, &[stem])
+}
+
+/// The feature of two stemmed words side by side.
+pub fn pair(first: &str, second: &str) -> u32 {
+    hash(PAIR, &[first, " ", second])
 }
 
 /// The 2- to 5-character pieces of ` word `.

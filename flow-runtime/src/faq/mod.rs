@@ -16,6 +16,7 @@
 //! decisions are made on integers.
 
 mod features;
+mod model;
 mod normalize;
 
 use std::sync::OnceLock;
@@ -23,6 +24,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::codec::codec;
+use model::Model;
 
 pub use normalize::{is_function_word, stem, tokens, words};
 
@@ -61,27 +63,6 @@ struct Source {
     synonyms: Vec<(u32, u32)>,
     /// Each phrasing: its entry and its word ids in order.
     phrases: Vec<(u32, Vec<u32>)>,
-}
-
-/// The vectors of the entries (centroids) and of the phrasings, by feature.
-#[derive(Clone, Debug, Default)]
-struct Model {
-    /// Feature hashes, sorted; a feature's id is its position.
-    features: Vec<u32>,
-    idf: Vec<f32>,
-    centroids: Postings,
-    phrasings: Postings,
-    /// The entry of each phrasing.
-    entry_of: Vec<u32>,
-}
-
-/// Sparse vectors stored by feature for scoring: `items[start[f]..start[f + 1]]` are the
-/// vectors that have feature `f`, with its weight in them.
-#[derive(Clone, Debug, Default)]
-struct Postings {
-    start: Vec<u32>,
-    items: Vec<(u32, f32)>,
-    rows: usize,
 }
 
 /// How much of the confidence is the closest single phrasing; the rest is the entry's
@@ -220,163 +201,14 @@ impl FaqIndex {
     }
 
     fn build_model(&self) -> Model {
-        let s = &self.source;
-        // Each word's canonical form, stem and pieces, cut once.
-        let cut: Vec<(String, Vec<u32>)> = s
+        let words: Vec<String> = self
+            .source
             .words
             .iter()
-            .map(|w| {
-                let w = self.canonical(w);
-                let mut p = Vec::new();
-                features::pieces(&w, &mut p);
-                (stem(&w), p)
-            })
+            .map(|w| self.canonical(w))
             .collect();
-        let bags: Vec<(u32, features::Bag)> = s
-            .phrases
-            .iter()
-            .map(|(entry, ids)| {
-                let known: Vec<&(String, Vec<u32>)> =
-                    ids.iter().filter_map(|&i| cut.get(i as usize)).collect();
-                let stems: Vec<&str> = known.iter().map(|(s, _)| s.as_str()).collect();
-                let pieces = known.iter().flat_map(|(_, p)| p.iter().copied()).collect();
-                (*entry, features::bag_with_pieces(&stems, pieces))
-            })
-            .collect();
-        // Document frequency of every feature (a bag has each feature once).
-        let mut all: Vec<u32> = bags
-            .iter()
-            .flat_map(|(_, b)| b.words.iter().chain(&b.pieces).map(|&(h, _)| h))
-            .collect();
-        all.sort_unstable();
-        let mut features: Vec<u32> = Vec::new();
-        let mut df: Vec<u32> = Vec::new();
-        for h in all {
-            match (features.last(), df.last_mut()) {
-                (Some(&last), Some(d)) if last == h => *d += 1,
-                _ => {
-                    features.push(h);
-                    df.push(1);
-                }
-            }
-        }
-        let n = bags.len() as f32;
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
-            .collect();
-        let entries = bags.iter().map(|(e, _)| *e as usize + 1).max().unwrap_or(0);
-        let mut model = Model {
-            features,
-            idf,
-            entry_of: bags.iter().map(|(e, _)| *e).collect(),
-            ..Model::default()
-        };
-        let phrasings: Vec<Vec<(usize, f32)>> = bags.iter().map(|(_, b)| model.weigh(b)).collect();
-        let mut centroids: Vec<Vec<(usize, f32)>> = vec![Vec::new(); entries];
-        for (entry, v) in model.entry_of.iter().zip(&phrasings) {
-            centroids[*entry as usize].extend(v.iter().copied());
-        }
-        let n = model.features.len();
-        model.centroids = Postings::new(centroids, n);
-        model.phrasings = Postings::new(phrasings, n);
-        model
-    }
-}
-
-impl Postings {
-    /// From sparse rows (features may repeat within a row: they are summed), each
-    /// normalised to unit length.
-    fn new(mut rows: Vec<Vec<(usize, f32)>>, features: usize) -> Postings {
-        let mut start = vec![0u32; features + 1];
-        for row in &mut rows {
-            row.sort_unstable_by_key(|&(f, _)| f);
-            let mut merged: Vec<(usize, f32)> = Vec::with_capacity(row.len());
-            for &(f, w) in row.iter() {
-                match merged.last_mut() {
-                    Some((last, sum)) if *last == f => *sum += w,
-                    _ => merged.push((f, w)),
-                }
-            }
-            let norm = merged.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            for (f, w) in &mut merged {
-                *w /= norm;
-                start[*f + 1] += 1;
-            }
-            *row = merged;
-        }
-        for f in 1..start.len() {
-            start[f] += start[f - 1];
-        }
-        let mut next = start.clone();
-        let mut items = vec![(0, 0.0); start[features] as usize];
-        for (r, row) in rows.iter().enumerate() {
-            for &(f, w) in row {
-                items[next[f] as usize] = (r as u32, w);
-                next[f] += 1;
-            }
-        }
-        Postings {
-            start,
-            items,
-            rows: rows.len(),
-        }
-    }
-
-    /// The dot product of every row with `vector`.
-    fn dot(&self, vector: &[(usize, f32)]) -> Vec<f32> {
-        let mut out = vec![0f32; self.rows];
-        for &(f, weight) in vector {
-            let (from, to) = (self.start[f] as usize, self.start[f + 1] as usize);
-            for &(row, w) in &self.items[from..to] {
-                out[row as usize] += weight * w;
-            }
-        }
-        out
-    }
-}
-
-/// The features of a text given as canonical words.
-fn bag_of(words: &[String]) -> features::Bag {
-    let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
-    let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    let s: Vec<&str> = stems.iter().map(String::as_str).collect();
-    features::bag(&w, &s)
-}
-
-impl Model {
-    /// The normalised TF-IDF vector of a question's words, over known features.
-    fn vector(&self, words: &[String]) -> Vec<(usize, f32)> {
-        self.weigh(&bag_of(words))
-    }
-
-    /// Each block weighed and normalised, then the two together.
-    fn weigh(&self, bag: &features::Bag) -> Vec<(usize, f32)> {
-        let block = |counts: &[(u32, u32)]| -> Vec<(usize, f32)> {
-            let mut v: Vec<(usize, f32)> = counts
-                .iter()
-                .filter_map(|&(h, n)| {
-                    let f = self.features.binary_search(&h).ok()?;
-                    Some((f, (1.0 + (n as f32).ln()) * self.idf[f]))
-                })
-                .collect();
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                v.iter_mut().for_each(|(_, w)| *w /= norm);
-            }
-            v
-        };
-        let (words, pieces) = (block(&bag.words), block(&bag.pieces));
-        let scale = if words.is_empty() || pieces.is_empty() {
-            1.0
-        } else {
-            std::f32::consts::FRAC_1_SQRT_2
-        };
-        words
-            .into_iter()
-            .chain(pieces)
-            .map(|(f, w)| (f, w * scale))
-            .collect()
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        Model::build(&words, &self.source.phrases)
     }
 }
 
