@@ -118,7 +118,7 @@ fn bench(file: &Path) -> anyhow::Result<Report> {
     };
     let ask = |q: &Query| -> Answer {
         index
-            .rank(&q.text, 1)
+            .rank(&q.text, "en", 1)
             .first()
             .map(|r| (r.entry as usize, f64::from(r.confidence) / 1000.0))
     };

@@ -81,7 +81,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("answer one question, 500-entry FAQ", |b| {
         b.iter(|| {
             i = (i + 1) % queries.len();
-            index.rank(black_box(&queries[i]), 3)
+            index.rank(black_box(&queries[i]), "en", 3)
         })
     });
 }

@@ -346,7 +346,9 @@ impl Conversation {
     /// A free-text question: FAQ answer, "did you mean …?", or the fallback.
     fn question(&mut self, text: &str) {
         let faq = &self.flow.faq;
-        let ranked = faq.index.rank(text, SUGGESTIONS.max(2));
+        let ranked = faq
+            .index
+            .rank(text, &self.state.chat.language, SUGGESTIONS.max(2));
         let top = ranked.first().copied();
         // Two entries about as close are a question to ask back, not an answer to guess.
         let clear = match ranked.get(1) {

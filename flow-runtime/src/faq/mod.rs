@@ -16,6 +16,8 @@
 //! decisions are made on integers.
 
 mod features;
+mod language;
+mod lexicon;
 mod model;
 mod normalize;
 
@@ -26,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::codec::codec;
 use model::Model;
 
-pub use normalize::{is_function_word, stem, tokens, words};
+pub use language::Language;
+pub use normalize::{stem, tokens, words};
 
 /// How well the shopper's words match one FAQ entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,8 +64,19 @@ struct Source {
     words: Vec<String>,
     /// Synonyms: a word id → the id of its group's first word, sorted.
     synonyms: Vec<(u32, u32)>,
-    /// Each phrasing: its entry and its word ids in order.
-    phrases: Vec<(u32, Vec<u32>)>,
+    /// The languages of the phrasings, as the flow names them (`en`, `es-MX`).
+    languages: Vec<String>,
+    phrases: Vec<Phrasing>,
+}
+
+/// One phrasing as shipped.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Phrasing {
+    entry: u32,
+    /// Index into [`Source::languages`].
+    language: u32,
+    /// Word ids in order.
+    words: Vec<u32>,
 }
 
 /// How much of the confidence is the closest single phrasing; the rest is the entry's
@@ -72,15 +86,42 @@ struct Source {
 const CLOSEST_PHRASING: f32 = 0.2;
 
 impl FaqIndex {
-    /// Builds the index from every phrasing and the flow's synonym groups.
+    /// Builds the index from every phrasing and the flow's synonym groups, which extend
+    /// the built-in groups of the phrasings' languages ([`lexicon::synonyms`]).
     pub fn build(phrases: &[Phrase], synonym_groups: &[Vec<String>]) -> FaqIndex {
-        let tokenized: Vec<(u32, Vec<String>)> =
-            phrases.iter().map(|p| (p.entry, words(&p.text))).collect();
-        let groups: Vec<Vec<String>> = synonym_groups
+        let mut languages: Vec<String> = Vec::new();
+        let mut tokenized: Vec<(u32, u32, Vec<String>)> = Vec::with_capacity(phrases.len());
+        for p in phrases {
+            let l = match languages.iter().position(|l| *l == p.language) {
+                Some(l) => l,
+                None => {
+                    languages.push(p.language.clone());
+                    languages.len() - 1
+                }
+            };
+            let language = Language::from_code(&p.language);
+            let ws = lexicon::expand(language, words(&p.text));
+            tokenized.push((p.entry, l as u32, ws));
+        }
+        let mut all: Vec<String> = tokenized.iter().flat_map(|(_, _, w)| w.clone()).collect();
+        all.sort();
+        all.dedup();
+        // The merchant's groups first: their first word is the one kept. A built-in group
+        // joins only when the FAQ uses one of its words, so it costs no bytes otherwise.
+        let mut groups: Vec<Vec<String>> = synonym_groups
             .iter()
             .map(|g| g.iter().flat_map(|w| words(w)).collect())
             .collect();
-        let mut all: Vec<String> = tokenized.iter().flat_map(|(_, w)| w.clone()).collect();
+        for l in &languages {
+            for group in lexicon::synonyms(Language::from_code(l)) {
+                if group
+                    .iter()
+                    .any(|w| all.binary_search_by(|x| x.as_str().cmp(w)).is_ok())
+                {
+                    groups.push(group.iter().map(|w| (*w).to_owned()).collect());
+                }
+            }
+        }
         all.extend(groups.iter().flatten().cloned());
         all.sort();
         all.dedup();
@@ -89,34 +130,60 @@ impl FaqIndex {
                 .ok()
                 .map(|i| i as u32)
         };
-        let mut synonyms: Vec<(u32, u32)> = Vec::new();
+        // Groups that share a word are one group (union-find; the earlier group's head
+        // stays the head).
+        let mut head: Vec<u32> = (0..all.len() as u32).collect();
+        fn root(head: &mut [u32], mut i: u32) -> u32 {
+            while head[i as usize] != i {
+                head[i as usize] = head[head[i as usize] as usize];
+                i = head[i as usize];
+            }
+            i
+        }
         for group in &groups {
-            if let Some(head) = group.first().and_then(|h| id(h)) {
-                for w in &group[1..] {
-                    if let Some(i) = id(w).filter(|&i| i != head) {
-                        synonyms.push((i, head));
+            let mut ids = group.iter().filter_map(|w| id(w));
+            if let Some(first) = ids.next() {
+                let first = root(&mut head, first);
+                for i in ids {
+                    let r = root(&mut head, i);
+                    if r != first {
+                        head[r as usize] = first;
                     }
                 }
             }
         }
-        synonyms.sort_unstable();
-        synonyms.dedup_by_key(|s| s.0);
+        let synonyms: Vec<(u32, u32)> = (0..all.len() as u32)
+            .filter_map(|i| {
+                let r = root(&mut head, i);
+                (r != i).then_some((i, r))
+            })
+            .collect();
         let phrases = tokenized
             .iter()
-            .map(|(entry, ws)| (*entry, ws.iter().filter_map(|w| id(w)).collect()))
+            .map(|(entry, language, ws)| Phrasing {
+                entry: *entry,
+                language: *language,
+                words: ws.iter().filter_map(|w| id(w)).collect(),
+            })
             .collect();
         FaqIndex::from(Source {
             words: all,
             synonyms,
+            languages,
             phrases,
         })
     }
 
-    /// Ranks entries for `query`, best first, at most `limit` of them.
-    pub fn rank(&self, query: &str, limit: usize) -> Vec<Ranked> {
+    /// Ranks entries for `query`, asked in `language` (a tag such as `en` or `es-MX`),
+    /// best first, at most `limit` of them.
+    pub fn rank(&self, query: &str, language: &str, limit: usize) -> Vec<Ranked> {
         let model = self.model();
-        let query: Vec<String> = words(query).iter().map(|w| self.canonical(w)).collect();
-        let vector = model.vector(&query);
+        let language = Language::from_code(language);
+        let query: Vec<String> = lexicon::expand(language, words(query))
+            .iter()
+            .map(|w| self.canonical(w))
+            .collect();
+        let vector = model.vector(&query, language);
         let mut scores = model.centroids.dot(&vector);
         let mut closest = vec![0f32; scores.len()];
         for (phrasing, s) in model.phrasings.dot(&vector).into_iter().enumerate() {
@@ -163,14 +230,15 @@ impl FaqIndex {
             .collect::<Option<_>>()?;
         s.phrases
             .iter()
-            .find(|(_, p)| {
-                !p.is_empty()
-                    && p.len() == ids.len()
-                    && p.iter()
+            .find(|p| {
+                !p.words.is_empty()
+                    && p.words.len() == ids.len()
+                    && p.words
+                        .iter()
                         .map(|&i| self.canonical_id(i))
                         .eq(ids.iter().copied())
             })
-            .map(|(entry, _)| *entry)
+            .map(|p| p.entry)
     }
 
     /// Builds the model now rather than on the first question.
@@ -208,7 +276,22 @@ impl FaqIndex {
             .map(|w| self.canonical(w))
             .collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        Model::build(&words, &self.source.phrases)
+        let languages: Vec<Language> = self
+            .source
+            .languages
+            .iter()
+            .map(|l| Language::from_code(l))
+            .collect();
+        let phrases: Vec<(u32, Language, &[u32])> = self
+            .source
+            .phrases
+            .iter()
+            .map(|p| {
+                let language = languages.get(p.language as usize).copied();
+                (p.entry, language.unwrap_or(Language::Other), &p.words[..])
+            })
+            .collect();
+        Model::build(&words, &phrases)
     }
 }
 
@@ -235,7 +318,8 @@ impl PartialEq for FaqIndex {
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag. Only the
 // source is shipped; the model is rebuilt from it.
-codec!(struct Source { words, synonyms, phrases });
+codec!(struct Source { words, synonyms, languages, phrases });
+codec!(struct Phrasing { entry, language, words });
 
 impl crate::codec::Encode for FaqIndex {
     fn encode(&self, w: &mut Vec<u8>) {

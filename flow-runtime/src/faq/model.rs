@@ -8,7 +8,7 @@
 //! faq`) that took the build from 23 ms to the figure in BENCHMARKS.md.
 
 use super::features;
-use super::normalize::stem;
+use super::language::Language;
 
 /// The vectors of the entries (centroids) and of the phrasings, by feature.
 #[derive(Clone, Debug, Default)]
@@ -61,14 +61,14 @@ impl Rows {
 }
 
 impl Model {
-    /// The model of phrasings given as `(entry, word ids)` over `words` (canonical,
-    /// folded). Ids past the end of `words` are ignored.
-    pub fn build(words: &[&str], phrases: &[(u32, Vec<u32>)]) -> Model {
-        let phrases: Vec<(u32, Vec<usize>)> = phrases
+    /// The model of phrasings given as `(entry, language, word ids)` over `words`
+    /// (canonical, folded). Ids past the end of `words` are ignored.
+    pub fn build(words: &[&str], phrases: &[(u32, Language, &[u32])]) -> Model {
+        let phrases: Vec<(u32, Language, Vec<usize>)> = phrases
             .iter()
-            .map(|(entry, ids)| {
+            .map(|&(entry, language, ids)| {
                 let ids = ids.iter().map(|&i| i as usize).filter(|&i| i < words.len());
-                (*entry, ids.collect())
+                (entry, language, ids.collect())
             })
             .collect();
         // Only words some phrasing uses make features: a synonym's other words are
@@ -76,35 +76,50 @@ impl Model {
         let mut used = vec![false; words.len()];
         phrases
             .iter()
-            .flat_map(|(_, ids)| ids)
+            .flat_map(|(_, _, ids)| ids)
             .for_each(|&i| used[i] = true);
-        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
-        let word_hash: Vec<u32> = stems.iter().map(|s| features::word(s)).collect();
         let mut piece_hash: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
         for (i, w) in words.iter().enumerate().filter(|&(i, _)| used[i]) {
             features::pieces(w, &mut piece_hash[i]);
         }
-        let pair_hash: Vec<Vec<u32>> = phrases
-            .iter()
-            .map(|(_, ids)| {
-                let pairs = ids.windows(2);
+        // Stems depend on the phrasing's language; a FAQ has one or a few.
+        let mut stems: Vec<(Language, Vec<Option<String>>)> = Vec::new();
+        let mut word_hash: Vec<Vec<u32>> = Vec::with_capacity(phrases.len());
+        let mut pair_hash: Vec<Vec<u32>> = Vec::with_capacity(phrases.len());
+        for (_, language, ids) in &phrases {
+            let k = match stems.iter().position(|(l, _)| l == language) {
+                Some(k) => k,
+                None => {
+                    stems.push((*language, vec![None; words.len()]));
+                    stems.len() - 1
+                }
+            };
+            let of = &mut stems[k].1;
+            for &i in ids {
+                if of[i].is_none() {
+                    of[i] = Some(language.stem(words[i]));
+                }
+            }
+            let stem = |i: usize| of[i].as_deref().unwrap_or_default();
+            word_hash.push(ids.iter().map(|&i| features::word(stem(i))).collect());
+            let pairs = ids.windows(2);
+            pair_hash.push(
                 pairs
-                    .map(|p| features::pair(&stems[p[0]], &stems[p[1]]))
-                    .collect()
-            })
-            .collect();
+                    .map(|p| features::pair(stem(p[0]), stem(p[1])))
+                    .collect(),
+            );
+        }
 
         // One table of every feature; ids are positions in it.
         let mut table: Vec<u32> = Vec::new();
         for i in (0..words.len()).filter(|&i| used[i]) {
-            table.push(word_hash[i]);
             table.extend(&piece_hash[i]);
         }
+        table.extend(word_hash.iter().flatten());
         table.extend(pair_hash.iter().flatten());
         table.sort_unstable();
         table.dedup();
         let id = |h: u32| table.binary_search(&h).unwrap_or_default() as u32;
-        let word_id: Vec<u32> = word_hash.iter().map(|&h| id(h)).collect();
         let piece_id: Vec<Vec<u32>> = piece_hash
             .iter()
             .map(|hs| hs.iter().map(|&h| id(h)).collect())
@@ -114,8 +129,8 @@ impl Model {
         let mut scratch = vec![0u32; table.len()];
         let mut rows = Rows::new();
         let mut middle = Vec::with_capacity(phrases.len());
-        for ((_, ids), pairs) in phrases.iter().zip(&pair_hash) {
-            let words = ids.iter().map(|&i| word_id[i]);
+        for (((_, _, ids), words), pairs) in phrases.iter().zip(&word_hash).zip(&pair_hash) {
+            let words = words.iter().map(|&h| id(h));
             let pairs = pairs.iter().map(|&h| id(h));
             tally(words.chain(pairs), &mut scratch, &mut rows.items);
             middle.push(rows.items.len());
@@ -137,7 +152,7 @@ impl Model {
             weigh(words, pieces, &idf);
         }
 
-        let entry_of: Vec<u32> = phrases.iter().map(|(e, _)| *e).collect();
+        let entry_of: Vec<u32> = phrases.iter().map(|(e, _, _)| *e).collect();
         let centroids = centroids(&rows, &entry_of, table.len());
         Model {
             centroids: Postings::new(&centroids, table.len()),
@@ -148,10 +163,10 @@ impl Model {
         }
     }
 
-    /// The normalised TF-IDF vector of a question given as canonical words, over the
-    /// features the FAQ has.
-    pub fn vector(&self, words: &[String]) -> Vec<(u32, f32)> {
-        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+    /// The normalised TF-IDF vector of a question given as canonical words in
+    /// `language`, over the features the FAQ has.
+    pub fn vector(&self, words: &[String], language: Language) -> Vec<(u32, f32)> {
+        let stems: Vec<String> = words.iter().map(|w| language.stem(w)).collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         let s: Vec<&str> = stems.iter().map(String::as_str).collect();
         let bag = features::bag(&w, &s);

@@ -33,7 +33,7 @@ fn faq() -> FaqIndex {
 }
 
 fn best(index: &FaqIndex, q: &str) -> Option<Ranked> {
-    index.rank(q, 3).first().copied()
+    index.rank(q, "en", 3).first().copied()
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn an_unrelated_question_is_not_confident() {
 #[test]
 fn ranking_is_best_first_and_limited() {
     let index = faq();
-    let ranked = index.rank("how much does it cost to ship my order", 2);
+    let ranked = index.rank("how much does it cost to ship my order", "en", 2);
     assert_eq!(ranked.len(), 2);
     assert_eq!(ranked[0].entry, 2);
     assert!(ranked[0].confidence >= ranked[1].confidence);
@@ -96,14 +96,166 @@ fn the_shipped_form_ranks_the_same() {
     let decoded: FaqIndex = crate::codec::from_bytes(&bytes).unwrap();
     assert_eq!(decoded, index);
     for q in ["where is my parcel", "return", "free shipping?", "xyz"] {
-        assert_eq!(decoded.rank(q, 3), index.rank(q, 3), "{q}");
+        assert_eq!(decoded.rank(q, "en", 3), index.rank(q, "en", 3), "{q}");
     }
 }
 
 #[test]
 fn nothing_in_nothing_out() {
     let empty = FaqIndex::build(&[], &[]);
-    assert!(empty.rank("where is my order", 3).is_empty());
-    assert!(faq().rank("", 3).is_empty());
-    assert!(faq().rank("!!! ???", 3).is_empty());
+    assert!(empty.rank("where is my order", "en", 3).is_empty());
+    assert!(faq().rank("", "en", 3).is_empty());
+    assert!(faq().rank("!!! ???", "en", 3).is_empty());
+}
+
+fn faq_in(language: &str, entries: &[&[&str]]) -> FaqIndex {
+    let phrases: Vec<Phrase> = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(e, list)| {
+            list.iter().map(move |t| Phrase {
+                entry: e as u32,
+                language: language.into(),
+                text: (*t).into(),
+            })
+        })
+        .collect();
+    FaqIndex::build(&phrases, &[])
+}
+
+fn spanish() -> FaqIndex {
+    faq_in(
+        "es",
+        &[
+            &["¿Dónde está mi pedido?", "Quiero rastrear mi pedido"],
+            &["¿Cómo devuelvo un producto?", "Política de devolución"],
+            &["¿Cuánto cuesta el envío?", "Precio del envío"],
+        ],
+    )
+}
+
+#[test]
+fn questions_are_stemmed_in_their_language() {
+    let index = spanish();
+    let es = best_in(&index, "¿dónde están mis pedidos?", "es-MX").unwrap();
+    assert_eq!(es.entry, 0);
+    // Without Spanish stems "pedidos" is only its pieces, and the match is weaker.
+    let unstemmed = best_in(&index, "¿dónde están mis pedidos?", "nl").unwrap();
+    assert!(
+        es.confidence > unstemmed.confidence,
+        "{es:?} vs {unstemmed:?}"
+    );
+    assert_eq!(
+        best_in(&index, "devoluciones", "es").map(|r| r.entry),
+        Some(1)
+    );
+}
+
+#[test]
+fn each_language_has_a_stemmer() {
+    for (language, faq, question) in [
+        (
+            "fr",
+            &["Où est ma commande ?", "Suivre ma commande"],
+            "mes commandes sont où",
+        ),
+        (
+            "de",
+            &["Wo ist meine Bestellung?", "Bestellung verfolgen"],
+            "wo sind meine bestellungen",
+        ),
+        (
+            "pt",
+            &["Onde está o meu pedido?", "Rastrear pedido"],
+            "onde estão os meus pedidos",
+        ),
+        (
+            "it",
+            &["Dov'è il mio ordine?", "Tracciare l'ordine"],
+            "dove sono i miei ordini",
+        ),
+    ] {
+        let index = faq_in(
+            language,
+            &[faq, &["Wie viel kostet der Versand? Quanto costa?"]],
+        );
+        let stemmed = best_in(&index, question, language).unwrap();
+        let unstemmed = best_in(&index, question, "nl").unwrap();
+        assert_eq!(stemmed.entry, 0, "{language}");
+        assert!(stemmed.confidence > unstemmed.confidence, "{language}");
+    }
+}
+
+#[test]
+fn a_faq_in_two_languages_answers_each_in_its_own() {
+    let mut phrases = Vec::new();
+    for (language, entries) in [
+        ("en", [["Where is my order?"], ["How do I return an item?"]]),
+        (
+            "es",
+            [["¿Dónde está mi pedido?"], ["¿Cómo devuelvo un artículo?"]],
+        ),
+    ] {
+        for (e, texts) in entries.iter().enumerate() {
+            for t in texts {
+                phrases.push(Phrase {
+                    entry: e as u32,
+                    language: language.into(),
+                    text: (*t).into(),
+                });
+            }
+        }
+    }
+    let index = FaqIndex::build(&phrases, &[]);
+    assert_eq!(
+        best_in(&index, "donde estan mis pedidos", "es").map(|r| r.entry),
+        Some(0)
+    );
+    assert_eq!(
+        best_in(&index, "returning items", "en").map(|r| r.entry),
+        Some(1)
+    );
+}
+
+#[test]
+fn built_in_synonyms_need_no_merchant_words() {
+    let index = faq_in(
+        "en",
+        &[&["Where is my parcel?"], &["Do you sell gift cards?"]],
+    );
+    let synonym = best(&index, "where is my package").unwrap();
+    let direct = best(&index, "where is my parcel").unwrap();
+    assert_eq!(synonym.entry, 0);
+    assert_eq!(synonym.confidence, direct.confidence);
+}
+
+#[test]
+fn a_merchant_group_extends_the_built_in_one() {
+    let phrases = [Phrase {
+        entry: 0,
+        language: "en".into(),
+        text: "Where is my parcel?".into(),
+    }];
+    // "parcel" is built in with "package"; the merchant adds "box" to the same meaning.
+    let index = FaqIndex::build(&phrases, &[vec!["package".into(), "box".into()]]);
+    let a = best(&index, "where is my box").unwrap();
+    let b = best(&index, "where is my parcel").unwrap();
+    assert_eq!(a.confidence, b.confidence);
+}
+
+#[test]
+fn chat_abbreviations_mean_their_words() {
+    let index = faq();
+    let short = best(&index, "can u tell me where my order is asap").unwrap();
+    let long = best(
+        &index,
+        "can you tell me where my order is as soon as possible",
+    )
+    .unwrap();
+    assert_eq!(short, long);
+    assert_eq!(short.entry, 0);
+}
+
+fn best_in(index: &FaqIndex, q: &str, language: &str) -> Option<Ranked> {
+    index.rank(q, language, 3).first().copied()
 }

@@ -1,0 +1,238 @@
+//! What Bellhop knows of shoppers' words before a merchant writes any: the abbreviations
+//! of chat ("pls", "u", "asap") and a base of e-commerce synonyms per language, which a
+//! flow's own `synonyms` extend.
+//!
+//! Both lists are short and precise on purpose. A synonym joins two words for every
+//! question of every store, so only words that mean the same thing in a shop are here
+//! ("parcel" and "package", not "order" and "purchase"). Words are folded (lower case, no
+//! accents); a plural is its own word here because synonyms join words before stemming.
+
+use super::language::Language;
+
+/// Chat abbreviations and what they stand for; an empty expansion drops the word (it is
+/// politeness, not content).
+pub fn abbreviation(language: Language, word: &str) -> Option<&'static [&'static str]> {
+    let list: &[(&str, &[&str])] = match language {
+        Language::English => &[
+            ("u", &["you"]),
+            ("ur", &["your"]),
+            ("r", &["are"]),
+            ("im", &["i", "am"]),
+            ("asap", &["as", "soon", "as", "possible"]),
+            ("thx", &[]),
+            ("ty", &[]),
+            ("pkg", &["package"]),
+            ("acct", &["account"]),
+            ("addr", &["address"]),
+            ("msg", &["message"]),
+            ("pw", &["password"]),
+            ("pwd", &["password"]),
+            ("qty", &["quantity"]),
+            ("approx", &["approximately"]),
+            ("wanna", &["want", "to"]),
+            ("gonna", &["going", "to"]),
+            ("b4", &["before"]),
+            ("tmrw", &["tomorrow"]),
+            ("tmr", &["tomorrow"]),
+            ("2day", &["today"]),
+            ("wk", &["week"]),
+            ("wks", &["weeks"]),
+            ("hr", &["hour"]),
+            ("hrs", &["hours"]),
+            ("intl", &["international"]),
+            ("bc", &["because"]),
+            ("cuz", &["because"]),
+            ("coz", &["because"]),
+            ("abt", &["about"]),
+            ("ppl", &["people"]),
+            ("pic", &["picture"]),
+            ("pics", &["pictures"]),
+            ("bday", &["birthday"]),
+            ("w", &["with"]),
+            ("wo", &["without"]),
+        ],
+        Language::Spanish => &[
+            ("q", &["que"]),
+            ("xq", &["porque"]),
+            ("pq", &["porque"]),
+            ("porq", &["porque"]),
+            ("tb", &["tambien"]),
+            ("tmb", &["tambien"]),
+            ("x", &["por"]),
+            ("dnd", &["donde"]),
+            ("cdo", &["cuando"]),
+            ("pf", &[]),
+            ("xfa", &[]),
+            ("porfa", &[]),
+        ],
+        Language::French => &[
+            ("stp", &[]),
+            ("svp", &[]),
+            ("pk", &["pourquoi"]),
+            ("pq", &["pourquoi"]),
+            ("qd", &["quand"]),
+            ("bcp", &["beaucoup"]),
+            ("cmd", &["commande"]),
+            ("dc", &["donc"]),
+            ("jsuis", &["je", "suis"]),
+        ],
+        Language::German => &[
+            ("vllt", &["vielleicht"]),
+            ("vlt", &["vielleicht"]),
+            ("nr", &["nummer"]),
+            ("lg", &[]),
+            ("mfg", &[]),
+            ("dk", &[]),
+        ],
+        Language::Portuguese => &[
+            ("vc", &["voce"]),
+            ("vcs", &["voces"]),
+            ("q", &["que"]),
+            ("pq", &["porque"]),
+            ("tb", &["tambem"]),
+            ("tbm", &["tambem"]),
+            ("hj", &["hoje"]),
+            ("msm", &["mesmo"]),
+            ("obg", &[]),
+        ],
+        Language::Italian => &[
+            ("x", &["per"]),
+            ("cmq", &["comunque"]),
+            ("nn", &["non"]),
+            ("ke", &["che"]),
+            ("xke", &["perche"]),
+            ("xche", &["perche"]),
+            ("grz", &[]),
+        ],
+        Language::Other => &[],
+    };
+    list.iter().find(|(a, _)| *a == word).map(|(_, e)| *e)
+}
+
+/// Words in `words` with abbreviations spelt out.
+pub fn expand(language: Language, words: Vec<String>) -> Vec<String> {
+    if !words.iter().any(|w| abbreviation(language, w).is_some()) {
+        return words;
+    }
+    let mut out = Vec::with_capacity(words.len() + 4);
+    for w in words {
+        match abbreviation(language, &w) {
+            Some(expansion) => out.extend(expansion.iter().map(|e| (*e).to_owned())),
+            None => out.push(w),
+        }
+    }
+    out
+}
+
+/// The built-in synonym groups of a language; the first word of each is the one the
+/// matcher keeps.
+pub fn synonyms(language: Language) -> &'static [&'static [&'static str]] {
+    match language {
+        Language::English => &[
+            &["package", "parcel"],
+            &["packages", "parcels"],
+            &["refund", "reimbursement"],
+            &["refunds", "reimbursements"],
+            &["coupon", "voucher"],
+            &["coupons", "vouchers"],
+            &["invoice", "receipt"],
+            &["invoices", "receipts"],
+            &["cart", "basket"],
+            &["phone", "telephone"],
+        ],
+        Language::Spanish => &[
+            &["pedido", "orden"],
+            &["pedidos", "ordenes"],
+            &["paquete", "bulto"],
+            &["paquetes", "bultos"],
+            &["precio", "costo", "coste"],
+            &["precios", "costos", "costes"],
+            &["talla", "tamano"],
+            &["factura", "recibo"],
+            &["cupon", "vale"],
+        ],
+        Language::French => &[
+            &["colis", "paquet"],
+            &["paquets", "colis"],
+            &["prix", "tarif", "cout"],
+            &["tarifs", "couts"],
+            &["taille", "pointure"],
+            &["facture", "recu"],
+            &["panier", "caddie"],
+        ],
+        Language::German => &[
+            &["paket", "packchen"],
+            &["pakete", "packchen"],
+            &["lieferung", "zustellung"],
+            &["preis", "kosten"],
+            &["rechnung", "quittung"],
+            &["gutschein", "coupon"],
+            &["warenkorb", "einkaufswagen"],
+        ],
+        Language::Portuguese => &[
+            &["pedido", "encomenda"],
+            &["pedidos", "encomendas"],
+            &["preco", "custo", "valor"],
+            &["entrega", "envio"],
+            &["reembolso", "estorno"],
+            &["cupom", "cupao"],
+            &["carrinho", "cesta"],
+        ],
+        Language::Italian => &[
+            &["ordine", "ordinazione"],
+            &["pacco", "collo"],
+            &["pacchi", "colli"],
+            &["prezzo", "costo"],
+            &["taglia", "misura"],
+            &["rimborso", "risarcimento"],
+            &["carrello", "cestino"],
+        ],
+        Language::Other => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    #[test]
+    fn abbreviations_are_spelt_out_in_their_language() {
+        assert_eq!(
+            expand(Language::English, w(&["can", "u", "ship", "asap"])),
+            w(&["can", "you", "ship", "as", "soon", "as", "possible"])
+        );
+        assert_eq!(expand(Language::English, w(&["thx", "bye"])), w(&["bye"]));
+        // "x" is "por" in Spanish chat, and only there.
+        assert_eq!(
+            expand(Language::Spanish, w(&["x", "favor"])),
+            w(&["por", "favor"])
+        );
+        assert_eq!(
+            expand(Language::English, w(&["x", "large"])),
+            w(&["x", "large"])
+        );
+    }
+
+    #[test]
+    fn every_group_has_two_distinct_folded_words() {
+        for language in [
+            Language::English,
+            Language::Spanish,
+            Language::French,
+            Language::German,
+            Language::Portuguese,
+            Language::Italian,
+        ] {
+            for group in synonyms(language) {
+                assert!(group.len() >= 2, "{language:?} {group:?}");
+                for word in *group {
+                    assert_eq!(crate::text::fold(word), *word, "{language:?} {word}");
+                }
+            }
+        }
+    }
+}
