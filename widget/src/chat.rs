@@ -150,6 +150,22 @@ impl Chat {
         self.move_focus.set(true);
         self.open.set(open);
         self.dispatch(if open { Input::Opened } else { Input::Closed });
+        if open {
+            // The FAQ model is built on first use (tens of milliseconds for a large FAQ
+            // in the browser). A shopper who opens the panel is about to ask, and typing
+            // takes longer than that: build it now, once the panel has painted.
+            let shell = self.shell();
+            leptos::prelude::set_timeout(
+                move || {
+                    let conversation = shell.conversation.borrow();
+                    let index = &conversation.flow().faq.index;
+                    if !index.is_prepared() {
+                        crate::js::measured("bellhop:faq-model", || index.prepare());
+                    }
+                },
+                std::time::Duration::from_millis(100),
+            );
+        }
     }
 
     /// Feeds one input to the runtime and applies every effect it produces.

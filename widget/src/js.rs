@@ -98,3 +98,21 @@ pub fn unbase64(text: &str) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+    #[wasm_bindgen(js_namespace = performance, js_name = measure, catch)]
+    fn performance_measure(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Runs `work` and records how long it took as a Performance measure named `name` (seen
+/// by `cargo xtask bench` and the browser's profiler), with no cost but two calls.
+pub fn measured<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let start = performance_now();
+    let out = work();
+    let end = performance_now();
+    let _ = performance_measure(name, &object(&[("start", num(start)), ("end", num(end))]));
+    out
+}

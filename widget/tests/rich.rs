@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{all, compile, find, settle, shadow_root};
+use support::{all, compile, find, settle, shadow_root, wait};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -36,11 +36,28 @@ async fn rich_text_is_safe_the_layout_mirrors_and_the_composer_asks_the_faq() ->
     )?;
     settle().await;
     let root = shadow_root();
+    // The FAQ model is built when the panel opens, after it paints, not at page load.
+    let models_built = || {
+        js_sys::eval("performance.getEntriesByName('bellhop:faq-model').length")
+            .ok()
+            .and_then(|n| n.as_f64())
+    };
+    assert_eq!(
+        models_built(),
+        Some(0.0),
+        "nothing is built before the shopper opens the chat"
+    );
     find(&root, "button.launcher")
         .unwrap()
         .unchecked_into::<HtmlElement>()
         .click();
     settle().await;
+    wait(300).await;
+    assert_eq!(
+        models_built(),
+        Some(1.0),
+        "opening the panel builds the FAQ model"
+    );
 
     // Right to left: the language and direction reach the widget's root.
     let top = find(&root, ".root").expect("the widget's root element");
@@ -94,6 +111,7 @@ async fn rich_text_is_safe_the_layout_mirrors_and_the_composer_asks_the_faq() ->
         Some("Five to seven days.")
     );
     assert_eq!(input.value(), "", "the composer is cleared after sending");
+    assert_eq!(models_built(), Some(1.0), "built once");
     Ok(())
 }
 

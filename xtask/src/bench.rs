@@ -309,7 +309,11 @@ fn print_table(r: &Value) {
         ib["first_faq_answer_ms"].as_f64().unwrap_or(0.0)
     );
     println!(
-        "  first answer, 500-entry FAQ        {:>8.1} ms (builds the model; median of 5)",
+        "  FAQ model build, 500-entry FAQ     {:>8.1} ms (when the panel opens; median of 5)",
+        ib["faq_model_build_500_ms"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "  first answer, 500-entry FAQ        {:>8.1} ms (after it; median of 5)",
         ib["first_faq_answer_500_ms"].as_f64().unwrap_or(0.0)
     );
     for (key, label) in [("faq_demo", "demo flow"), ("faq_500", "500-entry FAQ")] {

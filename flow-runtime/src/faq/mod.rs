@@ -246,6 +246,11 @@ impl FaqIndex {
         self.model();
     }
 
+    /// Whether the model is built.
+    pub fn is_prepared(&self) -> bool {
+        self.model.get().is_some()
+    }
+
     fn model(&self) -> &Model {
         self.model.get_or_init(|| self.build_model())
     }

@@ -259,3 +259,14 @@ fn chat_abbreviations_mean_their_words() {
 fn best_in(index: &FaqIndex, q: &str, language: &str) -> Option<Ranked> {
     index.rank(q, language, 3).first().copied()
 }
+
+#[test]
+fn the_model_is_built_once_on_first_use_or_when_asked() {
+    let index = faq();
+    assert!(!index.is_prepared(), "loading a flow builds nothing");
+    best(&index, "where is my order");
+    assert!(index.is_prepared());
+    let fresh = faq();
+    fresh.prepare();
+    assert!(fresh.is_prepared());
+}

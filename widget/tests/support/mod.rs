@@ -19,10 +19,15 @@ pub fn compile(source: &str) -> Flow {
 
 /// Lets the browser run pending microtasks and timers (Leptos updates the DOM after events).
 pub async fn settle() {
+    wait(10).await;
+}
+
+/// Waits `ms` milliseconds of the browser's time.
+pub async fn wait(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
             .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
