@@ -55,16 +55,15 @@ pub fn pair(first: &str, second: &str) -> u32 {
 
 /// The 2- to 5-character pieces of ` word `.
 pub fn pieces(word: &str, out: &mut Vec<u32>) {
-    let mut chars: Vec<char> = Vec::with_capacity(word.len() + 2);
-    chars.push(' ');
-    chars.extend(word.chars());
-    chars.push(' ');
-    let mut buf = String::new();
-    for n in 2..=5 {
-        for window in chars.windows(n) {
-            buf.clear();
-            buf.extend(window);
-            out.push(hash(PIECE, &[&buf]));
+    let padded = format!(" {word} ");
+    // Where each character starts, and the end: a piece is a slice between two of them.
+    let mut bounds: Vec<usize> = padded.char_indices().map(|(i, _)| i).collect();
+    bounds.push(padded.len());
+    let bounds: &[usize] = &bounds;
+    let chars = bounds.len() - 1;
+    for n in 2..=5.min(chars) {
+        for i in 0..=chars - n {
+            out.push(hash(PIECE, &[&padded[bounds[i]..bounds[i + n]]]));
         }
     }
 }
@@ -83,14 +82,11 @@ fn count(mut hashes: Vec<u32>) -> Vec<(u32, u32)> {
 
 /// FNV-1a over a block tag and the parts.
 fn hash(tag: u8, parts: &[&str]) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    let mut eat = |b: u8| {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    };
-    eat(tag);
+    let mut h: u32 = (0x811c_9dc5 ^ u32::from(tag)).wrapping_mul(0x0100_0193);
     for part in parts {
-        part.bytes().for_each(&mut eat);
+        for &b in part.as_bytes() {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
     }
     h
 }

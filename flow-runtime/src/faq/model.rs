@@ -51,10 +51,6 @@ impl Rows {
         self.start.len() - 1
     }
 
-    fn row(&self, r: usize) -> &[(u32, f32)] {
-        &self.items[self.start[r]..self.start[r + 1]]
-    }
-
     fn end_row(&mut self) {
         self.start.push(self.items.len());
     }
@@ -112,35 +108,53 @@ impl Model {
 
         // One table of every feature; ids are positions in it.
         let mut table: Vec<u32> = Vec::new();
-        for i in (0..words.len()).filter(|&i| used[i]) {
-            table.extend(&piece_hash[i]);
+        for i in 0..words.len() {
+            if used[i] {
+                table.extend_from_slice(&piece_hash[i]);
+            }
         }
-        table.extend(word_hash.iter().flatten());
-        table.extend(pair_hash.iter().flatten());
-        table.sort_unstable();
+        for hashes in word_hash.iter().chain(&pair_hash) {
+            table.extend_from_slice(hashes);
+        }
+        radix_sort(&mut table);
         table.dedup();
-        let id = |h: u32| table.binary_search(&h).unwrap_or_default() as u32;
-        let piece_id: Vec<Vec<u32>> = piece_hash
-            .iter()
-            .map(|hs| hs.iter().map(|&h| id(h)).collect())
-            .collect();
+        // Hashes to ids in place, each word's pieces once.
+        let to_ids = |hashes: &mut Vec<u32>| {
+            for h in hashes.iter_mut() {
+                *h = table.binary_search(h).unwrap_or_default() as u32;
+            }
+        };
+        piece_hash.iter_mut().for_each(to_ids);
+        word_hash.iter_mut().for_each(to_ids);
+        pair_hash.iter_mut().for_each(to_ids);
+        let (piece_id, word_id, pair_id) = (piece_hash, word_hash, pair_hash);
 
-        // Each phrasing's counts, the words block then the pieces block (`middle`).
-        let mut scratch = vec![0u32; table.len()];
+        // Each phrasing's counts, the words block then the pieces block (`middle`). Plain
+        // loops: the widget is built for size, where iterator adapters stay function calls.
+        let mut tally = Tally {
+            count: vec![0u32; table.len()],
+            out: Vec::new(),
+        };
         let mut rows = Rows::new();
         let mut middle = Vec::with_capacity(phrases.len());
-        for (((_, _, ids), words), pairs) in phrases.iter().zip(&word_hash).zip(&pair_hash) {
-            let words = words.iter().map(|&h| id(h));
-            let pairs = pairs.iter().map(|&h| id(h));
-            tally(words.chain(pairs), &mut scratch, &mut rows.items);
+        for p in 0..phrases.len() {
+            tally.all(&word_id[p]);
+            tally.all(&pair_id[p]);
+            tally.finish(&mut rows.items);
             middle.push(rows.items.len());
-            let pieces = ids.iter().flat_map(|&i| piece_id[i].iter().copied());
-            tally(pieces, &mut scratch, &mut rows.items);
+            for &i in &phrases[p].2 {
+                tally.all(&piece_id[i]);
+            }
+            tally.finish(&mut rows.items);
             rows.end_row();
         }
+        let scratch = tally.count;
 
         let mut df = scratch;
-        rows.items.iter().for_each(|&(f, _)| df[f as usize] += 1);
+        let counts: &mut [u32] = &mut df;
+        for &(f, _) in &rows.items {
+            counts[f as usize] += 1;
+        }
         let n = rows.len() as f32;
         let idf: Vec<f32> = df
             .iter()
@@ -204,7 +218,9 @@ fn weigh(words: &mut [(u32, f32)], pieces: &mut [(u32, f32)], idf: &[f32]) {
         }
         if norm > 0.0 {
             let k = scale / norm.sqrt();
-            block.iter_mut().for_each(|(_, w)| *w *= k);
+            for (_, w) in block.iter_mut() {
+                *w *= k;
+            }
         }
     }
 }
@@ -217,11 +233,13 @@ fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> Rows {
         of_entry[e as usize].push(p);
     }
     let mut sum = vec![0f32; features];
+    let sum: &mut [f32] = &mut sum;
+    let (items, row_start): (&[(u32, f32)], &[usize]) = (&phrasings.items, &phrasings.start);
     let mut out = Rows::new();
     for list in &of_entry {
         let from = out.items.len();
         for &p in list {
-            for &(f, w) in phrasings.row(p) {
+            for &(f, w) in &items[row_start[p]..row_start[p + 1]] {
                 // Weights are positive: zero means not yet in this row.
                 if sum[f as usize] == 0.0 {
                     out.items.push((f, 0.0));
@@ -242,18 +260,55 @@ fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> Rows {
     out
 }
 
-/// Appends how often each id occurs, as `(id, count)` in order of first occurrence.
-/// `scratch` is all zeros, as long as the feature table, and left so.
-fn tally(ids: impl Iterator<Item = u32>, scratch: &mut [u32], out: &mut Vec<(u32, f32)>) {
-    let from = out.len();
-    for f in ids {
-        if scratch[f as usize] == 0 {
-            out.push((f, 0.0));
+/// Sorts hashes byte by byte (least significant first): a few plain passes, where the
+/// standard sort, built for size in the widget, took most of the table's time.
+fn radix_sort(values: &mut Vec<u32>) {
+    let mut other = vec![0u32; values.len()];
+    for shift in [0, 8, 16, 24] {
+        let mut start = [0usize; 257];
+        for &v in values.iter() {
+            start[((v >> shift) & 0xff) as usize + 1] += 1;
         }
-        scratch[f as usize] += 1;
+        for b in 1..257 {
+            start[b] += start[b - 1];
+        }
+        let (from, to): (&[u32], &mut [u32]) = (values, &mut other);
+        for &v in from {
+            let slot = &mut start[((v >> shift) & 0xff) as usize];
+            to[*slot] = v;
+            *slot += 1;
+        }
+        std::mem::swap(values, &mut other);
     }
-    for (f, n) in &mut out[from..] {
-        *n = std::mem::take(&mut scratch[*f as usize]) as f32;
+}
+
+/// Counts feature ids: `count` is as long as the feature table and all zeros between
+/// rows; `out` lists the ids met, in order of first occurrence.
+struct Tally {
+    count: Vec<u32>,
+    out: Vec<u32>,
+}
+
+impl Tally {
+    fn all(&mut self, ids: &[u32]) {
+        // Indexing a slice is built in; indexing a `Vec` is a call when built for size.
+        let count: &mut [u32] = &mut self.count;
+        for &f in ids {
+            let n = &mut count[f as usize];
+            if *n == 0 {
+                self.out.push(f);
+            }
+            *n += 1;
+        }
+    }
+
+    /// Appends `(id, count)` for every id met and starts afresh.
+    fn finish(&mut self, into: &mut Vec<(u32, f32)>) {
+        let count: &mut [u32] = &mut self.count;
+        for &f in &self.out {
+            into.push((f, std::mem::take(&mut count[f as usize]) as f32));
+        }
+        self.out.clear();
     }
 }
 
@@ -261,18 +316,23 @@ impl Postings {
     /// The same vectors stored by feature.
     fn new(rows: &Rows, features: usize) -> Postings {
         let mut start = vec![0u32; features + 1];
-        rows.items
-            .iter()
-            .for_each(|&(f, _)| start[f as usize + 1] += 1);
+        let counts: &mut [u32] = &mut start;
+        for &(f, _) in &rows.items {
+            counts[f as usize + 1] += 1;
+        }
         for f in 1..start.len() {
             start[f] += start[f - 1];
         }
         let mut next = start.clone();
         let mut items = vec![(0, 0.0); rows.items.len()];
+        let (from, next, out): (&[(u32, f32)], &mut [u32], &mut [(u32, f32)]) =
+            (&rows.items, &mut next, &mut items);
+        let row_start: &[usize] = &rows.start;
         for r in 0..rows.len() {
-            for &(f, w) in rows.row(r) {
-                items[next[f as usize] as usize] = (r as u32, w);
-                next[f as usize] += 1;
+            for &(f, w) in &from[row_start[r]..row_start[r + 1]] {
+                let at = &mut next[f as usize];
+                out[*at as usize] = (r as u32, w);
+                *at += 1;
             }
         }
         Postings {
@@ -295,5 +355,20 @@ impl Postings {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn radix_sort_sorts() {
+        let mut v: Vec<u32> = (0..2000u32)
+            .map(|i| i.wrapping_mul(2_654_435_761) ^ (i << 7))
+            .collect();
+        v.extend([0, u32::MAX, 7, 7]);
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        super::radix_sort(&mut v);
+        assert_eq!(v, expected);
     }
 }
