@@ -177,26 +177,21 @@ impl FaqIndex {
     /// Ranks entries for `query`, asked in `language` (a tag such as `en` or `es-MX`),
     /// best first, at most `limit` of them.
     pub fn rank(&self, query: &str, language: &str, limit: usize) -> Vec<Ranked> {
-        let model = self.model();
         let language = Language::from_code(language);
-        let query: Vec<String> = lexicon::expand(language, words(query))
-            .iter()
-            .map(|w| self.canonical(w))
+        let mut scores = self.scores(query, language);
+        // A chatty message ("I bought a jacket for a hiking trip… Anyway, where is my
+        // order?") is also read sentence by sentence: each entry keeps its best score, so
+        // the question is not drowned by the story around it.
+        let sentences: Vec<&str> = query
+            .split(['.', '?', '!', ';', '\n'])
+            .filter(|s| s.chars().any(char::is_alphanumeric))
             .collect();
-        let vector = model.vector(&query, language);
-        let mut scores = model.centroids.dot(&vector);
-        let mut closest = vec![0f32; scores.len()];
-        for (phrasing, s) in model.phrasings.dot(&vector).into_iter().enumerate() {
-            let e = model.entry_of[phrasing] as usize;
-            closest[e] = closest[e].max(s);
-        }
-        for (score, c) in scores.iter_mut().zip(closest) {
-            *score = *score * (1.0 - CLOSEST_PHRASING) + c * CLOSEST_PHRASING;
-        }
-        // What the merchant wrote, word for word, is certain: a centroid of several
-        // phrasings would otherwise give each of them well under 1.
-        if let Some(entry) = self.exact(&query) {
-            scores[entry as usize] = 1.0;
+        if sentences.len() > 1 {
+            for sentence in sentences {
+                for (score, s) in scores.iter_mut().zip(self.scores(sentence, language)) {
+                    *score = score.max(s);
+                }
+            }
         }
         // The few best by insertion.
         let mut ranked: Vec<Ranked> = Vec::with_capacity(limit + 1);
@@ -219,6 +214,32 @@ impl FaqIndex {
             }
         }
         ranked
+    }
+
+    /// Each entry's score (0–1) for `text`: its centroid and its closest phrasing, or 1
+    /// for a phrasing typed word for word.
+    fn scores(&self, text: &str, language: Language) -> Vec<f32> {
+        let model = self.model();
+        let query: Vec<String> = lexicon::expand(language, words(text))
+            .iter()
+            .map(|w| self.canonical(w))
+            .collect();
+        let vector = model.vector(&query, language);
+        let mut scores = model.centroids.dot(&vector);
+        let mut closest = vec![0f32; scores.len()];
+        for (phrasing, s) in model.phrasings.dot(&vector).into_iter().enumerate() {
+            let e = model.entry_of[phrasing] as usize;
+            closest[e] = closest[e].max(s);
+        }
+        for (score, c) in scores.iter_mut().zip(closest) {
+            *score = *score * (1.0 - CLOSEST_PHRASING) + c * CLOSEST_PHRASING;
+        }
+        // What the merchant wrote, word for word, is certain: a centroid of several
+        // phrasings would otherwise give each of them well under 1.
+        if let Some(entry) = self.exact(&query) {
+            scores[entry as usize] = 1.0;
+        }
+        scores
     }
 
     /// The entry one of whose phrasings is exactly these (canonical) words.

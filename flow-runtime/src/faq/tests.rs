@@ -270,3 +270,57 @@ fn the_model_is_built_once_on_first_use_or_when_asked() {
     fresh.prepare();
     assert!(fresh.is_prepared());
 }
+
+/// A shop's FAQ with entries for many of the words a chatty message carries.
+fn shop() -> FaqIndex {
+    faq_in(
+        "en",
+        &[
+            &[
+                "Where is my order?",
+                "Track my order",
+                "My order has not arrived",
+            ],
+            &[
+                "How do I return an item?",
+                "Return policy",
+                "Send something back",
+            ],
+            &[
+                "Which colours does the jacket come in?",
+                "Jacket colours",
+                "Other colours",
+            ],
+            &[
+                "Do you sell gift cards?",
+                "Gift card for my sister",
+                "Buy a present",
+            ],
+            &[
+                "Is the jacket good for hiking?",
+                "Hiking jacket",
+                "Jacket for a trip",
+            ],
+            &[
+                "How long does shipping take?",
+                "Delivery time",
+                "When will it arrive",
+            ],
+            &[
+                "Do you have a store I can visit?",
+                "Shop address",
+                "Opening hours",
+            ],
+        ],
+    )
+}
+
+#[test]
+fn a_question_inside_a_long_message_is_found() {
+    let index = shop();
+    let long = "Hello! I bought a jacket from you three weeks ago for a hiking trip next month, \
+                and my sister loves the colour. Anyway, where is my order?";
+    let r = best(&index, long).unwrap();
+    assert_eq!(r.entry, 0, "{:?}", index.rank(long, "en", 3));
+    assert!(r.confidence >= 350, "{r:?}");
+}
