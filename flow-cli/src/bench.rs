@@ -38,6 +38,7 @@ struct Query {
 #[derive(serde::Serialize)]
 pub struct Report {
     file: String,
+    language: String,
     n_faq: usize,
     top1: f64,
     validation_top1: f64,
@@ -51,10 +52,10 @@ pub struct Report {
     index_bytes: usize,
 }
 
-pub fn run(files: &[impl AsRef<Path>], json: bool) -> anyhow::Result<bool> {
+pub fn run(files: &[impl AsRef<Path>], json: bool, language: &str) -> anyhow::Result<bool> {
     for file in files {
         let file = file.as_ref();
-        let report = bench(file).with_context(|| format!("{}", file.display()))?;
+        let report = bench(file, language).with_context(|| format!("{}", file.display()))?;
         if json {
             println!("{}", serde_json::to_string(&report)?);
         } else {
@@ -91,7 +92,7 @@ fn load(file: &Path) -> anyhow::Result<Bench> {
 /// One query's best entry and its confidence (0..1), or `None` when nothing matched.
 type Answer = Option<(usize, f64)>;
 
-fn bench(file: &Path) -> anyhow::Result<Report> {
+fn bench(file: &Path, language: &str) -> anyhow::Result<Report> {
     let bench = load(file)?;
     let phrases: Vec<Phrase> = bench
         .faq
@@ -100,7 +101,7 @@ fn bench(file: &Path) -> anyhow::Result<Report> {
         .flat_map(|(i, e)| {
             e.examples.iter().map(move |t| Phrase {
                 entry: i as u32,
-                language: "en".into(),
+                language: language.into(),
                 text: t.clone(),
             })
         })
@@ -118,7 +119,7 @@ fn bench(file: &Path) -> anyhow::Result<Report> {
     };
     let ask = |q: &Query| -> Answer {
         index
-            .rank(&q.text, "en", 1)
+            .rank(&q.text, language, 1)
             .first()
             .map(|r| (r.entry as usize, f64::from(r.confidence) / 1000.0))
     };
@@ -150,6 +151,7 @@ fn bench(file: &Path) -> anyhow::Result<Report> {
     let top1 = top1_of(&test);
     Ok(Report {
         file: file.display().to_string(),
+        language: language.to_owned(),
         n_faq: bench.faq.len(),
         top1,
         validation_top1,
@@ -226,7 +228,7 @@ fn choose_threshold(validation: &[(Option<usize>, Answer)]) -> f64 {
 fn print_report(r: &Report) {
     let pct = |f: f64| format!("{:.1} %", f * 100.0);
     let opt = |f: Option<f64>| f.map_or_else(|| "n/a (no out-of-scope queries)".to_owned(), pct);
-    println!("{}", r.file);
+    println!("{} ({})", r.file, r.language);
     println!("  FAQ entries                        {}", r.n_faq);
     println!("  top-1 accuracy (in-scope test)     {}", pct(r.top1));
     println!(

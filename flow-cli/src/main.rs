@@ -66,6 +66,10 @@ enum Command {
         /// One JSON object per file, one per line.
         #[arg(long)]
         json: bool,
+        /// The language of the questions and phrasings (`en`, `es`, `fr`, `de`, `pt`,
+        /// `it`…): it picks the stemmer, the chat abbreviations and the built-in synonyms.
+        #[arg(long, default_value = "en")]
+        language: String,
     },
 }
 
@@ -79,7 +83,11 @@ fn main() -> ExitCode {
         Command::Build { file, output } => build(&file, &output),
         Command::Chat { file, orders } => chat::run(&file, orders.as_deref()),
         Command::Test { file, tests } => test::run(&file, &tests),
-        Command::Bench { files, json } => bench::run(&files, json),
+        Command::Bench {
+            files,
+            json,
+            language,
+        } => bench::run(&files, json, &language),
         Command::Schema => {
             println!(
                 "{}",

@@ -207,3 +207,30 @@ fn bench_says_where_a_file_is_not_in_the_format() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("faq[0].examples"), "{err}");
 }
+
+/// `--language` reaches the matcher: Spanish brings its built-in synonyms ("orden" is a
+/// "pedido"), which English does not, so the shipped index is larger; and the Spanish
+/// questions, plurals included, find their entries.
+#[test]
+fn bench_language_picks_the_stemmer_and_synonyms() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny-bench-es.json");
+    let run = |language: &str| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flow"))
+            .args(["bench", "--json", "--language", language, file])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (es, en) = (run("es"), run("en"));
+    assert_eq!(es["language"], "es");
+    assert!(
+        es["index_bytes"].as_u64() > en["index_bytes"].as_u64(),
+        "es {es}\nen {en}"
+    );
+    assert_eq!(es["top1"], 1.0, "{es}");
+}
