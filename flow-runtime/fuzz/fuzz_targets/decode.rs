@@ -6,7 +6,9 @@ use flow_runtime::{Conversation, Input, Output, Time};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut bytes = b"BHF\x01".to_vec();
+    // The header of the current format, so that the bytes reach the decoder.
+    let mut bytes = b"BHF".to_vec();
+    bytes.push(flow_runtime::flow::FORMAT_VERSION);
     bytes.extend_from_slice(data);
     for candidate in [data, &bytes[..]] {
         if let Ok(flow) = flow_runtime::Flow::from_bytes(candidate) {

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::codec;
 
-pub use binary::DecodeError;
+pub use binary::{DecodeError, FORMAT_VERSION};
 pub use content::{
     Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
 };
