@@ -232,6 +232,27 @@ fn drive(flow: Flow, inputs: &[(Input, u32)]) -> State {
 proptest! {
 
     #[test]
+    fn the_faq_matcher_takes_any_text_in_any_language(
+        phrasings in prop::collection::vec("\\PC{0,30}", 1..6),
+        question in "\\PC{0,60}",
+        language in prop::sample::select(vec!["en", "es", "fr", "de", "pt", "it", "nl", "", "es-MX"]),
+    ) {
+        use flow_runtime::faq::{FaqIndex, Language, Phrase};
+        let phrases: Vec<Phrase> = phrasings
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Phrase { entry: (i % 3) as u32, language: language.into(), text: t.clone() })
+            .collect();
+        let index = FaqIndex::build(&phrases, &[phrasings.clone()]);
+        let ranked = index.rank(&question, language, 3);
+        prop_assert!(ranked.len() <= 3);
+        prop_assert!(ranked.windows(2).all(|w| w[0].confidence >= w[1].confidence));
+        for word in flow_runtime::faq::words(&question) {
+            let _ = Language::from_code(language).stem(&word);
+        }
+    }
+
+    #[test]
     fn compiling_any_document_never_panics(doc in document()) {
         let _ = compile_value(&doc);
     }
