@@ -184,7 +184,7 @@ impl FaqIndex {
         // the question is not drowned by the story around it.
         let sentences: Vec<&str> = query
             .split(['.', '?', '!', ';', '\n'])
-            .filter(|s| s.chars().any(char::is_alphanumeric))
+            .filter(|s| s.chars().any(crate::text::is_word))
             .collect();
         if sentences.len() > 1 {
             for sentence in sentences {
