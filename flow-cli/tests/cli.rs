@@ -215,16 +215,9 @@ fn bench_says_where_a_file_is_not_in_the_format() {
 fn bench_language_picks_the_stemmer_and_synonyms() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tiny-bench-es.json");
     let run = |language: &str| -> serde_json::Value {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flow"))
-            .args(["bench", "--json", "--language", language, file])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let (code, out) = flow(&["bench", "--json", "--language", language, file]);
+        assert_eq!(code, 0, "{out}");
+        serde_json::from_str(&out).unwrap()
     };
     let (es, en) = (run("es"), run("en"));
     assert_eq!(es["language"], "es");

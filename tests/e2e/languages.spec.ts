@@ -26,8 +26,8 @@ test("a Spanish page gets Spanish answers, and Spanish \"did you mean\" when uns
   // The widget speaks Spanish from the first word: its launcher too.
   await page.getByRole("button", { name: "Abrir chat" }).click();
   await expect(bellhop.panel).toBeVisible();
-  // "envíos" and "cuestan" are not the flow's words ("envío", "cuesta"); the page's
-  // language reaches the matcher, which stems them in Spanish.
+  // "envíos" and "cuestan" are not the flow's words ("envío", "cuesta"); the Spanish
+  // stemming itself is checked by flow-runtime's FAQ tests.
   await ask(bellhop, "hola, ¿cuánto cuestan los envíos?");
   await expect(bellhop.log).toContainText("El envío estándar es");
   // "It doesn't fit" could be a return or an exchange: the shopper is asked, in Spanish,

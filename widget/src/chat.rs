@@ -158,9 +158,10 @@ impl Chat {
             leptos::prelude::set_timeout(
                 move || {
                     let conversation = shell.conversation.borrow();
-                    let index = &conversation.flow().faq.index;
-                    if !index.is_prepared() {
-                        crate::js::measured("bellhop:faq-model", || index.prepare());
+                    // Measured only when it builds: reopening the panel costs nothing.
+                    let start = crate::js::performance_now();
+                    if conversation.prepare_faq() {
+                        crate::js::measure_since("bellhop:faq-model", start);
                     }
                 },
                 std::time::Duration::from_millis(100),

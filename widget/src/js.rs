@@ -101,18 +101,16 @@ pub fn unbase64(text: &str) -> Option<Vec<u8>> {
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
+    /// `performance.now()`: milliseconds, for Performance measures.
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    fn performance_now() -> f64;
+    pub fn performance_now() -> f64;
     #[wasm_bindgen(js_namespace = performance, js_name = measure, catch)]
     fn performance_measure(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// Runs `work` and records how long it took as a Performance measure named `name` (seen
-/// by `cargo xtask bench` and the browser's profiler), with no cost but two calls.
-pub fn measured<T>(name: &str, work: impl FnOnce() -> T) -> T {
-    let start = performance_now();
-    let out = work();
+/// Records the time from `start` (`performance_now()`) to now as a Performance measure
+/// named `name`, seen by `cargo xtask bench` and the browser's profiler.
+pub fn measure_since(name: &str, start: f64) {
     let end = performance_now();
     let _ = performance_measure(name, &object(&[("start", num(start)), ("end", num(end))]));
-    out
 }

@@ -148,6 +148,16 @@ impl Conversation {
         &self.state
     }
 
+    /// Builds the FAQ's model now, if it is not built yet, rather than on the first
+    /// question; says whether it did. Pure computation: the shell calls it when the
+    /// shopper is likely to ask soon (the panel opened), outside any input.
+    pub fn prepare_faq(&self) -> bool {
+        let index = &self.flow.faq.index;
+        let work = !index.is_prepared();
+        index.prepare();
+        work
+    }
+
     pub fn flow(&self) -> &Flow {
         &self.flow
     }

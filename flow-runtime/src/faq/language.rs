@@ -78,19 +78,7 @@ fn spanish(word: &str) -> String {
     if let Some(rest) = cut(w, "iones", 2) {
         return format!("{rest}ion");
     }
-    if let Some(rest) = cut(w, "es", 3).filter(|r| r.ends_with(['r', 'l', 'n', 'd', 's', 'z', 'j']))
-    {
-        return rest.to_owned();
-    }
-    if let Some(rest) = cut(w, "s", 3).filter(|r| ends_with_vowel(r)) {
-        return drop_vowel(rest, &['a', 'e', 'o'], 4);
-    }
-    for infinitive in ["ar", "er", "ir"] {
-        if let Some(rest) = cut(w, infinitive, 3).filter(|_| w.len() >= 5) {
-            return rest.to_owned();
-        }
-    }
-    drop_vowel(w, &['a', 'e', 'o'], 4)
+    plural_gender_infinitive(w, &['r', 'l', 'n', 'd', 's', 'z', 'j'])
 }
 
 /// devolucoes, devolucao → devoluca; itens → item; pedidos → pedid; entregar → entreg.
@@ -108,7 +96,13 @@ fn portuguese(word: &str) -> String {
             return drop_vowel(&format!("{rest}{singular}"), &['a', 'e', 'o'], 4);
         }
     }
-    if let Some(rest) = cut(w, "es", 3).filter(|r| r.ends_with(['r', 's', 'z'])) {
+    plural_gender_infinitive(w, &['r', 's', 'z'])
+}
+
+/// What Spanish and Portuguese share: "-es" after the consonants that take it (colores →
+/// color), "-s" after a vowel, the infinitive's "-ar/-er/-ir", then a final a/e/o.
+fn plural_gender_infinitive(w: &str, take_es: &[char]) -> String {
+    if let Some(rest) = cut(w, "es", 3).filter(|r| r.ends_with(take_es)) {
         return rest.to_owned();
     }
     if let Some(rest) = cut(w, "s", 3).filter(|r| ends_with_vowel(r)) {

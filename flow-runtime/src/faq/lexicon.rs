@@ -229,6 +229,10 @@ mod tests {
         ] {
             for group in synonyms(language) {
                 assert!(group.len() >= 2, "{language:?} {group:?}");
+                let mut distinct = group.to_vec();
+                distinct.sort_unstable();
+                distinct.dedup();
+                assert_eq!(distinct.len(), group.len(), "{language:?} {group:?}");
                 for word in *group {
                     assert_eq!(crate::text::fold(word), *word, "{language:?} {word}");
                 }

@@ -18,18 +18,25 @@ fn faq() -> FaqIndex {
             "What does delivery cost?",
         ],
     ];
-    let phrases: Vec<Phrase> = entries
+    FaqIndex::build(
+        &phrases("en", entries),
+        &[vec!["package".into(), "parcel".into()]],
+    )
+}
+
+/// Each entry's phrasings, in one language.
+fn phrases(language: &str, entries: &[&[&str]]) -> Vec<Phrase> {
+    entries
         .iter()
         .enumerate()
         .flat_map(|(e, list)| {
             list.iter().map(move |t| Phrase {
                 entry: e as u32,
-                language: "en".into(),
+                language: language.into(),
                 text: (*t).into(),
             })
         })
-        .collect();
-    FaqIndex::build(&phrases, &[vec!["package".into(), "parcel".into()]])
+        .collect()
 }
 
 fn best(index: &FaqIndex, q: &str) -> Option<Ranked> {
@@ -109,18 +116,7 @@ fn nothing_in_nothing_out() {
 }
 
 fn faq_in(language: &str, entries: &[&[&str]]) -> FaqIndex {
-    let phrases: Vec<Phrase> = entries
-        .iter()
-        .enumerate()
-        .flat_map(|(e, list)| {
-            list.iter().map(move |t| Phrase {
-                entry: e as u32,
-                language: language.into(),
-                text: (*t).into(),
-            })
-        })
-        .collect();
-    FaqIndex::build(&phrases, &[])
+    FaqIndex::build(&phrases(language, entries), &[])
 }
 
 fn spanish() -> FaqIndex {
@@ -188,25 +184,18 @@ fn each_language_has_a_stemmer() {
 
 #[test]
 fn a_faq_in_two_languages_answers_each_in_its_own() {
-    let mut phrases = Vec::new();
-    for (language, entries) in [
-        ("en", [["Where is my order?"], ["How do I return an item?"]]),
-        (
-            "es",
-            [["¿Dónde está mi pedido?"], ["¿Cómo devuelvo un artículo?"]],
-        ),
-    ] {
-        for (e, texts) in entries.iter().enumerate() {
-            for t in texts {
-                phrases.push(Phrase {
-                    entry: e as u32,
-                    language: language.into(),
-                    text: (*t).into(),
-                });
-            }
-        }
-    }
-    let index = FaqIndex::build(&phrases, &[]);
+    let mut both = phrases(
+        "en",
+        &[&["Where is my order?"], &["How do I return an item?"]],
+    );
+    both.extend(phrases(
+        "es",
+        &[
+            &["¿Dónde está mi pedido?"],
+            &["¿Cómo devuelvo un artículo?"],
+        ],
+    ));
+    let index = FaqIndex::build(&both, &[]);
     assert_eq!(
         best_in(&index, "donde estan mis pedidos", "es").map(|r| r.entry),
         Some(0)
@@ -231,13 +220,11 @@ fn built_in_synonyms_need_no_merchant_words() {
 
 #[test]
 fn a_merchant_group_extends_the_built_in_one() {
-    let phrases = [Phrase {
-        entry: 0,
-        language: "en".into(),
-        text: "Where is my parcel?".into(),
-    }];
     // "parcel" is built in with "package"; the merchant adds "box" to the same meaning.
-    let index = FaqIndex::build(&phrases, &[vec!["package".into(), "box".into()]]);
+    let index = FaqIndex::build(
+        &phrases("en", &[&["Where is my parcel?"]]),
+        &[vec!["package".into(), "box".into()]],
+    );
     let a = best(&index, "where is my box").unwrap();
     let b = best(&index, "where is my parcel").unwrap();
     assert_eq!(a.confidence, b.confidence);

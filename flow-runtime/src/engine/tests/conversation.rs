@@ -335,3 +335,10 @@ fn a_loop_of_steps_stops_instead_of_spinning() {
         .count();
     assert_eq!(said, crate::engine::steps::MAX_STEPS_PER_INPUT / 2);
 }
+
+#[test]
+fn the_faq_can_be_prepared_ahead_of_the_first_question_once() {
+    let c = crate::Conversation::new(super::flow(SHOP), "visitor", crate::Time(1));
+    assert!(c.prepare_faq(), "the first call builds the model");
+    assert!(!c.prepare_faq(), "later calls find it built");
+}
