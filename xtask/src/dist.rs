@@ -117,8 +117,9 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
 /// `panic = immediate-abort`: a panic becomes a bare `unreachable` trap, and the panic
 /// messages, their locations and most of `core::fmt` leave the wasm (about 10 KiB brotli);
 /// `fmt-debug=none` empties `Debug` impls (nothing in the browser prints with `{:?}`) and
-/// `location-detail=none` drops `#[track_caller]` file names (1.5 KiB more).
-/// Both are unstable, hence `RUSTC_BOOTSTRAP=1` on this one build; they change nothing
+/// `location-detail=none` drops `#[track_caller]` file names (1.5 KiB more), and std's
+/// `optimize_for_size` feature picks its small sorts and string routines (2.0 KiB more).
+/// All are unstable, hence `RUSTC_BOOTSTRAP=1` on this one build; they change nothing
 /// in behaviour because the widget's profile aborts on panic anyway.
 fn run_cargo_build() -> anyhow::Result<()> {
     let mut build = cargo();
@@ -134,7 +135,12 @@ fn run_cargo_build() -> anyhow::Result<()> {
     ]);
     if install::rust_src()? {
         build
-            .args(["-Z", "build-std=std,panic_abort"])
+            .args([
+                "-Z",
+                "build-std=std,panic_abort",
+                "-Z",
+                "build-std-features=optimize_for_size",
+            ])
             .env("RUSTC_BOOTSTRAP", "1")
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
