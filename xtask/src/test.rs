@@ -58,7 +58,15 @@ fn wasm_tests() -> anyhow::Result<()> {
     let runner = format!("{} wasm-bindgen-test-runner", xtask.display());
     exec(
         cargo()
-            .args(["test", "--package", "widget", "--target", WASM_TARGET])
+            .args([
+                "test",
+                "--package",
+                "widget",
+                "--package",
+                "wasm-streams",
+                "--target",
+                WASM_TARGET,
+            ])
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env(
