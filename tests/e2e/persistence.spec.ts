@@ -24,6 +24,28 @@ test("the conversation survives navigation between the store's pages, exactly", 
   await bellhop.choose("Something else", "Anything else I can help with?");
 });
 
+test("a long conversation reopens at its newest message, also after a reload", async ({ page }) => {
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/");
+  await bellhop.open();
+  const composer = bellhop.panel.getByRole("textbox");
+  for (let i = 0; i < 8; i++) {
+    await composer.fill(`how much is shipping? (${i})`);
+    await composer.press("Enter");
+    await expect(bellhop.log.locator(".msg.shopper")).toHaveCount(i + 1);
+  }
+  await expect(bellhop.log.locator(".msg").last()).toContainText("Standard shipping");
+  const atBottom = () =>
+    bellhop.log.evaluate((el) => el.scrollHeight > el.clientHeight && el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
+  await expect.poll(atBottom).toBe(true);
+  // Closed, reloaded, opened again: the panel was built while hidden, where nothing scrolls.
+  await page.keyboard.press("Escape");
+  await expect(bellhop.panel).toBeHidden();
+  await page.reload();
+  await bellhop.open();
+  await expect.poll(atBottom).toBe(true);
+});
+
 test("two tabs of the same store stay consistent", async ({ context }) => {
   const first = new Bellhop(await context.newPage());
   const second = new Bellhop(await context.newPage());

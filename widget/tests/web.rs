@@ -39,13 +39,13 @@ async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root(
         Some("Open chat")
     );
     assert!(
-        find(&root, "[role=dialog]").is_none(),
-        "the panel starts closed"
+        find(&root, "[role=dialog]:not([hidden])").is_none(),
+        "the panel starts closed (built, hidden)"
     );
 
     click(&launcher);
     settle().await;
-    let panel = find(&root, "[role=dialog]").expect("the panel opened");
+    let panel = find(&root, "[role=dialog]:not([hidden])").expect("the panel opened");
     assert_eq!(panel.get_attribute("aria-label").as_deref(), Some("Testy"));
     assert!(find(&root, "[role=log]").is_some());
     // Flow text is text: the markup in it is shown, never parsed.
@@ -64,7 +64,7 @@ async fn launcher_opens_a_panel_whose_quick_replies_work_inside_the_shadow_root(
     // Closing and reopening keeps the conversation and does not greet again.
     click(&find(&root, "button.close").expect("a close button"));
     settle().await;
-    assert!(find(&root, "[role=dialog]").is_none());
+    assert!(find(&root, "[role=dialog]:not([hidden])").is_none());
     click(&launcher);
     settle().await;
     assert_eq!(all_text(&root, ".bubble").len(), 3);

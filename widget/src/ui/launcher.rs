@@ -26,7 +26,11 @@ pub fn Launcher(chat: Chat) -> impl IntoView {
     };
     view! {
         <button
-            class="launcher"
+            class=move || match (chat.open.get(), chat.unread.get() > 0) {
+                (true, _) => "launcher open",
+                (false, true) => "launcher unread",
+                (false, false) => "launcher",
+            }
             type="button"
             data-testid="launcher"
             title=tooltip
@@ -34,12 +38,10 @@ pub fn Launcher(chat: Chat) -> impl IntoView {
             aria-expanded=move || chat.open.get().to_string()
             on:click=move |_| chat.set_open(!chat.open.get_untracked())
         >
-            <Show when=move || chat.open.get() fallback=|| view! { <ChatIcon /> }>
-                <CloseIcon size=26 />
-            </Show>
-            <Show when=move || { chat.unread.get() > 0 && !chat.open.get() }>
-                <span class="badge" aria-hidden="true">{move || chat.unread.get().min(99)}</span>
-            </Show>
+            // Both icons are there; the stylesheet shows the one that fits (`.open`).
+            <ChatIcon />
+            <CloseIcon size=26 />
+            <span class="badge" aria-hidden="true">{move || chat.unread.get().min(99)}</span>
         </button>
     }
 }

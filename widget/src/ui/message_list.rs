@@ -13,9 +13,14 @@ pub fn MessageList(chat: Chat) -> impl IntoView {
     Effect::new(move |_| {
         chat.messages.track();
         chat.typing.track();
-        if let Some(el) = list.get() {
-            el.set_scroll_top(el.scroll_height());
-        }
+        // The panel is hidden while closed, where nothing can scroll: again on opening.
+        chat.open.track();
+        // After the frame's DOM updates, which may come after this effect.
+        request_animation_frame(move || {
+            if let Some(el) = list.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
     });
     view! {
         <div class="messages" role="log" aria-live="polite" data-testid="messages" node_ref=list>

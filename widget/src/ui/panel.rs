@@ -20,11 +20,11 @@ pub fn Panel(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || chat.open.get()>
-            <div class="panel" role="dialog" aria-label=name.clone() data-testid="panel" on:keydown=on_keydown>
+        // Built once and hidden while closed: cheaper than building it at every opening.
+        <div class="panel" role="dialog" aria-label=name data-testid="panel" hidden=move || !chat.open.get() on:keydown=on_keydown>
                 <div class="header">
-                    {avatar.clone().and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
-                    <h2 class="title">{name.clone()}</h2>
+                    {avatar.and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
+                    <h2 class="title">{chat.bot.with_value(|b| b.name.clone())}</h2>
                     <button class="close" type="button" aria-label=chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
                         <CloseIcon />
                     </button>
@@ -35,7 +35,6 @@ pub fn Panel(chat: Chat) -> impl IntoView {
                 <Csat chat />
                 <QuickReplies chat />
                 <Composer chat />
-            </div>
-        </Show>
+        </div>
     }
 }
