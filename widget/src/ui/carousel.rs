@@ -4,7 +4,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{ScrollBehavior, ScrollToOptions};
 
-use super::icons::Chevron;
+use super::icons::{Icon, Shape};
 use crate::chat::Chat;
 
 /// Product cards in a row: scroll-snap and swipe, previous/next buttons, arrow keys, and
@@ -69,13 +69,13 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
     view! {
         <div class="carousel" role="group" aria-roledescription="carousel" aria-label=chat.t(Phrase::Products)>
             <button class="nav prev" type="button" aria-label=chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
-                <Chevron left=true />
+                <Icon shape=Shape::Previous />
             </button>
             <div class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
                 {items}
             </div>
             <button class="nav next" type="button" aria-label=chat.t(Phrase::Next) on:click=move |_| step(1.0)>
-                <Chevron left=false />
+                <Icon shape=Shape::Next />
             </button>
         </div>
     }

@@ -6,7 +6,7 @@ use flow_runtime::{Composer as State, Input, InputHint};
 use leptos::html::Input as InputElement;
 use leptos::prelude::*;
 
-use super::icons::SendIcon;
+use super::icons::{Icon, Shape};
 use crate::chat::Chat;
 
 /// Stop counting the shopper as typing after this long without a key.
@@ -83,7 +83,7 @@ pub fn Composer(chat: Chat) -> impl IntoView {
                 on:input=on_input
             />
             <button class="send" type="submit" aria-label=chat.t(Phrase::Send) disabled=move || waiting().is_some()>
-                <SendIcon />
+                <Icon shape=Shape::Send />
             </button>
         </form>
         <p class="composer-note" role="status">{waiting}</p>

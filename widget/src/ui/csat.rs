@@ -3,14 +3,17 @@ use flow_runtime::{CsatView, Input};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-use super::icons::{Star, Thumb};
+use super::icons::{Icon, Shape};
 use crate::chat::Chat;
 
 /// "How did we do?": thumbs or one to five stars, then an optional comment.
 #[component]
 pub fn Csat(chat: Chat) -> impl IntoView {
+    // Keyed, so a new prompt is built afresh rather than patched into the old one.
     view! {
-        {move || chat.csat.get().map(|view| view! { <Rating chat view /> })}
+        <For each=move || chat.csat.get() key=|v| (v.scale as u8, v.comment) let:view>
+            <Rating chat view />
+        </For>
     }
 }
 
@@ -28,22 +31,16 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
             });
         }
     };
-    let scores: Vec<(u8, AnyView, Phrase)> = match view.scale {
+    let scores: Vec<(u8, Shape, Phrase)> = match view.scale {
         CsatScale::Thumbs => vec![
-            (2, view! { <Thumb up=true /> }.into_any(), Phrase::ThumbsUp),
-            (
-                1,
-                view! { <Thumb up=false /> }.into_any(),
-                Phrase::ThumbsDown,
-            ),
+            (2, Shape::ThumbUp, Phrase::ThumbsUp),
+            (1, Shape::ThumbDown, Phrase::ThumbsDown),
         ],
-        CsatScale::Five => (1..=5)
-            .map(|n| (n, view! { <Star /> }.into_any(), Phrase::Stars))
-            .collect(),
+        CsatScale::Five => (1..=5).map(|n| (n, Shape::Star, Phrase::Stars)).collect(),
     };
     let buttons = scores
         .into_iter()
-        .map(|(score, icon, phrase)| {
+        .map(|(score, shape, phrase)| {
             let label = chat.t(phrase).replace("{n}", &score.to_string());
             view! {
                 <button
@@ -53,7 +50,7 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
                     aria-pressed=move || (chosen.get().is_some_and(|c| c >= score && view.scale == CsatScale::Five) || chosen.get() == Some(score)).to_string()
                     on:click=move |_| choose(score)
                 >
-                    {icon}
+                    <Icon shape size=24 />
                 </button>
             }
         })
@@ -75,12 +72,10 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
     view! {
         <div class="csat" data-testid="csat">
             <div class="rates" role="group">{buttons}</div>
-            <Show when=move || chosen.get().is_some()>
-                <form class="csat-comment" on:submit=submit>
-                    <textarea node_ref=comment rows="2" maxlength="2000" aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
-                    <button class="send-rating" type="submit">{chat.t(Phrase::SendRating)}</button>
-                </form>
-            </Show>
+            <form class="csat-comment" hidden=move || chosen.get().is_none() on:submit=submit>
+                <textarea node_ref=comment rows="2" maxlength="2000" aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
+                <button class="send-rating" type="submit">{chat.t(Phrase::SendRating)}</button>
+            </form>
         </div>
     }
 }

@@ -1,7 +1,7 @@
 use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
-use super::icons::{ChatIcon, CloseIcon};
+use super::icons::{Icon, Shape};
 use crate::chat::Chat;
 
 /// The round button in the corner, with the count of unread messages.
@@ -39,8 +39,8 @@ pub fn Launcher(chat: Chat) -> impl IntoView {
             on:click=move |_| chat.set_open(!chat.open.get_untracked())
         >
             // Both icons are there; the stylesheet shows the one that fits (`.open`).
-            <ChatIcon />
-            <CloseIcon size=26 />
+            <Icon shape=Shape::Chat size=28 />
+            <Icon shape=Shape::Close size=26 />
             <span class="badge" aria-hidden="true">{move || chat.unread.get().min(99)}</span>
         </button>
     }

@@ -27,13 +27,11 @@ pub fn MessageList(chat: Chat) -> impl IntoView {
             <For each=move || chat.messages.get() key=|m| m.id let:message>
                 <MessageView chat message />
             </For>
-            <Show when=move || chat.typing.get()>
-                <div class="typing" role="status" aria-label=chat.t(Phrase::Typing).replace("{name}", &chat.bot.with_value(|b| b.name.clone()))>
-                    <span></span>
-                    <span></span>
-                    <span></span>
-                </div>
-            </Show>
+            <div class="typing" role="status" hidden=move || !chat.typing.get() aria-label=chat.t(Phrase::Typing).replace("{name}", &chat.bot.with_value(|b| b.name.clone()))>
+                <span></span>
+                <span></span>
+                <span></span>
+            </div>
         </div>
     }
 }

@@ -42,21 +42,22 @@ fn App(chat: Chat) -> impl IntoView {
         ColorMode::Auto => {}
     }
     focus_follows_open(chat);
-    // Labels are read once (see `Chat::t`): a new language rebuilds everything.
-    move || {
-        let lang = chat.lang.get();
-        let dir = if RTL.contains(&lang.get(..2).unwrap_or("")) {
-            "rtl"
-        } else {
-            "ltr"
-        };
-        view! {
-            <div class=class.clone() dir=dir lang=lang>
-                <panel::Panel chat />
-                <teaser::Teaser chat />
-                <launcher::Launcher chat />
-            </div>
-        }
+    // Labels are read once (see `Chat::t`): a new language makes everything anew. Keyed
+    // by the language, so the tree is only ever built, never patched in place, which
+    // spares the wasm an update routine for every element of it.
+    view! {
+        <For each=move || std::iter::once(chat.lang.get()) key=String::clone let:lang>
+            {
+                let dir = if RTL.contains(&lang.get(..2).unwrap_or("")) { "rtl" } else { "ltr" };
+                view! {
+                    <div class=class.clone() dir=dir lang=lang>
+                        <panel::Panel chat />
+                        <teaser::Teaser chat />
+                        <launcher::Launcher chat />
+                    </div>
+                }
+            }
+        </For>
     }
 }
 

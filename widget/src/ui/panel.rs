@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::composer::Composer;
 use super::csat::Csat;
 use super::handoff_banner::HandoffBanner;
-use super::icons::CloseIcon;
+use super::icons::{Icon, Shape};
 use super::message_list::MessageList;
 use super::quick_replies::QuickReplies;
 use crate::chat::Chat;
@@ -26,7 +26,7 @@ pub fn Panel(chat: Chat) -> impl IntoView {
                     {avatar.and_then(|src| flow_runtime::safe_image(&src)).map(|src| view! { <img class="avatar" src=src alt="" width="32" height="32" /> })}
                     <h2 class="title">{chat.bot.with_value(|b| b.name.clone())}</h2>
                     <button class="close" type="button" aria-label=chat.t(Phrase::CloseChat) on:click=move |_| chat.set_open(false)>
-                        <CloseIcon />
+                        <Icon shape=Shape::Close />
                     </button>
                 </div>
                 <HandoffBanner chat />

@@ -2,7 +2,7 @@ use flow_runtime::Input;
 use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
-use super::icons::CloseIcon;
+use super::icons::{Icon, Shape};
 use super::message::MessageView;
 use super::quick_replies::QuickReplies;
 use crate::chat::Chat;
@@ -22,10 +22,12 @@ pub fn Teaser(chat: Chat) -> impl IntoView {
         <Show when=visible>
             <aside class="teaser" aria-live="polite" aria-label=chat.t(Phrase::MessageFrom).replace("{name}", &chat.bot.with_value(|b| b.name.clone())) data-testid="teaser">
                 <button class="teaser-close" type="button" aria-label=chat.t(Phrase::Dismiss) on:click=move |_| chat.dispatch(Input::TeaserDismissed)>
-                    <CloseIcon size=16 />
+                    <Icon shape=Shape::Close size=16 />
                 </button>
                 <div class="teaser-body" on:click=move |_| chat.set_open(true)>
-                    {move || chat.teaser.get().map(|message| view! { <MessageView chat message /> })}
+                    <For each=move || chat.teaser.get() key=|m| m.id let:message>
+                        <MessageView chat message />
+                    </For>
                 </div>
                 <QuickReplies chat />
             </aside>
