@@ -46,13 +46,7 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
                 .enumerate()
                 .map(|(b, button)| {
                     let press = move |_| chat.dispatch(Input::CardButton { message, card: index, button: b });
-                    match button.href {
-                        Some(href) => view! {
-                            <a class="card-button" href=href target="_blank" rel="noopener noreferrer" on:click=press>{button.label}</a>
-                        }
-                        .into_any(),
-                        None => view! { <button class="card-button" type="button" on:click=press>{button.label}</button> }.into_any(),
-                    }
+                    super::quick_replies::choice("card-button", button.href, button.label, press)
                 })
                 .collect_view();
             view! {

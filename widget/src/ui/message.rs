@@ -50,38 +50,40 @@ fn clock(ms: u64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
-fn block(b: BlockView) -> AnyView {
-    match b {
-        BlockView::Paragraph(spans) => {
-            view! { <p>{spans.into_iter().map(span).collect_view()}</p> }.into_any()
-        }
-        BlockView::List { ordered, items } => {
-            let items = items
-                .into_iter()
-                .map(|i| view! { <li>{i.into_iter().map(span).collect_view()}</li> })
-                .collect_view();
-            if ordered {
-                view! { <ol>{items}</ol> }.into_any()
-            } else {
-                view! { <ul>{items}</ul> }.into_any()
-            }
-        }
-    }
+/// A paragraph or a list. Both have the same shape, an element of items of runs (a
+/// paragraph is one item), so that every block is one element type: the widget is built for
+/// size, and each shape of view is code of its own.
+fn block(b: BlockView) -> impl IntoView {
+    let (tag, item, items) = match b {
+        BlockView::Paragraph(spans) => ("p", "span", vec![spans]),
+        BlockView::List { ordered, items } => (if ordered { "ol" } else { "ul" }, "li", items),
+    };
+    let items = items
+        .into_iter()
+        .map(|runs| leptos::html::custom(item).child(runs.into_iter().map(span).collect_view()))
+        .collect_view();
+    leptos::html::custom(tag).child(items)
 }
 
-/// A run of text, as text: never parsed as HTML.
-fn span(s: Span) -> AnyView {
-    let text = match (s.bold, s.italic) {
-        (true, true) => view! { <strong><em>{s.text}</em></strong> }.into_any(),
-        (true, false) => view! { <strong>{s.text}</strong> }.into_any(),
-        (false, true) => view! { <em>{s.text}</em> }.into_any(),
-        (false, false) => s.text.into_any(),
+/// A run of text, as text: never parsed as HTML. Links are `<a>`, other runs `<strong>`,
+/// `<em>` or `<span>`; what the tag cannot say (bold and italic, a bold link) is a class.
+fn span(s: Span) -> impl IntoView {
+    let (tag, class) = match (&s.href, s.bold, s.italic) {
+        (Some(_), true, true) => ("a", Some("b i")),
+        (Some(_), true, false) => ("a", Some("b")),
+        (Some(_), false, true) => ("a", Some("i")),
+        (Some(_), false, false) => ("a", None),
+        (None, true, true) => ("strong", Some("i")),
+        (None, true, false) => ("strong", None),
+        (None, false, true) => ("em", None),
+        (None, false, false) => ("span", None),
     };
-    match s.href {
-        // The runtime allowed only http(s), mailto, tel and same-site paths.
-        Some(href) => {
-            view! { <a href=href target="_blank" rel="noopener noreferrer">{text}</a> }.into_any()
-        }
-        None => text,
-    }
+    // The runtime allowed only http(s), mailto, tel and same-site paths.
+    let link = s.href.is_some();
+    leptos::html::custom(tag)
+        .attr("class", class)
+        .attr("href", s.href)
+        .attr("target", link.then_some("_blank"))
+        .attr("rel", link.then_some("noopener noreferrer"))
+        .child(s.text)
 }

@@ -13,14 +13,28 @@ pub fn QuickReplies(chat: Chat) -> impl IntoView {
             <For each=replies key=|(index, reply)| (*index, reply.label.clone()) let:((index, reply))>
                 {
                     let choose = move |_| chat.dispatch(Input::QuickReply(index));
-                    match reply.href {
-                        Some(href) => view! {
-                            <a class="quick-reply" href=href target="_blank" rel="noopener noreferrer" on:click=choose>{reply.label}</a>
-                        }.into_any(),
-                        None => view! { <button class="quick-reply" type="button" on:click=choose>{reply.label}</button> }.into_any(),
-                    }
+                    choice("quick-reply", reply.href, reply.label, choose)
                 }
             </For>
         </div>
     }
+}
+
+/// A choice the shopper clicks: a real link when it goes to a page (in a new tab), else a
+/// button. One element type for both, the tag chosen when it is made.
+pub fn choice(
+    class: &'static str,
+    href: Option<String>,
+    label: String,
+    on_click: impl FnMut(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let link = href.is_some();
+    leptos::html::custom(if link { "a" } else { "button" })
+        .attr("class", class)
+        .attr("type", (!link).then_some("button"))
+        .attr("href", href)
+        .attr("target", link.then_some("_blank"))
+        .attr("rel", link.then_some("noopener noreferrer"))
+        .on(leptos::ev::click, on_click)
+        .child(label)
 }
