@@ -9,6 +9,14 @@
 //!
 //! Decoding is defensive: it never panics, never allocates more than the input could
 //! hold, and refuses nesting deeper than [`MAX_DEPTH`], whatever the bytes.
+//!
+//! Decoding does not stop at the first bad byte. The [`Reader`] remembers that it failed,
+//! every later read gives zero, and [`from_bytes`] throws the value away. A decoder is then
+//! straight-line code: returning early from the middle of a struct would make the compiler
+//! write code to drop every field decoded so far, for every field of every type, and that
+//! was most of the codec's size in the browser (47 KB of wasm before, see BENCHMARKS.md).
+//! On a failed reader an enum decodes as its tag-0 variant, so the tag-0 variant of an enum
+//! must not contain the enum itself (`codec!` checks there is a tag 0).
 
 /// Deepest nesting of lists and boxes accepted when decoding.
 pub const MAX_DEPTH: u32 = 64;
@@ -18,7 +26,9 @@ pub trait Encode {
 }
 
 pub trait Decode: Sized {
-    fn decode(r: &mut Reader) -> Option<Self>;
+    /// The value at the reader's position; anything when the bytes are not a `Self`, and
+    /// then the reader has [failed](Reader::failed).
+    fn decode(r: &mut Reader) -> Self;
 }
 
 /// Bytes being decoded.
@@ -26,6 +36,7 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: u32,
+    failed: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -34,32 +45,72 @@ impl<'a> Reader<'a> {
             bytes,
             pos: 0,
             depth: 0,
+            failed: false,
         }
     }
 
-    pub fn byte(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.pos)?;
-        self.pos += 1;
-        Some(b)
+    /// Whether the bytes read so far were not what the decoder expected.
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
-    pub fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Some(value);
+    /// Marks the input as bad: every later read gives zero.
+    pub fn fail(&mut self) {
+        self.failed = true;
+        self.pos = self.bytes.len();
+    }
+
+    /// Fails unless `ok`; says whether it is.
+    pub fn check(&mut self, ok: bool) -> bool {
+        if !ok {
+            self.fail();
+        }
+        ok
+    }
+
+    /// The next byte (0 past the end, which fails).
+    pub fn byte(&mut self) -> u8 {
+        match self.bytes.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                b
+            }
+            None => {
+                self.fail();
+                0
             }
         }
-        None
     }
 
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.pos.checked_add(n)?;
-        let slice = self.bytes.get(self.pos..end)?;
-        self.pos = end;
-        Some(slice)
+    pub fn varint(&mut self) -> u64 {
+        let mut value = 0u64;
+        let mut shift = 0;
+        while shift < 64 {
+            let b = self.byte();
+            value |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return value;
+            }
+            shift += 7;
+        }
+        self.fail();
+        0
+    }
+
+    /// A length that the rest of the input can hold, at one byte per item at least.
+    fn length(&mut self) -> usize {
+        let n = self.varint();
+        if n > self.remaining() as u64 {
+            self.fail();
+            return 0;
+        }
+        n as usize
+    }
+
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let start = self.pos;
+        self.pos += n;
+        &self.bytes[start..self.pos]
     }
 
     /// Bytes not read yet.
@@ -67,9 +118,9 @@ impl<'a> Reader<'a> {
         self.bytes.len() - self.pos
     }
 
-    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         if self.depth >= MAX_DEPTH {
-            return None;
+            self.fail();
         }
         self.depth += 1;
         let result = f(self);
@@ -88,8 +139,8 @@ pub fn to_bytes<T: Encode>(value: &T) -> Vec<u8> {
 /// Decodes a value that must use all of `bytes`.
 pub fn from_bytes<T: Decode>(bytes: &[u8]) -> Option<T> {
     let mut r = Reader::new(bytes);
-    let value = T::decode(&mut r)?;
-    (r.remaining() == 0).then_some(value)
+    let value = T::decode(&mut r);
+    (!r.failed && r.remaining() == 0).then_some(value)
 }
 
 fn varint(mut n: u64, w: &mut Vec<u8>) {
@@ -108,8 +159,12 @@ macro_rules! unsigned {
             }
         }
         impl Decode for $t {
-            fn decode(r: &mut Reader) -> Option<Self> {
-                <$t>::try_from(r.varint()?).ok()
+            fn decode(r: &mut Reader) -> Self {
+                let n = r.varint();
+                match <$t>::try_from(n) {
+                    Ok(v) => v,
+                    Err(_) => { r.fail(); 0 }
+                }
             }
         }
     )*};
@@ -125,9 +180,12 @@ macro_rules! signed {
             }
         }
         impl Decode for $t {
-            fn decode(r: &mut Reader) -> Option<Self> {
-                let z = r.varint()?;
-                <$t>::try_from(((z >> 1) as i64) ^ -((z & 1) as i64)).ok()
+            fn decode(r: &mut Reader) -> Self {
+                let z = r.varint();
+                match <$t>::try_from(((z >> 1) as i64) ^ -((z & 1) as i64)) {
+                    Ok(v) => v,
+                    Err(_) => { r.fail(); 0 }
+                }
             }
         }
     )*};
@@ -141,12 +199,10 @@ impl Encode for bool {
 }
 
 impl Decode for bool {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        match r.byte()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
+    fn decode(r: &mut Reader) -> Self {
+        let b = r.byte();
+        r.check(b <= 1);
+        b == 1
     }
 }
 
@@ -157,8 +213,11 @@ impl Encode for char {
 }
 
 impl Decode for char {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        char::from_u32(u32::try_from(r.varint()?).ok()?)
+    fn decode(r: &mut Reader) -> Self {
+        let n = r.varint();
+        let c = u32::try_from(n).ok().and_then(char::from_u32);
+        r.check(c.is_some());
+        c.unwrap_or_default()
     }
 }
 
@@ -170,10 +229,15 @@ impl Encode for String {
 }
 
 impl Decode for String {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        let n = usize::try_from(r.varint()?).ok()?;
-        let bytes = r.take(n)?;
-        String::from_utf8(bytes.to_vec()).ok()
+    fn decode(r: &mut Reader) -> Self {
+        let n = r.length();
+        match std::str::from_utf8(r.take(n)) {
+            Ok(text) => text.to_owned(),
+            Err(_) => {
+                r.fail();
+                String::new()
+            }
+        }
     }
 }
 
@@ -187,18 +251,15 @@ impl<T: Encode> Encode for Vec<T> {
 }
 
 impl<T: Decode> Decode for Vec<T> {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        let n = usize::try_from(r.varint()?).ok()?;
+    fn decode(r: &mut Reader) -> Self {
         // Every item takes at least one byte: a length beyond the input is a lie.
-        if n > r.remaining() {
-            return None;
-        }
+        let n = r.length();
         r.nested(|r| {
             let mut out = Vec::with_capacity(n);
             for _ in 0..n {
-                out.push(T::decode(r)?);
+                out.push(T::decode(r));
             }
-            Some(out)
+            out
         })
     }
 }
@@ -216,12 +277,9 @@ impl<T: Encode> Encode for Option<T> {
 }
 
 impl<T: Decode> Decode for Option<T> {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        match r.byte()? {
-            0 => Some(None),
-            1 => Some(Some(T::decode(r)?)),
-            _ => None,
-        }
+    fn decode(r: &mut Reader) -> Self {
+        let b = r.byte();
+        (r.check(b <= 1) && b == 1).then(|| T::decode(r))
     }
 }
 
@@ -232,8 +290,8 @@ impl<T: Encode> Encode for Box<T> {
 }
 
 impl<T: Decode> Decode for Box<T> {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        r.nested(|r| T::decode(r).map(Box::new))
+    fn decode(r: &mut Reader) -> Self {
+        r.nested(|r| Box::new(T::decode(r)))
     }
 }
 
@@ -245,8 +303,8 @@ impl<A: Encode, B: Encode> Encode for (A, B) {
 }
 
 impl<A: Decode, B: Decode> Decode for (A, B) {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        Some((A::decode(r)?, B::decode(r)?))
+    fn decode(r: &mut Reader) -> Self {
+        (A::decode(r), B::decode(r))
     }
 }
 
@@ -258,13 +316,9 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
     }
 }
 
-impl<T: Decode + Default, const N: usize> Decode for [T; N] {
-    fn decode(r: &mut Reader) -> Option<Self> {
-        let mut out: [T; N] = std::array::from_fn(|_| T::default());
-        for slot in &mut out {
-            *slot = T::decode(r)?;
-        }
-        Some(out)
+impl<T: Decode, const N: usize> Decode for [T; N] {
+    fn decode(r: &mut Reader) -> Self {
+        std::array::from_fn(|_| T::decode(r))
     }
 }
 
@@ -279,8 +333,8 @@ macro_rules! codec {
             }
         }
         impl $crate::codec::Decode for $ty {
-            fn decode(r: &mut $crate::codec::Reader) -> Option<Self> {
-                Some($ty { $( $field: $crate::codec::Decode::decode(r)?, )* })
+            fn decode(r: &mut $crate::codec::Reader) -> Self {
+                $ty { $( $field: $crate::codec::Decode::decode(r), )* }
             }
         }
     };
@@ -291,8 +345,8 @@ macro_rules! codec {
             }
         }
         impl $crate::codec::Decode for $ty {
-            fn decode(r: &mut $crate::codec::Reader) -> Option<Self> {
-                Some($ty($crate::codec::Decode::decode(r)?))
+            fn decode(r: &mut $crate::codec::Reader) -> Self {
+                $ty($crate::codec::Decode::decode(r))
             }
         }
     };
@@ -310,15 +364,20 @@ macro_rules! codec {
             }
         }
         impl $crate::codec::Decode for $ty {
-            fn decode(r: &mut $crate::codec::Reader) -> Option<Self> {
-                Some(match r.byte()? {
-                    $( $tag => $ty::$v $( ( $( codec!(@field r $t) ),+ ) )? $( { $( $f: $crate::codec::Decode::decode(r)? ),+ } )?, )*
-                    _ => return None,
-                })
+            fn decode(r: &mut $crate::codec::Reader) -> Self {
+                // A failed reader reads tag 0 from here on: the fallback below ends.
+                const _: () = assert!($( $tag == 0 )||*, "an enum's codec needs a tag 0");
+                match r.byte() {
+                    $( $tag => $ty::$v $( ( $( codec!(@field r $t) ),+ ) )? $( { $( $f: $crate::codec::Decode::decode(r) ),+ } )?, )*
+                    _ => {
+                        r.fail();
+                        Self::decode(r)
+                    }
+                }
             }
         }
     };
-    (@field $r:ident $t:ident) => { $crate::codec::Decode::decode($r)? };
+    (@field $r:ident $t:ident) => { $crate::codec::Decode::decode($r) };
 }
 pub(crate) use codec;
 
@@ -383,5 +442,31 @@ mod tests {
         assert_eq!(from_bytes::<Shape>(&[0, 0]), None);
         assert_eq!(from_bytes::<Shape>(&[1, 2]), None);
         assert_eq!(from_bytes::<bool>(&[2]), None);
+    }
+
+    #[test]
+    fn a_failure_anywhere_spoils_the_whole_value() {
+        // Decoding goes on after a bad byte (reading zeros); the value is still refused.
+        let shape = Shape::Group(vec![
+            Shape::Dot(Point {
+                x: 7,
+                label: "ok".into(),
+                tags: vec![Some(1)],
+            }),
+            Shape::Boxed(Box::new(Shape::Line {
+                from: Point::default(),
+                to: Point::default(),
+            })),
+        ]);
+        let bytes = to_bytes(&shape);
+        for end in 0..bytes.len() {
+            assert_eq!(from_bytes::<Shape>(&bytes[..end]), None, "prefix of {end}");
+        }
+        // A bad tag deep inside, followed by bytes that would decode.
+        let mut bad = bytes.clone();
+        let at = bytes.iter().rposition(|&b| b == 2).unwrap();
+        bad[at] = 9;
+        assert_eq!(from_bytes::<Shape>(&bad), None);
+        assert_eq!(from_bytes::<Shape>(&bytes), Some(shape));
     }
 }

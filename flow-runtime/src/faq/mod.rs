@@ -354,8 +354,8 @@ impl crate::codec::Encode for FaqIndex {
 }
 
 impl crate::codec::Decode for FaqIndex {
-    fn decode(r: &mut crate::codec::Reader) -> Option<FaqIndex> {
-        <Source as crate::codec::Decode>::decode(r).map(FaqIndex::from)
+    fn decode(r: &mut crate::codec::Reader) -> FaqIndex {
+        FaqIndex::from(<Source as crate::codec::Decode>::decode(r))
     }
 }
 
