@@ -19,7 +19,8 @@ use web_sys::{
 
 /// The widget's stylesheet, adopted by the shadow root (a constructed stylesheet, so a
 /// strict Content-Security-Policy without `'unsafe-inline'` does not block it).
-const STYLE: &str = include_str!("style.css");
+/// Minified from `src/style.css` by `build.rs`.
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// The tag name of the shadow host in the page.
 pub const HOST_TAG: &str = "bellhop-widget";
