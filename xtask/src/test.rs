@@ -5,7 +5,8 @@
 //! 2. `cargo test --workspace`: unit, data-driven and API tests, natively; the server's
 //!    tests run on SQLite and on a throwaway PostgreSQL started here and stopped after.
 //! 3. `cargo xtask dist`: the release widget, built once and reused by every browser test.
-//! 4. The widget's `wasm-bindgen-test` tests in headless Chromium.
+//! 4. The widget's `wasm-bindgen-test` tests in headless Chromium (and those of its
+//!    `wasm-streams` stand-in, `widget/patches/`).
 //! 5. The end-to-end tests in `tests/` (Playwright) against `www` serving that build.
 
 use std::time::Instant;
