@@ -239,9 +239,17 @@ fn print_table(assets: &[Asset]) {
 }
 
 /// The loader runs on every page of the store, before anything else of ours: it must stay
-/// tiny. (The budget for everything, 90 KiB brotli, is issue 4's open problem: at 156 KiB
-/// it would fail every run, so it is printed by `cargo xtask bench`, not enforced yet.)
+/// tiny.
 pub const LOADER_BUDGET_BROTLI: usize = 2 * 1024;
+
+/// Everything the widget downloads may not grow past this (brotli bytes). The issues'
+/// budget is 90 KiB (goal 60), which this design cannot reach (BENCHMARKS.md says why);
+/// until that is decided, this holds what was won: a change that makes the widget heavier
+/// than this fails CI. Lower it when the widget shrinks.
+pub const TOTAL_BUDGET_BROTLI: usize = 144 * 1024;
+
+/// The budget the issues set for everything the widget downloads, printed beside the ratchet.
+pub const TOTAL_TARGET_BROTLI: usize = 90 * 1024;
 
 pub fn check_budgets(assets: &[Asset]) -> anyhow::Result<()> {
     let loader = assets
@@ -257,5 +265,48 @@ pub fn check_budgets(assets: &[Asset]) -> anyhow::Result<()> {
         "the loader is {} bytes brotli, over its budget of {LOADER_BUDGET_BROTLI}",
         loader.brotli
     );
+    let total: usize = assets.iter().map(|a| a.brotli).sum();
+    eprintln!(
+        "budget: everything {total} of {TOTAL_BUDGET_BROTLI} bytes brotli (target {TOTAL_TARGET_BROTLI}, not met)"
+    );
+    anyhow::ensure!(
+        total <= TOTAL_BUDGET_BROTLI,
+        "the widget is {total} bytes brotli in all, over its budget of {TOTAL_BUDGET_BROTLI}: \
+         find what grew with `BELLHOP_DIST_NAMES=1 cargo xtask dist` and twiggy"
+    );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(name: &str, brotli: usize) -> Asset {
+        Asset {
+            name: name.into(),
+            raw: brotli * 4,
+            gzip: brotli,
+            brotli,
+        }
+    }
+
+    #[test]
+    fn budgets_hold_the_loader_and_the_total() {
+        let within = [
+            asset("bellhop.js", 1200),
+            asset("glue.js", 7000),
+            asset("w.wasm", 130_000),
+        ];
+        assert!(check_budgets(&within).is_ok());
+        let heavy = [
+            asset("bellhop.js", 1200),
+            asset("w.wasm", TOTAL_BUDGET_BROTLI),
+        ];
+        assert!(
+            check_budgets(&heavy).is_err(),
+            "the total counts every file"
+        );
+        let big_loader = [asset("bellhop.js", LOADER_BUDGET_BROTLI + 1)];
+        assert!(check_budgets(&big_loader).is_err());
+    }
 }
