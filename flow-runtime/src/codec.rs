@@ -16,7 +16,8 @@
 //! write code to drop every field decoded so far, for every field of every type, and that
 //! was most of the codec's size in the browser (47 KB of wasm before, see BENCHMARKS.md).
 //! On a failed reader an enum decodes as its tag-0 variant, so the tag-0 variant of an enum
-//! must not contain the enum itself (`codec!` checks there is a tag 0).
+//! must not contain the enum itself (`codec!` checks there is a tag 0; a test feeds bad tags
+//! to `Condition`, the one enum of a flow that contains itself).
 
 /// Deepest nesting of lists and boxes accepted when decoding.
 pub const MAX_DEPTH: u32 = 64;
@@ -468,5 +469,21 @@ mod tests {
         bad[at] = 9;
         assert_eq!(from_bytes::<Shape>(&bad), None);
         assert_eq!(from_bytes::<Shape>(&bytes), Some(shape));
+    }
+
+    #[test]
+    fn a_failed_reader_ends_for_the_recursive_types() {
+        // On a failed reader each enum becomes its tag-0 variant: a tag-0 variant that held
+        // its own enum would recurse for ever (a stack overflow here). `Condition` is the one
+        // enum of a flow that contains itself; a bad tag at the top and under `Not`, `All`.
+        use crate::flow::Condition;
+        for bytes in [&[9][..], &[3, 9], &[1, 1, 9], &[3, 3, 3]] {
+            assert_eq!(from_bytes::<Condition>(bytes), None, "{bytes:?}");
+        }
+        // And the two values the browser decodes, from nothing and from a bad tag.
+        for bytes in [&[][..], &[0xff; 3][..]] {
+            assert!(from_bytes::<crate::flow::Flow>(bytes).is_none());
+            assert!(from_bytes::<crate::State>(bytes).is_none());
+        }
     }
 }
