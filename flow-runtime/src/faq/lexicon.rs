@@ -240,3 +240,53 @@ mod tests {
         }
     }
 }
+
+/// Whether `word` is a function word of `language`: pronouns, articles, prepositions,
+/// auxiliaries and question words, which every question has. A question is scored against
+/// the FAQ's length and its own; the content words the FAQ does not know make it longer
+/// (a less confident match), but "what is your" unknown to a ten-entry FAQ says nothing
+/// about whether the question is one of its entries.
+pub fn is_function_word(language: Language, word: &str) -> bool {
+    let list = match language {
+        Language::English => {
+            "a an the i me my mine you your yours we our us he she it its they them their \
+             this that these those is are was were be been am do does did doing have has \
+             had can could will would should shall may might must of to in on at by for \
+             from with about as into over after before up down out off or and but if so \
+             not no what which who whom whose when where why how there here any some"
+        }
+        Language::Spanish => {
+            "el la los las un una unos unas yo me mi mis tu tus te usted su sus nos nuestro \
+             nuestra es son esta estan ser estar hay he ha han de del a al en con por para \
+             sin sobre que cual quien cuando donde como cuanto cuanta y o pero si no lo le les \
+             se este esta ese esa"
+        }
+        Language::French => {
+            "le la les l un une des du de d a au aux en dans sur pour par avec sans je j me m \
+             mon ma mes tu te t ton ta tes vous votre vos nous notre nos il elle on ils elles \
+             est sont suis es etre ai as avez avons ont fait peux peut pouvez que qu quoi qui \
+             quel quelle quand ou comment combien pourquoi et mais si ne n pas ce c cet cette"
+        }
+        Language::German => {
+            "der die das den dem des ein eine einen einem einer ich mich mir mein meine du \
+             dich dir dein deine sie ihr ihre ihnen wir uns unser unsere er es ist sind bin \
+             bist war sein habe hat haben kann konnen wird werden von zu in im an am auf mit \
+             fur aus bei nach uber um was wer wie wo wann warum welche welcher und oder aber \
+             wenn nicht kein keine"
+        }
+        Language::Portuguese => {
+            "o a os as um uma uns umas eu me meu minha meus minhas voce seu sua seus suas nos \
+             nosso nossa e sao esta estao ser estar tem ha de do da dos das em no na nos nas \
+             com por para sem sobre que qual quem quando onde como quanto quanta ou mas se \
+             nao"
+        }
+        Language::Italian => {
+            "il lo la i gli le un uno una l io mi mio mia miei mie tu ti tuo tua lei suo sua \
+             noi ci nostro nostra e sono sei essere ho ha hanno di del della dei delle a al \
+             alla da dal in nel nella con su per tra fra che cosa chi quale quando dove come \
+             quanto quanta perche o ma se non"
+        }
+        Language::Other => "",
+    };
+    list.split_ascii_whitespace().any(|w| w == word)
+}

@@ -311,3 +311,43 @@ fn a_question_inside_a_long_message_is_found() {
     assert_eq!(r.entry, 0, "{:?}", index.rank(long, "en", 3));
     assert!(r.confidence >= 350, "{r:?}");
 }
+
+#[test]
+fn words_the_faq_does_not_know_make_a_match_less_sure() {
+    // An out-of-scope question that shares one word with an entry: its other content
+    // words count in its length, so it is far less sure than that word alone.
+    let index = faq();
+    let alone = best(&index, "shipping").expect("shipping");
+    let off_topic = best(&index, "shipping container rental prices for farm equipment");
+    let off_topic = off_topic.map_or(0, |r| r.confidence);
+    assert!(
+        off_topic * 2 < alone.confidence,
+        "{off_topic} against {}",
+        alone.confidence
+    );
+    assert!(
+        off_topic < crate::compile::DEFAULT_ANSWER_THRESHOLD,
+        "{off_topic}"
+    );
+}
+
+#[test]
+fn function_words_the_faq_lacks_cost_nothing() {
+    // This FAQ has none of "what", "are", "your": asking with them is as sure as without.
+    let index = FaqIndex::build(
+        &phrases("en", &[&["shipping cost"], &["return policy"]]),
+        &[],
+    );
+    let bare = best(&index, "shipping cost").expect("bare");
+    let asked = best(&index, "what is your shipping cost").expect("asked");
+    assert_eq!(asked.entry, 0);
+    assert!(
+        asked.confidence + 150 > bare.confidence,
+        "{} against {}",
+        asked.confidence,
+        bare.confidence
+    );
+    // A content word it lacks does cost.
+    let other = best(&index, "shipping cost of a piano").map_or(0, |r| r.confidence);
+    assert!(other + 150 < asked.confidence, "{other} against {}", asked.confidence);
+}
