@@ -85,6 +85,32 @@ struct Phrasing {
 /// confidence.
 const CLOSEST_PHRASING: f32 = 0.2;
 
+/// How many entries, the closest by centroid, are also compared phrasing by phrasing. On
+/// CLINC150 the rankings are those of comparing every entry, but for one validation
+/// question in 3,000 with a hundred phrasings per entry.
+const CANDIDATES: usize = 8;
+
+/// The ids of the (at most) `n` highest of `scores`, best first; entries with no score
+/// at all are left out. By insertion: `n` is small, and the code is a few bytes of wasm
+/// where `select_nth_unstable` is a couple of KiB.
+fn best_entries(scores: &[f32], n: usize) -> Vec<u32> {
+    let mut best: Vec<u32> = Vec::with_capacity(n + 1);
+    for (e, &s) in scores.iter().enumerate() {
+        if s <= 0.0 {
+            continue;
+        }
+        let mut at = best.len();
+        while at > 0 && scores[best[at - 1] as usize] < s {
+            at -= 1;
+        }
+        if at < n {
+            best.insert(at, e as u32);
+            best.truncate(n);
+        }
+    }
+    best
+}
+
 impl FaqIndex {
     /// Builds the index from every phrasing and the flow's synonym groups, which extend
     /// the built-in groups of the phrasings' languages ([`lexicon::synonyms`]).
@@ -226,13 +252,15 @@ impl FaqIndex {
             .collect();
         let vector = model.vector(&query, language);
         let mut scores = model.centroids.dot(&vector);
-        let mut closest = vec![0f32; scores.len()];
-        for (phrasing, s) in model.phrasings.dot(&vector).into_iter().enumerate() {
-            let e = model.entry_of[phrasing] as usize;
-            closest[e] = closest[e].max(s);
+        // The closest phrasing is looked at only for the entries whose centroids are
+        // closest: it is a fifth of a score, and an entry far down by its centroid is not
+        // among the few a shopper is offered. The others keep their centroid's share.
+        let candidates = best_entries(&scores, CANDIDATES);
+        for score in scores.iter_mut() {
+            *score *= 1.0 - CLOSEST_PHRASING;
         }
-        for (score, c) in scores.iter_mut().zip(closest) {
-            *score = *score * (1.0 - CLOSEST_PHRASING) + c * CLOSEST_PHRASING;
+        for (&e, c) in candidates.iter().zip(model.closest(&vector, &candidates)) {
+            scores[e as usize] += c * CLOSEST_PHRASING;
         }
         // What the merchant wrote, word for word, is certain: a centroid of several
         // phrasings would otherwise give each of them well under 1.
