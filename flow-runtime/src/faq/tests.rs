@@ -351,3 +351,11 @@ fn function_words_the_faq_lacks_cost_nothing() {
     let other = best(&index, "shipping cost of a piano").map_or(0, |r| r.confidence);
     assert!(other + 150 < asked.confidence, "{other} against {}", asked.confidence);
 }
+
+#[test]
+fn the_best_entries_come_best_first_and_without_the_unscored() {
+    let scores = [0.1, 0.0, 0.7, 0.3, 0.7, 0.05];
+    assert_eq!(super::best_entries(&scores, 3), vec![2, 4, 3]);
+    assert_eq!(super::best_entries(&scores, 10), vec![2, 4, 3, 0, 5]);
+    assert_eq!(super::best_entries(&[0.0, 0.0], 3), Vec::<u32>::new());
+}
