@@ -86,8 +86,8 @@ struct Phrasing {
 const CLOSEST_PHRASING: f32 = 0.2;
 
 /// How many entries, the closest by centroid, are also compared phrasing by phrasing. On
-/// CLINC150 the rankings are those of comparing every entry, but for one validation
-/// question in 3,000 with a hundred phrasings per entry.
+/// CLINC150 the rankings are those of comparing every entry with five phrasings per entry,
+/// and differ for three validation questions in 3,000 with a hundred (top-1 88.1 → 88.0 %).
 const CANDIDATES: usize = 8;
 
 /// The ids of the (at most) `n` highest of `scores`, best first; entries with no score
