@@ -2,8 +2,9 @@
 //! vocabulary), and the time to build its index: `cargo bench -p flow-runtime --bench faq`.
 //! The browser figures (answer in the DOM) are in BENCHMARKS.md (`cargo xtask bench`).
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use flow_runtime::faq::{FaqIndex, Phrase};
+use std::hint::black_box;
 
 const ASKS: [&str; 10] = [
     "how do i",

@@ -353,11 +353,7 @@ fn weigh_with_unseen(
 
 /// Sublinear term frequency.
 fn tf(count: f32) -> f32 {
-    if count == 1.0 {
-        1.0
-    } else {
-        1.0 + count.ln()
-    }
+    if count == 1.0 { 1.0 } else { 1.0 + count.ln() }
 }
 
 /// Each entry's vector: the sum of its phrasings' vectors, normalised.

@@ -318,7 +318,10 @@ fn words_the_faq_does_not_know_make_a_match_less_sure() {
     // words count in its length, so it is far less sure than that word alone.
     let index = faq();
     let alone = best(&index, "shipping").expect("shipping");
-    let off_topic = best(&index, "shipping container rental prices for farm equipment");
+    let off_topic = best(
+        &index,
+        "shipping container rental prices for farm equipment",
+    );
     let off_topic = off_topic.map_or(0, |r| r.confidence);
     assert!(
         off_topic * 2 < alone.confidence,
@@ -349,7 +352,11 @@ fn function_words_the_faq_lacks_cost_nothing() {
     );
     // A content word it lacks does cost.
     let other = best(&index, "shipping cost of a piano").map_or(0, |r| r.confidence);
-    assert!(other + 150 < asked.confidence, "{other} against {}", asked.confidence);
+    assert!(
+        other + 150 < asked.confidence,
+        "{other} against {}",
+        asked.confidence
+    );
 }
 
 #[test]
