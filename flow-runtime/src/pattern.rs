@@ -113,18 +113,16 @@ impl Pattern {
         loop {
             for &pc in &current {
                 match self.program.get(pc as usize) {
-                    Some(PatternNode::Match) => {
-                        if !whole || pos == text.len() {
-                            best = Some(pos);
-                            // Lower-priority threads are cut off: leftmost-first semantics.
-                            break;
-                        }
+                    Some(PatternNode::Match) if (!whole || pos == text.len()) => {
+                        best = Some(pos);
+                        // Lower-priority threads are cut off: leftmost-first semantics.
+                        break;
                     }
                     Some(PatternNode::Class { negated, ranges }) => {
-                        if let Some(&c) = text.get(pos) {
-                            if class_matches(*negated, ranges, c) {
-                                self.add(&mut next, &mut seen, pc + 1, pos + 1, text.len());
-                            }
+                        if let Some(&c) = text.get(pos)
+                            && class_matches(*negated, ranges, c)
+                        {
+                            self.add(&mut next, &mut seen, pc + 1, pos + 1, text.len());
                         }
                     }
                     _ => {}

@@ -596,26 +596,26 @@ impl Driver {
             })
             .collect();
         let mut failures = Vec::new();
-        if let Some(s) = &e.says {
-            if !said.iter().any(|m| m.contains(s.as_str())) {
-                failures.push(format!(
-                    "expected the bot to say something containing {s:?}; it said {said:?}"
-                ));
-            }
+        if let Some(s) = &e.says
+            && !said.iter().any(|m| m.contains(s.as_str()))
+        {
+            failures.push(format!(
+                "expected the bot to say something containing {s:?}; it said {said:?}"
+            ));
         }
-        if let Some(s) = &e.says_exactly {
-            if !said.iter().any(|m| m == s) {
-                failures.push(format!(
-                    "expected the bot to say exactly {s:?}; it said {said:?}"
-                ));
-            }
+        if let Some(s) = &e.says_exactly
+            && !said.iter().any(|m| m == s)
+        {
+            failures.push(format!(
+                "expected the bot to say exactly {s:?}; it said {said:?}"
+            ));
         }
-        if let Some(s) = &e.not_says {
-            if said.iter().any(|m| m.contains(s.as_str())) {
-                failures.push(format!(
-                    "expected the bot not to say {s:?}; it said {said:?}"
-                ));
-            }
+        if let Some(s) = &e.not_says
+            && said.iter().any(|m| m.contains(s.as_str()))
+        {
+            failures.push(format!(
+                "expected the bot not to say {s:?}; it said {said:?}"
+            ));
         }
         if let Some(q) = &e.quick_replies {
             let now: Vec<&str> = self.offered.iter().map(|b| b.label.as_str()).collect();
@@ -634,26 +634,26 @@ impl Driver {
                 }
             })
             .collect();
-        if let Some(t) = &e.teaser {
-            if !teasers.iter().any(|m| m.contains(t.as_str())) {
-                failures.push(format!(
-                    "expected a teaser containing {t:?}; teasers: {teasers:?}"
-                ));
-            }
+        if let Some(t) = &e.teaser
+            && !teasers.iter().any(|m| m.contains(t.as_str()))
+        {
+            failures.push(format!(
+                "expected a teaser containing {t:?}; teasers: {teasers:?}"
+            ));
         }
         if e.no_teaser == Some(true) && !teasers.is_empty() {
             failures.push(format!("expected no teaser; shown: {teasers:?}"));
         }
         let kinds: Vec<&str> = self.recent.iter().map(effect_kind).collect();
-        if let Some(k) = &e.effect {
-            if !kinds.contains(&k.as_str()) {
-                failures.push(format!("expected a `{k}` effect; got {kinds:?}"));
-            }
+        if let Some(k) = &e.effect
+            && !kinds.contains(&k.as_str())
+        {
+            failures.push(format!("expected a `{k}` effect; got {kinds:?}"));
         }
-        if let Some(k) = &e.no_effect {
-            if kinds.contains(&k.as_str()) {
-                failures.push(format!("expected no `{k}` effect; got one"));
-            }
+        if let Some(k) = &e.no_effect
+            && kinds.contains(&k.as_str())
+        {
+            failures.push(format!("expected no `{k}` effect; got one"));
         }
         if let Some(t) = &e.track {
             let names: Vec<&str> = self

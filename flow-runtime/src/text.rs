@@ -76,7 +76,7 @@ pub fn fold_into(c: char, out: &mut String) {
 }
 
 fn latin_extended_a(u: u32) -> char {
-    let base = match u {
+    match u {
         0x100..=0x105 => 'a',
         0x106..=0x10D => 'c',
         0x10E..=0x111 => 'd',
@@ -96,9 +96,8 @@ fn latin_extended_a(u: u32) -> char {
         0x174..=0x175 => 'w',
         0x176..=0x178 => 'y',
         0x179..=0x17E => 'z',
-        _ => return char::from_u32(u).unwrap_or(' '),
-    };
-    base
+        _ => char::from_u32(u).unwrap_or(' '),
+    }
 }
 
 /// `s` lower-cased and without accents.
@@ -148,7 +147,7 @@ pub fn is_lower(c: char) -> bool {
 pub fn is_upper(c: char) -> bool {
     let u = c as u32;
     matches!(u, 0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x386..=0x3AB | 0x400..=0x42F)
-        || (0x100..=0x17F).contains(&u) && u % 2 == 0
+        || (0x100..=0x17F).contains(&u) && u.is_multiple_of(2)
 }
 
 #[cfg(test)]

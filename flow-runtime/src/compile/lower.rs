@@ -350,7 +350,7 @@ impl<'a> Lower<'a> {
         if safe_image(&i.src).is_none() {
             self.error(
                 "unsafe-url",
-                if matches!(i.alt, None) {
+                if i.alt.is_none() {
                     pointer.to_owned()
                 } else {
                     src_at

@@ -81,10 +81,11 @@ fn list_item(line: &str) -> Option<(bool, &str)> {
         return Some((false, rest));
     }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && digits <= 3 {
-        if let Some(rest) = t[digits..].strip_prefix(". ") {
-            return Some((true, rest));
-        }
+    if digits > 0
+        && digits <= 3
+        && let Some(rest) = t[digits..].strip_prefix(". ")
+    {
+        return Some((true, rest));
     }
     None
 }
@@ -101,14 +102,13 @@ fn inline(s: &str, depth: usize) -> Result<Vec<Inline>, TextError> {
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
         // Escapes.
-        if c == '\\' {
-            if let Some(next) = rest[1..].chars().next() {
-                if "\\*_[](){}|`".contains(next) {
-                    text.push(next);
-                    rest = &rest[1 + next.len_utf8()..];
-                    continue;
-                }
-            }
+        if c == '\\'
+            && let Some(next) = rest[1..].chars().next()
+            && "\\*_[](){}|`".contains(next)
+        {
+            text.push(next);
+            rest = &rest[1 + next.len_utf8()..];
+            continue;
         }
         if rest.starts_with("{{") {
             let Some(end) = rest.find("}}") else {
@@ -125,39 +125,40 @@ fn inline(s: &str, depth: usize) -> Result<Vec<Inline>, TextError> {
             continue;
         }
         if depth < MAX_DEPTH {
-            if let Some(inner) = rest.strip_prefix("**") {
-                if let Some(end) = inner.find("**").filter(|&e| e > 0) {
-                    flush(&mut text, &mut out);
-                    out.push(Inline::Bold(inline(&inner[..end], depth + 1)?));
-                    rest = &inner[end + 2..];
-                    continue;
-                }
+            if let Some(inner) = rest.strip_prefix("**")
+                && let Some(end) = inner.find("**").filter(|&e| e > 0)
+            {
+                flush(&mut text, &mut out);
+                out.push(Inline::Bold(inline(&inner[..end], depth + 1)?));
+                rest = &inner[end + 2..];
+                continue;
             }
             if c == '*' || c == '_' {
                 let inner = &rest[1..];
                 // A closing marker not preceded by a space; `_` only at word boundaries.
                 let opens_word = !inner.starts_with(' ');
                 let prev_alnum = text.chars().last().is_some_and(char::is_alphanumeric);
-                if opens_word && !(c == '_' && prev_alnum) {
-                    if let Some(end) = find_closing(inner, c) {
-                        flush(&mut text, &mut out);
-                        out.push(Inline::Italic(inline(&inner[..end], depth + 1)?));
-                        rest = &inner[end + 1..];
-                        continue;
-                    }
-                }
-            }
-            if c == '[' {
-                if let Some((label, href, used)) = link(rest) {
+                if opens_word
+                    && !(c == '_' && prev_alnum)
+                    && let Some(end) = find_closing(inner, c)
+                {
                     flush(&mut text, &mut out);
-                    let children = inline(label, depth + 1)?;
-                    out.push(Inline::Link {
-                        href: template(href)?,
-                        children,
-                    });
-                    rest = &rest[used..];
+                    out.push(Inline::Italic(inline(&inner[..end], depth + 1)?));
+                    rest = &inner[end + 1..];
                     continue;
                 }
+            }
+            if c == '['
+                && let Some((label, href, used)) = link(rest)
+            {
+                flush(&mut text, &mut out);
+                let children = inline(label, depth + 1)?;
+                out.push(Inline::Link {
+                    href: template(href)?,
+                    children,
+                });
+                rest = &rest[used..];
+                continue;
             }
         }
         text.push(c);

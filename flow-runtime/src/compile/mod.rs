@@ -298,18 +298,18 @@ fn escalation(l: &mut Lower) -> Escalation {
     let handoff = match &e.handoff {
         Some(id) => {
             let idx = l.step_ref(id, "/escalation/handoff");
-            if let Some(i) = idx {
-                if !matches!(
+            if let Some(i) = idx
+                && !matches!(
                     l.parsed.doc.steps.get(i as usize),
                     Some(StepDoc::Handoff(_))
-                ) {
-                    l.error(
-                        "not-a-handoff",
-                        "/escalation/handoff",
-                        format!("`{id}` is not a handoff step"),
-                        "name a step with \"type\": \"handoff\"",
-                    );
-                }
+                )
+            {
+                l.error(
+                    "not-a-handoff",
+                    "/escalation/handoff",
+                    format!("`{id}` is not a handoff step"),
+                    "name a step with \"type\": \"handoff\"",
+                );
             }
             idx
         }
@@ -341,15 +341,15 @@ fn bot(l: &mut Lower) -> Bot {
             "name it: the name heads the chat panel and labels it for screen readers",
         );
     }
-    if let Some(avatar) = &doc.avatar {
-        if safe_image(avatar).is_none() {
-            l.error(
-                "unsafe-url",
-                "/bot/avatar",
-                format!("`{avatar}` is not a safe image address"),
-                "use https://… or a path on the store",
-            );
-        }
+    if let Some(avatar) = &doc.avatar
+        && safe_image(avatar).is_none()
+    {
+        l.error(
+            "unsafe-url",
+            "/bot/avatar",
+            format!("`{avatar}` is not a safe image address"),
+            "use https://… or a path on the store",
+        );
     }
     let t = &doc.theme;
     let color = |l: &mut Lower, c: &Option<String>, field: &str| -> Option<String> {

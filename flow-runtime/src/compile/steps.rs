@@ -309,10 +309,10 @@ impl Lower<'_> {
             ExpectDoc::Number => {
                 let min = a.min.and_then(|n| self.num(n, &p("min")));
                 let max = a.max.and_then(|n| self.num(n, &p("max")));
-                if let (Some(lo), Some(hi)) = (min, max) {
-                    if lo > hi {
-                        self.error("bad-range", p("min"), "`min` is above `max`", "swap them");
-                    }
+                if let (Some(lo), Some(hi)) = (min, max)
+                    && lo > hi
+                {
+                    self.error("bad-range", p("min"), "`min` is above `max`", "swap them");
                 }
                 Expect::Number { min, max }
             }

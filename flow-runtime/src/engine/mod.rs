@@ -585,8 +585,8 @@ impl Conversation {
         self.emit(Effect::Unread(self.state.chat.unread));
         if self.state.session.panel_open {
             self.emit(Effect::OpenPanel);
-        } else if self.state.chat.teaser.is_some() {
-            if let Some(message) = self
+        } else if self.state.chat.teaser.is_some()
+            && let Some(message) = self
                 .state
                 .chat
                 .messages
@@ -594,9 +594,8 @@ impl Conversation {
                 .rev()
                 .find(|m| m.from == Speaker::Bot)
                 .cloned()
-            {
-                self.emit(Effect::ShowTeaser(message));
-            }
+        {
+            self.emit(Effect::ShowTeaser(message));
         }
     }
 

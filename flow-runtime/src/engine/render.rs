@@ -100,11 +100,13 @@ fn push(out: &mut Vec<Span>, style: &Span, text: &str) {
     if text.is_empty() {
         return;
     }
-    if let Some(last) = out.last_mut() {
-        if last.bold == style.bold && last.italic == style.italic && last.href == style.href {
-            last.text.push_str(text);
-            return;
-        }
+    if let Some(last) = out.last_mut()
+        && last.bold == style.bold
+        && last.italic == style.italic
+        && last.href == style.href
+    {
+        last.text.push_str(text);
+        return;
     }
     out.push(Span {
         text: text.to_owned(),

@@ -448,12 +448,12 @@ impl Conversation {
             }
             self.state.chat.set_var("email", Value::Text(email));
         }
-        if let Some(p) = &self.flow.order_number {
-            if let Some((s, e)) = p.find(&rest) {
-                let number = rest[s..e].to_owned();
-                rest.replace_range(s..e, " ");
-                self.state.chat.set_var("order_number", Value::Text(number));
-            }
+        if let Some(p) = &self.flow.order_number
+            && let Some((s, e)) = p.find(&rest)
+        {
+            let number = rest[s..e].to_owned();
+            rest.replace_range(s..e, " ");
+            self.state.chat.set_var("order_number", Value::Text(number));
         }
         if let Some(phone) = answer::find_phone(&rest) {
             if let Some(at) = rest.find(&phone) {

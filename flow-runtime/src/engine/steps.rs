@@ -41,25 +41,25 @@ impl Conversation {
                     content,
                     next: after,
                 } => {
-                    self.say(&content);
+                    self.say(content);
                     if content.quick_replies.is_empty() {
                         next = *after;
                     }
                 }
                 StepKind::Ask(ask) => {
                     self.say(&ask.content);
-                    if let Expect::Choice(choices) = &ask.expect {
-                        if ask.content.quick_replies.is_empty() {
-                            let offered = choices
-                                .iter()
-                                .map(|c| Offered {
-                                    label: c.clone(),
-                                    href: None,
-                                    action: Action::Answer(c.clone()),
-                                })
-                                .collect();
-                            self.offer(offered);
-                        }
+                    if let Expect::Choice(choices) = &ask.expect
+                        && ask.content.quick_replies.is_empty()
+                    {
+                        let offered = choices
+                            .iter()
+                            .map(|c| Offered {
+                                label: c.clone(),
+                                href: None,
+                                action: Action::Answer(c.clone()),
+                            })
+                            .collect();
+                        self.offer(offered);
                     }
                     self.state.chat.cursor = Some(Cursor::Ask {
                         step: step.id.clone(),
@@ -156,7 +156,7 @@ impl Conversation {
                     next: after,
                     error,
                 } => {
-                    let email = self.lookup(&var).filter(Value::is_set).map(|v| v.to_text());
+                    let email = self.lookup(var).filter(Value::is_set).map(|v| v.to_text());
                     let token = self
                         .state
                         .chat
@@ -212,13 +212,13 @@ impl Conversation {
 
     /// Asks the server for a person. `step` is the handoff step whose branches follow.
     pub(super) fn hand_off(&mut self, step: Option<String>) {
-        if let Some(h) = &self.state.chat.handoff {
-            if matches!(
+        if let Some(h) = &self.state.chat.handoff
+            && matches!(
                 h.status,
                 HandoffStatus::Connecting | HandoffStatus::Waiting | HandoffStatus::Joined { .. }
-            ) {
-                return;
-            }
+            )
+        {
+            return;
         }
         let request = self.next_id();
         let key = format!("{}-{request}", self.state.visitor.id);

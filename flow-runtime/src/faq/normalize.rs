@@ -48,19 +48,19 @@ fn push(out: &mut Vec<String>, word: String) {
 /// Strips common English suffixes (a light stemmer: "shipping", "shipped", "ships" → "ship").
 pub fn stem(word: &str) -> String {
     for suffix in ["ing", "ed", "es", "s"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            if stem.chars().count() >= 3 {
-                let mut stem = stem.to_owned();
-                // "shipp" → "ship"
-                let bytes = stem.as_bytes();
-                if bytes.len() >= 2
-                    && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
-                    && !matches!(bytes[bytes.len() - 1], b's' | b'l')
-                {
-                    stem.pop();
-                }
-                return stem;
+        if let Some(stem) = word.strip_suffix(suffix)
+            && stem.chars().count() >= 3
+        {
+            let mut stem = stem.to_owned();
+            // "shipp" → "ship"
+            let bytes = stem.as_bytes();
+            if bytes.len() >= 2
+                && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
+                && !matches!(bytes[bytes.len() - 1], b's' | b'l')
+            {
+                stem.pop();
             }
+            return stem;
         }
     }
     word.to_owned()
