@@ -446,6 +446,19 @@ impl Conversation {
         self.emit(Effect::SetQuickReplies(views));
     }
 
+    /// The choices of a question as quick replies: the shopper can tap instead of typing.
+    fn offer_choices(&mut self, choices: &[String]) {
+        let offered = choices
+            .iter()
+            .map(|c| Offered {
+                label: c.clone(),
+                href: None,
+                action: Action::Answer(c.clone()),
+            })
+            .collect();
+        self.offer(offered);
+    }
+
     fn clear_offer(&mut self) {
         if !self.state.chat.offered.is_empty() {
             self.state.chat.offered.clear();

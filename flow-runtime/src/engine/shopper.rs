@@ -329,15 +329,7 @@ impl Conversation {
                 });
                 self.say(&ask.retry);
                 if let crate::flow::Expect::Choice(choices) = &ask.expect {
-                    let offered = choices
-                        .iter()
-                        .map(|c| Offered {
-                            label: c.clone(),
-                            href: None,
-                            action: Action::Answer(c.clone()),
-                        })
-                        .collect();
-                    self.offer(offered);
+                    self.offer_choices(choices);
                 }
             }
         }

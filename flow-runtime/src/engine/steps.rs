@@ -3,10 +3,8 @@
 use std::sync::Arc;
 
 use super::effect::{Composer, CsatView, Effect, InputHint};
-use super::state::{Cursor, Handoff, Offered, Pending, PendingKind, Status};
-use super::{
-    Action, Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render,
-};
+use super::state::{Cursor, Handoff, Pending, PendingKind, Status};
+use super::{Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
 use crate::flow::{Expect, StepIdx, StepKind};
 use crate::value::Value;
 
@@ -51,15 +49,7 @@ impl Conversation {
                     if let Expect::Choice(choices) = &ask.expect
                         && ask.content.quick_replies.is_empty()
                     {
-                        let offered = choices
-                            .iter()
-                            .map(|c| Offered {
-                                label: c.clone(),
-                                href: None,
-                                action: Action::Answer(c.clone()),
-                            })
-                            .collect();
-                        self.offer(offered);
+                        self.offer_choices(choices);
                     }
                     self.state.chat.cursor = Some(Cursor::Ask {
                         step: step.id.clone(),
