@@ -219,8 +219,8 @@ impl Model {
         }
     }
 
-    /// For each of the `candidates` entries, best first, the cosine of `vector` with its
-    /// closest phrasing.
+    /// For each of the `candidates` entries, in their order, the cosine of `vector` with
+    /// its closest phrasing.
     pub fn closest(&self, vector: &[(u32, f32)], candidates: &[u32]) -> Vec<f32> {
         let mut dense = vec![0f32; self.features.len()];
         let dense: &mut [f32] = &mut dense;
