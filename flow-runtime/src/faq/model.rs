@@ -70,83 +70,107 @@ impl Model {
     /// The model of phrasings given as `(entry, language, word ids)` over `words`
     /// (canonical, folded). Ids past the end of `words` are ignored.
     pub fn build(words: &[&str], phrases: &[(u32, Language, &[u32])]) -> Model {
-        let phrases: Vec<(u32, Language, Vec<usize>)> = phrases
-            .iter()
-            .map(|&(entry, language, ids)| {
-                let ids = ids.iter().map(|&i| i as usize).filter(|&i| i < words.len());
-                (entry, language, ids.collect())
-            })
-            .collect();
+        // Everything below lives in flat arrays, one allocation each: a `Vec` per word or
+        // per phrasing cost a fifth of the build in allocations.
+        // Phrasing `p`'s word ids (those in range) are `ids[id_start[p]..id_start[p + 1]]`.
+        let mut ids: Vec<usize> = Vec::new();
+        let mut id_start: Vec<usize> = Vec::with_capacity(phrases.len() + 1);
+        id_start.push(0);
+        for &(_, _, list) in phrases {
+            for &i in list {
+                if (i as usize) < words.len() {
+                    ids.push(i as usize);
+                }
+            }
+            id_start.push(ids.len());
+        }
+        let ids: &[usize] = &ids;
+        let of_phrase = |p: usize| &ids[id_start[p]..id_start[p + 1]];
         // Only words some phrasing uses make features: a synonym's other words are
         // replaced by its first, and a feature no phrasing has would only dilute questions.
         let mut used = vec![false; words.len()];
-        phrases
-            .iter()
-            .flat_map(|(_, _, ids)| ids)
-            .for_each(|&i| used[i] = true);
-        let mut piece_hash: Vec<Vec<u32>> = vec![Vec::new(); words.len()];
-        for (i, w) in words.iter().enumerate().filter(|&(i, _)| used[i]) {
-            features::pieces(w, &mut piece_hash[i]);
+        for &i in ids {
+            used[i] = true;
         }
-        // Stems depend on the phrasing's language; a FAQ has one or a few.
+        // Word `i`'s pieces are `piece_id[piece_start[i]..piece_start[i + 1]]`.
+        let mut piece_id: Vec<u32> = Vec::new();
+        let mut piece_start: Vec<usize> = Vec::with_capacity(words.len() + 1);
+        piece_start.push(0);
+        for i in 0..words.len() {
+            if used[i] {
+                features::pieces(words[i], &mut piece_id);
+            }
+            piece_start.push(piece_id.len());
+        }
+        // Stems depend on the phrasing's language; a FAQ has one or a few. Each phrasing's
+        // word features, then its pair features, one after another.
         let mut stems: Vec<(Language, Vec<Option<String>>)> = Vec::new();
-        let mut word_hash: Vec<Vec<u32>> = Vec::with_capacity(phrases.len());
-        let mut pair_hash: Vec<Vec<u32>> = Vec::with_capacity(phrases.len());
-        for (_, language, ids) in &phrases {
-            let k = match stems.iter().position(|(l, _)| l == language) {
+        let mut word_id: Vec<u32> = Vec::with_capacity(ids.len());
+        let mut pair_id: Vec<u32> = Vec::with_capacity(ids.len());
+        for (p, &(_, language, _)) in phrases.iter().enumerate() {
+            let k = match stems.iter().position(|(l, _)| *l == language) {
                 Some(k) => k,
                 None => {
-                    stems.push((*language, vec![None; words.len()]));
+                    stems.push((language, vec![None; words.len()]));
                     stems.len() - 1
                 }
             };
             let of = &mut stems[k].1;
-            for &i in ids {
+            let list = of_phrase(p);
+            for &i in list {
                 if of[i].is_none() {
                     of[i] = Some(language.stem(words[i]));
                 }
             }
             let stem = |i: usize| of[i].as_deref().unwrap_or_default();
-            word_hash.push(ids.iter().map(|&i| features::word(stem(i))).collect());
-            let pairs = ids.windows(2);
-            pair_hash.push(
-                pairs
-                    .map(|p| features::pair(stem(p[0]), stem(p[1])))
-                    .collect(),
-            );
+            for &i in list {
+                word_id.push(features::word(stem(i)));
+            }
+            for pair in list.windows(2) {
+                pair_id.push(features::pair(stem(pair[0]), stem(pair[1])));
+            }
         }
 
         // One table of every feature; ids are positions in it.
-        let mut table: Vec<u32> = Vec::new();
-        for i in 0..words.len() {
-            if used[i] {
-                table.extend_from_slice(&piece_hash[i]);
-            }
-        }
-        for hashes in word_hash.iter().chain(&pair_hash) {
-            table.extend_from_slice(hashes);
-        }
+        let mut table: Vec<u32> =
+            Vec::with_capacity(piece_id.len() + word_id.len() + pair_id.len());
+        table.extend_from_slice(&piece_id);
+        table.extend_from_slice(&word_id);
+        table.extend_from_slice(&pair_id);
         radix_sort(&mut table);
         table.dedup();
         // Hashes to ids in place, each word's pieces once.
-        let to_ids = |hashes: &mut Vec<u32>| {
+        for hashes in [&mut piece_id, &mut word_id, &mut pair_id] {
             for h in hashes.iter_mut() {
                 *h = table.binary_search(h).unwrap_or_default() as u32;
             }
-        };
-        piece_hash.iter_mut().for_each(to_ids);
-        word_hash.iter_mut().for_each(to_ids);
-        pair_hash.iter_mut().for_each(to_ids);
-        let (piece_id, word_id, pair_id) = (piece_hash, word_hash, pair_hash);
+        }
+        // Phrasing `p`'s word features are `word_id[from..from + n]` with `n` its words, and
+        // its pairs the `n - 1` (or none) after the previous phrasings' pairs.
+        let mut word_from = Vec::with_capacity(phrases.len() + 1);
+        let mut pair_from = Vec::with_capacity(phrases.len() + 1);
+        let (mut w, mut q) = (0, 0);
+        for p in 0..phrases.len() {
+            word_from.push(w);
+            pair_from.push(q);
+            let n = id_start[p + 1] - id_start[p];
+            w += n;
+            q += n.saturating_sub(1);
+        }
+        word_from.push(w);
+        pair_from.push(q);
+        let words_of = |p: usize| &word_id[word_from[p]..word_from[p + 1]];
+        let pairs_of = |p: usize| &pair_id[pair_from[p]..pair_from[p + 1]];
+        let pieces_of = |i: usize| &piece_id[piece_start[i]..piece_start[i + 1]];
 
         // Each phrasing's counts, the words block then the pieces block (`middle`). Plain
         // loops into buffers sized once: the widget is built for size, where iterator
         // adapters and `Vec::push` stay function calls.
         let mut bound = 0;
         for p in 0..phrases.len() {
-            bound += word_id[p].len() + pair_id[p].len();
-            for &i in &phrases[p].2 {
-                bound += piece_id[i].len();
+            bound += words_of(p).len() + pairs_of(p).len();
+            for &i in of_phrase(p) {
+                bound += pieces_of(i).len();
             }
         }
         let mut tally = Tally {
@@ -162,12 +186,12 @@ impl Model {
         let mut len = 0;
         let mut middle = Vec::with_capacity(phrases.len());
         for p in 0..phrases.len() {
-            tally.all(&word_id[p]);
-            tally.all(&pair_id[p]);
+            tally.all(words_of(p));
+            tally.all(pairs_of(p));
             len = tally.finish(&mut rows.items, len);
             middle.push(len);
-            for &i in &phrases[p].2 {
-                tally.all(&piece_id[i]);
+            for &i in of_phrase(p) {
+                tally.all(pieces_of(i));
             }
             len = tally.finish(&mut rows.items, len);
             rows.start.push(len);
@@ -191,7 +215,7 @@ impl Model {
             weigh(words, pieces, &idf);
         }
 
-        let entry_of: Vec<u32> = phrases.iter().map(|(e, _, _)| *e).collect();
+        let entry_of: Vec<u32> = phrases.iter().map(|&(e, _, _)| e).collect();
         let centroids = centroids(&rows, &entry_of, table.len());
         // Phrasings by entry, a counting sort.
         let entries = centroids.len();
