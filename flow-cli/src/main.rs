@@ -70,6 +70,13 @@ enum Command {
         /// `it`…): it picks the stemmer, the chat abbreviations and the built-in synonyms.
         #[arg(long, default_value = "en")]
         language: String,
+        /// Measure this flow's FAQ (entries, phrasings, synonyms, thresholds); the files
+        /// then need only `validation` and `test` questions.
+        #[arg(long)]
+        flow: Option<PathBuf>,
+        /// Also print every question and what it got (one JSON object per line).
+        #[arg(long)]
+        details: bool,
     },
 }
 
@@ -87,7 +94,17 @@ fn main() -> ExitCode {
             files,
             json,
             language,
-        } => bench::run(&files, json, &language),
+            flow,
+            details,
+        } => bench::run(
+            &files,
+            &bench::Options {
+                json,
+                language: &language,
+                flow: flow.as_deref(),
+                details,
+            },
+        ),
         Command::Schema => {
             println!(
                 "{}",

@@ -114,6 +114,28 @@ pub fn same(a: &str, b: &str) -> bool {
     fold(a.trim()) == fold(b.trim())
 }
 
+/// Damerau–Levenshtein distance (optimal string alignment): edits, with swaps counted once.
+pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 /// Whether `c` belongs to a word: ASCII letters and digits, and letters of other scripts
 /// (anything beyond ASCII that is not punctuation, a symbol, a space or an emoji).
 pub fn is_word(c: char) -> bool {

@@ -9,13 +9,7 @@ use crate::faq::{FaqIndex, Phrase as IndexPhrase};
 use crate::flow::Phrase;
 use crate::flow::{Content, Faq, FaqAnswer, FaqEntry};
 
-/// Defaults used when a flow sets no thresholds (per mille). `flow bench` chooses 0.28 on
-/// CLINC150's validation split with five phrasings per entry (a merchant's handful) and
-/// 0.30 with a hundred; on the test split with five, 0.28 leaves 86.2 % of out-of-scope
-/// questions unanswered. "Did you mean" starts lower, at 0.15, to offer the closest entries
-/// instead of nothing.
-pub const DEFAULT_ANSWER_THRESHOLD: u16 = 280;
-pub const DEFAULT_SUGGEST_THRESHOLD: u16 = 150;
+use crate::faq::Thresholds;
 
 impl Lower<'_> {
     pub fn faq(&mut self) -> Faq {
@@ -138,17 +132,20 @@ impl Lower<'_> {
                 }
             }
         };
+        // Without thresholds of its own, the FAQ gets those calibrated for its size.
+        let calibrated = Thresholds::calibrated(entries.len());
         let answer_threshold = threshold(
             self,
             doc.answer_threshold,
             "answer_threshold",
-            DEFAULT_ANSWER_THRESHOLD,
+            calibrated.answer,
         );
+        let clear_lead = threshold(self, doc.clear_lead, "clear_lead", calibrated.lead);
         let suggest_threshold = threshold(
             self,
             doc.suggest_threshold,
             "suggest_threshold",
-            DEFAULT_SUGGEST_THRESHOLD.min(answer_threshold),
+            calibrated.suggest.min(answer_threshold),
         );
         if suggest_threshold > answer_threshold {
             self.error(
@@ -180,6 +177,7 @@ impl Lower<'_> {
             entries,
             index,
             answer_threshold,
+            clear_lead,
             suggest_threshold: suggest_threshold.min(answer_threshold),
             fallback,
         }

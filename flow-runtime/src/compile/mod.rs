@@ -20,7 +20,6 @@ mod suggest;
 mod triggers;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use faq::{DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD};
 pub use lower::MAX_QUICK_REPLIES;
 pub use suggest::{closest, distance};
 

@@ -5,16 +5,10 @@ use std::sync::Arc;
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::state::{Cursor, Offered, Status};
 use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation};
-use crate::faq::Ranked;
+use crate::faq::{Decision, Ranked};
 use crate::flow::{FaqAnswer, StepKind};
 use crate::value::Value;
 
-/// How far ahead (per mille) the best FAQ entry must be of the next to be answered
-/// outright; closer than that, the shopper is asked "did you mean …?" with both.
-const CLEAR_LEAD: u16 = 50;
-
-/// How many entries "did you mean …?" offers at most.
-const SUGGESTIONS: usize = 3;
 /// How many FAQ matches are remembered for the agent.
 const FAQ_LOG: usize = 10;
 
@@ -337,28 +331,16 @@ impl Conversation {
 
     /// A free-text question: FAQ answer, "did you mean …?", or the fallback.
     fn question(&mut self, text: &str) {
-        let faq = &self.flow.faq;
-        let ranked = faq
-            .index
-            .rank(text, &self.state.chat.language, SUGGESTIONS.max(2));
-        let top = ranked.first().copied();
-        // Two entries about as close are a question to ask back, not an answer to guess.
-        let clear = match ranked.get(1) {
-            Some(second) => top.is_some_and(|t| t.confidence >= second.confidence + CLEAR_LEAD),
-            None => true,
-        };
-        match top {
-            Some(Ranked { entry, confidence }) if confidence >= faq.answer_threshold && clear => {
+        let decision = self.flow.faq.decide(text, &self.state.chat.language);
+        match decision {
+            Decision::Answer(Ranked {
+                entry, confidence, ..
+            }) => {
                 self.state.chat.misses = 0;
                 self.answer_entry(entry, confidence);
             }
-            Some(Ranked { confidence, .. }) if confidence >= faq.suggest_threshold => {
+            Decision::Unsure(suggest) => {
                 self.state.chat.misses = 0;
-                let suggest: Vec<Ranked> = ranked
-                    .into_iter()
-                    .filter(|r| r.confidence >= faq.suggest_threshold)
-                    .take(SUGGESTIONS)
-                    .collect();
                 let lang = self.lang();
                 let mut offered: Vec<Offered> = suggest
                     .iter()
@@ -385,7 +367,7 @@ impl Conversation {
                 self.show_text(Speaker::Bot, None, &text);
                 self.offer(offered);
             }
-            _ => {
+            Decision::Missed(_) => {
                 self.state.chat.misses = self.state.chat.misses.saturating_add(1);
                 self.track("faq_missed", &[]);
                 let flow = Arc::clone(&self.flow);
@@ -405,7 +387,12 @@ impl Conversation {
             self.lost();
             return;
         };
-        self.log_faq(&[Ranked { entry, confidence }]);
+        self.log_faq(&[Ranked {
+            entry,
+            confidence,
+            shared: 0,
+            content: 0,
+        }]);
         self.track(
             "faq_answered",
             &[("entry", &e.id), ("confidence", &confidence.to_string())],

@@ -253,13 +253,17 @@ pub fn is_function_word(language: Language, word: &str) -> bool {
              this that these those is are was were be been am do does did doing have has \
              had can could will would should shall may might must of to in on at by for \
              from with about as into over after before up down out off or and but if so \
-             not no what which who whom whose when where why how there here any some"
+             not no what which who whom whose when where why how there here any some \
+             whats wheres whens hows whos im ive id ill youre dont doesnt didnt cant \
+             cannot wont isnt arent wasnt havent hasnt want wants need needs get got \
+             just also still yet really"
         }
         Language::Spanish => {
             "el la los las un una unos unas yo me mi mis tu tus te usted su sus nos nuestro \
              nuestra es son esta estan ser estar hay he ha han de del a al en con por para \
              sin sobre que cual quien cuando donde como cuanto cuanta y o pero si no lo le les \
-             se este esta ese esa"
+             se este esta ese esa puedo puede pueden puedes quiero quisiera necesito \
+             tengo tiene tienen tienes hago hace hacer mucho muy ya"
         }
         Language::French => {
             "le la les l un une des du de d a au aux en dans sur pour par avec sans je j me m \

@@ -15,6 +15,7 @@
 //! Confidence is per mille (0–1000) so that thresholds are exact and the engine's
 //! decisions are made on integers.
 
+mod decide;
 mod features;
 mod language;
 mod lexicon;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::codec::codec;
 use model::Model;
 
+pub use decide::{DEFAULT_SUGGEST, Decision, SUGGESTIONS, Thresholds, decide};
 pub use language::Language;
 pub use normalize::{stem, tokens, words};
 
@@ -38,6 +40,13 @@ pub struct Ranked {
     pub entry: u32,
     /// 0–1000.
     pub confidence: u16,
+    /// How many of the question's content words the entry's phrasings use too (the same
+    /// word after stemming and synonyms, or a typo of one). A match made only of function
+    /// words and pieces of words ("is *there* a sale" for "is there a warranty") shares
+    /// none, and is not an answer.
+    pub shared: u8,
+    /// How many content words the question has (not function words or greetings).
+    pub content: u8,
 }
 
 /// One phrasing of one entry, as the merchant wrote it.
@@ -89,6 +98,22 @@ const CLOSEST_PHRASING: f32 = 0.2;
 /// CLINC150 the rankings are those of comparing every entry with five phrasings per entry,
 /// and differ for three validation questions in 3,000 with a hundred (top-1 88.1 → 88.0 %).
 const CANDIDATES: usize = 8;
+
+/// Whether `word` is one typo away from one of `known` (two for long words): shoppers
+/// misspell the long words ("shiping", "exhange", "warrenty"), and short words one edit
+/// apart are often other words ("cost", "post").
+fn typo_of_any(word: &str, known: &[String]) -> bool {
+    let n = word.chars().count();
+    let typos = match n {
+        0..=4 => return false,
+        5..=8 => 1,
+        _ => 2,
+    };
+    known.iter().any(|k| {
+        let m = k.chars().count();
+        m.abs_diff(n) <= typos && m > 4 && crate::text::distance(k, word) <= typos
+    })
+}
 
 /// The ids of the (at most) `n` highest of `scores`, best first; entries with no score
 /// at all are left out. By insertion: `n` is small, and the code is a few bytes of wasm
@@ -229,6 +254,8 @@ impl FaqIndex {
             let r = Ranked {
                 entry: e as u32,
                 confidence,
+                shared: 0,
+                content: 0,
             };
             let at = ranked
                 .iter()
@@ -239,7 +266,61 @@ impl FaqIndex {
                 ranked.truncate(limit);
             }
         }
+        let content = self.content_words(query, language);
+        for r in &mut ranked {
+            r.content = content.len().min(255) as u8;
+            r.shared = self.shared_words(r.entry, &content).min(255) as u8;
+        }
         ranked
+    }
+
+    /// The question's content words as the index compares them: expanded, canonical
+    /// (first of their synonym group) and stemmed; function words and greetings left out.
+    fn content_words(&self, text: &str, language: Language) -> Vec<String> {
+        let mut out: Vec<String> = lexicon::expand(language, words(text))
+            .iter()
+            .filter(|w| !lexicon::is_function_word(language, w))
+            .map(|w| language.stem(&self.canonical(w)))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// How many of `content` (from [`Self::content_words`]) the phrasings of `entry` use:
+    /// the same stem, or one edit away for words of five letters or more (two from nine),
+    /// which are typos far more often than other words.
+    fn shared_words(&self, entry: u32, content: &[String]) -> usize {
+        let s = &self.source;
+        // The entry's distinct (canonical word, language) pairs first: its phrasings share
+        // most of their words, and stemming is the costly part.
+        let mut ids: Vec<(u32, u32)> = Vec::new();
+        for p in self
+            .model()
+            .phrasings_of(entry)
+            .iter()
+            .filter_map(|&i| s.phrases.get(i as usize))
+        {
+            ids.extend(p.words.iter().map(|&w| (self.canonical_id(w), p.language)));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut known: Vec<String> = ids
+            .iter()
+            .filter_map(|&(w, l)| {
+                let language = s
+                    .languages
+                    .get(l as usize)
+                    .map_or(Language::Other, |l| Language::from_code(l));
+                s.words.get(w as usize).map(|w| language.stem(w))
+            })
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        content
+            .iter()
+            .filter(|w| known.binary_search(w).is_ok() || typo_of_any(w, &known))
+            .count()
     }
 
     /// Each entry's score (0–1) for `text`: its centroid and its closest phrasing, or 1

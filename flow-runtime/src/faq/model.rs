@@ -300,6 +300,15 @@ impl Model {
 }
 
 impl Model {
+    /// The ids (positions in the shipped source) of `entry`'s phrasings.
+    pub fn phrasings_of(&self, entry: u32) -> &[u32] {
+        let e = entry as usize;
+        match (self.entry_start.get(e), self.entry_start.get(e + 1)) {
+            (Some(&a), Some(&b)) => self.by_entry.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// Appends the features of `hashes` that the model has, as `(id, count)`.
     fn known(&self, hashes: &[(u32, u32)], out: &mut Vec<(u32, f32)>) {
         for &(h, n) in hashes {

@@ -45,8 +45,18 @@ fn push(out: &mut Vec<String>, word: String) {
     }
 }
 
-/// Strips common English suffixes (a light stemmer: "shipping", "shipped", "ships" → "ship").
+/// Strips common English suffixes (a light stemmer: "shipping", "shipped", "ships" → "ship";
+/// "size", "sizes", "sizing" → "siz"; "delivery", "deliveries" → "deliveri").
+///
+/// A final silent "e" and a final "y" after a consonant are written the way the suffixed
+/// forms spell them, so the base form meets its plurals and "-ing" forms ("shoe" and
+/// "shoes", "exchange" and "exchanging", "policy" and "policies").
 pub fn stem(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies")
+        && stem.chars().count() >= 3
+    {
+        return format!("{stem}i");
+    }
     for suffix in ["ing", "ed", "es", "s"] {
         if let Some(stem) = word.strip_suffix(suffix)
             && stem.chars().count() >= 3
@@ -60,10 +70,30 @@ pub fn stem(word: &str) -> String {
             {
                 stem.pop();
             }
-            return stem;
+            return base(stem);
         }
     }
-    word.to_owned()
+    base(word.to_owned())
+}
+
+/// "size" → "siz", "policy" → "polici": the spelling a suffix gives the word.
+fn base(mut word: String) -> String {
+    let bytes = word.as_bytes();
+    let n = bytes.len();
+    if n >= 4 {
+        let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+        match bytes[n - 1] {
+            b'e' if bytes[n - 2] != b'e' => {
+                word.pop();
+            }
+            b'y' if !vowel(bytes[n - 2]) => {
+                word.pop();
+                word.push('i');
+            }
+            _ => {}
+        }
+    }
+    word
 }
 
 #[cfg(test)]

@@ -195,8 +195,10 @@ pub enum CsatScale {
 pub struct Faq {
     pub entries: Vec<FaqEntry>,
     pub index: FaqIndex,
-    /// At or above this confidence the answer is given.
+    /// At or above this confidence the answer is given (when the lead is clear too).
     pub answer_threshold: u16,
+    /// How far ahead of the next entry the best must be to be answered outright.
+    pub clear_lead: u16,
     /// At or above this (and below `answer_threshold`), "did you mean …?" is offered.
     pub suggest_threshold: u16,
     /// What to say when nothing matches.
@@ -233,6 +235,25 @@ pub struct Escalation {
     pub handoff: Option<StepIdx>,
     /// Run when the person closes a handed-off conversation (usually a CSAT question).
     pub after_handoff: Option<StepIdx>,
+}
+
+impl Faq {
+    /// What the FAQ makes of `question`, asked in `language`: see [`crate::faq::decide`].
+    pub fn decide(&self, question: &str, language: &str) -> crate::faq::Decision {
+        let ranked = self
+            .index
+            .rank(question, language, crate::faq::SUGGESTIONS.max(2));
+        crate::faq::decide(&ranked, self.thresholds())
+    }
+
+    /// The thresholds of [`crate::faq::decide`].
+    pub fn thresholds(&self) -> crate::faq::Thresholds {
+        crate::faq::Thresholds {
+            answer: self.answer_threshold,
+            lead: self.clear_lead,
+            suggest: self.suggest_threshold,
+        }
+    }
 }
 
 impl Flow {
@@ -280,7 +301,7 @@ codec!(struct OrderLookup { number_var, email_var, content, found, not_found, er
 codec!(struct Handoff { content, available, offline, error });
 codec!(struct Csat { content, scale, comment, next });
 codec!(enum CsatScale { 0 => Thumbs, 1 => Five });
-codec!(struct Faq { entries, index, answer_threshold, suggest_threshold, fallback });
+codec!(struct Faq { entries, index, answer_threshold, clear_lead, suggest_threshold, fallback });
 codec!(struct FaqEntry { id, question, answer });
 codec!(enum FaqAnswer { 0 => Content(v0), 1 => Goto(v0) });
 codec!(struct Escalation { phrases, max_misses, on_frustration, offer, handoff, after_handoff });
