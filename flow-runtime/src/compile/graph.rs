@@ -85,6 +85,7 @@ fn edges(flow: &Flow, idx: StepIdx) -> Edges {
 /// Steps that start conversations or answers.
 fn roots(flow: &Flow) -> Vec<StepIdx> {
     let mut roots = vec![flow.greeting];
+    roots.extend(flow.menu);
     roots.extend(
         flow.triggers
             .iter()

@@ -141,6 +141,12 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         }
         None => Some(0),
     };
+    let menu = parsed
+        .doc
+        .bot
+        .menu
+        .as_ref()
+        .and_then(|m| l.step_ref(m, "/bot/menu"));
     let order_number =
         parsed
             .doc
@@ -212,6 +218,7 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         bot,
         languages,
         greeting,
+        menu,
         steps,
         faq,
         triggers,

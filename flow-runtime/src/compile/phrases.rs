@@ -1,4 +1,6 @@
-//! The few things the engine says on its own, in the languages Bellhop knows. The compiler
+//! The few things the engine says on its own, in the languages Bellhop knows: English,
+//! Spanish, French, German, Portuguese, Italian, and Arabic and Hebrew (written right to
+//! left; the widget mirrors its layout for them). The compiler
 //! copies those of the flow's languages into the compiled flow, so the browser carries only
 //! what it needs. Flows replace the important ones with steps (the human offer, the
 //! fallback, retry prompts).
@@ -9,7 +11,7 @@ use crate::flow::Phrase;
 pub fn say(phrase: Phrase, lang: &str) -> &'static str {
     use Phrase::*;
     let lang = lang.get(..2).unwrap_or("en");
-    let row: [&'static str; 6] = match phrase {
+    let row: [&'static str; 8] = match phrase {
         OfferHuman => [
             "Would you like to talk to a person from our team?",
             "¿Quieres hablar con una persona de nuestro equipo?",
@@ -17,6 +19,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Möchten Sie mit einer Person aus unserem Team sprechen?",
             "Quer falar com uma pessoa da nossa equipe?",
             "Vuoi parlare con una persona del nostro team?",
+            "هل تريد التحدث إلى شخص من فريقنا؟",
+            "האם תרצו לדבר עם נציג מהצוות שלנו?",
         ],
         OfferHumanYes => [
             "Yes, connect me",
@@ -25,6 +29,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Ja, bitte",
             "Sim, por favor",
             "Sì, grazie",
+            "نعم، صلني",
+            "כן, חברו אותי",
         ],
         OfferHumanNo => [
             "No, thanks",
@@ -33,6 +39,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Nein, danke",
             "Não, obrigado",
             "No, grazie",
+            "لا، شكرًا",
+            "לא, תודה",
         ],
         Declined => [
             "Alright! Ask me anything else.",
@@ -41,6 +49,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Alles klar! Fragen Sie mich gern etwas anderes.",
             "Certo! Pergunte-me outra coisa.",
             "Va bene! Chiedimi pure altro.",
+            "حسنًا! اسألني عن أي شيء آخر.",
+            "בסדר! אפשר לשאול אותי כל דבר אחר.",
         ],
         Lost => [
             "Sorry, I lost my place. Let’s start again.",
@@ -49,6 +59,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Entschuldigung, ich habe den Faden verloren. Fangen wir neu an.",
             "Desculpe, eu me perdi. Vamos recomeçar.",
             "Scusa, ho perso il filo. Ricominciamo.",
+            "عذرًا، فقدت مكاني. لنبدأ من جديد.",
+            "סליחה, איבדתי את המקום. נתחיל מחדש.",
         ],
         Updated => [
             "This assistant was just updated, so we’re starting over.",
@@ -57,6 +69,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Dieser Assistent wurde gerade aktualisiert, wir fangen neu an.",
             "Este assistente foi atualizado, então vamos recomeçar.",
             "Questo assistente è stato appena aggiornato, quindi ricominciamo.",
+            "تم تحديث هذا المساعد للتو، لذا سنبدأ من جديد.",
+            "העוזר הזה עודכן הרגע, אז מתחילים מחדש.",
         ],
         DidYouMean => [
             "Did you mean:",
@@ -65,6 +79,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Meinten Sie:",
             "Você quis dizer:",
             "Intendevi:",
+            "هل تقصد:",
+            "האם התכוונת ל:",
         ],
         NoneOfThese => [
             "None of these",
@@ -73,6 +89,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Nichts davon",
             "Nenhuma destas",
             "Nessuna di queste",
+            "لا شيء من هذه",
+            "אף אחד מאלה",
         ],
         Connecting => [
             "Connecting you to a person…",
@@ -81,6 +99,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Wir verbinden Sie mit einer Person…",
             "Conectando você a uma pessoa…",
             "Ti stiamo mettendo in contatto con una persona…",
+            "جارٍ توصيلك بشخص…",
+            "מחברים אותך לנציג…",
         ],
         LookingUp => [
             "Looking up your order…",
@@ -89,6 +109,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Wir suchen Ihre Bestellung…",
             "Procurando seu pedido…",
             "Cerco il tuo ordine…",
+            "جارٍ البحث عن طلبك…",
+            "מחפשים את ההזמנה שלך…",
         ],
         Sending => [
             "Sending…",
@@ -97,6 +119,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Wird gesendet…",
             "Enviando…",
             "Invio…",
+            "جارٍ الإرسال…",
+            "שולח…",
         ],
         Joined => [
             "joined the conversation",
@@ -105,6 +129,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "ist dem Gespräch beigetreten",
             "entrou na conversa",
             "si è unito alla conversazione",
+            "انضم إلى المحادثة",
+            "הצטרף לשיחה",
         ],
         Closed => [
             "The conversation was closed. Thank you!",
@@ -113,6 +139,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Das Gespräch wurde beendet. Danke!",
             "A conversa foi encerrada. Obrigado!",
             "La conversazione è stata chiusa. Grazie!",
+            "تم إغلاق المحادثة. شكرًا لك!",
+            "השיחה נסגרה. תודה!",
         ],
         NotDelivered => [
             "A message could not be delivered. Please try again.",
@@ -121,6 +149,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Eine Nachricht konnte nicht zugestellt werden. Bitte versuchen Sie es erneut.",
             "Uma mensagem não pôde ser entregue. Tente novamente.",
             "Un messaggio non è stato consegnato. Riprova.",
+            "تعذّر تسليم رسالة. يرجى المحاولة مرة أخرى.",
+            "לא ניתן היה למסור הודעה. נסו שוב.",
         ],
         Fallback => [
             "Sorry, I didn’t understand that. Could you say it another way?",
@@ -129,6 +159,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Entschuldigung, das habe ich nicht verstanden. Können Sie es anders sagen?",
             "Desculpe, não entendi. Pode dizer de outra forma?",
             "Scusa, non ho capito. Puoi dirlo in un altro modo?",
+            "عذرًا، لم أفهم ذلك. هل يمكنك قوله بطريقة أخرى؟",
+            "סליחה, לא הבנתי. אפשר לנסח אחרת?",
         ],
         RetryText => [
             "Could you type your answer?",
@@ -137,6 +169,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Können Sie Ihre Antwort eingeben?",
             "Pode digitar sua resposta?",
             "Puoi scrivere la tua risposta?",
+            "هل يمكنك كتابة إجابتك؟",
+            "אפשר להקליד את התשובה?",
         ],
         RetryEmail => [
             "That doesn’t look like an email address. Could you check it?",
@@ -145,6 +179,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Das sieht nicht wie eine E-Mail-Adresse aus. Können Sie sie prüfen?",
             "Isso não parece um e-mail. Pode verificar?",
             "Non sembra un indirizzo email. Puoi controllarlo?",
+            "لا يبدو هذا عنوان بريد إلكتروني. هل يمكنك التحقق منه؟",
+            "זה לא נראה כמו כתובת אימייל. אפשר לבדוק?",
         ],
         RetryPhone => [
             "That doesn’t look like a phone number. Could you check it?",
@@ -153,6 +189,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Das sieht nicht wie eine Telefonnummer aus. Können Sie sie prüfen?",
             "Isso não parece um número de telefone. Pode verificar?",
             "Non sembra un numero di telefono. Puoi controllarlo?",
+            "لا يبدو هذا رقم هاتف. هل يمكنك التحقق منه؟",
+            "זה לא נראה כמו מספר טלפון. אפשר לבדוק?",
         ],
         RetryNumber => [
             "Please answer with a number in the range I asked for.",
@@ -161,6 +199,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Bitte antworten Sie mit einer Zahl im genannten Bereich.",
             "Responda com um número dentro do intervalo pedido.",
             "Rispondi con un numero nell’intervallo richiesto.",
+            "يرجى الإجابة برقم ضمن النطاق المطلوب.",
+            "נא לענות במספר בטווח שביקשתי.",
         ],
         RetryChoice => [
             "Please pick one of the options.",
@@ -169,6 +209,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Bitte wählen Sie eine der Optionen.",
             "Escolha uma das opções.",
             "Scegli una delle opzioni.",
+            "يرجى اختيار أحد الخيارات.",
+            "נא לבחור אחת מהאפשרויות.",
         ],
         RetryPattern => [
             "That doesn’t look right. Could you check it?",
@@ -177,6 +219,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Das scheint nicht zu stimmen. Können Sie es prüfen?",
             "Isso não parece correto. Pode verificar?",
             "Non sembra corretto. Puoi controllare?",
+            "لا يبدو هذا صحيحًا. هل يمكنك التحقق منه؟",
+            "זה לא נראה נכון. אפשר לבדוק?",
         ],
         OpenChat => [
             "Open chat",
@@ -185,6 +229,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Chat öffnen",
             "Abrir chat",
             "Apri chat",
+            "فتح الدردشة",
+            "פתיחת צ׳אט",
         ],
         CloseChat => [
             "Close chat",
@@ -193,8 +239,19 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Chat schließen",
             "Fechar chat",
             "Chiudi chat",
+            "إغلاق الدردشة",
+            "סגירת צ׳אט",
         ],
-        Send => ["Send", "Enviar", "Envoyer", "Senden", "Enviar", "Invia"],
+        Send => [
+            "Send",
+            "Enviar",
+            "Envoyer",
+            "Senden",
+            "Enviar",
+            "Invia",
+            "إرسال",
+            "שליחה",
+        ],
         Placeholder => [
             "Type your message…",
             "Escribe tu mensaje…",
@@ -202,6 +259,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Nachricht eingeben…",
             "Digite sua mensagem…",
             "Scrivi un messaggio…",
+            "اكتب رسالتك…",
+            "הקלידו הודעה…",
         ],
         Dismiss => [
             "Dismiss",
@@ -210,6 +269,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Schließen",
             "Dispensar",
             "Chiudi",
+            "تجاهل",
+            "סגירה",
         ],
         Previous => [
             "Previous",
@@ -218,6 +279,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Zurück",
             "Anterior",
             "Precedente",
+            "السابق",
+            "הקודם",
         ],
         Next => [
             "Next",
@@ -226,6 +289,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Weiter",
             "Próximo",
             "Successivo",
+            "التالي",
+            "הבא",
         ],
         CardOf => [
             "{n} of {m}",
@@ -234,6 +299,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "{n} von {m}",
             "{n} de {m}",
             "{n} di {m}",
+            "{n} من {m}",
+            "{n} מתוך {m}",
         ],
         Products => [
             "Products",
@@ -242,9 +309,20 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Produkte",
             "Produtos",
             "Prodotti",
+            "المنتجات",
+            "מוצרים",
         ],
-        ThumbsUp => ["Good", "Bien", "Bien", "Gut", "Bom", "Bene"],
-        ThumbsDown => ["Bad", "Mal", "Mauvais", "Schlecht", "Ruim", "Male"],
+        ThumbsUp => ["Good", "Bien", "Bien", "Gut", "Bom", "Bene", "جيد", "טוב"],
+        ThumbsDown => [
+            "Bad",
+            "Mal",
+            "Mauvais",
+            "Schlecht",
+            "Ruim",
+            "Male",
+            "سيئ",
+            "לא טוב",
+        ],
         Stars => [
             "{n} out of 5",
             "{n} de 5",
@@ -252,6 +330,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "{n} von 5",
             "{n} de 5",
             "{n} su 5",
+            "{n} من 5",
+            "{n} מתוך 5",
         ],
         CommentPlaceholder => [
             "Anything to add? (optional)",
@@ -260,6 +340,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Noch etwas? (optional)",
             "Algo a acrescentar? (opcional)",
             "Qualcosa da aggiungere? (facoltativo)",
+            "هل تريد إضافة شيء؟ (اختياري)",
+            "משהו להוסיף? (לא חובה)",
         ],
         SendRating => [
             "Send rating",
@@ -268,6 +350,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Bewertung senden",
             "Enviar avaliação",
             "Invia valutazione",
+            "إرسال التقييم",
+            "שליחת דירוג",
         ],
         HandoffConnecting => [
             "Connecting you to a person…",
@@ -276,6 +360,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Verbindung mit einer Person…",
             "Conectando você a uma pessoa…",
             "Ti mettiamo in contatto con una persona…",
+            "جارٍ توصيلك بشخص…",
+            "מחברים אותך לנציג…",
         ],
         HandoffWaiting => [
             "A person will join shortly",
@@ -284,6 +370,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Gleich ist jemand für Sie da",
             "Uma pessoa vai entrar em breve",
             "Una persona arriverà a breve",
+            "سينضم إليك شخص قريبًا",
+            "נציג יצטרף בקרוב",
         ],
         HandoffJoined => [
             "{name} has joined",
@@ -292,6 +380,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "{name} ist da",
             "{name} entrou",
             "{name} è entrato",
+            "انضم {name}",
+            "{name} הצטרף",
         ],
         HandoffOffline => [
             "We will reply by email",
@@ -300,6 +390,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Wir antworten per E-Mail",
             "Responderemos por e-mail",
             "Ti risponderemo via email",
+            "سنرد عليك عبر البريد الإلكتروني",
+            "נענה לך באימייל",
         ],
         HandoffClosed => [
             "Conversation closed",
@@ -308,6 +400,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Gespräch beendet",
             "Conversa encerrada",
             "Conversazione chiusa",
+            "تم إغلاق المحادثة",
+            "השיחה נסגרה",
         ],
         Typing => [
             "{name} is typing",
@@ -316,6 +410,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "{name} schreibt",
             "{name} está digitando",
             "{name} sta scrivendo",
+            "{name} يكتب",
+            "{name} מקליד",
         ],
         Unread => [
             "{n} new",
@@ -324,6 +420,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "{n} neu",
             "{n} novas",
             "{n} nuovi",
+            "{n} جديدة",
+            "{n} חדשות",
         ],
         Order => [
             "Order",
@@ -332,6 +430,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Bestellung",
             "Pedido",
             "Ordine",
+            "الطلب",
+            "הזמנה",
         ],
         TrackParcel => [
             "Track parcel",
@@ -340,6 +440,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Sendung verfolgen",
             "Rastrear encomenda",
             "Traccia il pacco",
+            "تتبّع الشحنة",
+            "מעקב משלוח",
         ],
         Expected => [
             "Expected {date}",
@@ -348,6 +450,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Erwartet am {date}",
             "Previsto para {date}",
             "Previsto il {date}",
+            "الموعد المتوقع {date}",
+            "צפוי ב־{date}",
         ],
         StatusProcessing => [
             "Processing",
@@ -356,6 +460,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "In Bearbeitung",
             "Em preparação",
             "In preparazione",
+            "قيد التجهيز",
+            "בטיפול",
         ],
         StatusShipped => [
             "Shipped",
@@ -364,6 +470,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Versandt",
             "Enviado",
             "Spedito",
+            "تم الشحن",
+            "נשלחה",
         ],
         StatusDelivered => [
             "Delivered",
@@ -372,6 +480,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Zugestellt",
             "Entregue",
             "Consegnato",
+            "تم التسليم",
+            "נמסרה",
         ],
         StatusCancelled => [
             "Cancelled",
@@ -380,6 +490,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Storniert",
             "Cancelado",
             "Annullato",
+            "ملغى",
+            "בוטלה",
         ],
         StatusRefunded => [
             "Refunded",
@@ -388,6 +500,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Erstattet",
             "Reembolsado",
             "Rimborsato",
+            "تم الاسترداد",
+            "הוחזר כסף",
         ],
         Offline => [
             "You're offline. I can still answer questions; messages for the team will be sent when you're back.",
@@ -396,6 +510,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Sie sind offline. Ich kann weiter antworten; Nachrichten ans Team werden gesendet, sobald Sie zurück sind.",
             "Você está offline. Ainda posso responder; as mensagens para a equipe serão enviadas quando voltar.",
             "Sei offline. Posso ancora rispondere; i messaggi per il team partiranno al tuo ritorno.",
+            "أنت غير متصل. ما زال بإمكاني الإجابة؛ وسيتم إرسال الرسائل للفريق عند عودتك.",
+            "אין חיבור לרשת. אני עדיין יכול לענות; הודעות לצוות יישלחו כשתחזרו.",
         ],
         Pending => [
             "Waiting to send…",
@@ -404,6 +520,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Wird gesendet, sobald möglich…",
             "Aguardando envio…",
             "In attesa di invio…",
+            "في انتظار الإرسال…",
+            "ממתין לשליחה…",
         ],
         Waiting => [
             "Waiting for the server…",
@@ -412,6 +530,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Warte auf den Server…",
             "Aguardando o servidor…",
             "In attesa del server…",
+            "في انتظار الخادم…",
+            "ממתין לשרת…",
         ],
         MessageFrom => [
             "Message from {name}",
@@ -420,6 +540,38 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
             "Nachricht von {name}",
             "Mensagem de {name}",
             "Messaggio da {name}",
+            "رسالة من {name}",
+            "הודעה מ־{name}",
+        ],
+        BackToQuestion => [
+            "Back to my question:",
+            "Volviendo a mi pregunta:",
+            "Pour revenir à ma question :",
+            "Zurück zu meiner Frage:",
+            "Voltando à minha pergunta:",
+            "Tornando alla mia domanda:",
+            "بالعودة إلى سؤالي:",
+            "חזרה לשאלה שלי:",
+        ],
+        LeftQuestion => [
+            "OK, let’s leave that.",
+            "De acuerdo, lo dejamos.",
+            "D’accord, laissons cela.",
+            "Alles klar, lassen wir das.",
+            "Tudo bem, vamos deixar isso.",
+            "Va bene, lasciamo perdere.",
+            "حسنًا، لنترك ذلك.",
+            "בסדר, נעזוב את זה.",
+        ],
+        LeftQuestionAsk => [
+            "OK, let’s leave that. What else can I help with?",
+            "De acuerdo, lo dejamos. ¿En qué más te ayudo?",
+            "D’accord, laissons cela. Que puis-je faire d’autre pour vous ?",
+            "Alles klar, lassen wir das. Wobei kann ich sonst helfen?",
+            "Tudo bem, vamos deixar isso. Em que mais posso ajudar?",
+            "Va bene, lasciamo perdere. In cos’altro posso aiutarti?",
+            "حسنًا، لنترك ذلك. بماذا يمكنني مساعدتك أيضًا؟",
+            "בסדר, נעזוב את זה. במה עוד אפשר לעזור?",
         ],
     };
     let i = match lang {
@@ -428,6 +580,8 @@ pub fn say(phrase: Phrase, lang: &str) -> &'static str {
         "de" => 3,
         "pt" => 4,
         "it" => 5,
+        "ar" => 6,
+        "he" => 7,
         _ => 0,
     };
     row[i]

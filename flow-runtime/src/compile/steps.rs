@@ -380,6 +380,11 @@ impl Lower<'_> {
             max_retries: a.max_retries,
             on_fail: self.opt_step_ref(&a.on_fail, &p("on_fail")),
             next: self.opt_step_ref(&a.next, &p("next")),
+            reprompt: a.reprompt.as_ref().map(|t| Content {
+                text: Some(self.rich(t, &p("reprompt"))),
+                ..Content::default()
+            }),
+            strict: a.strict,
         })
     }
 

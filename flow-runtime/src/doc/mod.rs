@@ -74,6 +74,10 @@ pub struct BotDoc {
     /// The step that greets the shopper (default: the first step).
     #[serde(default)]
     pub greeting: Option<String>,
+    /// The step shown when the shopper asks for the menu or leaves a question ("never
+    /// mind", "menu"). Without one, Bellhop just says it is ready for the next question.
+    #[serde(default)]
+    pub menu: Option<String>,
     /// Language codes the flow speaks, the default first (default `["en"]`).
     #[serde(default)]
     pub languages: Vec<String>,

@@ -108,6 +108,15 @@ pub struct AskStep {
     #[serde(default)]
     pub image: Option<ImageDoc>,
     pub next: Option<String>,
+    /// Said when the question is asked again after the shopper asked something else in
+    /// between (default: the question itself, after "Back to my question:").
+    #[serde(default)]
+    pub reprompt: Option<TextDoc>,
+    /// A pure form: every message is taken as the answer (or a retry). Without it, a
+    /// shopper who asks an FAQ question, says "never mind" or asks for a person meanwhile
+    /// is answered and asked again.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 fn expect_text() -> ExpectDoc {

@@ -1,10 +1,12 @@
 //! Checking what the shopper typed against what an `ask` step expects.
 
+use crate::faq::{Language, words};
 use crate::flow::Expect;
 use crate::value::{Num, Value};
 
-/// The value to keep if `text` is an acceptable answer.
-pub fn check(expect: &Expect, text: &str) -> Option<Value> {
+/// The value to keep if `text` is an acceptable answer; `language` is the conversation's
+/// (for choices picked loosely: stems, ordinals).
+pub fn check(expect: &Expect, text: &str, language: &str) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -26,11 +28,73 @@ pub fn check(expect: &Expect, text: &str) -> Option<Value> {
             let ok = min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m);
             ok.then_some(Value::Num(n))
         }
-        Expect::Choice(choices) => choices
-            .iter()
-            .find(|c| crate::text::same(c, text))
-            .map(|c| Value::Text(c.clone())),
+        Expect::Choice(choices) => {
+            choice(choices, text, language).map(|i| Value::Text(choices[i].clone()))
+        }
     }
+}
+
+/// The option a message picks: the option itself; the option's words inside a short
+/// message ("the shoes", "jackets please"), stemmed ("shoe") or with a typo ("jakets");
+/// or its position ("the 2nd one", "2", "la segunda"). `None` when it could be several
+/// options or none.
+pub fn choice(choices: &[String], text: &str, language: &str) -> Option<usize> {
+    if let Some(i) = choices.iter().position(|c| crate::text::same(c, text)) {
+        return Some(i);
+    }
+    if let Some(i) = super::intents::ordinal(text, language, choices.len()) {
+        return Some(i);
+    }
+    let lang = Language::from_code(language);
+    let said: Vec<String> = words(text).iter().map(|w| lang.stem(w)).collect();
+    // A long message is saying something else, not picking an option.
+    if said.is_empty() || said.len() > 6 {
+        return None;
+    }
+    let content = |text: &str| -> Vec<String> {
+        let all = words(text);
+        let content: Vec<String> = all
+            .iter()
+            .filter(|w| !crate::faq::is_function_word(lang, w))
+            .map(|w| lang.stem(w))
+            .collect();
+        if content.is_empty() {
+            all.iter().map(|w| lang.stem(w)).collect()
+        } else {
+            content
+        }
+    };
+    let close = |a: &String, b: &String| a == b || one_typo_apart(a, b);
+    let said_content = content(text);
+    let mut picked = None;
+    for (i, option) in choices.iter().enumerate() {
+        let wanted = content(option);
+        // Every word of the option in the message ("the shoes"), or every content word of
+        // the message in the option ("a person" for "Talk to a person").
+        let found = !wanted.is_empty()
+            && (wanted.iter().all(|w| said.iter().any(|s| close(s, w)))
+                || said_content
+                    .iter()
+                    .all(|s| wanted.iter().any(|w| close(s, w))));
+        if found {
+            if picked.is_some() {
+                return None;
+            }
+            picked = Some(i);
+        }
+    }
+    picked
+}
+
+/// Two words of four letters or more, one edit apart (two from eight letters).
+fn one_typo_apart(a: &str, b: &str) -> bool {
+    let (n, m) = (a.chars().count(), b.chars().count());
+    let typos = match n.min(m) {
+        0..=3 => return false,
+        4..=7 => 1,
+        _ => 2,
+    };
+    n.abs_diff(m) <= typos && crate::text::distance(a, b) <= typos
 }
 
 /// The first email address in `text` (`local@domain.tld`), lower-cased.
@@ -110,6 +174,33 @@ mod tests {
     use crate::pattern::Pattern;
 
     #[test]
+    fn choices_picked_loosely() {
+        let options: Vec<String> = ["Shoes", "Jackets", "Hoodies"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let pick = |t: &str, l: &str| choice(&options, t, l).map(|i| options[i].as_str());
+        assert_eq!(pick("the shoes", "en"), Some("Shoes"));
+        assert_eq!(pick("shoe", "en"), Some("Shoes"));
+        assert_eq!(pick("jakets pls", "en"), Some("Jackets"));
+        assert_eq!(pick("2nd one", "en"), Some("Jackets"));
+        assert_eq!(pick("the last one", "en"), Some("Hoodies"));
+        assert_eq!(pick("HOODIES!", "en"), Some("Hoodies"));
+        // Two options, or none, or a sentence about something else: not a pick.
+        assert_eq!(pick("shoes and jackets", "en"), None);
+        assert_eq!(pick("socks", "en"), None);
+        assert_eq!(
+            pick("can i pay with paypal for the shoes i want to buy", "en"),
+            None
+        );
+        let talk: Vec<String> = vec!["Talk to a person".into(), "Keep chatting".into()];
+        assert_eq!(choice(&talk, "a person please", "en"), Some(0));
+        let tallas: Vec<String> = vec!["Zapatillas".into(), "Chaquetas".into()];
+        assert_eq!(choice(&tallas, "las chaquetas", "es"), Some(1));
+        assert_eq!(choice(&tallas, "la primera", "es"), Some(0));
+    }
+
+    #[test]
     fn emails() {
         assert_eq!(
             find_email("it's Ana.Lopez+shop@Example.co.uk, thanks!").as_deref(),
@@ -147,18 +238,21 @@ mod tests {
             max: Some(Num::from_int(10)),
         };
         assert_eq!(
-            check(&range, "about 3 please"),
+            check(&range, "about 3 please", "en"),
             Some(Value::Num(Num::from_int(3)))
         );
-        assert_eq!(check(&range, "11"), None);
+        assert_eq!(check(&range, "11", "en"), None);
         let choice = Expect::Choice(vec!["Small".into(), "Large".into()]);
-        assert_eq!(check(&choice, " large "), Some(Value::Text("Large".into())));
-        assert_eq!(check(&choice, "medium"), None);
+        assert_eq!(
+            check(&choice, " large ", "en"),
+            Some(Value::Text("Large".into()))
+        );
+        assert_eq!(check(&choice, "medium", "en"), None);
         let order = Expect::Pattern(Pattern::parse(r"#?\d{5}").unwrap());
         assert_eq!(
-            check(&order, "it's #10493"),
+            check(&order, "it's #10493", "en"),
             Some(Value::Text("#10493".into()))
         );
-        assert_eq!(check(&Expect::Text, "   "), None);
+        assert_eq!(check(&Expect::Text, "   ", "en"), None);
     }
 }

@@ -17,6 +17,7 @@ mod answer;
 mod effect;
 mod escalation;
 mod input;
+mod intents;
 mod logic;
 mod render;
 mod server;
@@ -82,6 +83,7 @@ impl Conversation {
     pub fn new(flow: Flow, visitor: &str, now: Time) -> Conversation {
         let fingerprint = fingerprint(&flow);
         let mut chat = Chat {
+            id: conversation_id(visitor, now),
             language: flow.default_language().to_owned(),
             ..Chat::default()
         };
@@ -241,6 +243,7 @@ impl Conversation {
             Input::Delivered { request, ok } => self.delivered(request, ok),
             Input::Agent(event) => self.agent(event),
         }
+        self.resume_suspended();
         self.check_timers();
         if meaningful || self.out.len() > before {
             self.emit(Effect::Persist);
@@ -681,6 +684,11 @@ impl logic::Facts for Conversation {
     fn subject(&self, subject: &Subject) -> Option<Value> {
         Conversation::subject(self, subject)
     }
+}
+
+/// A conversation's id for analytics: 16 hex digits from the visitor and the time.
+fn conversation_id(visitor: &str, now: Time) -> String {
+    format!("{:016x}", hash(&[visitor, &now.0.to_string()]))
 }
 
 /// The compiler's fingerprint of the flow (see [`Flow::fingerprint`]).

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::state::{Cursor, Offered, Status};
-use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation};
+use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation, intents};
 use crate::faq::{Decision, Ranked};
 use crate::flow::{FaqAnswer, StepKind};
 use crate::value::Value;
@@ -61,11 +61,12 @@ impl Conversation {
         self.clear_offer();
 
         if asks_for_human(self, &text) {
+            self.leave_question();
             self.offer_human();
             return;
         }
         if let Some(Cursor::Ask { .. }) = &self.state.chat.cursor {
-            self.answer(&text);
+            self.pending_question(&text);
             return;
         }
         if self.state.chat.cursor.is_some() {
@@ -73,6 +74,13 @@ impl Conversation {
             self.state.chat.cursor = None;
             self.state.chat.csat = None;
             self.emit(Effect::Csat(None));
+        }
+        if let Some(menu) = self.flow.menu
+            && intents::leaves_question(&text)
+        {
+            // "menu" with no question pending: the menu.
+            self.run(menu);
+            return;
         }
         let frustrated =
             self.flow.escalation.on_frustration && escalation::sounds_frustrated(&text);
@@ -90,6 +98,153 @@ impl Conversation {
                 .any(|o| o.action == Action::Handoff)
         {
             self.offer_human();
+        }
+    }
+
+    /// A message while an `ask` step waits for its answer. What plausibly answers goes to
+    /// the question; what is clearly something else is treated as such: an FAQ question
+    /// the matcher is sure of is answered and the question asked again, "never mind"
+    /// leaves it, frustration offers a person. A `strict` step takes everything as the
+    /// answer.
+    fn pending_question(&mut self, text: &str) {
+        let Some((step, ask)) = self.pending_ask() else {
+            self.answer(text);
+            return;
+        };
+        if ask.strict {
+            self.answer(text);
+            return;
+        }
+        let lang = self.lang();
+        // An order number or an email said along the way is kept, as outside a question.
+        let question = self.extract_entities(text);
+        if intents::leaves_question(text) {
+            self.leave_question();
+            match self.flow.menu {
+                Some(menu) => {
+                    let left = self.phrase(Phrase::LeftQuestion);
+                    self.show_text(Speaker::Bot, None, &left);
+                    self.run(menu);
+                }
+                None => {
+                    let left = self.phrase(Phrase::LeftQuestionAsk);
+                    self.show_text(Speaker::Bot, None, &left);
+                }
+            }
+            self.track("question_left", &[("step", &step)]);
+            return;
+        }
+        let free = matches!(ask.expect, crate::flow::Expect::Text);
+        // Shaped like the answer (an order number, an email, one of the options): it is.
+        if !free && answer::check(&ask.expect, text, &lang).is_some() {
+            self.answer(text);
+            return;
+        }
+        // A free answer is anything, unless it reads as a question of its own.
+        let other = !free || intents::looks_like_question(text, &lang);
+        if other {
+            if let Decision::Answer(r) = self.flow.faq.decide(&question, &lang) {
+                self.state.chat.misses = 0;
+                self.answer_entry(r.entry, r.confidence);
+                return;
+            }
+        }
+        if !free && self.flow.escalation.on_frustration && escalation::sounds_frustrated(text) {
+            self.state.chat.frustrated = true;
+            self.leave_question();
+            self.offer_human();
+            return;
+        }
+        self.answer(text);
+    }
+
+    /// The `ask` step the cursor is on, with its id.
+    fn pending_ask(&self) -> Option<(String, crate::flow::Ask)> {
+        let Some(Cursor::Ask { step, .. }) = &self.state.chat.cursor else {
+            return None;
+        };
+        let idx = self.step_named(step)?;
+        match self.flow.step(idx).map(|s| &s.kind) {
+            Some(StepKind::Ask(ask)) => Some((step.clone(), ask.clone())),
+            _ => None,
+        }
+    }
+
+    /// Leaves the question being asked, and those waiting behind it.
+    pub(super) fn leave_question(&mut self) {
+        self.state.chat.suspended.clear();
+        if matches!(self.state.chat.cursor, Some(Cursor::Ask { .. })) {
+            self.state.chat.cursor = None;
+            self.set_composer(Composer::Ready {
+                hint: InputHint::Text,
+            });
+            self.state.chat.status = Status::Engaged;
+        }
+    }
+
+    /// Asks the pending question again after a digression: its `reprompt`, or "Back to my
+    /// question:" and the question.
+    fn ask_again(&mut self) {
+        let Some((_, ask)) = self.pending_ask() else {
+            return;
+        };
+        match &ask.reprompt {
+            Some(reprompt) => self.say(reprompt),
+            None => {
+                // One bubble: "Back to my question: What's your order number?"
+                let lang = self.lang();
+                let mut text = ask
+                    .content
+                    .text
+                    .as_ref()
+                    .map(|t| super::render::rich(t, &lang, &super::Lookup(self)))
+                    .unwrap_or_default();
+                let back = super::Span {
+                    text: format!("{} ", self.phrase(Phrase::BackToQuestion)),
+                    ..super::Span::default()
+                };
+                match text.first_mut() {
+                    Some(super::BlockView::Paragraph(spans)) => spans.insert(0, back),
+                    _ => text.insert(0, super::BlockView::Paragraph(vec![back])),
+                }
+                self.show(super::Message {
+                    id: 0,
+                    at: self.now,
+                    from: Speaker::Bot,
+                    author: None,
+                    text,
+                    image: None,
+                    cards: Vec::new(),
+                    order: None,
+                });
+            }
+        }
+        match &ask.expect {
+            crate::flow::Expect::Choice(choices) => self.offer_choices(choices),
+            _ => self.clear_offer(),
+        }
+        let hint = composer_hint(&ask.expect);
+        self.set_composer(Composer::Ready { hint });
+    }
+
+    /// After an input, a question that waited behind another topic is asked again once
+    /// that topic needs nothing more (no question, no server answer pending).
+    pub(super) fn resume_suspended(&mut self) {
+        let chat = &self.state.chat;
+        if chat.suspended.is_empty()
+            || chat.cursor.is_some()
+            || chat.pending.is_some()
+            || chat.status == Status::WaitingOnAgent
+        {
+            return;
+        }
+        while let Some(step) = self.state.chat.suspended.pop() {
+            if self.step_named(&step).is_some() {
+                self.state.chat.cursor = Some(Cursor::Ask { step, retries: 0 });
+                self.ask_again();
+                self.waiting_on_customer();
+                return;
+            }
         }
     }
 
@@ -236,6 +391,10 @@ impl Conversation {
 
     /// The shopper did something: the conversation is under way.
     fn engage(&mut self) {
+        if self.state.chat.status == Status::Completed {
+            // A new conversation begins after one ended: a new id for analytics.
+            self.state.chat.id = super::conversation_id(&self.state.visitor.id, self.now);
+        }
         if matches!(
             self.state.chat.status,
             Status::New | Status::Completed | Status::WaitingOnCustomer
@@ -250,7 +409,13 @@ impl Conversation {
     pub(super) fn perform(&mut self, action: Action) {
         match action {
             Action::Goto(id) => match self.step_named(&id) {
-                Some(idx) => self.run(idx),
+                Some(idx) => {
+                    // Another topic while a question waits: the question waits behind it.
+                    if let Some(Cursor::Ask { step, .. }) = self.state.chat.cursor.clone() {
+                        self.suspend(step);
+                    }
+                    self.run(idx)
+                }
                 None => self.lost(),
             },
             Action::Faq(id) => match self.flow.faq.entries.iter().position(|e| e.id == id) {
@@ -270,9 +435,13 @@ impl Conversation {
                 _ => self.question(&text),
             },
             Action::Decline => {
-                let text = self.phrase(Phrase::Declined);
-                self.show_text(Speaker::Bot, None, &text);
                 self.state.chat.misses = 0;
+                if matches!(self.state.chat.cursor, Some(Cursor::Ask { .. })) {
+                    self.ask_again();
+                } else {
+                    let text = self.phrase(Phrase::Declined);
+                    self.show_text(Speaker::Bot, None, &text);
+                }
             }
         }
     }
@@ -293,7 +462,7 @@ impl Conversation {
             self.lost();
             return;
         };
-        match answer::check(&ask.expect, text) {
+        match answer::check(&ask.expect, text, &self.state.chat.language) {
             Some(value) => {
                 self.state.chat.set_var(&ask.var, value);
                 self.state.chat.cursor = None;
@@ -397,9 +566,36 @@ impl Conversation {
             "faq_answered",
             &[("entry", &e.id), ("confidence", &confidence.to_string())],
         );
+        // Answered while a question waits: a plain answer, then the question again; an
+        // answer that runs steps is a topic of its own, and the question waits behind it.
+        let waiting = match &self.state.chat.cursor {
+            Some(Cursor::Ask { step, .. }) => Some(step.clone()),
+            _ => None,
+        };
         match &e.answer {
-            FaqAnswer::Content(content) => self.say(content),
-            FaqAnswer::Goto(step) => self.run(*step),
+            FaqAnswer::Content(content) => {
+                self.say(content);
+                if waiting.is_some() {
+                    self.ask_again();
+                }
+            }
+            FaqAnswer::Goto(step) => {
+                if let Some(waiting) = waiting {
+                    self.suspend(waiting);
+                }
+                self.run(*step);
+            }
+        }
+    }
+
+    /// Puts the question being asked aside (at most three deep; the oldest goes).
+    fn suspend(&mut self, step: String) {
+        self.state.chat.cursor = None;
+        let suspended = &mut self.state.chat.suspended;
+        suspended.retain(|s| *s != step);
+        suspended.push(step);
+        if suspended.len() > 3 {
+            suspended.remove(0);
         }
     }
 
@@ -504,4 +700,15 @@ impl Conversation {
 
 fn asks_for_human(conversation: &Conversation, text: &str) -> bool {
     escalation::asks_for_human(text, &conversation.flow.escalation.phrases)
+}
+
+/// The keyboard a question wants.
+pub(super) fn composer_hint(expect: &crate::flow::Expect) -> InputHint {
+    use crate::flow::Expect;
+    match expect {
+        Expect::Email => InputHint::Email,
+        Expect::Phone => InputHint::Phone,
+        Expect::Number { .. } => InputHint::Number,
+        _ => InputHint::Text,
+    }
 }

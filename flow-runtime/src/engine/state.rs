@@ -13,7 +13,7 @@ use crate::time::Time;
 use crate::value::Value;
 
 /// Bump when the state's shape changes; older snapshots then start afresh.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// A visit ends after this long without activity.
 pub const VISIT_GAP_MS: u64 = 30 * 60 * 1000;
@@ -87,6 +87,9 @@ pub enum Status {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Chat {
+    /// This conversation's id in analytics: made from the visitor and the time it began,
+    /// so that it is stable across pages and reloads and new after a conversation ends.
+    pub id: String,
     pub status: Status,
     pub language: String,
     pub greeted: bool,
@@ -98,6 +101,9 @@ pub struct Chat {
     pub card_actions: Vec<(u64, Vec<Vec<Action>>)>,
     /// What the bot waits for, if anything in particular.
     pub cursor: Option<Cursor>,
+    /// Questions (`ask` step ids) left waiting while the shopper went off on another
+    /// topic that asked its own question, latest last. Asked again when that is done.
+    pub suspended: Vec<String>,
     pub vars: Vec<(String, Value)>,
     /// Consecutive questions the FAQ did not understand.
     pub misses: u8,
@@ -235,7 +241,7 @@ codec!(struct Visitor { id, visits, first_seen, last_seen, triggers });
 codec!(struct TriggerHistory { shown, last_shown, last_visit, dismissed, engaged });
 codec!(struct Session { page, page_shown_at, active_ms, visible_since, last_activity, scrolled, fired_on_page, cart, typing, panel_open });
 codec!(enum Status { 0 => New, 1 => Engaged, 2 => WaitingOnCustomer, 3 => WaitingOnAgent, 4 => Completed });
-codec!(struct Chat { status, language, greeted, messages, offered, card_actions, cursor, vars, misses, pending, handoff, order, trigger, teaser, faq_log, frustrated, last_shopper_at, unread, composer, csat, typing_shown });
+codec!(struct Chat { id, status, language, greeted, messages, offered, card_actions, cursor, suspended, vars, misses, pending, handoff, order, trigger, teaser, faq_log, frustrated, last_shopper_at, unread, composer, csat, typing_shown });
 codec!(struct Offered { label, href, action });
 codec!(enum Action { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 => AddToCart { sku, quantity }, 5 => Answer(v0), 6 => Decline });
 codec!(enum Cursor { 0 => Ask { step, retries }, 1 => Csat { step } });

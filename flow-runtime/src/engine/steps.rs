@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::effect::{Composer, CsatView, Effect, InputHint};
+use super::effect::{Composer, CsatView, Effect};
 use super::state::{Cursor, Handoff, Pending, PendingKind, Status};
 use super::{Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
 use crate::flow::{Expect, StepIdx, StepKind};
@@ -51,16 +51,13 @@ impl Conversation {
                     {
                         self.offer_choices(choices);
                     }
+                    // Asked afresh: no longer waiting behind another topic.
+                    self.state.chat.suspended.retain(|s| *s != step.id);
                     self.state.chat.cursor = Some(Cursor::Ask {
                         step: step.id.clone(),
                         retries: 0,
                     });
-                    let hint = match ask.expect {
-                        Expect::Email => InputHint::Email,
-                        Expect::Phone => InputHint::Phone,
-                        Expect::Number { .. } => InputHint::Number,
-                        _ => InputHint::Text,
-                    };
+                    let hint = super::shopper::composer_hint(&ask.expect);
                     self.set_composer(Composer::Ready { hint });
                     self.waiting_on_customer();
                     return;
@@ -267,6 +264,8 @@ impl Conversation {
         });
         self.emit(Effect::Handoff(Some(HandoffStatus::Connecting)));
         self.state.chat.status = Status::WaitingOnAgent;
+        // A person takes over: questions left waiting are theirs now.
+        self.state.chat.suspended.clear();
         self.set_typing(true);
         let reason = self.phrase(Phrase::Connecting).to_owned();
         self.set_composer(Composer::Waiting { reason });
@@ -280,7 +279,7 @@ impl Conversation {
         self.state.chat.cursor = None;
     }
 
-    fn waiting_on_customer(&mut self) {
+    pub(super) fn waiting_on_customer(&mut self) {
         // A conversation stays `New` until the shopper does something.
         if !matches!(self.state.chat.status, Status::New | Status::WaitingOnAgent) {
             self.state.chat.status = Status::WaitingOnCustomer;

@@ -22,6 +22,16 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language with a stemmer.
+    pub const ALL: [Language; 6] = [
+        Language::English,
+        Language::Spanish,
+        Language::French,
+        Language::German,
+        Language::Portuguese,
+        Language::Italian,
+    ];
+
     /// From a language tag as the flow writes it: `es`, `es-MX`, `pt_BR`, `DE`.
     pub fn from_code(code: &str) -> Language {
         let primary = code.split(['-', '_']).next().unwrap_or("");

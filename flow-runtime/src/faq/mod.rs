@@ -31,6 +31,7 @@ use model::Model;
 
 pub use decide::{DEFAULT_SUGGEST, Decision, SUGGESTIONS, Thresholds, decide};
 pub use language::Language;
+pub use lexicon::is_function_word;
 pub use normalize::{stem, tokens, words};
 
 /// How well the shopper's words match one FAQ entry.

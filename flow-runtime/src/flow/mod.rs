@@ -45,6 +45,8 @@ pub struct Flow {
     pub languages: Vec<String>,
     /// The step that greets the shopper when the chat first opens.
     pub greeting: StepIdx,
+    /// The step shown when the shopper asks for the menu or leaves a question.
+    pub menu: Option<StepIdx>,
     pub steps: Vec<Step>,
     pub faq: Faq,
     pub triggers: Vec<Trigger>,
@@ -150,6 +152,10 @@ pub struct Ask {
     pub max_retries: u8,
     pub on_fail: Option<StepIdx>,
     pub next: Option<StepIdx>,
+    /// Said when the question is asked again after a digression (default: the question).
+    pub reprompt: Option<Content>,
+    /// Every message is the answer: no digressions.
+    pub strict: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -289,14 +295,14 @@ impl Flow {
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
-codec!(struct Flow { bot, languages, greeting, steps, faq, triggers, escalation, order_number, variables, seed, phrases, fingerprint });
+codec!(struct Flow { bot, languages, greeting, menu, steps, faq, triggers, escalation, order_number, variables, seed, phrases, fingerprint });
 codec!(struct Bot { name, avatar, theme, business_hours });
 codec!(struct Theme { accent, on_accent, position, launcher_label, mode });
 codec!(enum Position { 0 => Right, 1 => Left });
 codec!(enum ColorMode { 0 => Auto, 1 => Light, 2 => Dark });
 codec!(struct Step { id, kind });
 codec!(enum StepKind { 0 => Message { content, next }, 1 => Ask(v0), 2 => Goto(v0), 3 => Condition { branches, otherwise }, 4 => Set { assign, next }, 5 => End { content }, 6 => OrderLookup(v0), 7 => Handoff(v0), 8 => HandoffEmail { var, next, error }, 9 => Csat(v0) });
-codec!(struct Ask { content, var, expect, retry, max_retries, on_fail, next });
+codec!(struct Ask { content, var, expect, retry, max_retries, on_fail, next, reprompt, strict });
 codec!(struct OrderLookup { number_var, email_var, content, found, not_found, error });
 codec!(struct Handoff { content, available, offline, error });
 codec!(struct Csat { content, scale, comment, next });

@@ -61,11 +61,15 @@ pub enum Phrase {
     Pending,
     Waiting,
     MessageFrom,
+    // Coming back to a question after a digression, and leaving it.
+    BackToQuestion,
+    LeftQuestion,
+    LeftQuestionAsk,
 }
 
 impl Phrase {
     /// Every phrase, in table order.
-    pub const ALL: [Phrase; 54] = [
+    pub const ALL: [Phrase; 57] = [
         Phrase::OfferHuman,
         Phrase::OfferHumanYes,
         Phrase::OfferHumanNo,
@@ -120,5 +124,8 @@ impl Phrase {
         Phrase::Pending,
         Phrase::Waiting,
         Phrase::MessageFrom,
+        Phrase::BackToQuestion,
+        Phrase::LeftQuestion,
+        Phrase::LeftQuestionAsk,
     ];
 }

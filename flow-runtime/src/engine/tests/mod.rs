@@ -3,6 +3,7 @@
 //! with `expect-test` (refresh with `UPDATE_EXPECT=1 cargo test -p flow-runtime`).
 
 mod conversation;
+mod digressions;
 mod server;
 mod snapshot;
 mod triggers;
