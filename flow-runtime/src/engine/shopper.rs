@@ -532,8 +532,33 @@ impl Conversation {
                     .collect();
                 self.log_faq(&suggest);
                 self.track("faq_unsure", &[("entries", &ids.join(","))]);
-                let text = self.phrase(Phrase::DidYouMean);
-                self.show_text(Speaker::Bot, None, &text);
+                // The choices are in the bubble too, so the history still reads once the
+                // quick replies are gone.
+                let span = |text: &str| super::Span {
+                    text: text.to_owned(),
+                    ..super::Span::default()
+                };
+                let choices = offered[..offered.len() - 1]
+                    .iter()
+                    .map(|o| vec![span(&o.label)])
+                    .collect();
+                let text = vec![
+                    super::BlockView::Paragraph(vec![span(&self.phrase(Phrase::DidYouMean))]),
+                    super::BlockView::List {
+                        ordered: false,
+                        items: choices,
+                    },
+                ];
+                self.show(super::Message {
+                    id: 0,
+                    at: self.now,
+                    from: Speaker::Bot,
+                    author: None,
+                    text,
+                    image: None,
+                    cards: Vec::new(),
+                    order: None,
+                });
                 self.offer(offered);
             }
             Decision::Missed(_) => {

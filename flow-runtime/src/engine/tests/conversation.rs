@@ -219,7 +219,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
             > say shipping
               shopper: shipping
               · faq_unsure entries=shipping-cost,shipping-abroad
-              Fern: Did you mean:
+              Fern: Did you mean: / - How much is shipping? / - Do you ship abroad?
               [How much is shipping?] [Do you ship abroad?] [None of these]
             > pick How much is shipping?
               shopper: How much is shipping?
