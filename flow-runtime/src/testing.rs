@@ -571,7 +571,13 @@ impl Driver {
             ),
             Effect::AddToCart { sku, quantity } => format!("  → add to cart: {sku} × {quantity}"),
             Effect::Track(t) => {
-                let props: Vec<String> = t.props.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                // Every event carries the conversation's id; transcripts leave it out.
+                let props: Vec<String> = t
+                    .props
+                    .iter()
+                    .filter(|(k, _)| k != "conversation")
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
                 format!(
                     "  · {}{}",
                     t.name,

@@ -212,11 +212,54 @@ pub struct HandoffContext {
     pub email: Option<String>,
 }
 
-/// An analytics event: a name (`faq_answered`) and properties. Never the shopper's words.
+/// An analytics event: a name (`faq_answered`) and its properties, every one of which
+/// carries `conversation` (the conversation's id). The shopper's words appear only as an
+/// FAQ event's `question`, with emails, order numbers and phone numbers taken out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Track {
     pub name: String,
-    pub props: Vec<(String, String)>,
+    pub props: Vec<(String, Prop)>,
+}
+
+/// The value of an analytics property: text, a number, or a list of either.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Prop {
+    Text(String),
+    Number(crate::value::Num),
+    List(Vec<Prop>),
+}
+
+impl Prop {
+    pub fn text(s: impl Into<String>) -> Prop {
+        Prop::Text(s.into())
+    }
+
+    pub fn int(n: i64) -> Prop {
+        Prop::Number(crate::value::Num::from_int(n))
+    }
+
+    /// A confidence per mille as a number from 0 to 1.
+    pub fn confidence(per_mille: u16) -> Prop {
+        Prop::Number(crate::value::Num(i64::from(per_mille)))
+    }
+}
+
+impl core::fmt::Display for Prop {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Prop::Text(t) => f.write_str(t),
+            Prop::Number(n) => write!(f, "{n}"),
+            Prop::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.

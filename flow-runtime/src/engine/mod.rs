@@ -35,7 +35,7 @@ use std::sync::Arc;
 pub use answer::{find_email, find_phone};
 pub use effect::{
     BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest,
-    HandoffStatus, ImageView, InputHint, Message, QuickReplyView, Span, Speaker, Track,
+    HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView, Span, Speaker, Track,
     TranscriptLine,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
@@ -469,14 +469,16 @@ impl Conversation {
         }
     }
 
-    fn track(&mut self, name: &str, props: &[(&str, &str)]) {
-        let props = props
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+    /// An analytics event with `props`, and the conversation's id.
+    fn track(&mut self, name: &str, props: Vec<(&str, Prop)>) {
+        let mut all = vec![(
+            "conversation".to_owned(),
+            Prop::Text(self.state.chat.id.clone()),
+        )];
+        all.extend(props.into_iter().map(|(k, v)| (k.to_owned(), v)));
         self.emit(Effect::Track(Track {
             name: name.to_owned(),
-            props,
+            props: all,
         }));
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::input::{AgentEvent, HandoffAnswer, OrderAnswer};
 use super::state::{PendingKind, Status};
-use super::{Conversation, HandoffStatus, Phrase};
+use super::{Conversation, HandoffStatus, Phrase, Prop};
 use crate::flow::StepKind;
 use crate::value::{Num, Value};
 
@@ -77,15 +77,15 @@ impl Conversation {
                     Value::Text(order.estimated_delivery.clone().unwrap_or_default()),
                 );
                 chat.order = Some(order);
-                self.track("order_lookup", &[("result", "found")]);
+                self.track("order_lookup", vec![("result", Prop::text("found"))]);
                 lookup.found
             }
             OrderAnswer::NotFound => {
-                self.track("order_lookup", &[("result", "not_found")]);
+                self.track("order_lookup", vec![("result", Prop::text("not_found"))]);
                 lookup.not_found
             }
             OrderAnswer::Error => {
-                self.track("order_lookup", &[("result", "error")]);
+                self.track("order_lookup", vec![("result", Prop::text("error"))]);
                 lookup.error
             }
         };
@@ -112,7 +112,7 @@ impl Conversation {
                     h.token = Some(token);
                 }
                 self.set_handoff_status(Some(HandoffStatus::Waiting));
-                self.track("handoff", &[("result", "available")]);
+                self.track("handoff", vec![("result", Prop::text("available"))]);
                 handoff.and_then(|h| h.available)
             }
             HandoffAnswer::Offline { token } => {
@@ -121,13 +121,13 @@ impl Conversation {
                 }
                 self.set_handoff_status(Some(HandoffStatus::Offline));
                 self.state.chat.status = Status::Engaged;
-                self.track("handoff", &[("result", "offline")]);
+                self.track("handoff", vec![("result", Prop::text("offline"))]);
                 handoff.and_then(|h| h.offline)
             }
             HandoffAnswer::Error => {
                 self.set_handoff_status(None);
                 self.state.chat.status = Status::Engaged;
-                self.track("handoff", &[("result", "error")]);
+                self.track("handoff", vec![("result", Prop::text("error"))]);
                 handoff.and_then(|h| h.error)
             }
         };

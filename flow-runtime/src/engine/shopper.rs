@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::state::{Cursor, Offered, Status};
-use super::{Action, Conversation, HandoffStatus, Phrase, answer, escalation, intents};
+use super::{Action, Conversation, HandoffStatus, Phrase, Prop, answer, escalation, intents};
 use crate::faq::{Decision, Ranked};
 use crate::flow::{FaqAnswer, StepKind};
 use crate::value::Value;
@@ -20,7 +20,7 @@ impl Conversation {
         self.state.session.panel_open = true;
         self.state.chat.unread = 0;
         self.emit(Effect::Unread(0));
-        self.track("opened", &[]);
+        self.track("opened", vec![]);
         if self.state.chat.teaser.is_some() {
             self.teaser_engaged();
         }
@@ -33,7 +33,7 @@ impl Conversation {
     pub(super) fn closed(&mut self) {
         if self.state.session.panel_open {
             self.state.session.panel_open = false;
-            self.track("closed", &[]);
+            self.track("closed", vec![]);
         }
     }
 
@@ -62,7 +62,7 @@ impl Conversation {
 
         if asks_for_human(self, &text) {
             self.leave_question();
-            self.offer_human();
+            self.offer_human("asked");
             return;
         }
         if let Some(Cursor::Ask { .. }) = &self.state.chat.cursor {
@@ -97,7 +97,7 @@ impl Conversation {
                 .iter()
                 .any(|o| o.action == Action::Handoff)
         {
-            self.offer_human();
+            self.offer_human("frustrated");
         }
     }
 
@@ -131,7 +131,7 @@ impl Conversation {
                     self.show_text(Speaker::Bot, None, &left);
                 }
             }
-            self.track("question_left", &[("step", &step)]);
+            self.track("question_left", vec![("step", Prop::text(&step))]);
             return;
         }
         let free = matches!(ask.expect, crate::flow::Expect::Text);
@@ -145,14 +145,14 @@ impl Conversation {
         if other {
             if let Decision::Answer(r) = self.flow.faq.decide(&question, &lang) {
                 self.state.chat.misses = 0;
-                self.answer_entry(r.entry, r.confidence);
+                self.answer_entry(r.entry, r.confidence, Some(&question));
                 return;
             }
         }
         if !free && self.flow.escalation.on_frustration && escalation::sounds_frustrated(text) {
             self.state.chat.frustrated = true;
             self.leave_question();
-            self.offer_human();
+            self.offer_human("frustrated");
             return;
         }
         self.answer(text);
@@ -266,7 +266,15 @@ impl Conversation {
         self.engage();
         self.clear_offer();
         self.show_text(Speaker::Shopper, None, &chosen.label);
-        self.track("quick_reply", &[]);
+        let (action, target) = chosen.action.describe();
+        self.track(
+            "quick_reply",
+            vec![
+                ("label", Prop::text(&chosen.label)),
+                ("action", Prop::text(action)),
+                ("target", Prop::text(target)),
+            ],
+        );
         self.perform(chosen.action);
     }
 
@@ -327,10 +335,12 @@ impl Conversation {
                 .chat
                 .set_var("csat.comment", Value::Text(c.clone()));
         }
-        let score_text = score.to_string();
         self.track(
             "csat",
-            &[("score", &score_text), ("scale", &max.to_string())],
+            vec![
+                ("score", Prop::int(i64::from(score))),
+                ("scale", Prop::int(i64::from(max))),
+            ],
         );
         // With a handoff, the rating (and comment) belong to that conversation's record.
         if let Some(token) = self
@@ -386,7 +396,13 @@ impl Conversation {
         } else {
             "trigger_dismissed"
         };
-        self.track(event, &[("trigger", &trigger), ("variant", &variant)]);
+        self.track(
+            event,
+            vec![
+                ("trigger", Prop::text(&trigger)),
+                ("variant", Prop::text(&variant)),
+            ],
+        );
     }
 
     /// The shopper did something: the conversation is under way.
@@ -419,13 +435,12 @@ impl Conversation {
                 None => self.lost(),
             },
             Action::Faq(id) => match self.flow.faq.entries.iter().position(|e| e.id == id) {
-                Some(i) => self.answer_entry(i as u32, 1000),
+                Some(i) => self.answer_entry(i as u32, 1000, None),
                 None => self.lost(),
             },
             Action::Url(url) => {
                 // The widget opened the link itself (a real <a>); only the click is counted.
-                let _ = url;
-                self.track("link_opened", &[]);
+                self.track("link_opened", vec![("url", Prop::text(url))]);
             }
             Action::Handoff => self.accept_human(),
             // The shell reports it to the store's page (and its analytics) itself.
@@ -479,10 +494,10 @@ impl Conversation {
                 self.set_composer(Composer::Ready {
                     hint: InputHint::Text,
                 });
-                self.track("ask_failed", &[("step", &step)]);
+                self.track("ask_failed", vec![("step", Prop::text(&step))]);
                 match ask.on_fail {
                     Some(next) => self.run(next),
-                    None => self.offer_human(),
+                    None => self.offer_human("answer_failed"),
                 }
             }
             None => {
@@ -506,7 +521,7 @@ impl Conversation {
                 entry, confidence, ..
             }) => {
                 self.state.chat.misses = 0;
-                self.answer_entry(entry, confidence);
+                self.answer_entry(entry, confidence, Some(text));
             }
             Decision::Unsure(suggest) => {
                 self.state.chat.misses = 0;
@@ -525,13 +540,9 @@ impl Conversation {
                     href: None,
                     action: Action::Decline,
                 });
-                let ids: Vec<String> = suggest
-                    .iter()
-                    .filter_map(|r| self.flow.faq.entries.get(r.entry as usize))
-                    .map(|e| e.id.clone())
-                    .collect();
                 self.log_faq(&suggest);
-                self.track("faq_unsure", &[("entries", &ids.join(","))]);
+                let props = self.faq_props(&suggest, text);
+                self.track("faq_unsure", props);
                 // The choices are in the bubble too, so the history still reads once the
                 // quick replies are gone.
                 let span = |text: &str| super::Span {
@@ -561,21 +572,24 @@ impl Conversation {
                 });
                 self.offer(offered);
             }
-            Decision::Missed(_) => {
+            Decision::Missed(closest) => {
                 self.state.chat.misses = self.state.chat.misses.saturating_add(1);
-                self.track("faq_missed", &[]);
+                let props = self.faq_props(&closest, text);
+                self.track("faq_missed", props);
                 let flow = Arc::clone(&self.flow);
                 self.say(&flow.faq.fallback);
                 let max = self.flow.escalation.max_misses;
                 if max > 0 && self.state.chat.misses >= max {
                     self.state.chat.misses = 0;
-                    self.offer_human();
+                    self.offer_human("missed");
                 }
             }
         }
     }
 
-    fn answer_entry(&mut self, entry: u32, confidence: u16) {
+    /// Answers FAQ entry `entry`; `question` is what the shopper typed (without emails and
+    /// order numbers), or `None` when they chose the entry.
+    fn answer_entry(&mut self, entry: u32, confidence: u16, question: Option<&str>) {
         let flow = Arc::clone(&self.flow);
         let Some(e) = flow.faq.entries.get(entry as usize) else {
             self.lost();
@@ -587,10 +601,14 @@ impl Conversation {
             shared: 0,
             content: 0,
         }]);
-        self.track(
-            "faq_answered",
-            &[("entry", &e.id), ("confidence", &confidence.to_string())],
-        );
+        let mut props = vec![
+            ("entry", Prop::text(&e.id)),
+            ("confidence", Prop::confidence(confidence)),
+        ];
+        if let Some(q) = question {
+            props.push(("question", Prop::text(tidy(q))));
+        }
+        self.track("faq_answered", props);
         // Answered while a question waits: a plain answer, then the question again; an
         // answer that runs steps is a topic of its own, and the question waits behind it.
         let waiting = match &self.state.chat.cursor {
@@ -622,6 +640,25 @@ impl Conversation {
         if suspended.len() > 3 {
             suspended.remove(0);
         }
+    }
+
+    /// The properties of `faq_unsure` and `faq_missed`: the entries considered, their
+    /// confidences, and the question.
+    fn faq_props(&self, ranked: &[Ranked], question: &str) -> Vec<(&'static str, Prop)> {
+        let entries = ranked
+            .iter()
+            .filter_map(|r| self.flow.faq.entries.get(r.entry as usize))
+            .map(|e| Prop::text(&e.id))
+            .collect();
+        let confidences = ranked
+            .iter()
+            .map(|r| Prop::confidence(r.confidence))
+            .collect();
+        vec![
+            ("entries", Prop::List(entries)),
+            ("confidences", Prop::List(confidences)),
+            ("question", Prop::text(tidy(question))),
+        ]
     }
 
     fn log_faq(&mut self, ranked: &[Ranked]) {
@@ -664,8 +701,11 @@ impl Conversation {
         rest
     }
 
-    /// Offers a person: the flow's offer step, or the built-in question.
-    pub(super) fn offer_human(&mut self) {
+    /// Offers a person: the flow's offer step, or the built-in question. `reason` is for
+    /// analytics: `asked`, `frustrated`, `missed` (the FAQ did not understand, repeatedly)
+    /// or `answer_failed` (a question's answer did not fit, repeatedly).
+    pub(super) fn offer_human(&mut self, reason: &str) {
+        self.track("human_offered", vec![("reason", Prop::text(reason))]);
         if let Some(step) = self.flow.escalation.offer {
             self.run(step);
             return;
@@ -685,7 +725,6 @@ impl Conversation {
             },
         ];
         self.offer(offered);
-        self.track("human_offered", &[]);
     }
 
     /// The shopper wants a person: run the flow's handoff step.
@@ -736,4 +775,19 @@ pub(super) fn composer_hint(expect: &crate::flow::Expect) -> InputHint {
         Expect::Number { .. } => InputHint::Number,
         _ => InputHint::Text,
     }
+}
+
+/// A question as analytics keep it: one space between words, at most 500 characters.
+fn tidy(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() > 500 {
+            break;
+        }
+    }
+    out.chars().take(500).collect()
 }

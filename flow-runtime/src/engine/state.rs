@@ -219,6 +219,23 @@ impl Chat {
     }
 }
 
+impl Action {
+    /// What the action is and what it leads to, for analytics: `("goto", step id)`,
+    /// `("faq", entry id)`, `("url", address)`, `("handoff", "")`, `("add_to_cart", sku)`,
+    /// `("answer", text)` or `("decline", "")`.
+    pub fn describe(&self) -> (&'static str, &str) {
+        match self {
+            Action::Goto(id) => ("goto", id),
+            Action::Faq(id) => ("faq", id),
+            Action::Url(url) => ("url", url),
+            Action::Handoff => ("handoff", ""),
+            Action::AddToCart { sku, .. } => ("add_to_cart", sku),
+            Action::Answer(text) => ("answer", text),
+            Action::Decline => ("decline", ""),
+        }
+    }
+}
+
 impl Visitor {
     pub fn trigger(&mut self, id: &str) -> &mut TriggerHistory {
         if let Some(i) = self.triggers.iter().position(|(t, _)| t == id) {

@@ -269,7 +269,7 @@ impl Conversation {
         self.set_typing(true);
         let reason = self.phrase(Phrase::Connecting).to_owned();
         self.set_composer(Composer::Waiting { reason });
-        self.track("handoff_requested", &[]);
+        self.track("handoff_requested", vec![]);
     }
 
     /// A reference that no longer leads anywhere: apologise and offer the greeting again.

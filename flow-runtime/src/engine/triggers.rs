@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::effect::Effect;
 use super::input::{Cart, ExitSignal, Page};
 use super::state::{Status, VISIT_GAP_MS};
-use super::{Conversation, Speaker, hash, logic};
+use super::{Conversation, Prop, Speaker, hash, logic};
 use crate::flow::{Frequency, MobileExit, Trigger, TriggerEvent};
 use crate::time::Time;
 
@@ -276,11 +276,6 @@ impl Conversation {
 
         let seed = self.flow.seed.to_string();
         let visitor = self.state.visitor.id.clone();
-        let bucket = hash(&[&seed, &visitor, &trigger.id, "holdout"]) % 1000;
-        if bucket < u64::from(trigger.holdout_permille) {
-            self.track("trigger_holdout", &[("trigger", &trigger.id)]);
-            return;
-        }
         let total: u64 = trigger.variants.iter().map(|v| u64::from(v.weight)).sum();
         if total == 0 {
             return;
@@ -297,6 +292,19 @@ impl Conversation {
         }) else {
             return;
         };
+        // The holdout sees nothing; it is counted with the variant it would have seen, so
+        // each variant's lift over its own holdout can be measured.
+        let bucket = hash(&[&seed, &visitor, &trigger.id, "holdout"]) % 1000;
+        if bucket < u64::from(trigger.holdout_permille) {
+            self.track(
+                "trigger_holdout",
+                vec![
+                    ("trigger", Prop::text(&trigger.id)),
+                    ("variant", Prop::text(&variant.id)),
+                ],
+            );
+            return;
+        }
         self.state.chat.trigger = Some((trigger.id.clone(), variant.id.clone()));
         self.state.chat.teaser = Some(trigger.id.clone());
         self.state.chat.greeted = true;
@@ -312,7 +320,10 @@ impl Conversation {
                 self.emit(Effect::ShowTeaser(message));
                 self.track(
                     "trigger_shown",
-                    &[("trigger", &trigger.id), ("variant", &variant.id)],
+                    vec![
+                        ("trigger", Prop::text(&trigger.id)),
+                        ("variant", Prop::text(&variant.id)),
+                    ],
                 );
             }
             None => self.state.chat.teaser = None,

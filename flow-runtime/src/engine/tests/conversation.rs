@@ -77,14 +77,14 @@ fn quick_replies_echo_the_choice_and_follow_the_flow() {
               [Shipping] [Size help] [Returns] [Our blog]
             > pick Shipping
               shopper: Shipping
-              · quick_reply
+              · quick_reply label=Shipping action=goto target=shipping
               Fern: We ship in 2 days.
               Fern: Anything else?
               [Returns] [Talk to a person]
             > pick Returns
               shopper: Returns
-              · quick_reply
-              · faq_answered entry=returns confidence=1000
+              · quick_reply label=Returns action=faq target=returns
+              · faq_answered entry=returns confidence=1
               Fern: You have 30 days to return unworn items.
             > open
             > pick 9
@@ -115,7 +115,7 @@ fn asking_validates_reprompts_and_gives_up_politely() {
               [Shipping] [Size help] [Returns] [Our blog]
             > pick Size help
               shopper: Size help
-              · quick_reply
+              · quick_reply label=Size help action=goto target=ask-size
               Fern: What size do you usually wear?
               [S] [M] [L]
             > say XXL
@@ -144,12 +144,12 @@ fn conditions_branch_on_answers_and_the_cart() {
               [Shipping] [Size help] [Returns] [Our blog]
             > pick Size help
               shopper: Size help
-              · quick_reply
+              · quick_reply label=Size help action=goto target=ask-size
               Fern: What size do you usually wear?
               [S] [M] [L]
             > pick L
               shopper: L
-              · quick_reply
+              · quick_reply label=L action=answer target=L
               Fern: Size L runs big; check your cart.
         "#]],
     );
@@ -163,7 +163,7 @@ fn conditions_branch_on_answers_and_the_cart() {
               [Shipping] [Size help] [Returns] [Our blog]
             > pick Size help
               shopper: Size help
-              · quick_reply
+              · quick_reply label=Size help action=goto target=ask-size
               Fern: What size do you usually wear?
               [S] [M] [L]
             > say m
@@ -191,7 +191,7 @@ fn markup_and_variables_are_text_never_html() {
           [Shipping] [Size help] [Returns] [Our blog]
         > pick Size help
           shopper: Size help
-          · quick_reply
+          · quick_reply label=Size help action=goto target=ask-size
           Fern: What size do you usually wear?
           [S] [M] [L]
         > say <script>alert(1)</script>
@@ -214,33 +214,33 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say what is your refund policy
               shopper: what is your refund policy
-              · faq_answered entry=returns confidence=527
+              · faq_answered entry=returns confidence=0.527 question=what is your refund policy
               Fern: You have 30 days to return unworn items.
             > say shipping
               shopper: shipping
-              · faq_unsure entries=shipping-cost,shipping-abroad
+              · faq_unsure entries=shipping-cost,shipping-abroad confidences=0.462,0.449 question=shipping
               Fern: Did you mean: / - How much is shipping? / - Do you ship abroad?
               [How much is shipping?] [Do you ship abroad?] [None of these]
             > pick How much is shipping?
               shopper: How much is shipping?
-              · quick_reply
-              · faq_answered entry=shipping-cost confidence=1000
+              · quick_reply label=How much is shipping? action=faq target=shipping-cost
+              · faq_answered entry=shipping-cost confidence=1
               Fern: Free over $75.
               [Express?]
             > say blorp
               shopper: blorp
-              · faq_missed
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > say zzzz qqq
               shopper: zzzz qqq
-              · faq_missed
+              · faq_missed entries= confidences= question=zzzz qqq
               Fern: Sorry, I didn’t understand that. Could you say it another way?
+              · human_offered reason=missed
               Fern: Would you like to talk to a person from our team?
               [Yes, connect me] [No, thanks]
-              · human_offered
             > pick No, thanks
               shopper: No, thanks
-              · quick_reply
+              · quick_reply label=No, thanks action=decline target=
               Fern: Alright! Ask me anything else.
         "#]],
     );
@@ -258,12 +258,12 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say can I talk to a real person
               shopper: can I talk to a real person
+              · human_offered reason=asked
               Fern: Would you like to talk to a person from our team?
               [Yes, connect me] [No, thanks]
-              · human_offered
             > pick Yes, connect me
               shopper: Yes, connect me
-              · quick_reply
+              · quick_reply label=Yes, connect me action=handoff target=
               Fern: Let me get someone.
               → hand off: 5 lines of transcript
               (handoff: connecting)
@@ -285,11 +285,11 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say this is USELESS!!!
               shopper: this is USELESS!!!
-              · faq_missed
+              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!!
               Fern: Sorry, I didn’t understand that. Could you say it another way?
+              · human_offered reason=frustrated
               Fern: Would you like to talk to a person from our team?
               [Yes, connect me] [No, thanks]
-              · human_offered
         "#]],
     );
 }
@@ -341,4 +341,59 @@ fn the_faq_can_be_prepared_ahead_of_the_first_question_once() {
     let c = crate::Conversation::new(super::flow(SHOP), "visitor", crate::Time(1));
     assert!(c.prepare_faq(), "the first call builds the model");
     assert!(!c.prepare_faq(), "later calls find it built");
+}
+
+#[test]
+fn every_event_carries_the_conversation_and_questions_leave_out_emails_and_orders() {
+    use crate::{Effect, Input, Prop};
+    let flow = super::flow(SHOP);
+    let mut c = crate::Conversation::new(flow, "visitor-1", crate::Time(1));
+    let mut events = Vec::new();
+    for (t, input) in [
+        Input::Opened,
+        Input::Said("where is my order #10234? ana@example.com, call +1 555 010 2030".into()),
+        Input::Said("what is your refund policy".into()),
+        Input::QuickReply(0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        c.handle_input(input, crate::Time(10 + t as u64));
+        while let crate::Output::Effect(e) = c.poll_output() {
+            if let Effect::Track(track) = e {
+                events.push(track);
+            }
+        }
+    }
+    assert!(events.len() >= 3, "{events:?}");
+    let id = |t: &crate::Track| {
+        t.props
+            .iter()
+            .find(|(k, _)| k == "conversation")
+            .map(|(_, v)| v.to_string())
+    };
+    let first = id(&events[0]).expect("a conversation id");
+    assert_eq!(first.len(), 16);
+    assert!(events.iter().all(|e| id(e).as_deref() == Some(&first)));
+    let questions: Vec<String> = events
+        .iter()
+        .flat_map(|e| e.props.iter())
+        .filter(|(k, _)| k == "question")
+        .map(|(_, v)| v.to_string())
+        .collect();
+    assert!(!questions.is_empty());
+    for q in &questions {
+        assert!(
+            !q.contains("10234") && !q.contains('@') && !q.contains("555"),
+            "{q}"
+        );
+    }
+    let answered = events.iter().find(|e| e.name == "faq_answered").unwrap();
+    assert!(
+        answered
+            .props
+            .iter()
+            .any(|(k, v)| k == "confidence"
+                && matches!(v, Prop::Number(n) if n.0 > 0 && n.0 <= 1000))
+    );
 }

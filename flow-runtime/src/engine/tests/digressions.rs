@@ -60,16 +60,16 @@ fn an_faq_question_is_answered_and_the_question_asked_again() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say actually, what's your return policy?
               shopper: actually, what's your return policy?
-              · faq_answered entry=returns confidence=386
+              · faq_answered entry=returns confidence=0.386 question=actually, what's your return policy?
               Fern: 30 days, free.
               Fern: Back to my question: What's your order number?
             > say how do returns work
               shopper: how do returns work
-              · faq_answered entry=returns confidence=1000
+              · faq_answered entry=returns confidence=1 question=how do returns work
               Fern: 30 days, free.
               Fern: Back to my question: What's your order number?
             > say it's #10234
@@ -77,7 +77,7 @@ fn an_faq_question_is_answered_and_the_question_asked_again() {
               Fern: And your email?
             > say can I pay with paypal
               shopper: can I pay with paypal
-              · faq_answered entry=payment confidence=1000
+              · faq_answered entry=payment confidence=1 question=can I pay with paypal
               Fern: Visa, Mastercard, PayPal.
               Fern: I still need the email you ordered with.
             > say ana@example.com
@@ -100,7 +100,7 @@ fn what_looks_like_the_answer_is_the_answer() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say my order is 10234 and my email is ana@example.com
               shopper: my order is 10234 and my email is ana@example.com
@@ -112,7 +112,7 @@ fn what_looks_like_the_answer_is_the_answer() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Sizing
               shopper: Sizing
-              · quick_reply
+              · quick_reply label=Sizing action=goto target=size-kind
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say the jakets
@@ -124,7 +124,7 @@ fn what_looks_like_the_answer_is_the_answer() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Sizing
               shopper: Sizing
-              · quick_reply
+              · quick_reply label=Sizing action=goto target=size-kind
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say 2nd one
@@ -136,7 +136,7 @@ fn what_looks_like_the_answer_is_the_answer() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Sizing
               shopper: Sizing
-              · quick_reply
+              · quick_reply label=Sizing action=goto target=size-kind
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say shoe
@@ -158,7 +158,7 @@ fn never_mind_leaves_the_question() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say never mind
               shopper: never mind
@@ -168,7 +168,7 @@ fn never_mind_leaves_the_question() {
               · question_left step=ask-number
             > pick Sizing
               shopper: Sizing
-              · quick_reply
+              · quick_reply label=Sizing action=goto target=size-kind
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say olvídalo
@@ -193,16 +193,16 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say can I talk to a real person
               shopper: can I talk to a real person
+              · human_offered reason=asked
               Fern: Would you like to talk to a person from our team?
               [Yes, connect me] [No, thanks]
-              · human_offered
             > pick No, thanks
               shopper: No, thanks
-              · quick_reply
+              · quick_reply label=No, thanks action=decline target=
               Fern: Alright! Ask me anything else.
             > say menu
               shopper: menu
@@ -210,13 +210,13 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say this is useless!!!
               shopper: this is useless!!!
+              · human_offered reason=frustrated
               Fern: Would you like to talk to a person from our team?
               [Yes, connect me] [No, thanks]
-              · human_offered
         "#]],
     );
 }
@@ -233,7 +233,7 @@ fn something_else_that_is_not_an_answer_is_still_a_retry() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say flibbertigibbet
               shopper: flibbertigibbet
@@ -246,7 +246,7 @@ fn something_else_that_is_not_an_answer_is_still_a_retry() {
               · question_left step=ask-number
             > pick Sizing
               shopper: Sizing
-              · quick_reply
+              · quick_reply label=Sizing action=goto target=size-kind
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say socks
@@ -269,11 +269,11 @@ fn a_free_answer_is_anything_but_a_question_of_its_own() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Feedback
               shopper: Feedback
-              · quick_reply
+              · quick_reply label=Feedback action=goto target=ask-feedback
               Fern: What could we do better?
             > say how much is shipping?
               shopper: how much is shipping?
-              · faq_answered entry=shipping confidence=1000
+              · faq_answered entry=shipping confidence=1 question=how much is shipping?
               Fern: Free over $75.
               Fern: Back to my question: What could we do better?
             > say faster shipping would be nice
@@ -295,7 +295,7 @@ fn a_strict_question_takes_everything_as_the_answer() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Gift wrap
               shopper: Gift wrap
-              · quick_reply
+              · quick_reply label=Gift wrap action=goto target=ask-wrap
               Fern: Which wrapping?
               [Paper] [Box]
             > say can I pay with paypal
@@ -325,16 +325,16 @@ fn a_digression_inside_a_digression_comes_back_to_both() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say what size should I get
               shopper: what size should I get
-              · faq_answered entry=sizing confidence=1000
+              · faq_answered entry=sizing confidence=1 question=what size should I get
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > say can I pay with paypal
               shopper: can I pay with paypal
-              · faq_answered entry=payment confidence=1000
+              · faq_answered entry=payment confidence=1 question=can I pay with paypal
               Fern: Visa, Mastercard, PayPal.
               Fern: Back to my question: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
@@ -361,11 +361,11 @@ fn a_reload_in_the_middle_of_a_digression_keeps_it() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: What's your order number?
             > say what size should I get
               shopper: what size should I get
-              · faq_answered entry=sizing confidence=1000
+              · faq_answered entry=sizing confidence=1 question=what size should I get
               Fern: What are you sizing?
               [Shoes] [Jackets] [Hoodies]
             > reload
@@ -410,11 +410,11 @@ fn spanish_digressions() {
               [Track my order] [Sizing] [Feedback] [Gift wrap]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: ¿Cuál es tu número de pedido?
             > say cual es la politica de devoluciones
               shopper: cual es la politica de devoluciones
-              · faq_answered entry=returns confidence=551
+              · faq_answered entry=returns confidence=0.551 question=cual es la politica de devoluciones
               Fern: 30 días, gratis.
               Fern: Volviendo a mi pregunta: ¿Cuál es tu número de pedido?
             > say da igual

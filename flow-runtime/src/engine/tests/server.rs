@@ -55,7 +55,7 @@ fn an_order_is_looked_up_with_what_the_shopper_gave() {
           [Track my order] [Talk to a person]
         > pick Track my order
           shopper: Track my order
-          · quick_reply
+          · quick_reply label=Track my order action=goto target=ask-number
           Fern: Your order number?
         > say it's 1234
           shopper: it's 1234
@@ -110,7 +110,7 @@ fn unknown_orders_and_server_errors_have_their_own_branches() {
               [Track my order] [Talk to a person]
             > pick Track my order
               shopper: Track my order
-              · quick_reply
+              · quick_reply label=Track my order action=goto target=ask-number
               Fern: Your order number?
             > say 10493
               shopper: 10493
@@ -126,7 +126,7 @@ fn unknown_orders_and_server_errors_have_their_own_branches() {
               [Try again] [Talk to a person]
             > pick Try again
               shopper: Try again
-              · quick_reply
+              · quick_reply label=Try again action=goto target=ask-number
               Fern: Your order number?
             > say 10494
               shopper: 10494
@@ -155,7 +155,7 @@ fn a_live_handoff_carries_messages_both_ways_and_ends_with_a_rating() {
               [Track my order] [Talk to a person]
             > pick Talk to a person
               shopper: Talk to a person
-              · quick_reply
+              · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
               → hand off: 3 lines of transcript
               (handoff: connecting)
@@ -202,7 +202,7 @@ fn offline_handoffs_collect_an_email_and_promise_a_reply() {
               [Track my order] [Talk to a person]
             > pick Talk to a person
               shopper: Talk to a person
-              · quick_reply
+              · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
               → hand off: 3 lines of transcript
               (handoff: connecting)
@@ -234,7 +234,7 @@ fn a_failed_handoff_tells_the_shopper_what_to_do() {
               [Track my order] [Talk to a person]
             > pick Talk to a person
               shopper: Talk to a person
-              · quick_reply
+              · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
               → hand off: 3 lines of transcript
               (handoff: connecting)
@@ -245,7 +245,7 @@ fn a_failed_handoff_tells_the_shopper_what_to_do() {
               Fern: I could not reach the team. Please email help@shop.example.
             > say still there?
               shopper: still there?
-              · faq_missed
+              · faq_missed entries= confidences= question=still there?
               Fern: Sorry, I didn’t understand that. Could you say it another way?
         "#]],
     );

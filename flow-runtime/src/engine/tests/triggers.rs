@@ -51,7 +51,7 @@ fn exit_intent_on_checkout_with_a_cart_shows_the_rescue_teaser() {
               · trigger_converted trigger=cart-rescue variant=discount
               (panel opens)
               shopper: Tell me more
-              · quick_reply
+              · quick_reply label=Tell me more action=goto target=rescue-more
               Fern: Just complete checkout; it's automatic.
         "#]],
     );
@@ -203,7 +203,7 @@ fn ab_variants_are_stable_per_visitor_and_split_by_weight() {
                         .props
                         .iter()
                         .find(|(k, _)| k == "variant")
-                        .map(|(_, v)| v.clone());
+                        .map(|(_, v)| v.to_string());
                 }
             }
         }
