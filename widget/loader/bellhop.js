@@ -28,6 +28,7 @@
             api: url(data.api || "/"),
             consent: data.consent,
             cart: data.cart,
+            analyticsText: data.analyticsText,
           });
         });
       })

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use flow_runtime::flow::{Phrase, Theme};
 use flow_runtime::{
     ButtonView, Composer, Conversation, CsatView, Effect, Flow, HandoffStatus, InputHint, Message,
-    Output, State, Time,
+    Output, Prop, State, Time,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -222,17 +222,16 @@ impl Chat {
                 let state = shell.conversation.borrow().snapshot().clone();
                 shell.storage.write_state(&state);
             }
-            Effect::Track(track) => {
-                let props: Vec<(String, String)> = track.props;
-                io::announce(self, &track.name, &props);
-            }
+            Effect::Track(track) => io::announce(self, &track.name, &track.props),
             Effect::AddToCart { sku, quantity } => {
+                let conversation = self.shell().conversation.borrow().snapshot().chat.id.clone();
                 io::announce(
                     self,
                     "add_to_cart",
                     &[
-                        ("sku".into(), sku),
-                        ("quantity".into(), quantity.to_string()),
+                        ("conversation".into(), Prop::Text(conversation)),
+                        ("sku".into(), Prop::Text(sku)),
+                        ("quantity".into(), Prop::int(i64::from(quantity))),
                     ],
                 );
             }

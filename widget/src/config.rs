@@ -6,7 +6,7 @@ use crate::js;
 
 /// What the merchant's tag asked for. URLs are absolute: the loader resolved them against
 /// the script's own `src`, so the widget works from any storefront origin.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Where the flow document lives (`data-flow`).
     pub flow_url: String,
@@ -16,6 +16,21 @@ pub struct Config {
     pub consent_required: bool,
     /// `data-cart="shopify"`: read the cart from the storefront's `/cart.js`.
     pub shopify_cart: bool,
+    /// Whether analytics events carry the shopper's question (`data-analytics-text="off"`
+    /// leaves it out).
+    pub analytics_text: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            flow_url: String::new(),
+            api: String::new(),
+            consent_required: false,
+            shopify_cart: false,
+            analytics_text: true,
+        }
+    }
 }
 
 impl Config {
@@ -29,6 +44,7 @@ impl Config {
             api: api.trim_end_matches('/').to_owned(),
             consent_required: js::get_str(value, "consent").as_deref() == Some("required"),
             shopify_cart: js::get_str(value, "cart").as_deref() == Some("shopify"),
+            analytics_text: js::get_str(value, "analyticsText").as_deref() != Some("off"),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! The widget's I/O: requests through the outbox, the live conversation's event stream,
 //! and events for the store's page (analytics, `Bellhop('on', …)`).
 
-use flow_runtime::{AgentEvent, Effect, HandoffStatus, Input};
+use flow_runtime::{AgentEvent, Effect, HandoffStatus, Input, Prop};
 use leptos::prelude::Set;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -253,14 +253,18 @@ fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
 
 /// Tells the store's page: a `bellhop:NAME` event on `window`, a `dataLayer` entry when the
 /// page has one (Google Tag Manager's convention), and `Bellhop('on', NAME, …)` callbacks.
-/// Never the shopper's words: the engine's events carry none.
-pub fn announce(chat: &Chat, name: &str, props: &[(String, String)]) {
+/// Numbers arrive as numbers and lists as arrays. The shopper's words are only an FAQ
+/// event's `question` (the engine already took out emails and order numbers), and not
+/// even that with `data-analytics-text="off"`.
+pub fn announce(chat: &Chat, name: &str, props: &[(String, Prop)]) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    let text = chat.shell().config.analytics_text;
     let fields: Vec<(&str, JsValue)> = props
         .iter()
-        .map(|(k, v)| (k.as_str(), js::str(v)))
+        .filter(|(k, _)| text || k != "question")
+        .map(|(k, v)| (k.as_str(), prop(v)))
         .collect();
     let detail = js::object(&fields);
     let init = web_sys::CustomEventInit::new();
@@ -292,5 +296,14 @@ pub fn announce(chat: &Chat, name: &str, props: &[(String, String)]) {
     for f in listeners {
         // A throwing callback is the page's problem, not ours: it must not stop the widget.
         let _ = f.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
+    }
+}
+
+/// An analytics value as JavaScript: a string, a number or an array.
+fn prop(v: &Prop) -> JsValue {
+    match v {
+        Prop::Text(t) => js::str(t),
+        Prop::Number(n) => js::num(n.0 as f64 / flow_runtime::value::Num::SCALE as f64),
+        Prop::List(items) => js::array(items.iter().map(prop)),
     }
 }

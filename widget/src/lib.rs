@@ -63,6 +63,9 @@ pub fn start(
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);
     let chat = Chat::new(flow, config, visitor);
+    // The page view first: it sets the conversation's language from the page's, so the UI
+    // is built once in that language rather than built and rebuilt.
+    chat.dispatch(flow_runtime::Input::PageView(signals::page()));
     ui::mount(mount, chat);
     host_api::install(chat);
     signals::watch(chat);

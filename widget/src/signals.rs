@@ -81,7 +81,7 @@ fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'sta
     closure.forget();
 }
 
-/// Starts watching the page.
+/// Starts watching the page (whose first page view the caller has dispatched).
 pub fn watch(chat: Chat) {
     let Some(window) = web_sys::window() else {
         return;
@@ -89,7 +89,6 @@ pub fn watch(chat: Chat) {
     let Some(document) = window.document() else {
         return;
     };
-    chat.dispatch(Input::PageView(page()));
 
     // Single-page-app navigation: wrap pushState/replaceState once, listen to popstate.
     let last_url = Rc::new(std::cell::RefCell::new(page().url));

@@ -15,9 +15,10 @@ pub fn MessageList(chat: Chat) -> impl IntoView {
         chat.typing.track();
         // The panel is hidden while closed, where nothing can scroll: again on opening.
         chat.open.track();
-        // After the frame's DOM updates, which may come after this effect.
+        // After the frame's DOM updates, which may come after this effect. By then this
+        // list may be gone (the UI is rebuilt when the language changes), and so its ref.
         request_animation_frame(move || {
-            if let Some(el) = list.get_untracked() {
+            if let Some(el) = list.try_get_untracked().flatten() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
