@@ -287,7 +287,12 @@ fn explain(message: String, pointer: String) -> Diagnostic {
             push_pointer(&pointer, &name)
         };
         let mut d = Diagnostic::error("unknown-field", pointer, format!("unknown field `{name}`"));
+        // `"answer": { "en": …, "es": … }`: texts per language go inside `text`.
+        let language = name.len() == 2 && name.bytes().all(|b| b.is_ascii_lowercase());
         d = match closest(&name, expected.iter().map(String::as_str)) {
+            _ if language && expected.iter().any(|e| e == "text") => d.help(format!(
+                "a text per language goes inside `text`: \"text\": {{ \"{name}\": \"…\" }}"
+            )),
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if !expected.is_empty() => {
                 d.help(format!("allowed here: {}", list_owned(&expected)))

@@ -73,6 +73,7 @@ pub fn Composer(chat: Chat) -> impl IntoView {
                 node_ref=input
                 type="text"
                 data-focus-first
+                dir="auto"
                 inputmode=mode
                 enterkeyhint="send"
                 autocomplete="off"

@@ -22,7 +22,7 @@ pub fn MessageView(chat: Chat, message: Message) -> impl IntoView {
         .filter(|_| message.from == Speaker::Agent);
     let text = (!message.text.is_empty()).then(|| {
         let blocks = message.text.into_iter().map(block).collect_view();
-        view! { <div class="bubble" tabindex="-1">{blocks}</div> }
+        view! { <div class="bubble" tabindex="-1" dir="auto">{blocks}</div> }
     });
     let image = message
         .image
