@@ -367,6 +367,7 @@ impl Driver {
                 items: *items,
                 value: Num((value * 1000.0).round() as i64),
                 currency: currency.clone().unwrap_or_else(|| "USD".into()),
+                lines: Vec::new(),
             })),
             Act::Event(name) => self.input(Input::Custom(name.clone())),
             Act::Wait(seconds) => self.wait((seconds.max(0.0) * 1000.0) as u64),

@@ -149,10 +149,14 @@ fn input() -> impl Strategy<Value = Input> {
             ][..]
         )
         .prop_map(Input::ExitIntent),
-        (0..5u32, any::<i64>()).prop_map(|(items, v)| Input::CartChanged(Cart {
+        (0..5u32, any::<i64>(), text()).prop_map(|(items, v, name)| Input::CartChanged(Cart {
             items,
             value: flow_runtime::value::Num(v),
-            currency: "USD".into()
+            currency: "USD".into(),
+            lines: vec![flow_runtime::CartLine {
+                name,
+                quantity: items
+            }],
         })),
         text().prop_map(Input::Custom),
         Just(Input::Tick),

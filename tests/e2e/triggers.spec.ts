@@ -205,6 +205,27 @@ test.describe("on a phone, where there is no pointer to leave the window", () =>
     expect(await bellhop.events("trigger_shown")).toEqual([expect.objectContaining({ trigger: "cart-rescue" })]);
   });
 
+  test("a fast swipe to the top fires however long the shopper read before it", async ({ page }) => {
+    await page.clock.install();
+    const bellhop = new Bellhop(page);
+    await bellhop.addToCart();
+    await bellhop.goto("/checkout");
+    await page.evaluate(() => {
+      const filler = document.createElement("div");
+      filler.style.height = "4000px";
+      document.querySelector("main")!.append(filler);
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const swipe = (yDistance: number, speed: number) =>
+      cdp.send("Input.synthesizeScrollGesture", { x: 200, y: 400, yDistance, speed, gestureSourceType: "mouse" });
+    await swipe(-2500, 2000);
+    // Reading for half a minute, then a fling back to the top: the swipe's start is its own
+    // first scroll event, not the last one before the pause.
+    await page.clock.fastForward(30_000);
+    await swipe(3000, 8000);
+    await expect(bellhop.teaser).toContainText(/Before you go|Leaving already\?/);
+  });
+
   test("coming back to the tab after a short absence is exit intent", async ({ page }) => {
     await page.clock.install();
     const bellhop = new Bellhop(page);

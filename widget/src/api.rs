@@ -172,6 +172,15 @@ pub fn handoff_body(h: &HandoffRequest) -> JsValue {
         ("cart_items", js::num(f64::from(c.cart_items))),
         ("cart_value", js::str(&c.cart_value)),
         ("currency", js::str(&c.currency)),
+        (
+            "cart_lines",
+            js::array(c.cart_lines.iter().map(|l| {
+                js::object(&[
+                    ("name", js::str(&l.name)),
+                    ("quantity", js::num(f64::from(l.quantity))),
+                ])
+            })),
+        ),
         ("faq", faq),
         ("trigger", opt(&c.trigger)),
         ("variant", opt(&c.variant)),

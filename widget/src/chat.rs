@@ -224,7 +224,14 @@ impl Chat {
             }
             Effect::Track(track) => io::announce(self, &track.name, &track.props),
             Effect::AddToCart { sku, quantity } => {
-                let conversation = self.shell().conversation.borrow().snapshot().chat.id.clone();
+                let conversation = self
+                    .shell()
+                    .conversation
+                    .borrow()
+                    .snapshot()
+                    .chat
+                    .id
+                    .clone();
                 io::announce(
                     self,
                     "add_to_cart",

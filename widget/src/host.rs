@@ -74,6 +74,14 @@ pub fn query(selector: &str) -> Option<HtmlElement> {
     })
 }
 
+/// The last element in the widget matching `selector`.
+pub fn query_last(selector: &str) -> Option<HtmlElement> {
+    ROOT.with(|r| {
+        let all = r.borrow().as_ref()?.query_selector_all(selector).ok()?;
+        all.get(all.length().checked_sub(1)?)?.dyn_into().ok()
+    })
+}
+
 /// Puts the host back if the page removes it (a re-rendered or replaced `<body>`).
 fn keep_attached(host: HtmlElement) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {

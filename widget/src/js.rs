@@ -114,3 +114,74 @@ pub fn measure_since(name: &str, start: f64) {
     let end = performance_now();
     let _ = performance_measure(name, &object(&[("start", num(start)), ("end", num(end))]));
 }
+
+/// The locale to write dates and amounts in for a conversation in `lang`: the page's own
+/// (`es-MX`) when it is that language, else the language itself.
+pub fn locale(lang: &str) -> String {
+    let page = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .unwrap_or_default();
+    let base = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    if !page.is_empty() && base(&page) == base(lang) {
+        page
+    } else {
+        lang.to_owned()
+    }
+}
+
+/// A formatter of the browser's `Intl` (`DateTimeFormat`, `NumberFormat`) for `locale`,
+/// or for the browser's own locale when it does not know that one. `None` when the options
+/// are refused (an unknown currency): constructors that throw come back as errors here,
+/// never into the page.
+fn intl(kind: &str, locale: &str, options: &JsValue) -> Option<JsValue> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &str("Intl"))
+        .and_then(|intl| js_sys::Reflect::get(&intl, &str(kind)))
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let args = |l: JsValue| [l, options.clone()].into_iter().collect::<js_sys::Array>();
+    js_sys::Reflect::construct(&ctor, &args(str(locale)))
+        .or_else(|_| js_sys::Reflect::construct(&ctor, &args(JsValue::UNDEFINED)))
+        .ok()
+}
+
+/// Calls a formatter's `format` with `value`.
+fn format_with(formatter: &JsValue, value: &JsValue) -> Option<String> {
+    get(formatter, "format")
+        .dyn_ref::<js_sys::Function>()?
+        .call1(formatter, value)
+        .ok()?
+        .as_string()
+}
+
+/// `2026-12-04` as the shopper's locale writes a date ("Dec 4, 2026", "4 dic 2026"), or
+/// as it is when it is not such a date.
+pub fn date(text: &str, locale: &str) -> String {
+    let ymd = text.get(..10).unwrap_or(text);
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{ymd}T00:00:00Z")));
+    if date.get_time().is_nan() {
+        return text.to_owned();
+    }
+    let options = object(&[("dateStyle", str("medium")), ("timeZone", str("UTC"))]);
+    intl("DateTimeFormat", locale, &options)
+        .and_then(|f| format_with(&f, &date))
+        .unwrap_or_else(|| text.to_owned())
+}
+
+/// An amount in `currency` as the shopper's locale writes it ("$258.00", "258,00 €"), or
+/// the amount and the code when the browser does not know the currency.
+pub fn money(amount: &str, currency: &str, locale: &str) -> String {
+    let options = object(&[("style", str("currency")), ("currency", str(currency))]);
+    // The runtime's own number parser: the standard library's float parser is kilobytes.
+    flow_runtime::value::Num::parse(amount)
+        .map(|n| n.0 as f64 / flow_runtime::value::Num::SCALE as f64)
+        .and_then(|n| format_with(&intl("NumberFormat", locale, &options)?, &num(n)))
+        .unwrap_or_else(|| format!("{amount} {currency}"))
+}

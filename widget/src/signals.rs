@@ -267,16 +267,28 @@ fn patch_history(window: &Window) {
 }
 
 /// A cart as the store's page describes it: `{items, value, currency}` where `items` is a
-/// count or a list of lines with `quantity`.
+/// count or a list of lines with `quantity` and a `name` (or `title`, or `sku`).
 pub fn cart_from_js(v: &JsValue) -> Cart {
     let items_value = js::get(v, "items");
+    let quantity = |line: &JsValue| js::get_f64(line, "quantity").unwrap_or(1.0).max(0.0) as u32;
+    let list = js::items(&items_value);
     let items = match items_value.as_f64() {
         Some(n) => n.max(0.0) as u32,
-        None => js::items(&items_value)
-            .iter()
-            .map(|line| js::get_f64(line, "quantity").unwrap_or(1.0).max(0.0) as u32)
-            .sum(),
+        None => list.iter().map(quantity).sum(),
     };
+    let lines = list
+        .iter()
+        .filter_map(|line| {
+            let name = ["name", "title", "sku"]
+                .iter()
+                .find_map(|k| js::get_str(line, k).filter(|s| !s.trim().is_empty()))?;
+            Some(flow_runtime::CartLine {
+                name,
+                quantity: quantity(line),
+            })
+        })
+        .take(Cart::MAX_LINES)
+        .collect();
     let value = js::get_f64(v, "value")
         .filter(|f| f.is_finite())
         .unwrap_or(0.0);
@@ -288,6 +300,7 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
             .chars()
             .take(8)
             .collect(),
+        lines,
     }
 }
 
@@ -335,13 +348,15 @@ struct UpwardRun {
 
 impl UpwardRun {
     /// A scroll event moves to `y` at `t`: the run goes on while events keep coming upward
-    /// less than 300 ms apart, and starts afresh otherwise.
+    /// less than 300 ms apart, and starts afresh otherwise. A new run starts where the page
+    /// was and *when this event came*: the previous scroll event may be long ago (the
+    /// shopper stopped to read), and its time says nothing about the swipe's speed.
     fn next(self, y: f64, t: u64) -> UpwardRun {
         let up = y < self.last_y;
         let goes_on = up && self.upward && t.saturating_sub(self.last_t) < 300;
         let (from_y, from_t) = match (goes_on, up) {
             (true, _) => (self.from_y, self.from_t),
-            (false, true) => (self.last_y, self.last_t),
+            (false, true) => (self.last_y, t),
             (false, false) => (y, t),
         };
         UpwardRun {

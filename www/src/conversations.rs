@@ -54,6 +54,8 @@ pub struct Context {
     pub cart_items: u32,
     pub cart_value: String,
     pub currency: String,
+    /// The products in the cart, as the store's page named them.
+    pub cart_lines: Vec<CartLine>,
     /// What the bot understood, latest last.
     pub faq: Vec<FaqTry>,
     pub trigger: Option<String>,
@@ -61,6 +63,13 @@ pub struct Context {
     pub frustrated: bool,
     pub visits: u32,
     pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CartLine {
+    pub name: String,
+    pub quantity: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -19,7 +19,7 @@
   function save(cart) { localStorage.setItem(KEY, JSON.stringify(cart)); render(cart); tell(cart); }
   function tell(cart) {
     window.Bellhop("setCart", {
-      items: cart.items.map(function (i) { return { sku: i.sku, quantity: i.quantity }; }),
+      items: cart.items.map(function (i) { return { sku: i.sku, name: i.name, quantity: i.quantity }; }),
       value: value(cart),
       currency: "USD",
     });

@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             9 => Input::Visibility(a % 2 == 0),
             10 => Input::Scrolled(a),
             11 => Input::ExitIntent([ExitSignal::PointerTop, ExitSignal::FastScrollUp, ExitSignal::TabReturn][usize::from(a % 3)]),
-            12 => Input::CartChanged(Cart { items: u32::from(a), value: flow_runtime::value::Num(i64::from(b) * 1000), currency: "USD".into() }),
+            12 => Input::CartChanged(Cart { items: u32::from(a), value: flow_runtime::value::Num(i64::from(b) * 1000), currency: "USD".into(), lines: vec![flow_runtime::CartLine { name: text(), quantity: u32::from(b) }] }),
             13 => Input::Custom(text()),
             14 => Input::Tick,
             15 => Input::OrderAnswered { request: u64::from(a), answer: [OrderAnswer::NotFound, OrderAnswer::Error][usize::from(b % 2)].clone() },

@@ -114,6 +114,18 @@ pub struct Span {
     pub italic: bool,
     /// A link target, already checked to be http(s), mailto or tel.
     pub href: Option<String>,
+    /// A value for the shell to write in the shopper's locale; `text` is the value as the
+    /// flow has it (`2026-12-04`, `258`), shown as is where it cannot be formatted.
+    pub format: Option<Format>,
+}
+
+/// How a value in a message is written for the shopper's locale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Format {
+    /// A calendar date, `YYYY-MM-DD`: "Dec 4, 2026", "4 dic 2026".
+    Date,
+    /// An amount in this ISO 4217 currency: "$258.00", "258,00 €".
+    Money(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,6 +214,8 @@ pub struct HandoffContext {
     /// The cart's value as text (`59.9`), with its currency.
     pub cart_value: String,
     pub currency: String,
+    /// What is in the cart, as the page named it.
+    pub cart_lines: Vec<super::input::CartLine>,
     /// What the bot understood: `(entry id, question, confidence per mille)`, latest last.
     pub faq: Vec<(String, String, u16)>,
     pub trigger: Option<String>,
@@ -266,7 +280,8 @@ impl core::fmt::Display for Prop {
 codec!(enum Speaker { 0 => Bot, 1 => Shopper, 2 => Agent, 3 => System });
 codec!(struct Message { id, at, from, author, text, image, cards, order });
 codec!(enum BlockView { 0 => Paragraph(v0), 1 => List { ordered, items } });
-codec!(struct Span { text, bold, italic, href });
+codec!(struct Span { text, bold, italic, href, format });
+codec!(enum Format { 0 => Date, 1 => Money(v0) });
 codec!(struct ImageView { src, alt });
 codec!(struct CardView { image, title, subtitle, price, buttons });
 codec!(struct ButtonView { label, href });

@@ -122,6 +122,20 @@ pub struct Cart {
     pub items: u32,
     pub value: Num,
     pub currency: String,
+    /// The products, when the page names them (at most [`Cart::MAX_LINES`]).
+    pub lines: Vec<CartLine>,
+}
+
+impl Cart {
+    /// Lines kept of a cart: enough for a person to see what the shopper is buying.
+    pub const MAX_LINES: usize = 20;
+}
+
+/// One product in the cart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub name: String,
+    pub quantity: u32,
 }
 
 /// The server's answer to an order lookup.
@@ -184,6 +198,7 @@ pub enum AgentEvent {
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
 codec!(struct Page { url, path, language, device, visible });
 codec!(enum Device { 0 => Phone, 1 => Tablet, 2 => Desktop });
-codec!(struct Cart { items, value, currency });
+codec!(struct Cart { items, value, currency, lines });
+codec!(struct CartLine { name, quantity });
 codec!(struct Order { number, status, items, carrier, tracking_url, estimated_delivery });
 codec!(struct OrderItem { name, quantity });

@@ -34,13 +34,14 @@ use std::sync::Arc;
 
 pub use answer::{find_email, find_phone};
 pub use effect::{
-    BlockView, ButtonView, CardView, Composer, CsatView, Effect, HandoffContext, HandoffRequest,
-    HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView, Span, Speaker, Track,
-    TranscriptLine,
+    BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format, HandoffContext,
+    HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView, Span,
+    Speaker, Track, TranscriptLine,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
 pub use input::{
-    AgentEvent, Cart, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer, OrderItem, Page,
+    AgentEvent, Cart, CartLine, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer,
+    OrderItem, Page,
 };
 pub use logic::glob;
 pub use render::{safe_image, safe_link};
@@ -679,6 +680,15 @@ struct Lookup<'a>(&'a Conversation);
 impl render::Vars for Lookup<'_> {
     fn get(&self, name: &str) -> Option<Value> {
         self.0.lookup(name)
+    }
+
+    fn format(&self, name: &str) -> Option<Format> {
+        match name {
+            "order.estimated_delivery" => Some(Format::Date),
+            "cart.value" => Some(Format::Money(self.0.state.session.cart.currency.clone()))
+                .filter(|_| !self.0.state.session.cart.currency.is_empty()),
+            _ => None,
+        }
     }
 }
 

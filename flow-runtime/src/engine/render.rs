@@ -8,6 +8,11 @@ use crate::value::Value;
 /// Looks up a variable's value by name.
 pub trait Vars {
     fn get(&self, name: &str) -> Option<Value>;
+
+    /// How the shell should write the variable's value for the shopper (a date, money).
+    fn format(&self, _name: &str) -> Option<super::effect::Format> {
+        None
+    }
 }
 
 /// Fills in a template. Values are inserted as text; an unset variable gives its default.
@@ -53,13 +58,18 @@ fn flatten(inlines: &[Inline], style: &Span, vars: &dyn Vars, out: &mut Vec<Span
     for inline in inlines {
         match inline {
             Inline::Text(s) => push(out, style, s),
-            Inline::Var { name, default } => {
-                let value = vars
-                    .get(name)
-                    .filter(Value::is_set)
-                    .map_or_else(|| default.clone(), |v| v.to_text());
-                push(out, style, &value);
-            }
+            Inline::Var { name, default } => match vars.get(name).filter(Value::is_set) {
+                Some(v) => match vars.format(name) {
+                    // A value to format stands alone, so that the shell can rewrite it.
+                    Some(format) => out.push(Span {
+                        text: v.to_text(),
+                        format: Some(format),
+                        ..style.clone()
+                    }),
+                    None => push(out, style, &v.to_text()),
+                },
+                None => push(out, style, default),
+            },
             Inline::Break => push(out, style, "\n"),
             Inline::Bold(children) => flatten(
                 children,
@@ -101,6 +111,7 @@ fn push(out: &mut Vec<Span>, style: &Span, text: &str) {
         return;
     }
     if let Some(last) = out.last_mut()
+        && last.format.is_none()
         && last.bold == style.bold
         && last.italic == style.italic
         && last.href == style.href

@@ -222,6 +222,7 @@ impl Conversation {
             cart_items: s.cart.items,
             cart_value: s.cart.value.to_string(),
             currency: s.cart.currency.clone(),
+            cart_lines: s.cart.lines.clone(),
             faq: chat
                 .faq_log
                 .iter()

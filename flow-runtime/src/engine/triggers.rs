@@ -106,7 +106,13 @@ impl Conversation {
         self.evaluate(Occurrence::Exit(signal));
     }
 
-    pub(super) fn cart_changed(&mut self, cart: Cart) {
+    pub(super) fn cart_changed(&mut self, mut cart: Cart) {
+        // Whatever the page sends, the snapshot stays small.
+        cart.currency.truncate(8);
+        cart.lines.truncate(Cart::MAX_LINES);
+        for line in &mut cart.lines {
+            line.name = line.name.chars().take(120).collect();
+        }
         if self.state.session.cart != cart {
             self.state.session.cart = cart;
             self.evaluate(Occurrence::CartChanged);

@@ -7,23 +7,38 @@ use web_sys::{ScrollBehavior, ScrollToOptions};
 use super::icons::{Icon, Shape};
 use crate::chat::Chat;
 
-/// Product cards in a row: scroll-snap and swipe, previous/next buttons, arrow keys, and
-/// "N of M" labels for screen readers.
+/// Product cards in a row: scroll-snap and swipe, previous/next buttons (disabled at the
+/// ends, mirrored right to left), arrow keys, and "N of M" labels for screen readers. It
+/// works the same in the panel and in a teaser, whose own click (open the chat) it keeps
+/// to itself.
 #[component]
 pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView {
     let track: NodeRef<Div> = NodeRef::new();
     let count = cards.len();
+    // Where the row is scrolled: at its start, at its end (both when it all fits).
+    let ends = RwSignal::new((true, count <= 1));
+    let measure = move || {
+        if let Some(el) = track.try_get_untracked().flatten() {
+            // Right to left, scrollLeft runs from 0 down to negative values.
+            let left = f64::from(el.scroll_left()).abs();
+            let room = f64::from(el.scroll_width() - el.client_width());
+            ends.set((left < 2.0, left >= room - 2.0));
+        }
+    };
     let step = move |direction: f64| {
-        if let Some(el) = track.get() {
+        if let Some(el) = track.get_untracked() {
             let card = el
                 .first_element_child()
                 .map_or(240.0, |c| f64::from(c.client_width()) + 12.0);
+            let rtl = el.closest("[dir=rtl]").ok().flatten().is_some();
             let options = ScrollToOptions::new();
-            options.set_left(direction * card);
+            options.set_left(if rtl { -direction } else { direction } * card);
             options.set_behavior(ScrollBehavior::Smooth);
             el.scroll_by_with_scroll_to_options(&options);
         }
     };
+    // Once laid out, the row knows whether it overflows.
+    request_animation_frame(measure);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "ArrowRight" => {
             ev.prevent_default();
@@ -45,7 +60,10 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
                 .into_iter()
                 .enumerate()
                 .map(|(b, button)| {
-                    let press = move |_| chat.dispatch(Input::CardButton { message, card: index, button: b });
+                    let press = move |ev: leptos::ev::MouseEvent| {
+                        ev.stop_propagation();
+                        chat.dispatch(Input::CardButton { message, card: index, button: b });
+                    };
                     super::quick_replies::choice("card-button", button.href, button.label, press)
                 })
                 .collect_view();
@@ -62,13 +80,15 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
         .collect_view();
     view! {
         <div class="carousel" role="group" aria-roledescription="carousel" aria-label=chat.t(Phrase::Products)>
-            <button class="nav prev" type="button" aria-label=chat.t(Phrase::Previous) on:click=move |_| step(-1.0)>
+            <button class="nav prev" type="button" aria-label=chat.t(Phrase::Previous) disabled=move || ends.get().0
+                on:click=move |ev| { ev.stop_propagation(); step(-1.0) }>
                 <Icon shape=Shape::Previous />
             </button>
-            <div class="track" tabindex="0" node_ref=track on:keydown=on_keydown>
+            <div class="track" tabindex="0" node_ref=track on:keydown=on_keydown on:scroll=move |_| measure()>
                 {items}
             </div>
-            <button class="nav next" type="button" aria-label=chat.t(Phrase::Next) on:click=move |_| step(1.0)>
+            <button class="nav next" type="button" aria-label=chat.t(Phrase::Next) disabled=move || ends.get().1
+                on:click=move |ev| { ev.stop_propagation(); step(1.0) }>
                 <Icon shape=Shape::Next />
             </button>
         </div>

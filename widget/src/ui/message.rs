@@ -1,4 +1,4 @@
-use flow_runtime::{BlockView, Message, Span, Speaker};
+use flow_runtime::{BlockView, Format, Message, Span, Speaker};
 use leptos::prelude::*;
 
 use super::carousel::Carousel;
@@ -20,8 +20,13 @@ pub fn MessageView(chat: Chat, message: Message) -> impl IntoView {
         .author
         .clone()
         .filter(|_| message.from == Speaker::Agent);
+    let locale = crate::js::locale(&chat.lang.get_untracked());
     let text = (!message.text.is_empty()).then(|| {
-        let blocks = message.text.into_iter().map(block).collect_view();
+        let blocks = message
+            .text
+            .into_iter()
+            .map(|b| block(b, &locale))
+            .collect_view();
         view! { <div class="bubble" tabindex="-1" dir="auto">{blocks}</div> }
     });
     let image = message
@@ -53,21 +58,24 @@ fn clock(ms: u64) -> String {
 /// A paragraph or a list. Both have the same shape, an element of items of runs (a
 /// paragraph is one item), so that every block is one element type: the widget is built for
 /// size, and each shape of view is code of its own.
-fn block(b: BlockView) -> impl IntoView {
+fn block(b: BlockView, locale: &str) -> impl IntoView + use<> {
     let (tag, item, items) = match b {
         BlockView::Paragraph(spans) => ("p", "span", vec![spans]),
         BlockView::List { ordered, items } => (if ordered { "ol" } else { "ul" }, "li", items),
     };
     let items = items
         .into_iter()
-        .map(|runs| leptos::html::custom(item).child(runs.into_iter().map(span).collect_view()))
+        .map(|runs| {
+            leptos::html::custom(item)
+                .child(runs.into_iter().map(|s| span(s, locale)).collect_view())
+        })
         .collect_view();
     leptos::html::custom(tag).child(items)
 }
 
 /// A run of text, as text: never parsed as HTML. Links are `<a>`, other runs `<strong>`,
 /// `<em>` or `<span>`; what the tag cannot say (bold and italic, a bold link) is a class.
-fn span(s: Span) -> impl IntoView {
+fn span(s: Span, locale: &str) -> impl IntoView + use<> {
     let (tag, class) = match (&s.href, s.bold, s.italic) {
         (Some(_), true, true) => ("a", Some("b i")),
         (Some(_), true, false) => ("a", Some("b")),
@@ -79,11 +87,15 @@ fn span(s: Span) -> impl IntoView {
         (None, false, false) => ("span", None),
     };
     // The runtime allowed only http(s), mailto, tel and same-site paths.
-    let link = s.href.is_some();
+    let (target, rel) = super::link_target(s.href.as_deref());
     leptos::html::custom(tag)
         .attr("class", class)
         .attr("href", s.href)
-        .attr("target", link.then_some("_blank"))
-        .attr("rel", link.then_some("noopener noreferrer"))
-        .child(s.text)
+        .attr("target", target)
+        .attr("rel", rel)
+        .child(match &s.format {
+            Some(Format::Date) => crate::js::date(&s.text, locale),
+            Some(Format::Money(currency)) => crate::js::money(&s.text, currency, locale),
+            None => s.text,
+        })
 }

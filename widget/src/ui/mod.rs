@@ -61,6 +61,50 @@ fn App(chat: Chat) -> impl IntoView {
     }
 }
 
+/// Whether a link leaves the store: another origin opens in a new tab; the store's own
+/// pages open in this one (the conversation carries over to the next page).
+pub fn leaves_the_store(href: &str) -> bool {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return true;
+    };
+    let (Ok(here), Ok(origin)) = (location.href(), location.origin()) else {
+        return true;
+    };
+    match web_sys::Url::new_with_base(href, &here) {
+        Ok(url) => {
+            let scheme = url.protocol();
+            // mailto: and tel: leave the page for another app; same-origin http(s) stays.
+            !(matches!(scheme.as_str(), "http:" | "https:") && url.origin() == origin)
+                && !matches!(scheme.as_str(), "mailto:" | "tel:")
+        }
+        Err(_) => true,
+    }
+}
+
+/// The `target` and `rel` of a link to `href` (see [`leaves_the_store`]).
+pub fn link_target(href: Option<&str>) -> (Option<&'static str>, Option<&'static str>) {
+    match href {
+        Some(h) if leaves_the_store(h) => (Some("_blank"), Some("noopener noreferrer")),
+        _ => (None, None),
+    }
+}
+
+/// After the shopper chose a quick reply (which the runtime then takes away, with the focus
+/// on it), focus goes where they carry on: the composer, or the newest message while the
+/// composer waits for the server, so a screen reader reads it. Never the page's body.
+pub fn focus_after_choice() {
+    set_timeout(
+        || {
+            let target = crate::host::query("input[data-focus-first]:not([disabled])")
+                .or_else(|| crate::host::query_last(".msg .bubble"));
+            if let Some(el) = target {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
+}
+
 /// Focus moves into the panel when the shopper opens it and back to the launcher when they
 /// close it; never when a page load merely restores an open panel.
 fn focus_follows_open(chat: Chat) {

@@ -30,7 +30,11 @@ pub fn OrderCard(chat: Chat, order: Order) -> impl IntoView {
         .tracking_url
         .as_deref()
         .and_then(flow_runtime::safe_link);
-    let expected = order.estimated_delivery.clone();
+    let locale = crate::js::locale(&chat.lang.get_untracked());
+    let expected = order
+        .estimated_delivery
+        .as_deref()
+        .map(|d| crate::js::date(d, &locale));
     let items = order
         .items
         .into_iter()
@@ -46,7 +50,7 @@ pub fn OrderCard(chat: Chat, order: Order) -> impl IntoView {
             {expected.map(|d| view! { <p class="order-expected">{chat.t(Phrase::Expected).replace("{date}", &d)}</p> })}
             {order.carrier.map(|c| view! { <p class="order-carrier">{c}</p> })}
             {tracking.map(|href| view! {
-                <a class="order-track" href=href target="_blank" rel="noopener noreferrer">{chat.t(Phrase::TrackParcel)}</a>
+                <a class="order-track" href=href.clone() target=super::link_target(Some(&href)).0 rel=super::link_target(Some(&href)).1>{chat.t(Phrase::TrackParcel)}</a>
             })}
         </div>
     }

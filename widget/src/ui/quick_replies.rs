@@ -12,7 +12,10 @@ pub fn QuickReplies(chat: Chat) -> impl IntoView {
         <div class="quick-replies" data-testid="quick-replies" role="group">
             <For each=replies key=|(index, reply)| (*index, reply.label.clone()) let:((index, reply))>
                 {
-                    let choose = move |_| chat.dispatch(Input::QuickReply(index));
+                    let choose = move |_| {
+                        chat.dispatch(Input::QuickReply(index));
+                        super::focus_after_choice();
+                    };
                     choice("quick-reply", reply.href, reply.label, choose)
                 }
             </For>
@@ -20,8 +23,9 @@ pub fn QuickReplies(chat: Chat) -> impl IntoView {
     }
 }
 
-/// A choice the shopper clicks: a real link when it goes to a page (in a new tab), else a
-/// button. One element type for both, the tag chosen when it is made.
+/// A choice the shopper clicks: a real link when it goes to a page (the store's own pages in
+/// this tab, others in a new one), else a button. One element type for both, the tag chosen
+/// when it is made.
 pub fn choice(
     class: &'static str,
     href: Option<String>,
@@ -29,12 +33,13 @@ pub fn choice(
     on_click: impl FnMut(leptos::ev::MouseEvent) + 'static,
 ) -> impl IntoView {
     let link = href.is_some();
+    let (target, rel) = super::link_target(href.as_deref());
     leptos::html::custom(if link { "a" } else { "button" })
         .attr("class", class)
         .attr("type", (!link).then_some("button"))
         .attr("href", href)
-        .attr("target", link.then_some("_blank"))
-        .attr("rel", link.then_some("noopener noreferrer"))
+        .attr("target", target)
+        .attr("rel", rel)
         .on(leptos::ev::click, on_click)
         .child(label)
 }

@@ -75,6 +75,15 @@ fn validate(h: &NewHandoff) -> Result<(), ApiError> {
     text_field("context.device", &c.device, 0, 32)?;
     text_field("context.cart_value", &c.cart_value, 0, 32)?;
     text_field("context.currency", &c.currency, 0, 8)?;
+    if c.cart_lines.len() > 20 {
+        return Err(ApiError::invalid(
+            "context.cart_lines",
+            "may have at most 20 lines",
+        ));
+    }
+    for (i, line) in c.cart_lines.iter().enumerate() {
+        text_field(&format!("context.cart_lines[{i}].name"), &line.name, 1, 120)?;
+    }
     if c.faq.len() > 50 {
         return Err(ApiError::invalid(
             "context.faq",

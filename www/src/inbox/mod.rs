@@ -8,6 +8,7 @@
 //! served with a CSP that allows only the inbox's own script and stylesheet.
 
 mod auth;
+mod format;
 mod pages;
 
 use axum::Router;

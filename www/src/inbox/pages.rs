@@ -161,7 +161,7 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
                     h2 #context-title { "Context" }
                     dl {
                         dt { "Page" } dd { (c.page_url) }
-                        dt { "Cart" } dd { (c.cart_items) " items, " (c.cart_value) " " (c.currency) }
+                        dt { "Cart" } dd { (super::format::cart(c)) }
                         dt { "Email" } dd { (s.email.as_deref().or(c.email.as_deref()).unwrap_or("not given")) }
                         dt { "Language" } dd { (c.language) }
                         dt { "Device" } dd { (c.device) }
