@@ -106,3 +106,22 @@ test("an order lookup with the wrong email finds nothing and says so", async ({ 
   await expect(shopper.log).toContainText("I couldn't find an order with that number and email.");
   await expect(shopper.panel.getByTestId("order-card")).toHaveCount(0);
 });
+
+test("the inbox shows the shopper's cart by name, counted and priced as people write it", async ({ page, browser }) => {
+  const shopper = new Bellhop(page);
+  await shopper.addToCart("/products/trail-runner");
+  await shopper.goto("/products/day-pack");
+  await page.locator("main").getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.locator("#cart-count")).toHaveText("2");
+  await shopper.open();
+  await shopper.choose("Talk to a person", "Someone from the team will join in a moment");
+
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await logIn(agent);
+  await agent.getByRole("row").filter({ hasText: "/products/day-pack" }).first().getByRole("link").click();
+  const context = agent.getByRole("complementary");
+  await expect(context).toContainText(/2 items: Ridgeline Trail Runner × 1, Switchback 24L Day Pack × 1 · \$218\.00/);
+  await expect(context).not.toContainText("items, 218");
+  await agentContext.close();
+});

@@ -20,9 +20,10 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
     let measure = move || {
         if let Some(el) = track.try_get_untracked().flatten() {
             // Right to left, scrollLeft runs from 0 down to negative values.
+            // Snapping may rest a few pixels from the edge (the row's padding).
             let left = f64::from(el.scroll_left()).abs();
             let room = f64::from(el.scroll_width() - el.client_width());
-            ends.set((left < 2.0, left >= room - 2.0));
+            ends.set((left < 8.0, left >= room - 8.0));
         }
     };
     let step = move |direction: f64| {
@@ -37,8 +38,11 @@ pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView
             el.scroll_by_with_scroll_to_options(&options);
         }
     };
-    // Once laid out, the row knows whether it overflows.
-    request_animation_frame(measure);
+    // Once laid out, and again when the panel opens (a hidden row has no width).
+    Effect::new(move |_| {
+        chat.open.track();
+        request_animation_frame(measure);
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "ArrowRight" => {
             ev.prevent_default();
