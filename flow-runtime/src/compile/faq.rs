@@ -156,6 +156,16 @@ impl Lower<'_> {
             );
         }
         for (k, group) in doc.synonyms.iter().enumerate() {
+            for (w, word) in group.iter().enumerate() {
+                if word.split_whitespace().count() > 1 {
+                    self.warn(
+                        "synonym-phrase",
+                        format!("/faq/synonyms/{k}/{w}"),
+                        format!("synonyms are single words: `{word}` makes each of its words a synonym"),
+                        "keep one word, and put the phrase in the entry's phrasings",
+                    );
+                }
+            }
             if group.len() < 2 {
                 self.warn(
                     "lonely-synonym",
