@@ -240,7 +240,7 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
             for expected in [
                 "Fern!",
                 "my parcel is lost",
-                "2 items, 218.00 EUR",
+                "2 items · €218.00",
                 "exit-checkout",
                 "(variant b)",
                 "sounded frustrated",
