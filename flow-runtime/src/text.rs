@@ -115,25 +115,28 @@ pub fn same(a: &str, b: &str) -> bool {
 }
 
 /// Damerau–Levenshtein distance (optimal string alignment): edits, with swaps counted once.
+/// Three rows of one buffer: the matcher calls it for typos, in the browser.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev2 = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let w = b.len() + 1;
+    // Rows i-2, i-1 and i, one after the other.
+    let mut d: Vec<usize> = (0..3 * w).map(|j| if j < w { j } else { 0 }).collect();
     for i in 1..=a.len() {
-        cur[0] = i;
+        let (cur, prev, prev2) = ((i % 3) * w, ((i - 1) % 3) * w, ((i + 1) % 3) * w);
+        d[cur] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (d[prev + j] + 1)
+                .min(d[cur + j - 1] + 1)
+                .min(d[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(prev2[j - 2] + 1);
+                v = v.min(d[prev2 + j - 2] + 1);
             }
+            d[cur + j] = v;
         }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    d[(a.len() % 3) * w + b.len()]
 }
 
 /// Whether `c` belongs to a word: ASCII letters and digits, and letters of other scripts

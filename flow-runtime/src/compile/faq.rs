@@ -161,7 +161,9 @@ impl Lower<'_> {
                     self.warn(
                         "synonym-phrase",
                         format!("/faq/synonyms/{k}/{w}"),
-                        format!("synonyms are single words: `{word}` makes each of its words a synonym"),
+                        format!(
+                            "synonyms are single words: `{word}` makes each of its words a synonym"
+                        ),
                         "keep one word, and put the phrase in the entry's phrasings",
                     );
                 }

@@ -6,7 +6,7 @@ use super::effect::{Composer, Effect, InputHint, Speaker};
 use super::state::{Cursor, Offered, Status};
 use super::{Action, Conversation, HandoffStatus, Phrase, Prop, answer, escalation, intents};
 use crate::faq::{Decision, Ranked};
-use crate::flow::{FaqAnswer, StepKind};
+use crate::flow::{FaqAnswer, Flow, StepKind};
 use crate::value::Value;
 
 /// How many FAQ matches are remembered for the agent.
@@ -107,7 +107,8 @@ impl Conversation {
     /// leaves it, frustration offers a person. A `strict` step takes everything as the
     /// answer.
     fn pending_question(&mut self, text: &str) {
-        let Some((step, ask)) = self.pending_ask() else {
+        let flow = Arc::clone(&self.flow);
+        let Some((step, ask)) = self.pending_ask(&flow) else {
             self.answer(text);
             return;
         };
@@ -158,14 +159,14 @@ impl Conversation {
         self.answer(text);
     }
 
-    /// The `ask` step the cursor is on, with its id.
-    fn pending_ask(&self) -> Option<(String, crate::flow::Ask)> {
+    /// The `ask` step the cursor is on in `flow` (the conversation's, shared so that it can
+    /// be read while the conversation changes), with its id.
+    fn pending_ask<'f>(&self, flow: &'f Flow) -> Option<(String, &'f crate::flow::Ask)> {
         let Some(Cursor::Ask { step, .. }) = &self.state.chat.cursor else {
             return None;
         };
-        let idx = self.step_named(step)?;
-        match self.flow.step(idx).map(|s| &s.kind) {
-            Some(StepKind::Ask(ask)) => Some((step.clone(), ask.clone())),
+        match flow.step(flow.step_index(step)?).map(|s| &s.kind) {
+            Some(StepKind::Ask(ask)) => Some((step.clone(), ask)),
             _ => None,
         }
     }
@@ -185,7 +186,8 @@ impl Conversation {
     /// Asks the pending question again after a digression: its `reprompt`, or "Back to my
     /// question:" and the question.
     fn ask_again(&mut self) {
-        let Some((_, ask)) = self.pending_ask() else {
+        let flow = Arc::clone(&self.flow);
+        let Some((_, ask)) = self.pending_ask(&flow) else {
             return;
         };
         match &ask.reprompt {
@@ -779,15 +781,10 @@ pub(super) fn composer_hint(expect: &crate::flow::Expect) -> InputHint {
 
 /// A question as analytics keep it: one space between words, at most 500 characters.
 fn tidy(text: &str) -> String {
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-        if out.len() > 500 {
-            break;
-        }
-    }
-    out.chars().take(500).collect()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(500)
+        .collect()
 }

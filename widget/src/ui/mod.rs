@@ -62,23 +62,22 @@ fn App(chat: Chat) -> impl IntoView {
 }
 
 /// Whether a link leaves the store: another origin opens in a new tab; the store's own
-/// pages open in this one (the conversation carries over to the next page).
+/// pages open in this one (the conversation carries over to the next page). The runtime
+/// lets through only `http(s)://…`, `mailto:`, `tel:` and paths (`/returns`); mail and
+/// phone links open their app, not a tab.
 pub fn leaves_the_store(href: &str) -> bool {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return true;
-    };
-    let (Ok(here), Ok(origin)) = (location.href(), location.origin()) else {
-        return true;
-    };
-    match web_sys::Url::new_with_base(href, &here) {
-        Ok(url) => {
-            let scheme = url.protocol();
-            // mailto: and tel: leave the page for another app; same-origin http(s) stays.
-            !(matches!(scheme.as_str(), "http:" | "https:") && url.origin() == origin)
-                && !matches!(scheme.as_str(), "mailto:" | "tel:")
-        }
-        Err(_) => true,
+    if href.starts_with("mailto:") || href.starts_with("tel:") {
+        return false;
     }
+    if href.starts_with('/') && !href.starts_with("//") {
+        return false;
+    }
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    !href
+        .strip_prefix(origin.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The `target` and `rel` of a link to `href` (see [`leaves_the_store`]).
