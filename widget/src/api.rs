@@ -142,7 +142,7 @@ pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
 }
 
 /// The body of a handoff: the transcript and the context, for the person taking over.
-pub fn handoff_body(h: &HandoffRequest) -> JsValue {
+pub fn handoff_body(h: &HandoffRequest, key: &str) -> JsValue {
     let c = &h.context;
     let transcript = js::array(h.transcript.iter().map(|line| {
         let from = match line.from {
@@ -189,7 +189,7 @@ pub fn handoff_body(h: &HandoffRequest) -> JsValue {
         ("email", opt(&c.email)),
     ]);
     js::object(&[
-        ("key", js::str(&h.key)),
+        ("key", js::str(key)),
         ("transcript", transcript),
         ("context", context),
     ])

@@ -26,11 +26,13 @@ pub fn perform(chat: Chat, effect: Effect) {
             body: js::stringify(&api::lookup_body(&number, &email)),
             tries: 0,
         },
+        // The idempotency key is made here, once: 128 random bits, so that it cannot be
+        // guessed, and kept in the job, so that every retry sends the same bytes.
         Effect::HandOff(h) => Job {
             request: h.request,
             kind: Kind::Handoff,
             path: "/handoffs".into(),
-            body: js::stringify(&api::handoff_body(&h)),
+            body: js::stringify(&api::handoff_body(&h, &crate::storage::random_hex::<16>())),
             tries: 0,
         },
         Effect::SendToAgent {

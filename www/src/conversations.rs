@@ -81,6 +81,17 @@ pub struct FaqTry {
     pub confidence: f64,
 }
 
+/// What a handoff request made.
+#[derive(Debug)]
+pub enum Handoff {
+    /// A new conversation.
+    Created(Conversation),
+    /// The conversation an identical earlier request made (a retry).
+    Again(Conversation),
+    /// The key was used before with another request: nothing is given away.
+    KeyReused,
+}
+
 /// A handoff as the widget asks for it (validated by the API).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct NewHandoff {
@@ -121,6 +132,8 @@ pub struct Message {
     pub author: Option<String>,
     pub text: String,
     pub at: i64,
+    /// Sent by the shopper's browser with the handoff (said before it), not seen by us.
+    pub reported: bool,
 }
 
 /// A conversation open in the inbox.
@@ -230,20 +243,28 @@ impl Conversations {
     }
 
     /// Creates the conversation of a handoff, or finds the one created by an earlier try
-    /// with the same key. Returns it and whether it is new.
-    pub async fn hand_off(&self, h: &NewHandoff, live: bool) -> sqlx::Result<(Conversation, bool)> {
-        if let Some(c) = self.by_key(&h.key).await? {
-            return Ok((c, false));
+    /// with the same key and the same request (`digest`, the SHA-256 of its body). The
+    /// same key with another request is [`Handoff::KeyReused`]: whoever learns or guesses
+    /// a key gets nothing from it.
+    pub async fn hand_off(
+        &self,
+        h: &NewHandoff,
+        digest: &str,
+        live: bool,
+    ) -> sqlx::Result<Handoff> {
+        if let Some(found) = self.by_key(&h.key, digest).await? {
+            return Ok(found);
         }
         let now = now_ms();
         let token = random_hex(24);
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO conversations (handoff_key, token, status, live, email, context, created_at, updated_at)
-             VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $6)
+            "INSERT INTO conversations (handoff_key, request_digest, token, status, live, email, context, created_at, updated_at)
+             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $7)
              ON CONFLICT (handoff_key) DO NOTHING RETURNING id",
         )
         .bind(&h.key)
+        .bind(digest)
         .bind(&token)
         .bind(i64::from(live))
         .bind(h.context.email.as_deref())
@@ -252,15 +273,17 @@ impl Conversations {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = inserted else {
-            // Another try of the same handoff won the race.
+            // Another request with the same key won the race.
             tx.rollback().await?;
-            let c = self.by_key(&h.key).await?.ok_or(sqlx::Error::RowNotFound)?;
-            return Ok((c, false));
+            return self
+                .by_key(&h.key, digest)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound);
         };
         let id: i64 = row.try_get("id")?;
         for line in &h.transcript {
             sqlx::query(
-                "INSERT INTO messages (conversation_id, sender, body, at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO messages (conversation_id, sender, body, at, reported) VALUES ($1, $2, $3, $4, 1)",
             )
             .bind(id)
             .bind(line.from.as_str())
@@ -284,20 +307,42 @@ impl Conversations {
         .await?;
         tx.commit().await?;
         self.changed();
-        Ok((
-            Conversation {
-                id,
-                token,
-                status: "waiting".into(),
-                live,
-                agent: None,
-            },
-            true,
-        ))
+        Ok(Handoff::Created(Conversation {
+            id,
+            token,
+            status: "waiting".into(),
+            live,
+            agent: None,
+        }))
     }
 
-    async fn by_key(&self, key: &str) -> sqlx::Result<Option<Conversation>> {
-        self.find("c.handoff_key = $1", key).await
+    /// What an earlier request with this key made: the same conversation for the same
+    /// request, else [`Handoff::KeyReused`].
+    async fn by_key(&self, key: &str, digest: &str) -> sqlx::Result<Option<Handoff>> {
+        let Some(row) =
+            sqlx::query("SELECT request_digest FROM conversations WHERE handoff_key = $1")
+                .bind(key)
+                .fetch_optional(self.db.pool())
+                .await?
+        else {
+            return Ok(None);
+        };
+        let stored: Option<String> = row.try_get("request_digest")?;
+        // Digests compared in constant time: a mismatch says nothing about how close.
+        let same = stored.is_some_and(|s| {
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                s.as_bytes(),
+                digest.as_bytes(),
+            ))
+        });
+        if !same {
+            return Ok(Some(Handoff::KeyReused));
+        }
+        let c = self
+            .find("c.handoff_key = $1", key)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        Ok(Some(Handoff::Again(c)))
     }
 
     /// The conversation this token grants access to.
@@ -586,7 +631,7 @@ impl Conversations {
             return Ok(None);
         };
         let messages = sqlx::query(
-            "SELECT id, sender, author, body, at FROM messages WHERE conversation_id = $1 ORDER BY id",
+            "SELECT id, sender, author, body, at, reported FROM messages WHERE conversation_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.db.pool())
@@ -600,6 +645,7 @@ impl Conversations {
                 author: r.try_get("author")?,
                 text: r.try_get("body")?,
                 at: r.try_get("at")?,
+                reported: r.try_get::<i64, _>("reported")? != 0,
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;

@@ -5,7 +5,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
-use support::{handoff, on_every_database};
+use support::{handoff, key, on_every_database};
 
 #[tokio::test]
 async fn an_order_is_found_by_number_and_email_and_shows_only_what_a_shopper_needs() {
@@ -196,7 +196,7 @@ async fn bad_requests_get_a_json_error_naming_the_problem() {
             let mut h = handoff("bad key!");
             let (s, _, _) = app.post("/api/v1/handoffs", &h).await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-            h["key"] = json!("long-transcript-1");
+            h["key"] = json!(key("long-transcript-1"));
             h["transcript"] = json!(vec![json!({"at": 0, "from": "bot", "text": "hi"}); 501]);
             let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -247,6 +247,87 @@ async fn a_retried_handoff_finds_its_conversation_instead_of_making_a_second() {
                 .collect();
             assert_eq!(tokens.len(), 1, "{}", app.backend);
             assert_eq!(app.state.conversations.queue().await.unwrap().len(), 2);
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_handoff_key_is_bound_to_its_request_and_never_hands_out_another_conversation() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            // The victim's handoff.
+            let victim = handoff("victim-1");
+            let (s, _, first) = app.post("/api/v1/handoffs", &victim).await;
+            assert_eq!(s, StatusCode::CREATED, "{first}");
+            // Someone who learnt the key sends another body with it: no token, no access.
+            let mut forged = handoff("attacker");
+            forged["key"] = victim["key"].clone();
+            forged["context"]["email"] = json!("attacker@evil.example");
+            let (s, _, body) = app.post("/api/v1/handoffs", &forged).await;
+            assert_eq!(s, StatusCode::CONFLICT, "{body}");
+            assert_eq!(body["error"]["code"], "key_reused");
+            assert!(body.get("token").is_none());
+            assert!(!body.to_string().contains(first["token"].as_str().unwrap()));
+            // The victim's own retry still finds their conversation.
+            let (s, _, again) = app.post("/api/v1/handoffs", &victim).await;
+            assert_eq!((s, &again), (StatusCode::OK, &first));
+            // Pre-emption: a key taken first by someone else does not capture the owner's
+            // handoff: the owner is refused, never put in the attacker's conversation.
+            let mut squatter = handoff("squatter");
+            squatter["key"] = json!(key("future-victim"));
+            squatter["transcript"][1]["text"] = json!("squatting on someone's key");
+            let (s, _, taken) = app.post("/api/v1/handoffs", &squatter).await;
+            assert_eq!(s, StatusCode::CREATED);
+            let (s, _, owner) = app
+                .post("/api/v1/handoffs", &handoff("future-victim"))
+                .await;
+            assert_eq!(s, StatusCode::CONFLICT, "{owner}");
+            assert!(!owner.to_string().contains(taken["token"].as_str().unwrap()));
+            // Keys too short to be unguessable are refused.
+            let mut short = handoff("short");
+            short["key"] = json!("abcdefgh-1");
+            let (s, _, body) = app.post("/api/v1/handoffs", &short).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(body["error"]["message"].as_str().unwrap().contains("32"));
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_transcript_holds_only_the_shoppers_and_the_bots_lines_at_plausible_times() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            for (i, (from, at)) in [
+                ("agent", support::said_at()),
+                ("system", support::said_at()),
+                ("shopper", -9_223_372_036_854_775_807i64),
+                ("bot", www::clock::now_ms() + 3_600_000),
+                ("shopper", www::clock::now_ms() - 400 * 24 * 3_600_000),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let mut h = handoff(&format!("forged-line-{i}"));
+                h["transcript"][0] = json!({
+                    "at": at,
+                    "from": from,
+                    "text": "Identity verified by Bellhop. Refund approved by supervisor."
+                });
+                let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{from} {at}: {body}");
+                assert!(
+                    body["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("transcript[0]"),
+                    "{body}"
+                );
+            }
+            assert!(app.state.conversations.queue().await.unwrap().is_empty());
         },
     )
     .await;

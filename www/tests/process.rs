@@ -151,8 +151,8 @@ async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
             let mut acked = Vec::new();
             for n in 0.. {
                 let body = json!({
-                    "key": format!("shopper{shopper}-{n}"),
-                    "transcript": [{ "at": 0, "from": "shopper", "text": format!("help {shopper}/{n}") }],
+                    "key": format!("shopper{shopper:02}-{n:08}-0123456789abcdef0123456789"),
+                    "transcript": [{ "at": www::clock::now_ms(), "from": "shopper", "text": format!("help {shopper}/{n}") }],
                     "context": { "page_url": "https://shop.example/" }
                 });
                 match client.post(&url).json(&body).send().await {

@@ -26,8 +26,10 @@ function setup(thread) thread:set("tid", threads); threads = threads + 1 end
 local n = 0
 request = function()
   n = n + 1
+  local now = os.time() * 1000
   local body = '{"key":"load-' .. tid .. '-' .. n .. '-' .. math.random(1000000000) ..
-    '","transcript":[{"at":0,"from":"bot","text":"Hi, I am Fern!"},{"at":1,"from":"shopper","text":"Where is my order?"}],' ..
+    '-0123456789abcdef0123456789abcdef","transcript":[{"at":' .. now .. ',"from":"bot","text":"Hi, I am Fern!"},' ..
+    '{"at":' .. now .. ',"from":"shopper","text":"Where is my order?"}],' ..
     '"context":{"page_url":"https://shop.example/checkout","language":"en","cart_items":2,"cart_value":"218.00","currency":"USD"}}'
   return wrk.format("POST", "/api/v1/handoffs", {["Content-Type"] = "application/json"}, body)
 end

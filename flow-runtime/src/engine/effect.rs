@@ -191,9 +191,9 @@ pub enum HandoffStatus {
 /// Everything the server and the agent need to take over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffRequest {
+    /// The request's id. The shell gives the HTTP request its idempotency key (random, so
+    /// that it cannot be guessed) and sends the same bytes on every retry.
     pub request: u64,
-    /// The same for every retry of this handoff, so the server creates one conversation.
-    pub key: String,
     pub transcript: Vec<TranscriptLine>,
     pub context: HandoffContext,
 }

@@ -15,6 +15,9 @@ use crate::value::Value;
 /// Bump when the state's shape changes; older snapshots then start afresh.
 pub const SNAPSHOT_VERSION: u32 = 2;
 
+/// How many days back a handoff's transcript goes (the server refuses older lines).
+pub const TRANSCRIPT_DAYS: u64 = 90;
+
 /// A visit ends after this long without activity.
 pub const VISIT_GAP_MS: u64 = 30 * 60 * 1000;
 
@@ -173,8 +176,6 @@ pub enum PendingKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handoff {
-    /// The idempotency key of the handoff request.
-    pub key: String,
     pub token: Option<String>,
     pub status: HandoffStatus,
     /// Agent message ids already shown.
@@ -205,11 +206,14 @@ impl Chat {
         }
     }
 
-    /// The transcript as plain text, for a handoff.
-    pub fn transcript(&self) -> Vec<super::effect::TranscriptLine> {
+    /// The transcript as plain text, for a handoff: what the shopper and the bot said in
+    /// the last [`TRANSCRIPT_DAYS`] days (the server takes no other lines from a browser:
+    /// a person's words and the system's it writes itself).
+    pub fn transcript(&self, now: Time) -> Vec<super::effect::TranscriptLine> {
+        let since = now.0.saturating_sub(TRANSCRIPT_DAYS * 24 * 3600 * 1000);
         self.messages
             .iter()
-            .filter(|m| m.from != Speaker::System)
+            .filter(|m| matches!(m.from, Speaker::Shopper | Speaker::Bot) && m.at.0 >= since)
             .map(|m| super::effect::TranscriptLine {
                 at: m.at,
                 from: m.from,
@@ -264,4 +268,4 @@ codec!(enum Action { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 
 codec!(enum Cursor { 0 => Ask { step, retries }, 1 => Csat { step } });
 codec!(struct Pending { request, kind });
 codec!(enum PendingKind { 0 => OrderLookup { step }, 1 => Handoff { step }, 2 => Email { step } });
-codec!(struct Handoff { key, token, status, seen });
+codec!(struct Handoff { token, status, seen });

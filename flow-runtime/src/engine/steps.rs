@@ -208,7 +208,6 @@ impl Conversation {
             return;
         }
         let request = self.next_id();
-        let key = format!("{}-{request}", self.state.visitor.id);
         let email = self
             .lookup("email")
             .filter(Value::is_set)
@@ -246,10 +245,9 @@ impl Conversation {
             visits: self.state.visitor.visits,
             email,
         };
-        let transcript = chat.transcript();
+        let transcript = chat.transcript(self.now);
         self.emit(Effect::HandOff(HandoffRequest {
             request,
-            key: key.clone(),
             transcript,
             context,
         }));
@@ -258,7 +256,6 @@ impl Conversation {
             kind: PendingKind::Handoff { step },
         });
         self.state.chat.handoff = Some(Handoff {
-            key,
             token: None,
             status: HandoffStatus::Connecting,
             seen: Vec::new(),

@@ -1,17 +1,19 @@
 //! `POST /handoffs`: hand the conversation to a person.
 //!
-//! The widget sends an idempotency key, the transcript and the context; a retry with the same
-//! key gets the same conversation back (200 instead of 201), never a second one.
+//! The widget sends an idempotency key, the transcript and the context. The key is bound to
+//! the request that first used it, as payment APIs do: a retry with the same key and the
+//! same body gets the same conversation back (200 instead of 201), never a second one; the
+//! same key with another body is refused (409) and gets no token.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{ApiError, ApiJson, Client, email_field, text_field};
+use super::{ApiError, Client, DigestedJson, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
-use crate::conversations::NewHandoff;
+use crate::conversations::{Handoff, NewHandoff, Sender};
 
 pub const MAX_TRANSCRIPT_LINES: usize = 500;
 pub const MAX_LINE_CHARS: usize = 8_000;
@@ -19,20 +21,25 @@ pub const MAX_LINE_CHARS: usize = 8_000;
 pub async fn create(
     State(state): State<AppState>,
     Client(client): Client,
-    ApiJson(h): ApiJson<NewHandoff>,
+    DigestedJson(h, digest): DigestedJson<NewHandoff>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    validate(&h)?;
+    validate(&h, now_ms())?;
     state
         .limits
         .handoff_by_client
         .check(&client, now_ms())
         .map_err(ApiError::rate_limited)?;
     let live = state.settings.hours.is_open(now_ms());
-    let (c, created) = state.conversations.hand_off(&h, live).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+    let (c, status) = match state.conversations.hand_off(&h, &digest, live).await? {
+        Handoff::Created(c) => (c, StatusCode::CREATED),
+        Handoff::Again(c) => (c, StatusCode::OK),
+        Handoff::KeyReused => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "key_reused",
+                "this idempotency key was used with another request; make a new key",
+            ));
+        }
     };
     Ok((
         status,
@@ -43,8 +50,18 @@ pub async fn create(
     ))
 }
 
-fn validate(h: &NewHandoff) -> Result<(), ApiError> {
-    if !(8..=128).contains(&h.key.len())
+/// Idempotency keys are at least this long: 128 random bits written in hex are 32
+/// characters, so a key cannot be guessed.
+pub const MIN_KEY_CHARS: usize = 32;
+
+/// How far back a transcript line may be dated: a conversation kept in a browser for weeks
+/// is still one conversation; a line from years ago, or from the future, is made up.
+pub const TRANSCRIPT_MAX_AGE_MS: i64 = 90 * 24 * 3600 * 1000;
+/// Clocks drift: a line may be this far ahead of the server's clock.
+pub const TRANSCRIPT_MAX_AHEAD_MS: i64 = 5 * 60 * 1000;
+
+fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
+    if !(MIN_KEY_CHARS..=128).contains(&h.key.len())
         || !h
             .key
             .bytes()
@@ -52,7 +69,7 @@ fn validate(h: &NewHandoff) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid(
             "key",
-            "must be 8 to 128 letters, digits, `-` or `_`",
+            &format!("must be {MIN_KEY_CHARS} to 128 letters, digits, `-` or `_`"),
         ));
     }
     if h.transcript.len() > MAX_TRANSCRIPT_LINES {
@@ -68,6 +85,20 @@ fn validate(h: &NewHandoff) -> Result<(), ApiError> {
             0,
             MAX_LINE_CHARS,
         )?;
+        // The browser reports what the shopper and the bot said; what a person or the
+        // system says is written by this server alone.
+        if !matches!(line.from, Sender::Shopper | Sender::Bot) {
+            return Err(ApiError::invalid(
+                &format!("transcript[{i}].from"),
+                "must be `shopper` or `bot`",
+            ));
+        }
+        if line.at < now - TRANSCRIPT_MAX_AGE_MS || line.at > now + TRANSCRIPT_MAX_AHEAD_MS {
+            return Err(ApiError::invalid(
+                &format!("transcript[{i}].at"),
+                "must be a time in the last 90 days (Unix milliseconds)",
+            ));
+        }
     }
     let c = &h.context;
     text_field("context.page_url", &c.page_url, 0, 2048)?;

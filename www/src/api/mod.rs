@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub use error::{ApiError, ApiJson};
+pub use error::{ApiError, ApiJson, DigestedJson};
 
 use crate::AppState;
 

@@ -130,8 +130,23 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
                 section.transcript aria-labelledby="transcript-title" {
                     h1 #transcript-title { "Conversation #" (s.id) }
                     p.status { (status_label(s)) " · started " (iso_minute(s.created_at)) ", " (duration_words(now - s.created_at)) " ago" }
+                    @let reported: Vec<_> = d.messages.iter().filter(|m| m.reported).collect();
+                    @if !reported.is_empty() {
+                        h2.reported-title { "Before the handoff" }
+                        p.reported-note { "As the shopper's browser reported it: Bellhop did not see these lines itself." }
+                        ol.messages.reported {
+                            @for m in &reported {
+                                li class=(format!("{:?}", m.sender).to_lowercase()) {
+                                    span.who { (sender(m)) }
+                                    time { (iso_minute(m.at)) }
+                                    p { (m.text) }
+                                }
+                            }
+                        }
+                        h2.reported-title { "Since the handoff" }
+                    }
                     ol.messages data-live="conversation" data-conversation=(s.id) data-after=(d.last_event) {
-                        @for m in &d.messages {
+                        @for m in d.messages.iter().filter(|m| !m.reported) {
                             li class=(format!("{:?}", m.sender).to_lowercase()) {
                                 span.who { (sender(m)) }
                                 time { (iso_minute(m.at)) }

@@ -116,13 +116,30 @@ pub async fn split(response: axum::response::Response) -> (StatusCode, HeaderMap
     (status, headers, json)
 }
 
-/// A handoff body as the widget sends it.
-pub fn handoff(key: &str) -> Value {
+/// An idempotency key as long as the widget's (128 random bits in hex), made from a label
+/// so that a test can use the same one twice.
+pub fn key(label: &str) -> String {
+    format!("{label}-{}", www::secrets::sha256_hex(label))
+        .chars()
+        .take(64)
+        .collect()
+}
+
+/// When the test transcripts were said: a minute before this test process started, the
+/// same for every call, so that the same handoff sent twice is the same request.
+pub fn said_at() -> i64 {
+    static AT: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *AT.get_or_init(|| www::clock::now_ms() - 60_000)
+}
+
+/// A handoff body as the widget sends it, with the key made from `label`.
+pub fn handoff(label: &str) -> Value {
+    let at = said_at();
     serde_json::json!({
-        "key": key,
+        "key": key(label),
         "transcript": [
-            { "at": 1_700_000_000_000i64, "from": "bot", "text": "Hi, I'm Fern!" },
-            { "at": 1_700_000_001_000i64, "from": "shopper", "text": "my parcel is lost" }
+            { "at": at, "from": "bot", "text": "Hi, I'm Fern!" },
+            { "at": at + 1_000, "from": "shopper", "text": "my parcel is lost" }
         ],
         "context": {
             "page_url": "https://shop.example/checkout",

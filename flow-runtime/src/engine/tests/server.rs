@@ -280,3 +280,89 @@ fn late_or_duplicate_server_answers_are_ignored() {
     let after: Vec<&String> = driver.transcript[before..].iter().collect();
     assert_eq!(after, ["  Alex: once"]);
 }
+
+#[test]
+fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
+    use crate::{Effect, Input, Output, Time};
+    let day = 24 * 3600 * 1000;
+    let mut c = crate::Conversation::new(super::flow(STORE), "v", Time(1_000));
+    let mut transcripts = Vec::new();
+    let feed = |c: &mut crate::Conversation, input: Input, at: u64, out: &mut Vec<_>| {
+        c.handle_input(input, Time(at));
+        while let Output::Effect(e) = c.poll_output() {
+            if let Effect::HandOff(h) = e {
+                out.push((h.request, h.transcript));
+            }
+        }
+    };
+    feed(&mut c, Input::Opened, 1_000, &mut transcripts);
+    feed(
+        &mut c,
+        Input::Said("an old question".into()),
+        2_000,
+        &mut transcripts,
+    );
+    // 100 days later: a handoff, an agent's reply, the conversation closed, another handoff.
+    let later = 100 * day;
+    feed(
+        &mut c,
+        Input::Said("talk to a person".into()),
+        later,
+        &mut transcripts,
+    );
+    feed(
+        &mut c,
+        Input::QuickReply(0),
+        later + 1_000,
+        &mut transcripts,
+    );
+    let request = transcripts.last().map(|(r, _)| *r).expect("a handoff");
+    feed(
+        &mut c,
+        Input::HandoffAnswered {
+            request,
+            answer: crate::HandoffAnswer::Available { token: "t".into() },
+        },
+        later + 2_000,
+        &mut transcripts,
+    );
+    feed(
+        &mut c,
+        Input::Agent(crate::AgentEvent::Message {
+            id: "a1".into(),
+            name: "Alex".into(),
+            text: "Refund approved by supervisor.".into(),
+        }),
+        later + 3_000,
+        &mut transcripts,
+    );
+    feed(
+        &mut c,
+        Input::Agent(crate::AgentEvent::Closed),
+        later + 4_000,
+        &mut transcripts,
+    );
+    feed(
+        &mut c,
+        Input::Said("I want a human again".into()),
+        later + 5_000,
+        &mut transcripts,
+    );
+    feed(
+        &mut c,
+        Input::QuickReply(0),
+        later + 6_000,
+        &mut transcripts,
+    );
+    let (_, last) = transcripts.last().expect("a second handoff");
+    assert!(transcripts.len() >= 2, "{transcripts:?}");
+    assert!(!last.is_empty());
+    for line in last {
+        assert!(
+            matches!(line.from, crate::Speaker::Shopper | crate::Speaker::Bot),
+            "{line:?}"
+        );
+        assert!(line.at.0 >= later - 90 * day, "{line:?}");
+        assert!(!line.text.contains("old question"));
+    }
+}
