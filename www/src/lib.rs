@@ -62,6 +62,7 @@ pub struct Limits {
     pub lookup_by_client: RateLimit,
     pub lookup_by_order: RateLimit,
     pub handoff_by_client: RateLimit,
+    pub logins: inbox::throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -83,6 +84,7 @@ impl AppState {
                 lookup_by_client: RateLimit::per_minute(config.lookups_per_minute),
                 lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
                 handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
+                logins: inbox::throttle::LoginThrottle::default(),
             },
         }
     }

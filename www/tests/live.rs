@@ -427,3 +427,52 @@ async fn an_agent_and_the_shopper_writing_at_once_both_land() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn password_guessing_is_slowed_down_per_address_and_per_account() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            let login = |password: &str| {
+                form(
+                    "/inbox/login",
+                    None,
+                    Some("http://inbox.test"),
+                    &format!("email=agent%40fernhill.example&password={password}"),
+                )
+            };
+            for i in 0..www::inbox::throttle::FREE_FAILURES {
+                // Mistyping is allowed a few times.
+                let r = app.send(login(&format!("guess-{i}"))).await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "guess {i}");
+            }
+            // From now on every guess waits, longer and longer, and costs no hashing.
+            let mut waits = Vec::new();
+            for i in 0..25 {
+                let r = app.send(login(&format!("more-{i}"))).await;
+                assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "guess {i}");
+                waits.push(
+                    r.headers()[header::RETRY_AFTER]
+                        .to_str()
+                        .unwrap()
+                        .parse::<u64>()
+                        .unwrap(),
+                );
+                let html = String::from_utf8(
+                    axum::body::to_bytes(r.into_body(), 1 << 20)
+                        .await
+                        .unwrap()
+                        .to_vec(),
+                )
+                .unwrap();
+                assert!(html.contains("Too many failed logins"), "{html}");
+            }
+            assert!(waits.iter().all(|&w| w >= 1));
+            // Even the right password is refused while the account is locked out.
+            let r = app.send(login("fernhill-demo")).await;
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert!(r.headers().get(header::SET_COOKIE).is_none());
+        },
+    )
+    .await;
+}

@@ -209,3 +209,89 @@ async fn every_acknowledged_handoff_survives_a_sigkill_mid_burst() {
         acked.len()
     );
 }
+
+/// The server's resident memory, in KiB (Linux).
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_burst_of_wrong_logins_waits_its_turn_for_hashing_and_memory_stays_flat() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    // Behind our own proxy, so that each guess can come from its own address: none of them
+    // is slowed by the login throttle, and all of them reach the password hashing.
+    let mut server = Command::new(WWW)
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--trust-proxy"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    wait_ready(&client, port).await;
+    let pid = server.id();
+    let before = rss_kib(pid);
+    let origin = format!("http://127.0.0.1:{port}");
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let (client, origin) = (client.clone(), origin.clone());
+            tokio::spawn(async move {
+                client
+                    .post(format!("{origin}/inbox/login"))
+                    .header("origin", &origin)
+                    .header(
+                        "x-forwarded-for",
+                        format!("10.0.{}.{}", i / 200, i % 200 + 1),
+                    )
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!(
+                        "email=guess{i}%40shop.example&password=wrong-password"
+                    ))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0)
+            })
+        })
+        .collect();
+    let mut peak = before;
+    let mut answers = Vec::new();
+    let mut pending = tasks;
+    while !pending.is_empty() {
+        peak = peak.max(rss_kib(pid));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let (done, rest): (Vec<_>, Vec<_>) = pending.into_iter().partition(|t| t.is_finished());
+        for t in done {
+            answers.push(t.await.unwrap());
+        }
+        pending = rest;
+    }
+    peak = peak.max(rss_kib(pid));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // Every guess was answered (a redirect back to the form), none dropped.
+    assert!(answers.iter().all(|&s| s == 303), "{answers:?}");
+    // At most a few hashes (19 MiB each) at a time, whatever the burst: without the limit,
+    // a hundred at once need about 2 GiB.
+    let grown_mib = peak.saturating_sub(before) / 1024;
+    eprintln!(
+        "login burst: 100 wrong logins, resident memory {} MiB before, {} MiB at the peak (+{grown_mib})",
+        before / 1024,
+        peak / 1024
+    );
+    assert!(grown_mib < 120, "memory grew by {grown_mib} MiB");
+}

@@ -10,6 +10,7 @@
 mod auth;
 mod format;
 mod pages;
+pub mod throttle;
 
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -117,12 +118,31 @@ fn secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
 async fn login(
     State(state): State<AppState>,
     auth::SameOrigin: auth::SameOrigin,
+    crate::api::Client(client): crate::api::Client,
     headers: axum::http::HeaderMap,
     Form(form): Form<Login>,
 ) -> Response {
+    let throttle = &state.limits.logins;
+    let now = crate::clock::now_ms();
+    if let Err(wait) = throttle.check(&client, &form.email, now) {
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            Html(pages::login_locked(wait)),
+        )
+            .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return response;
+    }
     match agents::authenticate(&state.db, &form.email, &form.password).await {
+        Ok(None) => {
+            throttle.failed(&client, &form.email, now);
+            Redirect::to("/inbox/login?failed=true").into_response()
+        }
         Ok(Some(agent)) => match agents::start_session(&state.db, &agent).await {
             Ok(cookie) => {
+                throttle.succeeded(&client, &form.email);
                 tracing::info!("inbox: {} logged in", agent.email);
                 let mut response = Redirect::to("/inbox").into_response();
                 response.headers_mut().insert(
@@ -133,7 +153,6 @@ async fn login(
             }
             Err(e) => unavailable(e),
         },
-        Ok(None) => Redirect::to("/inbox/login?failed=true").into_response(),
         Err(e) => unavailable(e),
     }
 }

@@ -64,6 +64,30 @@ pub fn login(failed: bool) -> String {
     )
 }
 
+/// The login form while this address or account is locked out after failed logins.
+pub fn login_locked(seconds: u64) -> String {
+    let wait = if seconds < 120 {
+        format!("{seconds} seconds")
+    } else {
+        format!("{} minutes", seconds.div_ceil(60))
+    };
+    layout(
+        "Log in",
+        None,
+        html! {
+            form.login method="post" action="/inbox/login" {
+                h1 { "Log in" }
+                p.problem role="alert" { "Too many failed logins. Try again in " (wait) "." }
+                label for="email" { "Email" }
+                input #email type="email" name="email" autocomplete="username" required;
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button type="submit" { "Log in" }
+            }
+        },
+    )
+}
+
 fn status_label(s: &Summary) -> &'static str {
     match (s.status.as_str(), s.live) {
         ("waiting", true) => "Waiting",
