@@ -85,6 +85,20 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
+    /// Seconds a client may take to send a request's headers (and a keep-alive connection
+    /// may stay idle) before the connection is closed.
+    #[arg(long, env = "BELLHOP_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "BELLHOP_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout: u64,
+
+    /// Connections open at once; more wait until one closes. Keep it under the process's
+    /// file descriptor limit (`ulimit -n`) with room for the database.
+    #[arg(long, env = "BELLHOP_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
     /// Fill an empty database with the demo store's orders and a demo agent account.
     #[arg(long, env = "BELLHOP_DEMO")]
     pub demo: bool,

@@ -18,6 +18,7 @@ pub mod hours;
 pub mod inbox;
 pub mod orders;
 pub mod secrets;
+mod server;
 mod storefront;
 pub mod webhooks;
 
@@ -210,24 +211,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.addr))?;
     let addr = listener.local_addr()?;
     tracing::info!("Bellhop is serving on http://{addr}/ (inbox: http://{addr}/inbox)");
-    let (stopping, mut stop) = tokio::sync::watch::channel(false);
-    let server = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(true);
-    });
-    // Event streams never end by themselves: give requests in flight a moment, then go.
-    let grace = async move {
-        let _ = stop.wait_for(|s| *s).await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
+    let limits = server::Limits {
+        header: Duration::from_secs(config.header_timeout),
+        body: Duration::from_secs(config.body_timeout),
+        connections: config.max_connections,
     };
-    tokio::select! {
-        result = server => result?,
-        () = grace => tracing::info!("stopped (open event streams were closed)"),
-    }
+    // Event streams never end by themselves: requests in flight get a moment, then we go.
+    server::run(
+        listener,
+        app(state),
+        limits,
+        shutdown_signal(),
+        Duration::from_secs(2),
+    )
+    .await?;
     Ok(())
 }
 

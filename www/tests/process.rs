@@ -295,3 +295,102 @@ async fn a_burst_of_wrong_logins_waits_its_turn_for_hashing_and_memory_stays_fla
     );
     assert!(grown_mib < 120, "memory grew by {grown_mib} MiB");
 }
+
+/// Reads until the server closes the connection (or `limit` passes); returns what came and
+/// whether it was closed.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream, limit: Duration) -> (String, bool) {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&seen).into_owned(), true),
+            Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
+            Err(_) => return (String::from_utf8_lossy(&seen).into_owned(), false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_and_silent_connections_are_closed_and_the_server_keeps_answering() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = Command::new(WWW)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(["--header-timeout", "1", "--body-timeout", "1"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    wait_ready(&client, port).await;
+    let addr = format!("127.0.0.1:{port}");
+    let connect = || tokio::net::TcpStream::connect(addr.clone());
+
+    // Headers that never end, a body that never comes, nothing at all.
+    let mut unfinished = connect().await.unwrap();
+    unfinished
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut bodiless = connect().await.unwrap();
+    bodiless
+        .write_all(b"POST /api/v1/orders/lookup HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"number\":")
+        .await
+        .unwrap();
+    let mut silent = connect().await.unwrap();
+    // A keep-alive connection that asked once and then idles.
+    let mut idle = connect().await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: shop\r\n\r\n")
+        .await
+        .unwrap();
+    // And 300 more silent ones, as a slowloris would open.
+    let mut crowd = Vec::new();
+    for _ in 0..300 {
+        crowd.push(connect().await.unwrap());
+    }
+    // The server still answers everyone else at once.
+    let started = Instant::now();
+    let r = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let healthz_ms = started.elapsed().as_millis();
+
+    for (name, stream) in [
+        ("unfinished headers", &mut unfinished),
+        ("a missing body", &mut bodiless),
+        ("nothing sent", &mut silent),
+    ] {
+        let (seen, closed) = read_until_closed(stream, Duration::from_secs(5)).await;
+        assert!(closed, "{name}: still open after 5 s ({seen:?})");
+        assert!(!seen.contains("200 OK"), "{name}: {seen}");
+    }
+    let (seen, closed) = read_until_closed(&mut idle, Duration::from_secs(5)).await;
+    assert!(seen.starts_with("HTTP/1.1 204"), "{seen}");
+    assert!(closed, "an idle keep-alive connection stays open");
+    // All at once: each waits at most 3 s.
+    let waits = crowd
+        .iter_mut()
+        .map(|s| read_until_closed(s, Duration::from_secs(3)));
+    let closed = futures_util::future::join_all(waits)
+        .await
+        .iter()
+        .filter(|(_, closed)| *closed)
+        .count();
+    eprintln!(
+        "slow connections: /healthz answered in {healthz_ms} ms beside 303 silent or unfinished connections; {closed} of 300 closed by the server within the header timeout (1 s here, 10 s by default)"
+    );
+    assert_eq!(closed, 300);
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
