@@ -5,6 +5,9 @@
 //! delivery: an event is never recorded without its delivery, nor the other way round.
 //! After each commit [`Conversations`] bumps a watch channel so open streams look at once.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::{Any, Row, Transaction};
@@ -170,20 +173,34 @@ impl From<sqlx::Error> for Refused {
     }
 }
 
-/// Conversations in the database, with the stream notifier and the webhook switch.
+/// Conversations in the database, with the stream notifiers and the webhook switch.
 #[derive(Clone)]
 pub struct Conversations {
     db: Db,
     webhooks: bool,
+    /// Wakes what follows every conversation (the inbox, the webhook worker).
     changed: watch::Sender<i64>,
+    /// Wakes the streams of one conversation: a shopper's stream re-reads only when its own
+    /// conversation changed (300 idle streams on one server used to re-read on every
+    /// change anywhere, and slowed every other request tenfold).
+    each: Arc<Mutex<HashMap<i64, watch::Sender<i64>>>>,
+    /// How often a stream looks again without being woken: other servers on the same
+    /// PostgreSQL do not wake ours; one server on SQLite wakes itself.
+    poll: std::time::Duration,
 }
 
 impl Conversations {
     pub fn new(db: Db, webhooks: bool) -> Conversations {
+        let poll = match db.backend() {
+            Backend::Postgres => std::time::Duration::from_secs(3),
+            Backend::Sqlite => std::time::Duration::from_secs(30),
+        };
         Conversations {
             db,
             webhooks,
             changed: watch::Sender::new(0),
+            each: Arc::default(),
+            poll,
         }
     }
 
@@ -192,8 +209,24 @@ impl Conversations {
         self.changed.subscribe()
     }
 
-    fn changed(&self) {
+    /// Wakes up when conversation `id` changed.
+    fn subscribe_to(&self, id: i64) -> watch::Receiver<i64> {
+        let mut each = self.each.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget the conversations nobody follows any more.
+        if each.len() > 64 {
+            each.retain(|_, tx| tx.receiver_count() > 0);
+        }
+        each.entry(id)
+            .or_insert_with(|| watch::Sender::new(0))
+            .subscribe()
+    }
+
+    fn changed(&self, id: i64) {
         self.changed.send_modify(|n| *n += 1);
+        let each = self.each.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = each.get(&id) {
+            tx.send_modify(|n| *n += 1);
+        }
     }
 
     async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
@@ -306,7 +339,7 @@ impl Conversations {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(id);
         Ok(Handoff::Created(Conversation {
             id,
             token,
@@ -417,7 +450,7 @@ impl Conversations {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(c.id);
         Ok(id)
     }
 
@@ -458,7 +491,7 @@ impl Conversations {
         self.event(&mut tx, c.id, "email", &json!({ "email": email }), now)
             .await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(c.id);
         Ok(())
     }
 
@@ -481,7 +514,7 @@ impl Conversations {
         let data = json!({ "score": score, "comment": comment });
         self.event(&mut tx, c.id, "rating", &data, now).await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(c.id);
         Ok(())
     }
 
@@ -526,7 +559,7 @@ impl Conversations {
         self.event(&mut tx, id, "message", &data, now).await?;
         self.touch(&mut tx, id, now).await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(id);
         Ok(message)
     }
 
@@ -557,7 +590,7 @@ impl Conversations {
         )
         .await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(id);
         Ok(true)
     }
 
@@ -692,7 +725,11 @@ impl Conversations {
         kinds: &'static [&'static str],
     ) -> impl futures_util::Stream<Item = Event> + Send + use<> {
         let this = self.clone();
-        let wake = self.subscribe();
+        let wake = match conversation {
+            Some(id) => self.subscribe_to(id),
+            None => self.subscribe(),
+        };
+        let poll = self.poll;
         let state = (
             this,
             wake,
@@ -714,11 +751,7 @@ impl Conversations {
                         Ok(_) => {
                             // Other servers on the same PostgreSQL do not wake us: look again
                             // every few seconds anyway.
-                            let _ = tokio::time::timeout(
-                                std::time::Duration::from_secs(3),
-                                wake.changed(),
-                            )
-                            .await;
+                            let _ = tokio::time::timeout(poll, wake.changed()).await;
                         }
                         Err(e) => {
                             tracing::warn!("event stream: {e}");

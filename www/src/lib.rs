@@ -64,6 +64,11 @@ pub struct Limits {
     pub lookup_by_order: RateLimit,
     pub handoff_by_client: RateLimit,
     pub logins: inbox::throttle::LoginThrottle,
+    /// A live conversation's messages, email changes and ratings.
+    pub messages: api::limits::PerConversation,
+    pub emails: api::limits::PerConversation,
+    pub ratings: api::limits::PerConversation,
+    pub streams: api::limits::StreamCap,
 }
 
 impl AppState {
@@ -86,6 +91,12 @@ impl AppState {
                 lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
                 handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
                 logins: inbox::throttle::LoginThrottle::default(),
+                // A person types a few messages a minute; a script types thousands.
+                messages: api::limits::PerConversation::per_minute(30, 60),
+                emails: api::limits::PerConversation::per_minute(5, 20),
+                ratings: api::limits::PerConversation::per_minute(5, 20),
+                // A few tabs per conversation; a shared office address has several shoppers.
+                streams: api::limits::StreamCap::new(4, 40),
             },
         }
     }

@@ -476,3 +476,66 @@ async fn password_guessing_is_slowed_down_per_address_and_per_account() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_live_conversation_is_rate_limited_and_its_streams_are_capped() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (_, _, h) = app.post("/api/v1/handoffs", &handoff("limits-1")).await;
+            let token = h["token"].as_str().unwrap().to_owned();
+            // Messages: a person's pace goes through, a script's burst does not.
+            let mut statuses = Vec::new();
+            for i in 0..40 {
+                let (s, headers, _) = app
+                    .post(
+                        &format!("/api/v1/conversations/{token}/messages"),
+                        &json!({ "key": format!("burst-{i}"), "text": "x".repeat(2000) }),
+                    )
+                    .await;
+                if s == StatusCode::TOO_MANY_REQUESTS {
+                    assert!(headers.contains_key(header::RETRY_AFTER));
+                }
+                statuses.push(s.as_u16());
+            }
+            assert_eq!(
+                statuses.iter().filter(|&&s| s == 200).count(),
+                30,
+                "{statuses:?}"
+            );
+            assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 10);
+            // Email changes and ratings likewise.
+            for (path, body, allowed) in [
+                ("email", json!({ "email": "ana@example.com" }), 5),
+                ("rating", json!({ "score": 5 }), 5),
+            ] {
+                let mut limited = 0;
+                for _ in 0..8 {
+                    let (s, _, _) = app
+                        .post(&format!("/api/v1/conversations/{token}/{path}"), &body)
+                        .await;
+                    if s == StatusCode::TOO_MANY_REQUESTS {
+                        limited += 1;
+                    }
+                }
+                assert_eq!(limited, 8 - allowed, "{path}");
+            }
+            // Event streams: a few per conversation (tabs), then 429 until one closes.
+            let mut open = Vec::new();
+            for _ in 0..4 {
+                open.push(open_stream(&app, &token, None).await);
+            }
+            let r = app
+                .send(
+                    Request::get(format!("/api/v1/conversations/{token}/events"))
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+            drop(open.pop());
+            open.push(open_stream(&app, &token, None).await);
+        },
+    )
+    .await;
+}

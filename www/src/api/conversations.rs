@@ -12,8 +12,9 @@ use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiJson, email_field, text_field};
+use super::{ApiError, ApiJson, Client, email_field, text_field};
 use crate::AppState;
+use crate::clock::now_ms;
 use crate::conversations::{Conversation, Refused, SHOPPER_EVENTS};
 
 /// As long as the widget lets a shopper type (flow_runtime's `MAX_MESSAGE_CHARS`).
@@ -51,6 +52,7 @@ pub struct NewMessage {
 pub async fn message(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Client(client): Client,
     ApiJson(m): ApiJson<NewMessage>,
 ) -> Result<Json<Value>, ApiError> {
     text_field("key", &m.key, 1, 128)?;
@@ -59,6 +61,11 @@ pub async fn message(
         return Err(ApiError::invalid("text", "is blank"));
     }
     let c = conversation(&state, &token).await?;
+    state
+        .limits
+        .messages
+        .check(c.id, &client, now_ms())
+        .map_err(ApiError::rate_limited)?;
     match state.conversations.shopper_says(&c, &m.key, &m.text).await {
         Ok(id) => Ok(Json(json!({ "id": id.to_string() }))),
         Err(Refused::Closed) => Err(closed()),
@@ -83,10 +90,16 @@ pub struct Email {
 pub async fn email(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Client(client): Client,
     ApiJson(e): ApiJson<Email>,
 ) -> Result<StatusCode, ApiError> {
     email_field("email", &e.email)?;
     let c = conversation(&state, &token).await?;
+    state
+        .limits
+        .emails
+        .check(c.id, &client, now_ms())
+        .map_err(ApiError::rate_limited)?;
     state.conversations.set_email(&c, e.email.trim()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -101,6 +114,7 @@ pub struct Rating {
 pub async fn rating(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Client(client): Client,
     ApiJson(r): ApiJson<Rating>,
 ) -> Result<StatusCode, ApiError> {
     if !(1..=5).contains(&r.score) {
@@ -110,6 +124,11 @@ pub async fn rating(
         text_field("comment", comment, 0, 1000)?;
     }
     let c = conversation(&state, &token).await?;
+    state
+        .limits
+        .ratings
+        .check(c.id, &client, now_ms())
+        .map_err(ApiError::rate_limited)?;
     if c.status != "closed" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -136,10 +155,16 @@ pub struct After {
 pub async fn events(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Client(client): Client,
     Query(q): Query<After>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let c = conversation(&state, &token).await?;
+    // Its place among the open streams lives as long as the stream.
+    let slot = state.limits.streams.open(c.id, &client).ok_or_else(|| {
+        ApiError::rate_limited(5)
+            .with_message("too many open event streams for this conversation or address")
+    })?;
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -149,7 +174,8 @@ pub async fn events(
     let stream = state
         .conversations
         .follow(Some(c.id), after, &SHOPPER_EVENTS)
-        .map(|e| {
+        .map(move |e| {
+            let _ = &slot;
             Ok(SseEvent::default()
                 .id(e.id.to_string())
                 .event(e.kind)

@@ -54,6 +54,85 @@ impl RateLimit {
     }
 }
 
+/// Open event streams, counted per conversation and per client address: a stream is cheap
+/// but not free (a connection, a task), and a shopper needs one per open tab.
+#[derive(Clone)]
+pub struct StreamCap {
+    per_conversation: usize,
+    per_client: usize,
+    open: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// A place among the open streams, given back when dropped (when the stream ends).
+pub struct StreamSlot {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+    keys: [String; 2],
+}
+
+impl StreamCap {
+    pub fn new(per_conversation: usize, per_client: usize) -> StreamCap {
+        StreamCap {
+            per_conversation,
+            per_client,
+            open: Arc::default(),
+        }
+    }
+
+    /// A slot for a new stream of `conversation` from `client`, or `None` when either has
+    /// as many open as allowed.
+    pub fn open(&self, conversation: i64, client: &str) -> Option<StreamSlot> {
+        let keys = [format!("c:{conversation}"), format!("a:{client}")];
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let full = open.get(&keys[0]).copied().unwrap_or(0) >= self.per_conversation
+            || open.get(&keys[1]).copied().unwrap_or(0) >= self.per_client;
+        if full {
+            return None;
+        }
+        for k in &keys {
+            *open.entry(k.clone()).or_insert(0) += 1;
+        }
+        Some(StreamSlot {
+            open: self.open.clone(),
+            keys,
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        for k in &self.keys {
+            if let Some(n) = open.get_mut(k) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    open.remove(k);
+                }
+            }
+        }
+    }
+}
+
+/// Two limits that both must allow: one per conversation, one per client address.
+#[derive(Clone)]
+pub struct PerConversation {
+    pub conversation: RateLimit,
+    pub client: RateLimit,
+}
+
+impl PerConversation {
+    pub fn per_minute(per_conversation: u32, per_client: u32) -> PerConversation {
+        PerConversation {
+            conversation: RateLimit::per_minute(per_conversation),
+            client: RateLimit::per_minute(per_client),
+        }
+    }
+
+    pub fn check(&self, conversation: i64, client: &str, now: i64) -> Result<(), u64> {
+        self.conversation.check(&conversation.to_string(), now)?;
+        self.client.check(client, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +148,21 @@ mod tests {
         assert!(limit.check("a", 20_000).is_ok());
         assert!(limit.check("a", 20_000).is_err());
         assert!(RateLimit::per_minute(0).check("a", 0).is_ok());
+    }
+
+    #[test]
+    fn streams_are_capped_per_conversation_and_per_client() {
+        let cap = StreamCap::new(2, 3);
+        let a = cap.open(1, "x").unwrap();
+        let _b = cap.open(1, "y").unwrap();
+        assert!(cap.open(1, "z").is_none(), "two per conversation");
+        let _c = cap.open(2, "x").unwrap();
+        let _d = cap.open(3, "x").unwrap();
+        assert!(cap.open(4, "x").is_none(), "three per client");
+        drop(a);
+        assert!(
+            cap.open(1, "z").is_some(),
+            "a closed stream gives its place back"
+        );
     }
 }
