@@ -77,9 +77,17 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_HANDOFFS_PER_MINUTE", default_value_t = 10)]
     pub handoffs_per_minute: u32,
 
-    /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy).
-    #[arg(long, env = "BELLHOP_TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// Behind this many reverse proxies of your own: take the client address from
+    /// `X-Forwarded-For`, the entry that many from its end (`--trust-proxy` alone means 1).
+    #[arg(
+        long,
+        env = "BELLHOP_TRUST_PROXY",
+        num_args = 0..=1,
+        default_value = "0",
+        default_missing_value = "1",
+        value_parser = parse_hops
+    )]
+    pub trust_proxy: u8,
 
     /// Mark the inbox's session cookie `Secure` (serve over HTTPS, or behind a TLS proxy).
     #[arg(long, env = "BELLHOP_SECURE_COOKIES")]
@@ -139,6 +147,17 @@ pub enum OrdersCommand {
     /// Import orders from a CSV file, one row per item (see README, "Importing orders").
     /// An order already present is replaced.
     Import { file: PathBuf },
+}
+
+/// `2`, or `true`/`false` as the flag's environment variable used to be.
+fn parse_hops(text: &str) -> Result<u8, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "false" | "no" | "off" => Ok(0),
+        "true" | "yes" | "on" => Ok(1),
+        n => n
+            .parse::<u8>()
+            .map_err(|_| format!("`{text}` is not a number of proxies (0 to 255)")),
+    }
 }
 
 fn parse_hours(text: &str) -> Result<BusinessHours, String> {

@@ -53,7 +53,8 @@ pub struct AppState {
 pub struct Settings {
     pub hours: BusinessHours,
     pub allowed_origins: Vec<String>,
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front (0: none; trust no `X-Forwarded-For`).
+    pub trust_proxy: u8,
     pub secure_cookies: bool,
     pub webhooks: bool,
 }

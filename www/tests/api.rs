@@ -114,7 +114,7 @@ async fn lookups_are_rate_limited_per_client_and_per_order_number() {
             assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
             assert_eq!(body["error"]["code"], "rate_limited");
             assert!(headers.get(header::RETRY_AFTER).is_some());
-            // One order number probed from many addresses.
+            // One order number probed from many addresses: five failures a minute, then 429.
             for i in 0..5 {
                 let client: &'static str = Box::leak(format!("203.0.113.{i}").into_boxed_str());
                 assert_eq!(ask(client, "#10234").await.0, StatusCode::NOT_FOUND);
@@ -123,6 +123,23 @@ async fn lookups_are_rate_limited_per_client_and_per_order_number() {
                 ask("203.0.113.99", "10234").await.0,
                 StatusCode::TOO_MANY_REQUESTS
             );
+            // Yet the order's owner, with the right email, is never locked out of it.
+            let (status, _, body) = app
+                .post_from(
+                    "192.0.2.7",
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "10234", "email": "Ana@Example.com" }),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            // A missing order reads one row like an existing one: the lookup's first query
+            // answers with a row of NULLs rather than with nothing.
+            let missing = www::orders::candidate(&app.state.db, "99999")
+                .await
+                .unwrap();
+            let row = missing.expect("a row for a missing order");
+            use sqlx::Row;
+            assert_eq!(row.try_get::<Option<String>, _>("email").unwrap(), None);
         },
     )
     .await;
@@ -437,4 +454,52 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
             "error code {code} is not in openapi.json"
         );
     }
+}
+
+#[tokio::test]
+async fn behind_our_proxies_one_client_is_one_address_whatever_its_form() {
+    on_every_database(
+        |c| {
+            c.trust_proxy = 2;
+            c.lookups_per_minute = 3;
+        },
+        async |app| {
+            let ask = |forwarded: &'static str| {
+                let app = &app;
+                async move {
+                    let mut request = Request::post("/api/v1/orders/lookup")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header("x-forwarded-for", forwarded)
+                        .body(Body::from(
+                            json!({ "number": "55555", "email": "x@example.com" }).to_string(),
+                        ))
+                        .unwrap();
+                    let proxy: std::net::SocketAddr = "10.0.0.1:40000".parse().unwrap();
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(proxy));
+                    app.send(request).await.status()
+                }
+            };
+            // Two proxies of ours appended the last two entries; what the client claimed
+            // before them (spoofed-1, spoofed-2) is ignored, and the port and the IPv6
+            // spelling of an IPv4 address do not make another client.
+            assert_eq!(
+                ask("spoofed-1, 198.51.100.7:4711, 10.0.0.2").await,
+                StatusCode::NOT_FOUND
+            );
+            assert_eq!(
+                ask("spoofed-2, [::ffff:198.51.100.7]:80, 10.0.0.2").await,
+                StatusCode::NOT_FOUND
+            );
+            assert_eq!(ask("198.51.100.7, 10.0.0.2").await, StatusCode::NOT_FOUND);
+            assert_eq!(
+                ask("::ffff:198.51.100.7, 10.0.0.2").await,
+                StatusCode::TOO_MANY_REQUESTS
+            );
+            // Another client is another bucket.
+            assert_eq!(ask("198.51.100.8, 10.0.0.2").await, StatusCode::NOT_FOUND);
+        },
+    )
+    .await;
 }

@@ -336,7 +336,7 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
 #[tokio::test]
 async fn the_session_cookie_is_secure_over_https() {
     on_every_database(
-        |c| c.trust_proxy = true,
+        |c| c.trust_proxy = 1,
         async |app| {
             let mut request = form(
                 "/inbox/login",

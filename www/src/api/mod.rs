@@ -96,8 +96,11 @@ async fn openapi() -> impl axum::response::IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
-/// The client's address, for rate limits: the socket's peer, or the last hop of
-/// `X-Forwarded-For` when `--trust-proxy` says a proxy sets it.
+/// The client's address, for rate limits: the socket's peer, or, behind `--trust-proxy N`,
+/// the entry N from the end of `X-Forwarded-For` (each proxy of ours appends the address
+/// it saw; what comes before them is the client's own claim and proves nothing). Written
+/// one way whatever form it came in (`1.2.3.4:5678`, `[::ffff:1.2.3.4]:80` and `1.2.3.4`
+/// are the same client), so that one client has one rate-limit bucket.
 pub struct Client(pub String);
 
 impl FromRequestParts<AppState> for Client {
@@ -107,22 +110,55 @@ impl FromRequestParts<AppState> for Client {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Client, Self::Rejection> {
-        if state.settings.trust_proxy {
-            if let Some(last) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-            {
-                return Ok(Client(last.trim().to_owned()));
-            }
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(Client(peer))
+            .map(|ConnectInfo(addr)| addr.ip());
+        let hops = usize::from(state.settings.trust_proxy);
+        let forwarded = (hops > 0)
+            .then(|| {
+                let header = parts.headers.get_all("x-forwarded-for");
+                let entries: Vec<&str> = header
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .collect();
+                entries
+                    .len()
+                    .checked_sub(hops)
+                    .and_then(|i| client_address(entries[i]))
+            })
+            .flatten();
+        let ip = forwarded.or(peer.map(canonical));
+        Ok(Client(
+            ip.map_or_else(|| "unknown".into(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// An address as a proxy writes it: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`,
+/// `[2001:db8::1]:443`, `::ffff:1.2.3.4`; `None` for anything else.
+pub fn client_address(text: &str) -> Option<std::net::IpAddr> {
+    let text = text.trim().trim_matches('"');
+    let ip = text
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .or_else(|| text.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            text.strip_prefix('[')
+                .and_then(|t| t.split_once(']'))
+                .and_then(|(ip, _)| ip.parse().ok())
+        })?;
+    Some(canonical(ip))
+}
+
+/// IPv4 written as IPv6 (`::ffff:1.2.3.4`) is IPv4.
+fn canonical(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(std::net::IpAddr::V6(v6), std::net::IpAddr::V4),
+        v4 => v4,
     }
 }
 
@@ -163,5 +199,32 @@ pub fn email_field(field: &str, value: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::invalid(field, "is not an email address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    #[test]
+    fn addresses_in_every_form_proxies_write_them() {
+        for (text, ip) in [
+            ("198.51.100.7", "198.51.100.7"),
+            (" 198.51.100.7:4711 ", "198.51.100.7"),
+            ("::ffff:198.51.100.7", "198.51.100.7"),
+            ("[::ffff:198.51.100.7]:443", "198.51.100.7"),
+            ("2001:db8::1", "2001:db8::1"),
+            ("[2001:db8::1]:8080", "2001:db8::1"),
+            ("\"[2001:db8::1]\"", "2001:db8::1"),
+        ] {
+            assert_eq!(
+                client_address(text).map(|i| i.to_string()).as_deref(),
+                Some(ip),
+                "{text}"
+            );
+        }
+        for bad in ["", "unknown", "spoofed", "1.2.3", "[::1"] {
+            assert_eq!(client_address(bad), None, "{bad}");
+        }
     }
 }

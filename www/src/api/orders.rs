@@ -29,17 +29,24 @@ pub async fn look_up(
         .lookup_by_client
         .check(&client, now)
         .map_err(ApiError::rate_limited)?;
-    limits
-        .lookup_by_order
-        .check(&normalize_number(&q.number), now)
-        .map_err(ApiError::rate_limited)?;
     match find(&state.db, &q.number, &q.email).await? {
+        // The right email is never refused, however many wrong ones came before: the limit
+        // per order number counts failures only, so that nobody can lock a shopper out of
+        // their own order.
         Some(order) => Ok(Json(json!({ "order": order }))),
-        // The same answer for a missing order and a wrong email.
-        None => Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "order_not_found",
-            "no order matches this number and email",
-        )),
+        None => {
+            // Past a few failures for one number a minute, from anywhere, the answer is
+            // 429: guessing emails for a known number gets slow.
+            limits
+                .lookup_by_order
+                .check(&normalize_number(&q.number), now)
+                .map_err(ApiError::rate_limited)?;
+            // The same answer for a missing order and a wrong email.
+            Err(ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "order_not_found",
+                "no order matches this number and email",
+            ))
+        }
     }
 }

@@ -108,7 +108,7 @@ struct Login {
 /// `Secure` cookies when configured, or when our own proxy says the request came over HTTPS.
 fn secure(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
     state.settings.secure_cookies
-        || (state.settings.trust_proxy
+        || (state.settings.trust_proxy > 0
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())

@@ -77,30 +77,39 @@ pub fn normalize_number(number: &str) -> String {
     number.trim().trim_start_matches('#').trim().to_uppercase()
 }
 
+/// The order row for `number`, or a row of NULLs when there is none: the query returns one
+/// row either way (`None` only if the database returns nothing at all).
+pub async fn candidate(db: &Db, number: &str) -> sqlx::Result<Option<sqlx::any::AnyRow>> {
+    sqlx::query(
+        "SELECT o.id, o.number, o.email, o.status, o.placed_at, o.estimated_delivery
+         FROM (SELECT 1 AS one) AS probe LEFT JOIN orders o ON o.number = $1",
+    )
+    .bind(normalize_number(number))
+    .fetch_optional(db.pool())
+    .await
+}
+
 fn email_digest(email: &str) -> [u8; 32] {
     Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
 }
 
 /// The order with this number if `email` is the one it was placed with. A missing order and
-/// a wrong email take the same path and the same time, so numbers cannot be probed.
+/// a wrong email take the same path: one row read (all NULL for a missing order), one
+/// digest comparison, so numbers cannot be probed by timing.
 pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<ShopperOrder>> {
-    let number = normalize_number(number);
-    let row = sqlx::query(
-        "SELECT id, number, email, status, placed_at, estimated_delivery FROM orders WHERE number = $1",
-    )
-    .bind(&number)
-    .fetch_optional(db.pool())
-    .await?;
-    let stored = row
-        .as_ref()
-        .map(|r| r.try_get::<String, _>("email"))
-        .transpose()?
-        .unwrap_or_default();
-    // Compare digests, not the texts: equal length, constant time.
-    let matches: bool = email_digest(&stored).ct_eq(&email_digest(email)).into();
-    let Some(row) = row.filter(|_| matches && !stored.is_empty()) else {
+    let Some(row) = candidate(db, number).await? else {
         return Ok(None);
     };
+    let stored: Option<String> = row.try_get("email")?;
+    // Compare digests, not the texts: equal length, constant time; a missing order is
+    // compared with the digest of nothing, which no email has.
+    let missing = stored.is_none();
+    let matches: bool = email_digest(stored.as_deref().unwrap_or(""))
+        .ct_eq(&email_digest(email))
+        .into();
+    if missing || !matches {
+        return Ok(None);
+    }
     let id: i64 = row.try_get("id")?;
     let items =
         sqlx::query("SELECT name, quantity FROM order_items WHERE order_id = $1 ORDER BY id")
