@@ -27,7 +27,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::http::{HeaderValue, header};
 use axum::{Router, extract::State, http::StatusCode, routing::get};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::{AgentCommand, Command, Config, OrdersCommand};
@@ -112,6 +114,16 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router(&state))
         .merge(inbox::routes())
         .route("/healthz", get(healthz))
+        // On every response: browsers take content types as they are (no sniffing a JSON
+        // error or a flow into a script), and send no full URL to other sites.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -457,6 +457,47 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
 }
 
 #[tokio::test]
+async fn email_addresses_carry_no_markup() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            for bad in [
+                "<svg/onload=alert(1)>@evil.example",
+                "ana@<b>example</b>.com",
+                "\"ana\"@example.com",
+                "ana lopez@example.com",
+                "ana@example",
+                "ana@-example.com",
+                "ana..lopez@example.com",
+                "ana@exa_mple.com",
+            ] {
+                let (s, _, body) = app
+                    .post(
+                        "/api/v1/orders/lookup",
+                        &json!({ "number": "10234", "email": bad }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
+            }
+            for good in [
+                "o'brien@example.com",
+                "ana.lopez+shop@example.co.uk",
+                "josé@correo.es",
+            ] {
+                let (s, _, body) = app
+                    .post(
+                        "/api/v1/orders/lookup",
+                        &json!({ "number": "10234", "email": good }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::NOT_FOUND, "{good}: {body}");
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn behind_our_proxies_one_client_is_one_address_whatever_its_form() {
     on_every_database(
         |c| {

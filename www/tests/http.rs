@@ -230,3 +230,57 @@ async fn a_broken_flow_is_refused_with_its_problems() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn every_response_says_nosniff_and_every_api_error_is_json() {
+    let (state, _dir) = state(None).await;
+    for uri in [
+        "/",
+        "/products/trail-runner",
+        "/healthz",
+        "/flows/demo.json",
+        "/api/v1/openapi.json",
+        "/inbox/login",
+        "/no/such/page",
+        "/api/v1/no-such-route",
+        "/api/v1/conversations/%FF%FE",
+    ] {
+        let r = get(&state, uri, &[]).await;
+        assert_eq!(
+            r.headers()
+                .get(header::X_CONTENT_TYPE_OPTIONS)
+                .map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{uri}"
+        );
+        assert!(r.headers().contains_key(header::REFERRER_POLICY), "{uri}");
+        if uri.starts_with("/api/v1/") && r.status() != StatusCode::OK {
+            assert_eq!(
+                r.headers()[header::CONTENT_TYPE],
+                "application/json",
+                "{uri}"
+            );
+            let b: serde_json::Value = serde_json::from_slice(&body(r).await).unwrap();
+            assert!(b["error"]["code"].is_string(), "{uri}: {b}");
+        }
+    }
+    // The inbox may not be framed by another site.
+    let r = get(&state, "/inbox/login", &[]).await;
+    let csp = r.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    // A method the route does not have: a JSON 405.
+    let r = app(state.clone())
+        .oneshot(
+            Request::delete("/api/v1/handoffs")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let b: serde_json::Value = serde_json::from_slice(&body(r).await).unwrap();
+    assert_eq!(b["error"]["code"], "method_not_allowed");
+}

@@ -5,14 +5,14 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, ApiJson, Client, email_field, text_field};
+use super::{ApiError, ApiJson, ApiPath, Client, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::conversations::{Conversation, Refused, SHOPPER_EVENTS};
@@ -34,7 +34,7 @@ async fn conversation(state: &AppState, token: &str) -> Result<Conversation, Api
 /// `GET /conversations/{token}`: its status now.
 pub async fn show(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let c = conversation(&state, &token).await?;
     Ok(Json(
@@ -51,7 +51,7 @@ pub struct NewMessage {
 /// `POST /conversations/{token}/messages`: idempotent by `key`.
 pub async fn message(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     Client(client): Client,
     ApiJson(m): ApiJson<NewMessage>,
 ) -> Result<Json<Value>, ApiError> {
@@ -89,7 +89,7 @@ pub struct Email {
 /// `POST /conversations/{token}/email`: where an offline handoff should be answered.
 pub async fn email(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     Client(client): Client,
     ApiJson(e): ApiJson<Email>,
 ) -> Result<StatusCode, ApiError> {
@@ -113,7 +113,7 @@ pub struct Rating {
 /// `POST /conversations/{token}/rating`: 1–5 (thumbs: 1 down, 2 up), once closed.
 pub async fn rating(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     Client(client): Client,
     ApiJson(r): ApiJson<Rating>,
 ) -> Result<StatusCode, ApiError> {
@@ -154,7 +154,7 @@ pub struct After {
 /// resumable with `Last-Event-ID` (or `?after=`, which survives a page load).
 pub async fn events(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     Client(client): Client,
     Query(q): Query<After>,
     headers: HeaderMap,

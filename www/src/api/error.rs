@@ -115,6 +115,19 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+        // A token that is not UTF-8 (or not a number where one is expected) names nothing.
+        tracing::debug!("path: {}", rejection.body_text());
+        ApiError::not_found("conversation")
+    }
+}
+
+/// `Path<T>` whose rejections are [`ApiError`]s.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
 /// `Json<T>` whose rejections are [`ApiError`]s.
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
