@@ -77,6 +77,16 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_HANDOFFS_PER_MINUTE", default_value_t = 10)]
     pub handoffs_per_minute: u32,
 
+    /// A live conversation's messages allowed per minute (twice as many per client
+    /// address, which may be several shoppers; 0: no limit).
+    #[arg(long, env = "BELLHOP_MESSAGES_PER_MINUTE", default_value_t = 30)]
+    pub messages_per_minute: u32,
+
+    /// Email changes and ratings allowed per minute and conversation (four times as many
+    /// per client address; 0: no limit).
+    #[arg(long, env = "BELLHOP_CHANGES_PER_MINUTE", default_value_t = 5)]
+    pub changes_per_minute: u32,
+
     /// Behind this many reverse proxies of your own: take the client address from
     /// `X-Forwarded-For`, the entry that many from its end (`--trust-proxy` alone means 1).
     #[arg(

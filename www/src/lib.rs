@@ -95,9 +95,18 @@ impl AppState {
                 handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
                 logins: inbox::throttle::LoginThrottle::default(),
                 // A person types a few messages a minute; a script types thousands.
-                messages: api::limits::PerConversation::per_minute(30, 60),
-                emails: api::limits::PerConversation::per_minute(5, 20),
-                ratings: api::limits::PerConversation::per_minute(5, 20),
+                messages: api::limits::PerConversation::per_minute(
+                    config.messages_per_minute,
+                    config.messages_per_minute.saturating_mul(2),
+                ),
+                emails: api::limits::PerConversation::per_minute(
+                    config.changes_per_minute,
+                    config.changes_per_minute.saturating_mul(4),
+                ),
+                ratings: api::limits::PerConversation::per_minute(
+                    config.changes_per_minute,
+                    config.changes_per_minute.saturating_mul(4),
+                ),
                 // A few tabs per conversation; a shared office address has several shoppers.
                 streams: api::limits::StreamCap::new(4, 40),
             },
