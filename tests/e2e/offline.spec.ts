@@ -247,3 +247,33 @@ async function agentReply(request: import("@playwright/test").APIRequestContext,
   });
   expect(r.status()).toBe(303);
 }
+
+test("with data-consent=required a handoff, its retries and its live stream store nothing until consent", async ({ page, request }) => {
+  // The first handoff attempt is lost on the way: it waits in the outbox, in memory only.
+  let dropped = false;
+  await page.route("**/api/v1/handoffs", (route) => {
+    if (!dropped) {
+      dropped = true;
+      return route.abort("connectionreset");
+    }
+    return route.continue();
+  });
+  const bellhop = new Bellhop(page);
+  await bellhop.goto(shopUrl("/consent-handoff?consent=required"));
+  await bellhop.open();
+  await bellhop.quickReply("Talk to a person").click();
+  await expect.poll(() => dropped).toBe(true);
+  const stored = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("bellhop:")));
+  expect(await stored()).toEqual([]);
+  // Back online: the handoff goes through, a person answers on the live stream.
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect(bellhop.log).toContainText("Someone from the team will join in a moment");
+  const agent = await loggedInAgent(request);
+  const id = await conversationId(request, agent, "/consent-handoff?consent=required");
+  await agentReply(request, agent, id, "Hello from the team, before any consent.");
+  await expect(bellhop.log).toContainText("Hello from the team, before any consent.");
+  // The outbox, the last event seen, the snapshot, the visitor, the flow: none stored.
+  expect(await stored()).toEqual([]);
+  await page.evaluate(() => (window as any).Bellhop("consent", true));
+  await expect.poll(stored).toEqual(expect.arrayContaining(["bellhop:state", "bellhop:visitor", "bellhop:last-event"]));
+});

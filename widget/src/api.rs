@@ -14,11 +14,11 @@ use crate::js;
 ///
 /// The compiled form keeps a JSON parser out of the wasm: the runtime's own decoder is a fraction
 /// of serde_json's 25 KiB brotli (see ../shared/notes/toolchain.md).
-pub async fn load_flow(url: &str, consent_required: bool) -> Result<Flow, JsValue> {
+pub async fn load_flow(url: &str) -> Result<Flow, JsValue> {
     match fetch_flow(url).await {
         Ok(bytes) => match Flow::from_bytes(&bytes) {
             Ok(flow) => {
-                crate::storage::cache_flow(url, &bytes, consent_required);
+                crate::storage::cache_flow(url, &bytes);
                 Ok(flow)
             }
             Err(e) => cached(url).ok_or_else(|| JsValue::from_str(&format!("bellhop: {e}"))),

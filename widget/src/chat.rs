@@ -74,7 +74,7 @@ pub struct Chat {
 impl Chat {
     /// Starts (or resumes, from storage) the conversation for `flow`.
     pub fn new(flow: Flow, config: Config, visitor: Option<&str>) -> Chat {
-        let storage = Storage::new(config.consent_required);
+        let storage = Storage::new();
         let visitor = visitor
             .map(str::to_owned)
             .unwrap_or_else(|| storage.visitor_id());
@@ -90,7 +90,7 @@ impl Chat {
         };
         let shell = Rc::new(Shell {
             conversation: RefCell::new(conversation),
-            outbox: Outbox::load(!config.consent_required),
+            outbox: Outbox::load(),
             storage,
             api: Api::new(&config.api),
             config,

@@ -74,10 +74,9 @@ fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
         }
         "consent" => {
             let given = a.is_truthy();
-            let shell = chat.shell();
-            shell.storage.consent(given);
-            shell.outbox.set_persist(given);
+            crate::storage::grant(given);
             if given {
+                let shell = chat.shell();
                 let state = shell.conversation.borrow().snapshot().clone();
                 shell.storage.write_state(&state);
             }

@@ -140,8 +140,6 @@ impl Drop for Stream {
     }
 }
 
-const LAST_EVENT_KEY: &str = "bellhop:last-event";
-
 /// Opens the live conversation's stream while a handoff is on, and closes it after.
 pub fn follow_handoff(chat: Chat, status: Option<&HandoffStatus>) {
     let shell = chat.shell();
@@ -174,13 +172,8 @@ pub fn follow_handoff(chat: Chat, status: Option<&HandoffStatus>) {
 }
 
 fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
-    let storage = web_sys::window()?.local_storage().ok().flatten();
     // Resume after the last event this shopper saw, also across page loads.
-    let after = storage
-        .as_ref()
-        .and_then(|s| s.get_item(LAST_EVENT_KEY).ok().flatten())
-        .and_then(|v| v.strip_prefix(&format!("{token}|")).map(str::to_owned))
-        .unwrap_or_default();
+    let after = crate::storage::last_event(token).unwrap_or_default();
     let url = chat.shell().api.events_url(token, &after);
     let source = EventSource::new(&url).ok()?;
     let mut handlers = Vec::new();
@@ -189,9 +182,7 @@ fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let id = event.last_event_id();
             if !id.is_empty() {
-                if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                    let _ = s.set_item(LAST_EVENT_KEY, &format!("{key}|{id}"));
-                }
+                crate::storage::remember_last_event(&key, &id);
             }
             let data = event
                 .data()

@@ -47,7 +47,9 @@ pub mod glue {
 #[wasm_bindgen]
 pub async fn boot(config: JsValue) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
-    let flow = api::load_flow(&config.flow_url, config.consent_required).await?;
+    // Before anything is read or written: with consent required, writes wait for it.
+    storage::require_consent(config.consent_required);
+    let flow = api::load_flow(&config.flow_url).await?;
     start(flow, config, None)?;
     Ok(())
 }
@@ -59,6 +61,7 @@ pub fn start(
     config: Config,
     visitor: Option<&str>,
 ) -> Result<Chat, JsValue> {
+    storage::require_consent(config.consent_required);
     let theme = flow.bot.theme.clone();
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);

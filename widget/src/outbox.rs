@@ -64,18 +64,13 @@ pub struct Outbox {
     /// Requests being sent right now.
     in_flight: RefCell<Vec<u64>>,
     timer: RefCell<Option<i32>>,
-    persist: std::cell::Cell<bool>,
 }
 
 impl Outbox {
     /// Loads what a previous page left unsent.
-    pub fn load(persist: bool) -> Rc<Outbox> {
+    pub fn load() -> Rc<Outbox> {
         let outbox = Rc::new(Outbox::default());
-        outbox.persist.set(persist);
-        let stored = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .and_then(|s| s.get_item(KEY).ok().flatten())
-            .and_then(|text| js_sys::JSON::parse(&text).ok());
+        let stored = crate::storage::get(KEY).and_then(|text| js_sys::JSON::parse(&text).ok());
         if let Some(list) = stored {
             for j in js::items(&list) {
                 let job = (|| {
@@ -92,11 +87,6 @@ impl Outbox {
             }
         }
         outbox
-    }
-
-    pub fn set_persist(&self, persist: bool) {
-        self.persist.set(persist);
-        self.save();
     }
 
     pub fn push(&self, job: Job) {
@@ -166,16 +156,11 @@ impl Outbox {
         }
     }
 
+    /// Keeps the waiting jobs in storage (which waits for consent when the tag asks).
     fn save(&self) {
-        if !self.persist.get() {
-            return;
-        }
-        let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
-            return;
-        };
         let jobs = self.jobs.borrow();
         if jobs.is_empty() {
-            let _ = storage.remove_item(KEY);
+            crate::storage::remove(KEY);
             return;
         }
         let list = js::array(jobs.iter().map(|j| {
@@ -186,6 +171,6 @@ impl Outbox {
                 ("body", js::str(&j.body)),
             ])
         }));
-        let _ = storage.set_item(KEY, &js::stringify(&list));
+        crate::storage::set(KEY, &js::stringify(&list));
     }
 }

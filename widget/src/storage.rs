@@ -1,10 +1,13 @@
-//! What the widget remembers in `localStorage`: the visitor id and the conversation's
-//! snapshot, under `bellhop:` keys.
+//! What the widget remembers in `localStorage`, under `bellhop:` keys: the visitor id, the
+//! conversation's snapshot, the requests waiting to be sent (the outbox), the last event a
+//! live conversation showed, the last good flow. This module is the only one that touches
+//! `localStorage`, so that one gate holds for every write.
 //!
 //! Anything read back is untrusted: data that does not decode (corrupted, written by
 //! another version, or by someone else) is removed and the widget starts afresh, without an
 //! exception. With `data-consent="required"` nothing is written until the store's page
-//! calls `Bellhop('consent', true)`; until then the state lives in memory only.
+//! calls `Bellhop('consent', true)`: writes wait in memory ([`set`]), are written when
+//! consent comes, and are forgotten, with everything stored, when it is refused.
 
 use std::cell::{Cell, RefCell};
 
@@ -17,23 +20,109 @@ const VISITOR_KEY: &str = "bellhop:visitor";
 /// Bumped when the stored encoding changes.
 const FORMAT: &str = "1:";
 
-pub struct Storage {
-    allowed: Cell<bool>,
-    /// Written once consent arrives.
-    pending: RefCell<Option<String>>,
-    visitor: RefCell<Option<String>>,
-}
-
 fn local() -> Option<web_sys::Storage> {
     // Throws in sandboxed frames and some privacy modes: then the widget simply forgets.
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+thread_local! {
+    /// Whether writing is allowed (no consent needed, or consent given).
+    static ALLOWED: Cell<bool> = const { Cell::new(true) };
+    /// Writes made before consent, in order: `(key, value)`, `None` to remove.
+    static WAITING: RefCell<Vec<(String, Option<String>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether the tag asks for consent before anything is stored. Called once at boot, before
+/// anything is read or written.
+pub fn require_consent(required: bool) {
+    ALLOWED.with(|a| a.set(!required));
+}
+
+/// Whether writes reach `localStorage` now.
+pub fn allowed() -> bool {
+    ALLOWED.with(Cell::get)
+}
+
+/// Stores `value` under `key` (a `bellhop:` key), or keeps it in memory until consent.
+/// A full storage (quota) is not worth an exception in the store's page: then it is lost.
+pub fn set(key: &str, value: &str) {
+    if allowed() {
+        if let Some(s) = local() {
+            let _ = s.set_item(key, value);
+        }
+    } else {
+        wait(key, Some(value.to_owned()));
+    }
+}
+
+/// Removes `key`, or remembers to once consent comes.
+pub fn remove(key: &str) {
+    if allowed() {
+        if let Some(s) = local() {
+            let _ = s.remove_item(key);
+        }
+    } else {
+        wait(key, None);
+    }
+}
+
+/// What is stored under `key`: a write waiting for consent first.
+pub fn get(key: &str) -> Option<String> {
+    let waiting = WAITING.with(|w| {
+        w.borrow()
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    });
+    match waiting {
+        Some(value) => value,
+        None => local()?.get_item(key).ok().flatten(),
+    }
+}
+
+fn wait(key: &str, value: Option<String>) {
+    WAITING.with(|w| {
+        let mut w = w.borrow_mut();
+        w.retain(|(k, _)| k != key);
+        w.push((key.to_owned(), value));
+    });
+}
+
+/// `Bellhop('consent', …)`: given, what waited is written and writes go through; refused,
+/// what waited is dropped, everything Bellhop stored is removed, and nothing is written.
+pub fn grant(given: bool) {
+    ALLOWED.with(|a| a.set(given));
+    let waiting = WAITING.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    let Some(s) = local() else {
+        return;
+    };
+    if given {
+        for (key, value) in waiting {
+            let _ = match value {
+                Some(v) => s.set_item(&key, &v),
+                None => s.remove_item(&key),
+            };
+        }
+    } else {
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with("bellhop:"))
+            .collect();
+        for key in keys {
+            let _ = s.remove_item(&key);
+        }
+    }
+}
+
+/// The conversation's own records: its visitor id and snapshot.
+pub struct Storage {
+    visitor: RefCell<Option<String>>,
+}
+
 impl Storage {
-    pub fn new(consent_required: bool) -> Storage {
+    pub fn new() -> Storage {
         Storage {
-            allowed: Cell::new(!consent_required),
-            pending: RefCell::new(None),
             visitor: RefCell::new(None),
         }
     }
@@ -43,24 +132,18 @@ impl Storage {
         if let Some(v) = self.visitor.borrow().clone() {
             return v;
         }
-        let stored = local()
-            .and_then(|s| s.get_item(VISITOR_KEY).ok().flatten())
-            .filter(|v| {
-                v.len() >= 8 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric())
-            });
+        let stored = get(VISITOR_KEY).filter(|v| {
+            v.len() >= 8 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
         let id = stored.unwrap_or_else(new_id);
-        if self.allowed.get() {
-            if let Some(s) = local() {
-                let _ = s.set_item(VISITOR_KEY, &id);
-            }
-        }
+        set(VISITOR_KEY, &id);
         *self.visitor.borrow_mut() = Some(id.clone());
         id
     }
 
     /// The saved conversation, if there is one that decodes.
     pub fn read_state(&self) -> Option<State> {
-        let text = local()?.get_item(STATE_KEY).ok().flatten()?;
+        let text = get(STATE_KEY)?;
         let state = decode(&text);
         if state.is_none() {
             self.forget();
@@ -70,41 +153,26 @@ impl Storage {
 
     pub fn write_state(&self, state: &State) {
         let bytes = state.to_bytes();
-        let text = format!("{FORMAT}{}", js::base64(&bytes));
-        if self.allowed.get() {
-            if let Some(s) = local() {
-                // Full storage (quota) is not worth an exception in the store's page.
-                let _ = s.set_item(STATE_KEY, &text);
-            }
-        } else {
-            *self.pending.borrow_mut() = Some(text);
-        }
-    }
-
-    /// `Bellhop('consent', …)`: start writing (and save what waited), or forget everything.
-    pub fn consent(&self, given: bool) {
-        self.allowed.set(given);
-        if given {
-            let visitor = self.visitor.borrow().clone();
-            if let (Some(s), Some(v)) = (local(), visitor) {
-                let _ = s.set_item(VISITOR_KEY, &v);
-            }
-            if let (Some(s), Some(text)) = (local(), self.pending.borrow_mut().take()) {
-                let _ = s.set_item(STATE_KEY, &text);
-            }
-        } else {
-            self.forget();
-            if let Some(s) = local() {
-                let _ = s.remove_item(VISITOR_KEY);
-            }
-        }
+        set(STATE_KEY, &format!("{FORMAT}{}", js::base64(&bytes)));
     }
 
     pub fn forget(&self) {
-        if let Some(s) = local() {
-            let _ = s.remove_item(STATE_KEY);
-        }
+        remove(STATE_KEY);
     }
+}
+
+const LAST_EVENT_KEY: &str = "bellhop:last-event";
+
+/// The last event of live conversation `token` the shopper saw, so that its stream resumes
+/// after it, also on the next page.
+pub fn last_event(token: &str) -> Option<String> {
+    get(LAST_EVENT_KEY)?
+        .strip_prefix(&format!("{token}|"))
+        .map(str::to_owned)
+}
+
+pub fn remember_last_event(token: &str, id: &str) {
+    set(LAST_EVENT_KEY, &format!("{token}|{id}"));
 }
 
 const FLOW_KEY: &str = "bellhop:flow";
@@ -113,18 +181,13 @@ const FLOW_KEY: &str = "bellhop:flow";
 /// flow cannot be fetched (offline, server down). It is the merchant's content, not the
 /// shopper's data, but with consent required it is not written either.
 pub fn cached_flow(url: &str) -> Option<Vec<u8>> {
-    let text = local()?.get_item(FLOW_KEY).ok().flatten()?;
+    let text = get(FLOW_KEY)?;
     let (stored_url, data) = text.strip_prefix(FORMAT)?.split_once('\n')?;
     (stored_url == url).then(|| js::unbase64(data)).flatten()
 }
 
-pub fn cache_flow(url: &str, bytes: &[u8], consent_required: bool) {
-    if consent_required {
-        return;
-    }
-    if let Some(s) = local() {
-        let _ = s.set_item(FLOW_KEY, &format!("{FORMAT}{url}\n{}", js::base64(bytes)));
-    }
+pub fn cache_flow(url: &str, bytes: &[u8]) {
+    set(FLOW_KEY, &format!("{FORMAT}{url}\n{}", js::base64(bytes)));
 }
 
 /// Decodes a stored snapshot, or `None` for anything else.

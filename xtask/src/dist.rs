@@ -248,8 +248,9 @@ pub const LOADER_BUDGET_BROTLI: usize = 2 * 1024;
 /// than this fails CI. Lower it when the widget shrinks. Raised from 144 to 157 KiB by the
 /// conversation work of issue 17 (digressions, the calibrated FAQ decision, analytics,
 /// Intl dates and money, labels in eight languages: +10.5 KiB of wasm; the demo flow's
-/// Spanish: +2.6 KiB), which the issue allowed 3 KiB: BENCHMARKS.md has the figures.
-pub const TOTAL_BUDGET_BROTLI: usize = 157 * 1024;
+/// Spanish: +2.6 KiB), which the issue allowed 3 KiB: BENCHMARKS.md has the figures. Then
+/// to 158 KiB by issue 18's one consent gate for every `localStorage` write (+0.5 KiB).
+pub const TOTAL_BUDGET_BROTLI: usize = 158 * 1024;
 
 /// The budget the issues set for everything the widget downloads, printed beside the ratchet.
 pub const TOTAL_TARGET_BROTLI: usize = 90 * 1024;
