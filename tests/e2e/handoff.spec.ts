@@ -33,7 +33,7 @@ test("a shopper asks for a human, an agent replies live, closes, and the shopper
   const context = agent.getByRole("complementary");
   await expect(context).toContainText("/products/trail-runner");
   await expect(context).toContainText("Language");
-  await expect(agent.locator(".messages")).toContainText("Talk to a person");
+  await expect(agent.locator(".messages.reported")).toContainText("Talk to a person");
 
   // The shopper writes; the agent's open page shows it without a reload.
   await page.getByRole("textbox", { name: "Type your message…" }).fill("Do the trail runners fit wide feet?");
