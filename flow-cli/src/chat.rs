@@ -4,8 +4,8 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use flow_runtime::Effect;
 use flow_runtime::testing::{Act, Driver, FixtureOrder, OrderReply, parse_act};
+use flow_runtime::{Effect, Request};
 
 const HELP: &str = "\
 Type to talk to the bot. Commands:
@@ -46,14 +46,14 @@ pub fn run(path: &Path, orders: Option<&Path>) -> anyhow::Result<bool> {
         let lookup = driver
             .recent
             .iter()
-            .any(|e| matches!(e, Effect::LookUpOrder { .. }));
+            .any(|e| matches!(e, Effect::Request(Request::LookUpOrder { .. })));
         if lookup && !driver.orders.is_empty() {
             let _ = driver.act(&Act::Order(OrderReply::Word("fixture".into())));
         }
         if driver
             .recent
             .iter()
-            .any(|e| matches!(e, Effect::HandOff(_)))
+            .any(|e| matches!(e, Effect::Request(Request::HandOff(_))))
         {
             println!(
                 "  (the server is asked for a person: answer with /handoff available|offline|error)"

@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 
 use crate::engine::{
-    AgentEvent, BlockView, ButtonView, Cart, Composer, Conversation, Device, Effect, ExitSignal,
+    AgentEvent, Announcement, BlockView, ButtonView, Cart, Composer, Conversation, Device, Effect,
     HandoffAnswer, HandoffStatus, Input, Message, Order, OrderAnswer, OrderItem, Output, Page,
-    Speaker, Status,
+    Request, Scroll, Speaker, Status, View,
 };
 use crate::flow::Flow;
 use crate::time::Time;
@@ -234,6 +234,8 @@ pub struct Driver {
     pending_delivery: Vec<u64>,
     /// Orders the fake server knows.
     pub orders: Vec<FixtureOrder>,
+    /// The shopper's own open or close being acted out.
+    acting: Option<Input>,
 }
 
 impl Driver {
@@ -260,6 +262,7 @@ impl Driver {
             pending_handoff: None,
             pending_delivery: Vec::new(),
             orders: Vec::new(),
+            acting: None,
         };
         driver.input(Input::PageView(driver.page.clone()));
         driver.recent.clear();
@@ -281,6 +284,12 @@ impl Driver {
         }
         self.recent.clear();
         self.transcript.push(format!("> {}", describe(act)));
+        // The panel opening because the shopper opened it goes without saying.
+        self.acting = match act {
+            Act::Open => Some(Input::Opened),
+            Act::Close => Some(Input::Closed),
+            _ => None,
+        };
         match act {
             Act::Open => self.input(Input::Opened),
             Act::Close => self.input(Input::Closed),
@@ -354,11 +363,36 @@ impl Driver {
             }
             Act::Hidden => self.input(Input::Visibility(false)),
             Act::Visible => self.input(Input::Visibility(true)),
-            Act::Scroll(p) => self.input(Input::Scrolled(*p)),
+            // A page 10,000 px high: `scroll 40` brings its 4,000th pixel into view.
+            Act::Scroll(p) => self.input(Input::Scrolled(Scroll {
+                top: u32::from(*p) * 100,
+                viewport: 0,
+                height: 10_000,
+            })),
             Act::Activity => self.input(Input::Activity),
-            Act::ExitIntent => self.input(Input::ExitIntent(ExitSignal::PointerTop)),
-            Act::FastScrollUp => self.input(Input::ExitIntent(ExitSignal::FastScrollUp)),
-            Act::TabReturn => self.input(Input::ExitIntent(ExitSignal::TabReturn)),
+            // The raw signals a browser reports for each way of leaving; the engine judges.
+            Act::ExitIntent => {
+                self.input(Input::PointerLeft);
+                self.wait(crate::engine::EXIT_GRACE_MS);
+            }
+            Act::FastScrollUp => {
+                // Read at 3,000 px, then two quick flicks to the top of a tall page.
+                for (i, top) in [3_000, 1_500, 100].into_iter().enumerate() {
+                    if i > 0 {
+                        self.wait(100);
+                    }
+                    self.input(Input::Scrolled(Scroll {
+                        top,
+                        viewport: 800,
+                        height: 100_000,
+                    }));
+                }
+            }
+            Act::TabReturn => {
+                self.input(Input::Visibility(false));
+                self.wait(5_000);
+                self.input(Input::Visibility(true));
+            }
             Act::Cart {
                 items,
                 value,
@@ -413,17 +447,24 @@ impl Driver {
                 self.input(Input::Delivered { request, ok: *ok });
             }
             Act::AgentJoins(name) => {
-                self.input(Input::Agent(AgentEvent::Joined { name: name.clone() }))
+                let event = self.next_event();
+                self.input(Input::Agent(AgentEvent::Joined {
+                    event,
+                    name: name.clone(),
+                }))
             }
             Act::AgentSays { name, text } => {
-                let id = format!("agent-{}", self.transcript.len());
+                let event = self.next_event();
                 self.input(Input::Agent(AgentEvent::Message {
-                    id,
+                    event,
                     name: name.clone(),
                     text: text.clone(),
                 }));
             }
-            Act::AgentCloses => self.input(Input::Agent(AgentEvent::Closed)),
+            Act::AgentCloses => {
+                let event = self.next_event();
+                self.input(Input::Agent(AgentEvent::Closed { event }))
+            }
             Act::Reload => {
                 let json = serde_json::to_string(self.conversation.snapshot())
                     .map_err(|e| e.to_string())?;
@@ -470,6 +511,11 @@ impl Driver {
     }
 
     /// Sends one input now and records its effects.
+    /// The id of the next event on the fake server's live stream.
+    fn next_event(&mut self) -> String {
+        format!("agent-{}", self.transcript.len())
+    }
+
     pub fn input(&mut self, input: Input) {
         self.conversation.handle_input(input, self.now);
         self.drain();
@@ -487,18 +533,20 @@ impl Driver {
 
     fn record(&mut self, effect: Effect) {
         match &effect {
-            Effect::Reset => self.messages.clear(),
-            Effect::ShowMessage(m) => self.messages.push(m.clone()),
-            Effect::SetQuickReplies(q) => self.offered = q.clone(),
-            Effect::LookUpOrder {
+            Effect::View(View::Reset) => self.messages.clear(),
+            Effect::View(View::ShowMessage(m)) => self.messages.push(m.clone()),
+            Effect::View(View::SetQuickReplies(q)) => self.offered = q.clone(),
+            Effect::Request(Request::LookUpOrder {
                 request,
                 number,
                 email,
-            } => self.pending_order = Some((*request, number.clone(), email.clone())),
-            Effect::HandOff(h) => self.pending_handoff = Some(h.request),
-            Effect::SendEmail { request, .. }
-            | Effect::SendToAgent { request, .. }
-            | Effect::SendRating { request, .. } => self.pending_delivery.push(*request),
+            }) => self.pending_order = Some((*request, number.clone(), email.clone())),
+            Effect::Request(Request::HandOff(h)) => self.pending_handoff = Some(h.request),
+            Effect::Request(Request::SendEmail { request, .. })
+            | Effect::Request(Request::SendToAgent { request, .. })
+            | Effect::Request(Request::SendRating { request, .. }) => {
+                self.pending_delivery.push(*request)
+            }
             _ => {}
         }
         if let Some(line) = self.render(&effect) {
@@ -510,28 +558,34 @@ impl Driver {
     /// One transcript line for an effect (or none for bookkeeping effects).
     pub fn render(&self, effect: &Effect) -> Option<String> {
         Some(match effect {
-            Effect::ShowMessage(m) => render_message(m, &self.bot_name),
-            Effect::SetQuickReplies(q) if q.is_empty() => return None,
-            Effect::SetQuickReplies(q) => format!(
+            Effect::View(View::ShowMessage(m)) => render_message(m, &self.bot_name),
+            Effect::View(View::SetQuickReplies(q)) if q.is_empty() => return None,
+            Effect::View(View::SetQuickReplies(q)) => format!(
                 "  [{}]",
                 q.iter()
                     .map(|b| b.label.as_str())
                     .collect::<Vec<_>>()
                     .join("] [")
             ),
-            Effect::ShowTeaser(m) => format!("  teaser: {}", message_text(m)),
-            Effect::HideTeaser => "  (teaser hidden)".into(),
-            Effect::OpenPanel => "  (panel opens)".into(),
-            Effect::ClosePanel => "  (panel closes)".into(),
-            Effect::Composer(Composer::Waiting { reason }) => {
+            Effect::View(View::ShowTeaser(m)) => format!("  teaser: {}", message_text(m)),
+            Effect::View(View::HideTeaser) => "  (teaser hidden)".into(),
+            Effect::View(View::OpenPanel) if self.acting == Some(Input::Opened) => return None,
+            Effect::View(View::ClosePanel) if self.acting == Some(Input::Closed) => return None,
+            Effect::View(View::OpenPanel) => "  (panel opens)".into(),
+            Effect::View(View::ClosePanel) => "  (panel closes)".into(),
+            Effect::View(View::Composer(Composer::Waiting { reason })) => {
                 format!("  (composer waits: {reason})")
             }
-            Effect::Csat(Some(c)) => format!(
-                "  (rating asked: {:?}{})",
-                c.scale,
+            Effect::View(View::Csat(Some(c))) => format!(
+                "  (rating asked: {}{})",
+                c.choices
+                    .iter()
+                    .map(|c| format!("{}={}", c.label, c.score))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if c.comment { " with comment" } else { "" }
             ),
-            Effect::Handoff(Some(status)) => format!(
+            Effect::View(View::HandoffStatus(Some(status))) => format!(
                 "  (handoff: {})",
                 match status {
                     HandoffStatus::Connecting => "connecting".to_owned(),
@@ -541,10 +595,10 @@ impl Driver {
                     HandoffStatus::Closed => "closed".to_owned(),
                 }
             ),
-            Effect::LookUpOrder { number, email, .. } => {
+            Effect::Request(Request::LookUpOrder { number, email, .. }) => {
                 format!("  → look up order {number} for {email}")
             }
-            Effect::HandOff(h) => format!(
+            Effect::Request(Request::HandOff(h)) => format!(
                 "  → hand off: {} lines of transcript{}{}",
                 h.transcript.len(),
                 if h.context.frustrated {
@@ -561,17 +615,23 @@ impl Driver {
                     ))
                     .unwrap_or_default()
             ),
-            Effect::SendToAgent { text, .. } => format!("  → to the agent: {text}"),
-            Effect::SendEmail { email, .. } => format!("  → email for the team: {email}"),
-            Effect::SendRating { score, comment, .. } => format!(
+            Effect::Request(Request::SendToAgent { text, .. }) => {
+                format!("  → to the agent: {text}")
+            }
+            Effect::Request(Request::SendEmail { email, .. }) => {
+                format!("  → email for the team: {email}")
+            }
+            Effect::Request(Request::SendRating { score, comment, .. }) => format!(
                 "  → rating {score}{}",
                 comment
                     .as_ref()
                     .map(|c| format!(": {c}"))
                     .unwrap_or_default()
             ),
-            Effect::AddToCart { sku, quantity } => format!("  → add to cart: {sku} × {quantity}"),
-            Effect::Track(t) => {
+            Effect::Announce(Announcement::AddToCart { sku, quantity, .. }) => {
+                format!("  → add to cart: {sku} × {quantity}")
+            }
+            Effect::Announce(Announcement::Track(t)) => {
                 // Every event carries the conversation's id; transcripts leave it out.
                 let props: Vec<String> = t
                     .props
@@ -598,7 +658,9 @@ impl Driver {
             .recent
             .iter()
             .filter_map(|f| match f {
-                Effect::ShowMessage(m) if m.from != Speaker::Shopper => Some(message_text(m)),
+                Effect::View(View::ShowMessage(m)) if m.from != Speaker::Shopper => {
+                    Some(message_text(m))
+                }
                 _ => None,
             })
             .collect();
@@ -634,7 +696,7 @@ impl Driver {
             .recent
             .iter()
             .filter_map(|f| {
-                if let Effect::ShowTeaser(m) = f {
+                if let Effect::View(View::ShowTeaser(m)) = f {
                     Some(message_text(m))
                 } else {
                     None
@@ -667,7 +729,7 @@ impl Driver {
                 .recent
                 .iter()
                 .filter_map(|f| {
-                    if let Effect::Track(t) = f {
+                    if let Effect::Announce(Announcement::Track(t)) = f {
                         Some(t.name.as_str())
                     } else {
                         None
@@ -966,26 +1028,29 @@ fn render_message(m: &Message, bot: &str) -> String {
 /// A short name for an effect's kind, as `expect: {effect: …}` names it.
 pub fn effect_kind(e: &Effect) -> &'static str {
     match e {
-        Effect::Reset => "reset",
-        Effect::ShowMessage(_) => "show_message",
-        Effect::SetQuickReplies(_) => "quick_replies",
-        Effect::ShowTeaser(_) => "teaser",
-        Effect::HideTeaser => "hide_teaser",
-        Effect::OpenPanel => "open_panel",
-        Effect::ClosePanel => "close_panel",
-        Effect::Unread(_) => "unread",
-        Effect::Composer(_) => "composer",
-        Effect::Typing(_) => "typing",
-        Effect::Csat(_) => "csat",
-        Effect::Handoff(_) => "handoff_status",
-        Effect::LookUpOrder { .. } => "look_up_order",
-        Effect::HandOff(_) => "hand_off",
-        Effect::SendToAgent { .. } => "send_to_agent",
-        Effect::SendEmail { .. } => "send_email",
-        Effect::SendRating { .. } => "send_rating",
-        Effect::AddToCart { .. } => "add_to_cart",
-        Effect::Track(_) => "track",
-        Effect::Persist => "persist",
+        Effect::View(View::Reset) => "reset",
+        Effect::View(View::ShowMessage(_)) => "show_message",
+        Effect::View(View::SetQuickReplies(_)) => "quick_replies",
+        Effect::View(View::ShowTeaser(_)) => "teaser",
+        Effect::View(View::HideTeaser) => "hide_teaser",
+        Effect::View(View::OpenPanel) => "open_panel",
+        Effect::View(View::ClosePanel) => "close_panel",
+        Effect::View(View::Unread(_)) => "unread",
+        Effect::View(View::Composer(_)) => "composer",
+        Effect::View(View::Typing(_)) => "typing",
+        Effect::View(View::Csat(_)) => "csat",
+        Effect::View(View::HandoffStatus(_)) => "handoff_status",
+        Effect::Request(Request::LookUpOrder { .. }) => "look_up_order",
+        Effect::Request(Request::HandOff(_)) => "hand_off",
+        Effect::Request(Request::SendToAgent { .. }) => "send_to_agent",
+        Effect::Request(Request::SendEmail { .. }) => "send_email",
+        Effect::Request(Request::SendRating { .. }) => "send_rating",
+        Effect::Announce(Announcement::AddToCart { .. }) => "add_to_cart",
+        Effect::Announce(Announcement::Track(_)) => "track",
+        Effect::View(View::Language(_)) => "language",
+        Effect::Request(Request::Follow { .. }) => "follow",
+        Effect::Request(Request::Unfollow) => "unfollow",
+        Effect::Save(_) => "save",
     }
 }
 

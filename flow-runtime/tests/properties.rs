@@ -7,8 +7,8 @@
 
 use flow_runtime::compile::{compile_json, compile_value};
 use flow_runtime::{
-    AgentEvent, Cart, Conversation, Device, ExitSignal, Flow, HandoffAnswer, Input, Order,
-    OrderAnswer, OrderItem, Output, Page, State, Time,
+    AgentEvent, Cart, Conversation, Device, Flow, HandoffAnswer, Input, Order, OrderAnswer,
+    OrderItem, Output, Page, State, Time,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -139,16 +139,16 @@ fn input() -> impl Strategy<Value = Input> {
                 })
             }),
         any::<bool>().prop_map(Input::Visibility),
-        any::<u8>().prop_map(Input::Scrolled),
+        (any::<u32>(), any::<u32>(), any::<u32>()).prop_map(|(top, viewport, height)| {
+            Input::Scrolled(flow_runtime::Scroll {
+                top,
+                viewport,
+                height,
+            })
+        }),
         Just(Input::Activity),
-        prop::sample::select(
-            &[
-                ExitSignal::PointerTop,
-                ExitSignal::FastScrollUp,
-                ExitSignal::TabReturn
-            ][..]
-        )
-        .prop_map(Input::ExitIntent),
+        Just(Input::PointerLeft),
+        Just(Input::PointerBack),
         (0..5u32, any::<i64>(), text()).prop_map(|(items, v, name)| Input::CartChanged(Cart {
             items,
             value: flow_runtime::value::Num(v),
@@ -186,13 +186,18 @@ fn input() -> impl Strategy<Value = Input> {
         }),
         (0..40u64, any::<bool>()).prop_map(|(request, ok)| Input::Delivered { request, ok }),
         (0..3u8, text()).prop_map(|(kind, t)| Input::Agent(match kind {
-            0 => AgentEvent::Joined { name: t },
+            0 => AgentEvent::Joined {
+                event: String::new(),
+                name: t
+            },
             1 => AgentEvent::Message {
-                id: t.clone(),
+                event: t.clone(),
                 name: "A".into(),
                 text: t
             },
-            _ => AgentEvent::Closed,
+            _ => AgentEvent::Closed {
+                event: String::new()
+            },
         })),
     ]
 }

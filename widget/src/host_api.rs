@@ -11,11 +11,11 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::chat::Chat;
 use crate::js;
-use crate::signals::cart_from_js;
+use crate::run::Widget;
+use crate::watch::cart_from_js;
 
-pub fn install(chat: Chat) {
+pub fn install(chat: Widget) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -42,7 +42,7 @@ pub fn install(chat: Chat) {
     }
 }
 
-fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
+fn call(chat: Widget, command: &JsValue, a: &JsValue, b: &JsValue) {
     let Some(command) = command.as_string() else {
         return;
     };
@@ -72,27 +72,17 @@ fn call(chat: Chat, command: &JsValue, a: &JsValue, b: &JsValue) {
                 chat.dispatch(Input::Custom(name.chars().take(64).collect()));
             }
         }
-        "consent" => {
-            let given = a.is_truthy();
-            crate::storage::grant(given);
-            if given {
-                let shell = chat.shell();
-                let state = shell.conversation.borrow().snapshot().clone();
-                shell.storage.write_state(&state);
-            }
-        }
+        // One gate, in storage: writes waiting for consent are written now, or dropped
+        // with everything stored.
+        "consent" => crate::storage::grant(a.is_truthy()),
         "on" => {
             if let (Some(name), Some(f)) = (a.as_string(), b.dyn_ref::<js_sys::Function>()) {
-                chat.shell().listeners.borrow_mut().push((name, f.clone()));
+                crate::page::listen(name, f.clone());
             }
         }
         "off" => {
             if let Some(name) = a.as_string() {
-                let f = b.dyn_ref::<js_sys::Function>().cloned();
-                chat.shell()
-                    .listeners
-                    .borrow_mut()
-                    .retain(|(n, g)| !(n == &name && f.as_ref().is_none_or(|f| f == g)));
+                crate::page::unlisten(&name, b.dyn_ref::<js_sys::Function>());
             }
         }
         _ => {}

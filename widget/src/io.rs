@@ -1,130 +1,177 @@
-//! The widget's I/O: requests through the outbox, the live conversation's event stream,
-//! and events for the store's page (analytics, `Bellhop('on', …)`).
+//! The widget's requests to the server: each [`Request`] of the engine becomes a job in the
+//! outbox (or, for `Follow`/`Unfollow`, opens or closes the live conversation's stream), and
+//! each answer goes back as one [`Input`] through a [`Sink`].
+//!
+//! This module knows nothing of the UI: the run loop hands it requests and a sink, so the
+//! dependency goes one way (`run` → `io`).
 
-use flow_runtime::{AgentEvent, Effect, HandoffStatus, Input, Prop};
-use leptos::prelude::Set;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use flow_runtime::{AgentEvent, Input, Request};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventSource, MessageEvent};
 
-use crate::api;
-use crate::chat::Chat;
+use crate::api::{self, Api};
 use crate::js;
-use crate::outbox::{Job, Kind};
+use crate::outbox::{Job, Kind, Outbox};
 
-/// Turns a request effect into a job in the outbox, and sends it.
-pub fn perform(chat: Chat, effect: Effect) {
-    let job = match effect {
-        Effect::LookUpOrder {
-            request,
-            number,
-            email,
-        } => Job {
-            request,
-            kind: Kind::Lookup,
-            path: "/orders/lookup".into(),
-            body: js::stringify(&api::lookup_body(&number, &email)),
-            tries: 0,
-        },
-        // The idempotency key is made here, once: 128 random bits, so that it cannot be
-        // guessed, and kept in the job, so that every retry sends the same bytes.
-        Effect::HandOff(h) => Job {
-            request: h.request,
-            kind: Kind::Handoff,
-            path: "/handoffs".into(),
-            body: js::stringify(&api::handoff_body(&h, &crate::storage::random_hex::<16>())),
-            tries: 0,
-        },
-        Effect::SendToAgent {
-            request,
-            token,
-            key,
-            text,
-        } => Job {
-            request,
-            kind: Kind::Delivery,
-            path: format!("/conversations/{token}/messages"),
-            body: js::stringify(&js::object(&[
-                ("key", js::str(&key)),
-                ("text", js::str(&text)),
-            ])),
-            tries: 0,
-        },
-        Effect::SendEmail {
-            request,
-            token,
-            email,
-        } => Job {
-            request,
-            kind: Kind::Delivery,
-            path: format!("/conversations/{token}/email"),
-            body: js::stringify(&js::object(&[("email", js::str(&email))])),
-            tries: 0,
-        },
-        Effect::SendRating {
-            request,
-            token,
-            score,
-            comment,
-        } => Job {
-            request,
-            kind: Kind::Delivery,
-            path: format!("/conversations/{token}/rating"),
-            body: js::stringify(&js::object(&[
-                ("score", js::num(f64::from(score))),
-                ("comment", comment.as_deref().map_or(JsValue::NULL, js::str)),
-            ])),
-            tries: 0,
-        },
-        _ => return,
-    };
-    chat.shell().outbox.push(job);
-    pump(chat);
+/// Where answers go: the engine (as inputs) and the panel's "waiting for the network" note.
+pub trait Sink: Copy + 'static {
+    fn answer(self, input: Input);
+    /// Whether something the shopper asked for waits for the network.
+    fn waiting(self, offline: bool);
 }
 
-/// Sends every job not already on its way; answers go back to the engine.
-pub fn pump(chat: Chat) {
-    let shell = chat.shell();
-    for job in shell.outbox.take_ready() {
-        let shell = shell.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let reply = shell.api.post(&job.path, &job.body).await;
-            let input = match job.kind {
-                Kind::Lookup => api::order_answer(&reply).map(|answer| Input::OrderAnswered {
-                    request: job.request,
-                    answer,
-                }),
-                Kind::Handoff => api::handoff_answer(&reply).map(|answer| Input::HandoffAnswered {
-                    request: job.request,
-                    answer,
-                }),
-                Kind::Delivery => api::delivered(&reply).map(|ok| Input::Delivered {
-                    request: job.request,
-                    ok,
-                }),
-            };
-            match input {
-                Some(input) => {
-                    shell.outbox.remove(job.request);
-                    if shell.outbox.is_empty() {
-                        chat.offline.set(false);
-                    }
-                    chat.dispatch(input);
-                }
-                None => {
-                    chat.offline.set(true);
-                    let wait = shell.outbox.failed(job.request);
-                    shell
-                        .outbox
-                        .retry_in(wait, std::rc::Rc::new(move || pump(chat)));
-                }
+/// The server, the requests waiting for it, and the live conversation followed.
+pub struct Io {
+    api: Api,
+    outbox: Rc<Outbox>,
+    stream: RefCell<Option<Stream>>,
+}
+
+impl Io {
+    pub fn new(base: &str) -> Rc<Io> {
+        Rc::new(Io {
+            api: Api::new(base),
+            outbox: Outbox::load(),
+            stream: RefCell::new(None),
+        })
+    }
+
+    /// Performs one request of the engine.
+    pub fn request(self: &Rc<Self>, request: Request, sink: impl Sink) {
+        let job = |request, kind, path: String, body: JsValue| Job {
+            request,
+            kind,
+            path,
+            body: js::stringify(&body),
+            tries: 0,
+        };
+        let job = match request {
+            Request::LookUpOrder {
+                request,
+                number,
+                email,
+            } => job(
+                request,
+                Kind::Lookup,
+                "/orders/lookup".into(),
+                api::lookup_body(&number, &email),
+            ),
+            // The idempotency key is made here, once: 128 random bits, so that it cannot
+            // be guessed, and kept in the job, so that every retry sends the same bytes.
+            Request::HandOff(h) => job(
+                h.request,
+                Kind::Handoff,
+                "/handoffs".into(),
+                api::handoff_body(&h, &crate::storage::random_hex::<16>()),
+            ),
+            Request::SendToAgent {
+                request,
+                token,
+                key,
+                text,
+            } => job(
+                request,
+                Kind::Delivery,
+                format!("/conversations/{token}/messages"),
+                js::object(&[("key", js::str(&key)), ("text", js::str(&text))]),
+            ),
+            Request::SendEmail {
+                request,
+                token,
+                email,
+            } => job(
+                request,
+                Kind::Delivery,
+                format!("/conversations/{token}/email"),
+                js::object(&[("email", js::str(&email))]),
+            ),
+            Request::SendRating {
+                request,
+                token,
+                score,
+                comment,
+            } => job(
+                request,
+                Kind::Delivery,
+                format!("/conversations/{token}/rating"),
+                js::object(&[
+                    ("score", js::num(f64::from(score))),
+                    ("comment", comment.as_deref().map_or(JsValue::NULL, js::str)),
+                ]),
+            ),
+            Request::Follow { token, after } => {
+                self.follow(&token, &after, sink);
+                return;
             }
-        });
+            Request::Unfollow => {
+                self.stream.borrow_mut().take();
+                return;
+            }
+        };
+        self.outbox.push(job);
+        self.pump(sink);
+    }
+
+    /// Sends every job not already on its way; answers go back to the sink.
+    pub fn pump(self: &Rc<Self>, sink: impl Sink) {
+        for job in self.outbox.take_ready() {
+            let io = Rc::clone(self);
+            wasm_bindgen_futures::spawn_local(async move {
+                let reply = io.api.post(&job.path, &job.body).await;
+                let input = match job.kind {
+                    Kind::Lookup => api::order_answer(&reply).map(|answer| Input::OrderAnswered {
+                        request: job.request,
+                        answer,
+                    }),
+                    Kind::Handoff => {
+                        api::handoff_answer(&reply).map(|answer| Input::HandoffAnswered {
+                            request: job.request,
+                            answer,
+                        })
+                    }
+                    Kind::Delivery => api::delivered(&reply).map(|ok| Input::Delivered {
+                        request: job.request,
+                        ok,
+                    }),
+                };
+                match input {
+                    Some(input) => {
+                        io.outbox.remove(job.request);
+                        sink.waiting(!io.outbox.is_empty());
+                        sink.answer(input);
+                    }
+                    None => {
+                        sink.waiting(true);
+                        let wait = io.outbox.failed(job.request);
+                        let again = Rc::clone(&io);
+                        io.outbox.retry_in(wait, Rc::new(move || again.pump(sink)));
+                    }
+                }
+            });
+        }
+    }
+
+    /// Follows live conversation `token` after event `after`, unless it is followed already.
+    fn follow(self: &Rc<Self>, token: &str, after: &str, sink: impl Sink) {
+        if self
+            .stream
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.token == token)
+        {
+            return;
+        }
+        let stream = open_stream(self, token, after.to_owned(), 0, sink);
+        *self.stream.borrow_mut() = stream;
     }
 }
 
 /// An open event stream of a live conversation, and the handlers that must live with it.
-pub struct Stream {
+struct Stream {
     token: String,
     source: EventSource,
     _handlers: Vec<Closure<dyn FnMut(MessageEvent)>>,
@@ -140,70 +187,45 @@ impl Drop for Stream {
     }
 }
 
-/// Opens the live conversation's stream while a handoff is on, and closes it after.
-pub fn follow_handoff(chat: Chat, status: Option<&HandoffStatus>) {
-    let shell = chat.shell();
-    let live = matches!(
-        status,
-        Some(HandoffStatus::Waiting | HandoffStatus::Joined { .. } | HandoffStatus::Offline)
-    );
-    let token = shell
-        .conversation
-        .borrow()
-        .handoff_token()
-        .map(str::to_owned);
-    match (live, token) {
-        (true, Some(token)) => {
-            if shell
-                .stream
-                .borrow()
-                .as_ref()
-                .is_some_and(|s| s.token == token)
-            {
-                return;
-            }
-            let stream = open_stream(chat, &token, 0);
-            *shell.stream.borrow_mut() = stream;
-        }
-        _ => {
-            shell.stream.borrow_mut().take();
-        }
-    }
-}
-
-fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
-    // Resume after the last event this shopper saw, also across page loads.
-    let after = crate::storage::last_event(token).unwrap_or_default();
-    let url = chat.shell().api.events_url(token, &after);
+fn open_stream(
+    io: &Rc<Io>,
+    token: &str,
+    after: String,
+    attempt: u32,
+    sink: impl Sink,
+) -> Option<Stream> {
+    let url = io.api.events_url(token, &after);
     let source = EventSource::new(&url).ok()?;
+    // Where this stream got to, should it have to be reopened by hand (the engine keeps the
+    // same cursor in its state, for the next page).
+    let cursor = Rc::new(RefCell::new(after));
     let mut handlers = Vec::new();
     for kind in ["joined", "message", "closed"] {
-        let key = token.to_owned();
+        let cursor = Rc::clone(&cursor);
         let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let id = event.last_event_id();
-            if !id.is_empty() {
-                crate::storage::remember_last_event(&key, &id);
-            }
             let data = event
                 .data()
                 .as_string()
                 .and_then(|t| js_sys::JSON::parse(&t).ok())
                 .unwrap_or(JsValue::NULL);
+            let id = Some(event.last_event_id())
+                .filter(|id| !id.is_empty())
+                .or_else(|| js::get_str(&data, "id"))
+                .unwrap_or_default();
+            if !id.is_empty() {
+                cursor.borrow_mut().clone_from(&id);
+            }
             let name = js::get_str(&data, "name").unwrap_or_default();
             let agent = match kind {
-                "joined" => AgentEvent::Joined { name },
+                "joined" => AgentEvent::Joined { event: id, name },
                 "message" => AgentEvent::Message {
-                    id: if id.is_empty() {
-                        js::get_str(&data, "id").unwrap_or_default()
-                    } else {
-                        id
-                    },
+                    event: id,
                     name,
                     text: js::get_str(&data, "text").unwrap_or_default(),
                 },
-                _ => AgentEvent::Closed,
+                _ => AgentEvent::Closed { event: id },
             };
-            chat.dispatch(Input::Agent(agent));
+            sink.answer(Input::Agent(agent));
         });
         let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
         handlers.push(handler);
@@ -213,19 +235,21 @@ fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
     // restarts. Then reopen it ourselves, waiting 1 s, 2 s, 4 s … up to a minute.
     let closed = source.clone();
     let key = token.to_owned();
+    let weak = Rc::downgrade(io);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
         if closed.ready_state() != EventSource::CLOSED {
             return;
         }
         let wait = (1000i32 << attempt.min(6)).min(MAX_REOPEN_MS);
-        let key = key.clone();
+        let (key, weak, cursor) = (key.clone(), weak.clone(), Rc::clone(&cursor));
         let reopen = Closure::once_into_js(move || {
-            let shell = chat.shell();
-            let current = shell.stream.borrow().as_ref().map(|s| s.token == key);
+            let Some(io) = weak.upgrade() else { return };
+            let current = io.stream.borrow().as_ref().map(|s| s.token == key);
             // Only while this conversation is still followed (not closed or replaced since).
             if current == Some(true) {
-                let next = open_stream(chat, &key, attempt + 1);
-                *shell.stream.borrow_mut() = next;
+                let after = cursor.borrow().clone();
+                let next = open_stream(&io, &key, after, attempt + 1, sink);
+                *io.stream.borrow_mut() = next;
             }
         });
         if let Some(w) = web_sys::window() {
@@ -242,61 +266,4 @@ fn open_stream(chat: Chat, token: &str, attempt: u32) -> Option<Stream> {
         _handlers: handlers,
         _on_error: on_error,
     })
-}
-
-/// Tells the store's page: a `bellhop:NAME` event on `window`, a `dataLayer` entry when the
-/// page has one (Google Tag Manager's convention), and `Bellhop('on', NAME, …)` callbacks.
-/// Numbers arrive as numbers and lists as arrays. The shopper's words are only an FAQ
-/// event's `question` (the engine already took out emails and order numbers), and not
-/// even that with `data-analytics-text="off"`.
-pub fn announce(chat: &Chat, name: &str, props: &[(String, Prop)]) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let text = chat.shell().config.analytics_text;
-    let fields: Vec<(&str, JsValue)> = props
-        .iter()
-        .filter(|(k, _)| text || k != "question")
-        .map(|(k, v)| (k.as_str(), prop(v)))
-        .collect();
-    let detail = js::object(&fields);
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(&detail);
-    if let Ok(event) =
-        web_sys::CustomEvent::new_with_event_init_dict(&format!("bellhop:{name}"), &init)
-    {
-        let _ = window.dispatch_event(&event);
-    }
-    let data_layer = js_sys::Reflect::get(&window, &JsValue::from_str("dataLayer"))
-        .unwrap_or(JsValue::UNDEFINED);
-    if let Some(layer) = data_layer.dyn_ref::<js_sys::Array>() {
-        let entry = js::object(&fields);
-        let _ = js_sys::Reflect::set(
-            &entry,
-            &JsValue::from_str("event"),
-            &JsValue::from_str(&format!("bellhop.{name}")),
-        );
-        layer.push(&entry);
-    }
-    let listeners: Vec<js_sys::Function> = chat
-        .shell()
-        .listeners
-        .borrow()
-        .iter()
-        .filter(|(n, _)| n == name || n == "*")
-        .map(|(_, f)| f.clone())
-        .collect();
-    for f in listeners {
-        // A throwing callback is the page's problem, not ours: it must not stop the widget.
-        let _ = f.call2(&JsValue::NULL, &JsValue::from_str(name), &detail);
-    }
-}
-
-/// An analytics value as JavaScript: a string, a number or an array.
-fn prop(v: &Prop) -> JsValue {
-    match v {
-        Prop::Text(t) => js::str(t),
-        Prop::Number(n) => js::num(n.0 as f64 / flow_runtime::value::Num::SCALE as f64),
-        Prop::List(items) => js::array(items.iter().map(prop)),
-    }
 }

@@ -11,33 +11,45 @@
 //! shadow host, resumes the conversation from storage, mounts the Leptos UI, replaces the
 //! `Bellhop` queue with the real API and starts watching the page.
 //!
-//! Module map: `chat` (the run loop), `io` (requests, live stream, page events), `outbox`
-//! (requests that survive offline spells and reloads), `storage`, `signals` (page →
-//! inputs), `host_api` (`window.Bellhop`), `host` (shadow root), `ui/` (components).
+//! Module map (arrows are `use`; there is no cycle):
+//!
+//! ```text
+//! lib ──► run ──► io ──► api, outbox
+//!  │       ├────► page        (analytics events, `Bellhop('on', …)`)
+//!  │       └────► storage     (the one consent gate)
+//!  ├──► watch ──► run         (the page's raw signals → inputs)
+//!  ├──► host_api ──► run, watch, page, storage   (`window.Bellhop`)
+//!  ├──► host                  (the shadow root)
+//!  └──► ui/* ──► run          (components)
+//! ```
+//!
+//! `run` owns the engine and routes its effects; `io` performs requests and answers through
+//! the [`io::Sink`] trait, so it never names the UI.
 
 mod api;
-pub mod chat;
 mod config;
 pub mod host;
 mod host_api;
 mod io;
 mod js;
 mod outbox;
-mod signals;
+mod page;
+pub mod run;
 mod storage;
 mod ui;
+mod watch;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-pub use chat::Chat;
 pub use config::Config;
+pub use run::Widget;
 
 /// The browser glue's pure parts, for the `wasm-bindgen-test` tests.
 #[doc(hidden)]
 pub mod glue {
-    pub use crate::signals::cart_from_js;
     pub use crate::storage::decode as decode_state;
+    pub use crate::watch::cart_from_js;
 }
 
 /// Starts Bellhop on the current page. Called once by the loader.
@@ -60,25 +72,25 @@ pub fn start(
     flow: flow_runtime::Flow,
     config: Config,
     visitor: Option<&str>,
-) -> Result<Chat, JsValue> {
+) -> Result<Widget, JsValue> {
     storage::require_consent(config.consent_required);
     let theme = flow.bot.theme.clone();
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);
-    let chat = Chat::new(flow, config, visitor);
+    let chat = Widget::new(flow, config, visitor);
     // The page view first: it sets the conversation's language from the page's, so the UI
     // is built once in that language rather than built and rebuilt.
-    chat.dispatch(flow_runtime::Input::PageView(signals::page()));
+    chat.dispatch(flow_runtime::Input::PageView(watch::page()));
     ui::mount(mount, chat);
     host_api::install(chat);
-    signals::watch(chat);
+    watch::watch(chat);
     follow_other_tabs(chat);
     Ok(chat)
 }
 
 /// Another tab of the same store changed the conversation: show it here too. Back online:
 /// send what waited.
-fn follow_other_tabs(chat: Chat) {
+fn follow_other_tabs(chat: Widget) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -92,7 +104,7 @@ fn follow_other_tabs(chat: Chat) {
         });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     on_storage.forget();
-    let on_online = Closure::<dyn FnMut()>::new(move || io::pump(chat));
+    let on_online = Closure::<dyn FnMut()>::new(move || chat.shell().io.pump(chat));
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     on_online.forget();
 }

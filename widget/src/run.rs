@@ -1,18 +1,21 @@
-//! The run loop around the runtime: one input in, drain the effects, apply them.
+//! The run loop around the engine: one input in, drain the outputs, apply them.
 //!
 //! Like str0m's canonical loop: a DOM event, an HTTP answer or a timer becomes one
-//! [`Input`]; [`Chat::dispatch`] hands it to the [`Conversation`], drains every effect, and
-//! applies each: view effects set signals, I/O effects go to [`crate::io`], `Persist`
-//! saves the snapshot, and the final timeout arms a single timer. No conversation decision
-//! is made here.
+//! [`Input`]; [`Widget::dispatch`] hands it to the [`Conversation`], drains every output and
+//! routes each by kind: a [`View`] sets a signal, a [`Request`] goes to [`crate::io`], an
+//! [`Announcement`] to [`crate::page`], [`Effect::Save`] to [`crate::storage`]; the final
+//! timeout arms a single timer. Every match is exhaustive and nothing is read back from
+//! the engine: each effect carries all the shell needs. No conversation decision is made
+//! here.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use flow_runtime::flow::{Phrase, Theme};
 use flow_runtime::{
-    ButtonView, Composer, Conversation, CsatView, Effect, Flow, HandoffStatus, InputHint, Message,
-    Output, Prop, State, Time,
+    Announcement, ButtonView, Composer, Conversation, Effect, Flow, HandoffStatus, InputHint,
+    Message, Output, Prop, RatingView, Time, View,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,23 +23,19 @@ use wasm_bindgen::prelude::*;
 
 pub use flow_runtime::Input;
 
-use crate::api::Api;
 use crate::config::Config;
-use crate::io;
-use crate::outbox::Outbox;
-use crate::storage::Storage;
+use crate::io::{Io, Sink};
+use crate::{page, storage};
 
 /// Everything that is not reactive: the conversation itself and the services around it.
 pub struct Shell {
-    pub conversation: RefCell<Conversation>,
-    pub storage: Storage,
-    pub outbox: Rc<Outbox>,
-    pub api: Api,
+    conversation: RefCell<Conversation>,
+    /// The merchant's content, for labels (the engine has its own handle).
+    flow: Arc<Flow>,
+    pub io: Rc<Io>,
     pub config: Config,
-    timer: Cell<Option<i32>>,
-    /// `Bellhop('on', name, callback)` subscriptions.
-    pub listeners: RefCell<Vec<(String, js_sys::Function)>>,
-    pub stream: RefCell<Option<io::Stream>>,
+    /// The armed timer: its handle, and when it fires.
+    timer: Cell<Option<(i32, Time)>>,
 }
 
 /// The bot's profile, for the header and the launcher.
@@ -47,11 +46,11 @@ pub struct Bot {
     pub theme: Theme,
 }
 
-/// The conversation as the UI sees it: reactive state, changed only by runtime effects.
+/// The widget as the UI sees it: reactive state, changed only by the engine's views.
 ///
 /// `Copy`, so components take it by value (every field is an arena handle).
 #[derive(Clone, Copy)]
-pub struct Chat {
+pub struct Widget {
     shell: StoredValue<Rc<Shell>, LocalStorage>,
     pub bot: StoredValue<Bot>,
     pub open: RwSignal<bool>,
@@ -61,7 +60,7 @@ pub struct Chat {
     pub unread: RwSignal<u32>,
     pub composer: RwSignal<Composer>,
     pub typing: RwSignal<bool>,
-    pub csat: RwSignal<Option<CsatView>>,
+    pub csat: RwSignal<Option<RatingView>>,
     pub handoff: RwSignal<Option<HandoffStatus>>,
     /// The conversation's language: labels follow it.
     pub lang: RwSignal<String>,
@@ -71,35 +70,46 @@ pub struct Chat {
     pub offline: RwSignal<bool>,
 }
 
-impl Chat {
+impl Sink for Widget {
+    fn answer(self, input: Input) {
+        self.dispatch(input);
+    }
+
+    fn waiting(self, offline: bool) {
+        if self.offline.get_untracked() != offline {
+            self.offline.set(offline);
+        }
+    }
+}
+
+impl Widget {
     /// Starts (or resumes, from storage) the conversation for `flow`.
-    pub fn new(flow: Flow, config: Config, visitor: Option<&str>) -> Chat {
-        let storage = Storage::new();
+    pub fn new(flow: Flow, config: Config, visitor: Option<&str>) -> Widget {
         let visitor = visitor
             .map(str::to_owned)
-            .unwrap_or_else(|| storage.visitor_id());
+            .unwrap_or_else(storage::visitor_id);
         let bot = Bot {
             name: flow.bot.name.clone(),
             avatar: flow.bot.avatar.clone(),
             theme: flow.bot.theme.clone(),
         };
+        let lang = flow.default_language().to_owned();
+        let flow = Arc::new(flow);
         let now = now();
-        let conversation = match storage.read_state() {
-            Some(state) if state.visitor.id == visitor => Conversation::restore(flow, state, now),
-            _ => Conversation::new(flow, &visitor, now),
+        let conversation = match storage::read_state() {
+            Some(state) if state.visitor.id == visitor => {
+                Conversation::restore(flow.clone(), state, now)
+            }
+            _ => Conversation::new(flow.clone(), &visitor, now),
         };
         let shell = Rc::new(Shell {
             conversation: RefCell::new(conversation),
-            outbox: Outbox::load(),
-            storage,
-            api: Api::new(&config.api),
+            flow,
+            io: Io::new(&config.api),
             config,
             timer: Cell::new(None),
-            listeners: RefCell::new(Vec::new()),
-            stream: RefCell::new(None),
         });
-        let lang = shell.conversation.borrow().language().to_owned();
-        let chat = Chat {
+        let chat = Widget {
             shell: StoredValue::new_local(shell),
             bot: StoredValue::new(bot),
             open: RwSignal::new(false),
@@ -117,9 +127,10 @@ impl Chat {
             move_focus: RwSignal::new(false),
             offline: RwSignal::new(false),
         };
-        // Show what `restore` queued (the conversation so far), then carry on.
+        // Show what `restore` queued (the conversation so far), then send what a previous
+        // page left unsent.
         chat.drain();
-        io::pump(chat);
+        chat.shell().io.pump(chat);
         chat
     }
 
@@ -134,21 +145,16 @@ impl Chat {
     /// reactive effect per label.
     pub fn t(&self, phrase: Phrase) -> String {
         let lang = self.lang.get_untracked();
-        self.shell()
-            .conversation
-            .borrow()
-            .flow()
-            .phrase(phrase, &lang)
-            .to_owned()
+        self.shell().flow.phrase(phrase, &lang).to_owned()
     }
 
-    /// Opens or closes the panel because the shopper asked: focus follows.
+    /// Opens or closes the panel because the shopper asked: the engine decides, and focus
+    /// follows its view.
     pub fn set_open(&self, open: bool) {
         if self.open.get_untracked() == open {
             return;
         }
         self.move_focus.set(true);
-        self.open.set(open);
         self.dispatch(if open { Input::Opened } else { Input::Closed });
         if open {
             // The FAQ model is built on first use (tens of milliseconds for a large FAQ
@@ -169,10 +175,16 @@ impl Chat {
         }
     }
 
-    /// Feeds one input to the runtime and applies every effect it produces.
+    /// Feeds one input to the engine and applies every effect it produces.
     pub fn dispatch(&self, input: Input) {
         let shell = self.shell();
         shell.conversation.borrow_mut().handle_input(input, now());
+        self.drain();
+    }
+
+    /// Another tab saved the conversation: show the same here.
+    pub fn adopt(&self, state: flow_runtime::State) {
+        self.shell().conversation.borrow_mut().adopt(state, now());
         self.drain();
     }
 
@@ -191,67 +203,69 @@ impl Chat {
             (effects, timeout)
         };
         for effect in effects {
-            self.apply(effect);
+            match effect {
+                Effect::View(view) => self.show(view),
+                Effect::Request(request) => shell.io.request(request, *self),
+                Effect::Announce(announcement) => self.announce(announcement),
+                Effect::Save(bytes) => storage::save_state(&bytes),
+            }
         }
         self.arm_timer(timeout);
-        let lang = shell.conversation.borrow().language().to_owned();
-        if self.lang.get_untracked() != lang {
-            self.lang.set(lang);
+    }
+
+    fn show(&self, view: View) {
+        match view {
+            View::Reset => self.messages.set(Vec::new()),
+            View::ShowMessage(message) => self.messages.update(|m| m.push(message)),
+            View::SetQuickReplies(replies) => self.quick_replies.set(replies),
+            View::ShowTeaser(message) => self.teaser.set(Some(message)),
+            View::HideTeaser => self.teaser.set(None),
+            View::OpenPanel => self.open.set(true),
+            View::ClosePanel => self.open.set(false),
+            View::Unread(n) => self.unread.set(n),
+            View::Composer(c) => self.composer.set(c),
+            View::Typing(on) => self.typing.set(on),
+            View::Csat(c) => self.csat.set(c),
+            View::HandoffStatus(status) => self.handoff.set(status),
+            View::Language(lang) => {
+                if self.lang.get_untracked() != lang {
+                    self.lang.set(lang);
+                }
+            }
         }
     }
 
-    fn apply(&self, effect: Effect) {
-        match effect {
-            Effect::Reset => self.messages.set(Vec::new()),
-            Effect::ShowMessage(message) => self.messages.update(|m| m.push(message)),
-            Effect::SetQuickReplies(replies) => self.quick_replies.set(replies),
-            Effect::ShowTeaser(message) => self.teaser.set(Some(message)),
-            Effect::HideTeaser => self.teaser.set(None),
-            Effect::OpenPanel => self.open.set(true),
-            Effect::ClosePanel => self.open.set(false),
-            Effect::Unread(n) => self.unread.set(n),
-            Effect::Composer(c) => self.composer.set(c),
-            Effect::Typing(on) => self.typing.set(on),
-            Effect::Csat(c) => self.csat.set(c),
-            Effect::Handoff(status) => {
-                self.handoff.set(status.clone());
-                io::follow_handoff(*self, status.as_ref());
-            }
-            Effect::Persist => {
-                let shell = self.shell();
-                let state = shell.conversation.borrow().snapshot().clone();
-                shell.storage.write_state(&state);
-            }
-            Effect::Track(track) => io::announce(self, &track.name, &track.props),
-            Effect::AddToCart { sku, quantity } => {
-                let conversation = self
-                    .shell()
-                    .conversation
-                    .borrow()
-                    .snapshot()
-                    .chat
-                    .id
-                    .clone();
-                io::announce(
-                    self,
-                    "add_to_cart",
-                    &[
-                        ("conversation".into(), Prop::Text(conversation)),
-                        ("sku".into(), Prop::Text(sku)),
-                        ("quantity".into(), Prop::int(i64::from(quantity))),
-                    ],
-                );
-            }
-            io_effect => io::perform(*self, io_effect),
+    fn announce(&self, announcement: Announcement) {
+        let text = self.shell().config.analytics_text;
+        match announcement {
+            Announcement::Track(track) => page::announce(&track.name, &track.props, text),
+            Announcement::AddToCart {
+                sku,
+                quantity,
+                conversation,
+            } => page::announce(
+                "add_to_cart",
+                &[
+                    ("conversation".into(), Prop::Text(conversation)),
+                    ("sku".into(), Prop::Text(sku)),
+                    ("quantity".into(), Prop::int(i64::from(quantity))),
+                ],
+                text,
+            ),
         }
     }
 
+    /// Arms one timer for the engine's next timeout. Most inputs (a scroll, a keystroke)
+    /// leave the timeout where it was: then the armed timer stays.
     fn arm_timer(&self, at: Option<Time>) {
         let shell = self.shell();
+        if shell.timer.get().map(|(_, t)| t) == at {
+            return;
+        }
         let Some(window) = web_sys::window() else {
             return;
         };
-        if let Some(id) = shell.timer.take() {
+        if let Some((id, _)) = shell.timer.take() {
             window.clear_timeout_with_handle(id);
         }
         let Some(at) = at else { return };
@@ -264,14 +278,8 @@ impl Chat {
         if let Ok(id) = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), delay)
         {
-            shell.timer.set(Some(id));
+            shell.timer.set(Some((id, at)));
         }
-    }
-
-    /// Another tab saved the conversation: show the same here.
-    pub fn adopt(&self, state: State) {
-        self.shell().conversation.borrow_mut().adopt(state, now());
-        self.drain();
     }
 }
 

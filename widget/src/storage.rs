@@ -1,6 +1,6 @@
 //! What the widget remembers in `localStorage`, under `bellhop:` keys: the visitor id, the
-//! conversation's snapshot, the requests waiting to be sent (the outbox), the last event a
-//! live conversation showed, the last good flow. This module is the only one that touches
+//! conversation's snapshot (which holds, among the rest, where a live conversation's stream
+//! got to), the requests waiting to be sent (the outbox), the last good flow. This module is the only one that touches
 //! `localStorage`, so that one gate holds for every write.
 //!
 //! Anything read back is untrusted: data that does not decode (corrupted, written by
@@ -115,64 +115,28 @@ pub fn grant(given: bool) {
     }
 }
 
-/// The conversation's own records: its visitor id and snapshot.
-pub struct Storage {
-    visitor: RefCell<Option<String>>,
+/// The shopper's random visitor id, kept across visits (when storage is allowed).
+pub fn visitor_id() -> String {
+    let stored = get(VISITOR_KEY)
+        .filter(|v| v.len() >= 8 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let id = stored.unwrap_or_else(new_id);
+    set(VISITOR_KEY, &id);
+    id
 }
 
-impl Storage {
-    pub fn new() -> Storage {
-        Storage {
-            visitor: RefCell::new(None),
-        }
-    }
-
-    /// The shopper's random visitor id, kept across visits (when storage is allowed).
-    pub fn visitor_id(&self) -> String {
-        if let Some(v) = self.visitor.borrow().clone() {
-            return v;
-        }
-        let stored = get(VISITOR_KEY).filter(|v| {
-            v.len() >= 8 && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric())
-        });
-        let id = stored.unwrap_or_else(new_id);
-        set(VISITOR_KEY, &id);
-        *self.visitor.borrow_mut() = Some(id.clone());
-        id
-    }
-
-    /// The saved conversation, if there is one that decodes.
-    pub fn read_state(&self) -> Option<State> {
-        let text = get(STATE_KEY)?;
-        let state = decode(&text);
-        if state.is_none() {
-            self.forget();
-        }
-        state
-    }
-
-    pub fn write_state(&self, state: &State) {
-        let bytes = state.to_bytes();
-        set(STATE_KEY, &format!("{FORMAT}{}", js::base64(&bytes)));
-    }
-
-    pub fn forget(&self) {
+/// The saved conversation, if there is one that decodes (anything else is removed).
+pub fn read_state() -> Option<State> {
+    let text = get(STATE_KEY)?;
+    let state = decode(&text);
+    if state.is_none() {
         remove(STATE_KEY);
     }
+    state
 }
 
-const LAST_EVENT_KEY: &str = "bellhop:last-event";
-
-/// The last event of live conversation `token` the shopper saw, so that its stream resumes
-/// after it, also on the next page.
-pub fn last_event(token: &str) -> Option<String> {
-    get(LAST_EVENT_KEY)?
-        .strip_prefix(&format!("{token}|"))
-        .map(str::to_owned)
-}
-
-pub fn remember_last_event(token: &str, id: &str) {
-    set(LAST_EVENT_KEY, &format!("{token}|{id}"));
+/// Keeps the engine's snapshot ([`flow_runtime::Effect::Save`]).
+pub fn save_state(bytes: &[u8]) {
+    set(STATE_KEY, &format!("{FORMAT}{}", js::base64(bytes)));
 }
 
 const FLOW_KEY: &str = "bellhop:flow";

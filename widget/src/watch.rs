@@ -1,30 +1,24 @@
-//! The page's signals, turned into runtime inputs. Only observation happens here: which
-//! signal starts which trigger, and whether it may, is the runtime's business.
+//! The page's raw signals, turned into engine inputs. Only observation happens here:
+//! whether a signal means anything (a fast swipe up, a return to the tab, a pointer that
+//! stayed out, how deep the shopper read) and which trigger it starts is the engine's
+//! business, tested there on virtual time.
 //!
 //! - page views, including single-page-app navigation (`history.pushState`, `popstate`);
-//! - visibility (time on page counts only while the tab is visible);
-//! - scroll depth, and activity (pointer, keys, scroll; at most one input a second);
-//! - exit intent: on desktop the pointer leaves through the top edge and does not come
-//!   back within a grace period; on phones, a fast scroll back up towards the address bar,
-//!   or coming back to the tab after a short absence (each trigger says which counts);
+//! - visibility;
+//! - every scroll position, and activity (pointer, keys; at most one input a second);
+//! - the pointer leaving through the top edge, and coming back;
 //! - the cart, from `Bellhop('setCart', …)` or the Shopify adapter.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use flow_runtime::{Cart, Device, ExitSignal, Input, Page};
+use flow_runtime::{Cart, Device, Input, Page, Scroll};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, MouseEvent, Window};
 
-use crate::chat::{Chat, now};
 use crate::js;
-
-/// How long the pointer may be out of the window before it counts as leaving.
-const EXIT_GRACE_MS: i32 = 300;
-/// A tab hidden at least this long, then shown again, counts as a return (phones).
-const TAB_RETURN_MIN_MS: u64 = 3_000;
-const TAB_RETURN_MAX_MS: u64 = 10 * 60_000;
+use crate::run::{Widget, now};
 
 /// The page as the runtime needs it.
 pub fn page() -> Page {
@@ -82,7 +76,7 @@ fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'sta
 }
 
 /// Starts watching the page (whose first page view the caller has dispatched).
-pub fn watch(chat: Chat) {
+pub fn watch(chat: Widget) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -106,24 +100,11 @@ pub fn watch(chat: Chat) {
     listen(&window, "popstate", on_navigate.clone());
     listen(&window, "bellhop:navigate", on_navigate);
 
-    // Visibility, and returning to the tab (a phone's stand-in for exit intent).
-    let hidden_at = Rc::new(Cell::new(None::<u64>));
+    // Visibility (the engine measures how long the tab was away).
     {
         let document2 = document.clone();
-        let window2 = window.clone();
         listen(&document, "visibilitychange", move |_| {
-            let visible = !document2.hidden();
-            chat.dispatch(Input::Visibility(visible));
-            if !visible {
-                hidden_at.set(Some(now().0));
-            } else if let Some(at) = hidden_at.take() {
-                let away = now().0.saturating_sub(at);
-                if device(&window2) != Device::Desktop
-                    && (TAB_RETURN_MIN_MS..TAB_RETURN_MAX_MS).contains(&away)
-                {
-                    chat.dispatch(Input::ExitIntent(ExitSignal::TabReturn));
-                }
-            }
+            chat.dispatch(Input::Visibility(!document2.hidden()));
         });
     }
 
@@ -140,72 +121,40 @@ pub fn watch(chat: Chat) {
         });
     }
 
-    // Scroll depth, activity, and a fast scroll up (phones).
+    // Every scroll position: depth, activity and fast swipes are read from them.
     {
         let window2 = window.clone();
-        let deepest = Rc::new(Cell::new(0u8));
-        let run = Rc::new(Cell::new(UpwardRun::default()));
-        let scroll_last_activity = last_activity.clone();
         listen(&window, "scroll", move |_| {
-            let y = window2.scroll_y().unwrap_or(0.0);
-            let view = window2
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(0.0);
-            let total = window2
+            let px = |v: Result<JsValue, JsValue>| {
+                v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0).max(0.0) as u32
+            };
+            let height = window2
                 .document()
                 .and_then(|d| d.document_element())
-                .map_or(1.0, |e| f64::from(e.scroll_height().max(1)));
-            let percent = (((y + view) / total) * 100.0).clamp(0.0, 100.0) as u8;
-            let t = now().0;
-            if percent >= deepest.get().saturating_add(5) || (percent == 100 && deepest.get() < 100)
-            {
-                deepest.set(percent);
-                chat.dispatch(Input::Scrolled(percent));
-            } else if t.saturating_sub(scroll_last_activity.get()) >= 1000 {
-                scroll_last_activity.set(t);
-                chat.dispatch(Input::Activity);
-            }
-            // More than a screen up in one quick swipe, ending near the top: reaching for
-            // the address bar or the tabs.
-            let fast_up = run.get().next(y, t);
-            run.set(fast_up);
-            if device(&window2) != Device::Desktop && fast_up.is_exit(y, t, view) {
-                chat.dispatch(Input::ExitIntent(ExitSignal::FastScrollUp));
-                run.set(UpwardRun::default());
-            }
+                .map_or(0, |e| e.scroll_height().max(0) as u32);
+            chat.dispatch(Input::Scrolled(Scroll {
+                top: window2.scroll_y().unwrap_or(0.0).max(0.0) as u32,
+                viewport: px(window2.inner_height()),
+                height,
+            }));
         });
     }
 
-    // Exit intent on desktop: out through the top, not back within the grace period.
+    // The pointer out through the top edge, and back (the engine allows a grace period).
     {
-        let pending = Rc::new(Cell::new(None::<i32>));
-        let window2 = window.clone();
-        let pending2 = pending.clone();
+        let out = Rc::new(Cell::new(false));
+        let out2 = out.clone();
         listen(&document, "mouseout", move |e| {
             let Some(e) = e.dyn_ref::<MouseEvent>() else {
                 return;
             };
-            if e.related_target().is_some() || e.client_y() > 0 || pending2.get().is_some() {
-                return;
-            }
-            let pending3 = pending2.clone();
-            let fire = Closure::once_into_js(move || {
-                pending3.set(None);
-                chat.dispatch(Input::ExitIntent(ExitSignal::PointerTop));
-            });
-            if let Ok(id) = window2.set_timeout_with_callback_and_timeout_and_arguments_0(
-                fire.unchecked_ref(),
-                EXIT_GRACE_MS,
-            ) {
-                pending2.set(Some(id));
+            if e.related_target().is_none() && e.client_y() <= 0 && !out2.replace(true) {
+                chat.dispatch(Input::PointerLeft);
             }
         });
-        let window3 = window.clone();
         listen(&document, "mouseover", move |_| {
-            if let Some(id) = pending.take() {
-                window3.clear_timeout_with_handle(id);
+            if out.replace(false) {
+                chat.dispatch(Input::PointerBack);
             }
         });
     }
@@ -304,7 +253,7 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
     }
 }
 
-fn read_shopify_cart(chat: Chat) {
+fn read_shopify_cart(chat: Widget) {
     wasm_bindgen_futures::spawn_local(async move {
         let Some(window) = web_sys::window() else {
             return;
@@ -334,42 +283,4 @@ fn read_shopify_cart(chat: Chat) {
         ]);
         chat.dispatch(Input::CartChanged(cart_from_js(&described)));
     });
-}
-
-/// The current run of upward scrolling: where and when it began, and the last position.
-#[derive(Clone, Copy, Default)]
-struct UpwardRun {
-    from_y: f64,
-    from_t: u64,
-    last_y: f64,
-    last_t: u64,
-    upward: bool,
-}
-
-impl UpwardRun {
-    /// A scroll event moves to `y` at `t`: the run goes on while events keep coming upward
-    /// less than 300 ms apart, and starts afresh otherwise. A new run starts where the page
-    /// was and *when this event came*: the previous scroll event may be long ago (the
-    /// shopper stopped to read), and its time says nothing about the swipe's speed.
-    fn next(self, y: f64, t: u64) -> UpwardRun {
-        let up = y < self.last_y;
-        let goes_on = up && self.upward && t.saturating_sub(self.last_t) < 300;
-        let (from_y, from_t) = match (goes_on, up) {
-            (true, _) => (self.from_y, self.from_t),
-            (false, true) => (self.last_y, t),
-            (false, false) => (y, t),
-        };
-        UpwardRun {
-            from_y,
-            from_t,
-            last_y: y,
-            last_t: t,
-            upward: up,
-        }
-    }
-
-    /// More than a screen up within a second, ending within the first screen.
-    fn is_exit(self, y: f64, t: u64, view: f64) -> bool {
-        self.upward && self.from_y - y > view && t.saturating_sub(self.from_t) < 1000 && y < view
-    }
 }

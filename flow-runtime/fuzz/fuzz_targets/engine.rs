@@ -1,7 +1,7 @@
 //! Any sequence of shopper, page and server events against the demo store's flow.
 #![no_main]
 
-use flow_runtime::{AgentEvent, Cart, Conversation, ExitSignal, HandoffAnswer, Input, OrderAnswer, Output, Page, Time};
+use flow_runtime::{AgentEvent, Cart, Conversation, HandoffAnswer, Input, OrderAnswer, Output, Page, Time};
 use libfuzzer_sys::fuzz_target;
 
 static DEMO: &str = include_str!("../../../www/flows/demo.json");
@@ -29,16 +29,16 @@ fuzz_target!(|data: &[u8]| {
             7 => Input::Typing(a % 2 == 0),
             8 => Input::PageView(Page { path: ["/", "/checkout", "/products/x"][usize::from(a % 3)].into(), visible: true, ..Page::default() }),
             9 => Input::Visibility(a % 2 == 0),
-            10 => Input::Scrolled(a),
-            11 => Input::ExitIntent([ExitSignal::PointerTop, ExitSignal::FastScrollUp, ExitSignal::TabReturn][usize::from(a % 3)]),
+            10 => Input::Scrolled(flow_runtime::Scroll { top: u32::from(a) * 40, viewport: u32::from(b) * 8, height: u32::from(a ^ b) * 64 }),
+            11 => if a % 2 == 0 { Input::PointerLeft } else { Input::PointerBack },
             12 => Input::CartChanged(Cart { items: u32::from(a), value: flow_runtime::value::Num(i64::from(b) * 1000), currency: "USD".into(), lines: vec![flow_runtime::CartLine { name: text(), quantity: u32::from(b) }] }),
             13 => Input::Custom(text()),
             14 => Input::Tick,
             15 => Input::OrderAnswered { request: u64::from(a), answer: [OrderAnswer::NotFound, OrderAnswer::Error][usize::from(b % 2)].clone() },
             16 => Input::HandoffAnswered { request: u64::from(a), answer: if b % 2 == 0 { HandoffAnswer::Available { token: "t".into() } } else { HandoffAnswer::Offline { token: "t".into() } } },
             17 => Input::Delivered { request: u64::from(a), ok: b % 2 == 0 },
-            18 => Input::Agent(AgentEvent::Message { id: a.to_string(), name: "A".into(), text: text() }),
-            _ => Input::Agent(if a % 2 == 0 { AgentEvent::Joined { name: "A".into() } } else { AgentEvent::Closed }),
+            18 => Input::Agent(AgentEvent::Message { event: a.to_string(), name: "A".into(), text: text() }),
+            _ => Input::Agent(if a % 2 == 0 { AgentEvent::Joined { event: String::new(), name: "A".into() } } else { AgentEvent::Closed { event: b.to_string() } }),
         };
         c.handle_input(input, now);
         let mut n = 0;

@@ -8,9 +8,26 @@ use super::input::Order;
 use crate::flow::CsatScale;
 use crate::time::Time;
 
-/// One thing for the shell to do. Drained with [`super::Conversation::poll_output`].
+/// One thing for the shell to do, drained with [`super::Conversation::poll_output`]. Four
+/// kinds, so that a shell handles each in one place and every match is exhaustive: what
+/// the shopper sees, what to ask the server, what to tell the store's page, what to keep.
+/// Each carries all the shell needs: it never reads the engine back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Effect {
+    View(View),
+    /// Ask the server; each request is answered by one input (or none, for `Follow` and
+    /// `Unfollow`, whose stream brings [`super::Input::Agent`]s).
+    Request(Request),
+    /// Tell the store's page.
+    Announce(Announcement),
+    /// The state changed: keep these bytes ([`super::State::from_bytes`] reads them back),
+    /// and give them to [`super::Conversation::restore`] on the next page.
+    Save(Vec<u8>),
+}
+
+/// A change to what the shopper sees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum View {
     /// Forget every message shown (a restored conversation is shown again from the start).
     Reset,
     /// Add a message to the conversation.
@@ -29,9 +46,16 @@ pub enum Effect {
     /// Show or hide the "…" indicator.
     Typing(bool),
     /// Ask for a rating (`None` removes the question).
-    Csat(Option<CsatView>),
+    Csat(Option<RatingView>),
     /// The state of the handoff, for the banner (`None` removes it).
-    Handoff(Option<HandoffStatus>),
+    HandoffStatus(Option<HandoffStatus>),
+    /// The conversation's language (one of the flow's): labels follow it.
+    Language(String),
+}
+
+/// A request to the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
     /// Look up an order; answer with [`super::Input::OrderAnswered`].
     LookUpOrder {
         request: u64,
@@ -61,15 +85,25 @@ pub enum Effect {
         score: u8,
         comment: Option<String>,
     },
+    /// Follow the live conversation's events after event `after` (empty: from the start),
+    /// as [`super::Input::Agent`]s; replaces any stream followed before.
+    Follow { token: String, after: String },
+    /// Stop following the live conversation.
+    Unfollow,
+}
+
+/// Something for the store's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Announcement {
+    /// An analytics event.
+    Track(Track),
     /// Add a product to the cart through the host page's API.
     AddToCart {
         sku: String,
         quantity: u32,
+        /// The conversation's id, as on every analytics event.
+        conversation: String,
     },
-    /// An analytics event (never containing what the shopper typed).
-    Track(Track),
-    /// The state changed: save [`super::Conversation::snapshot`].
-    Persist,
 }
 
 /// Who said a message.
@@ -168,10 +202,37 @@ pub enum InputHint {
     Number,
 }
 
+/// The satisfaction question being asked, as the state keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsatView {
     pub scale: CsatScale,
     pub comment: bool,
+}
+
+/// The satisfaction question as shown: one button per choice, then, when `comment`, a box
+/// for a few words before it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub choices: Vec<RatingChoice>,
+    pub comment: bool,
+}
+
+/// One answer to the satisfaction question: choosing it sends
+/// [`super::Input::Rated`] with its `score`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingChoice {
+    pub score: u8,
+    pub icon: RatingIcon,
+    /// What a screen reader says ("Good", "4 stars"), in the conversation's language.
+    pub label: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RatingIcon {
+    ThumbUp,
+    ThumbDown,
+    /// One of a row of stars: the chosen one and those before it are filled.
+    Star,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,14 +38,20 @@ pub enum Input {
     // --- the page ---
     /// A page (or single-page-app route) is shown. Sent on every page load and navigation.
     PageView(Page),
-    /// The tab became visible (`true`) or hidden (`false`).
+    /// The tab became visible (`true`) or hidden (`false`). Coming back to the tab after a
+    /// short absence is a phone's exit intent: the engine measures the absence.
     Visibility(bool),
-    /// The deepest point of the page seen so far, in percent.
-    Scrolled(u8),
-    /// Pointer, key or scroll activity (the shell sends it at most once a second).
+    /// The page scrolled (every scroll event): how deep the shopper has read, and, on
+    /// phones, a fast swipe back up towards the address bar, are the engine's to judge.
+    Scrolled(Scroll),
+    /// Pointer or key activity (the shell sends it at most once a second).
     Activity,
-    /// A sign the shopper is about to leave.
-    ExitIntent(ExitSignal),
+    /// The pointer left the window through its top edge (towards the tabs or the address
+    /// bar). Unless it comes back ([`Input::PointerBack`]) within a grace period, that is
+    /// exit intent on a desktop.
+    PointerLeft,
+    /// The pointer is over the page again.
+    PointerBack,
     /// The host page told us about its cart.
     CartChanged(Cart),
     /// `Bellhop('track', name)` from the host page.
@@ -105,15 +111,23 @@ impl Device {
     }
 }
 
-/// How the shell noticed the shopper may leave.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ExitSignal {
-    /// Desktop: the pointer left the window through the top edge.
-    PointerTop,
-    /// Phone: a fast scroll back up towards the address bar.
-    FastScrollUp,
-    /// Phone: the shopper came back to the tab after a short absence.
-    TabReturn,
+/// Where the page is scrolled, in CSS pixels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scroll {
+    /// The page's offset at the top of the viewport (`scrollY`).
+    pub top: u32,
+    /// The viewport's height.
+    pub viewport: u32,
+    /// The page's full height (`scrollHeight`).
+    pub height: u32,
+}
+
+impl Scroll {
+    /// How much of the page has been on screen, in percent.
+    pub fn depth(self) -> u8 {
+        let seen = u64::from(self.top) + u64::from(self.viewport);
+        (seen * 100 / u64::from(self.height.max(1))).min(100) as u8
+    }
 }
 
 /// The cart as the host page describes it.
@@ -181,18 +195,34 @@ pub enum HandoffAnswer {
     Error,
 }
 
+/// An event of the live conversation. `event` is its id in the stream: the stream resumes
+/// after the last one seen (empty when the shell has none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AgentEvent {
     Joined {
+        event: String,
         name: String,
     },
-    /// `id` is the server's, so a message seen twice (after a reconnect) is shown once.
+    /// A message seen twice (after a reconnect) is shown once.
     Message {
-        id: String,
+        event: String,
         name: String,
         text: String,
     },
-    Closed,
+    Closed {
+        event: String,
+    },
+}
+
+impl AgentEvent {
+    /// Its id in the stream.
+    pub fn event(&self) -> &str {
+        match self {
+            AgentEvent::Joined { event, .. }
+            | AgentEvent::Message { event, .. }
+            | AgentEvent::Closed { event } => event,
+        }
+    }
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.

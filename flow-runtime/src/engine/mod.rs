@@ -34,14 +34,15 @@ use std::sync::Arc;
 
 pub use answer::{find_email, find_phone};
 pub use effect::{
-    BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format, HandoffContext,
-    HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView, Span,
-    Speaker, Track, TranscriptLine,
+    Announcement, BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format,
+    HandoffContext, HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop,
+    QuickReplyView, RatingChoice, RatingIcon, RatingView, Request, Span, Speaker, Track,
+    TranscriptLine, View,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
 pub use input::{
-    AgentEvent, Cart, CartLine, Device, ExitSignal, HandoffAnswer, Input, Order, OrderAnswer,
-    OrderItem, Page,
+    AgentEvent, Cart, CartLine, Device, HandoffAnswer, Input, Order, OrderAnswer, OrderItem, Page,
+    Scroll,
 };
 pub use logic::glob;
 pub use render::{safe_image, safe_link};
@@ -49,6 +50,7 @@ pub use state::{
     Action, Chat, Cursor, Offered, SNAPSHOT_VERSION, Session, State, Status, TriggerHistory,
     Visitor,
 };
+pub use triggers::{EXIT_GRACE_MS, TAB_RETURN_MS};
 
 use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
@@ -76,12 +78,17 @@ pub struct Conversation {
     state: State,
     out: VecDeque<Effect>,
     now: Time,
+    /// The current page's raw signals, between inputs (not saved).
+    watch: triggers::Watch,
 }
 
 impl Conversation {
     /// A new visitor's first conversation. `visitor` is a random id the shell made (and
     /// keeps); it also seeds the A/B assignment.
-    pub fn new(flow: Flow, visitor: &str, now: Time) -> Conversation {
+    ///
+    /// The flow may be shared (an `Arc`): a shell keeps its own handle for labels.
+    pub fn new(flow: impl Into<Arc<Flow>>, visitor: &str, now: Time) -> Conversation {
+        let flow: Arc<Flow> = flow.into();
         let fingerprint = fingerprint(&flow);
         let mut chat = Chat {
             id: conversation_id(visitor, now),
@@ -107,10 +114,11 @@ impl Conversation {
             chat,
         };
         Conversation {
-            flow: Arc::new(flow),
+            flow,
             state,
             out: VecDeque::new(),
             now,
+            watch: triggers::Watch::default(),
         }
     }
 
@@ -121,7 +129,8 @@ impl Conversation {
     /// snapshot made under another version of the flow resumes if everything it refers to
     /// still exists; otherwise the conversation restarts politely, keeping its messages and
     /// the visitor's history, and telling the shopper why.
-    pub fn restore(flow: Flow, snapshot: State, now: Time) -> Conversation {
+    pub fn restore(flow: impl Into<Arc<Flow>>, snapshot: State, now: Time) -> Conversation {
+        let flow: Arc<Flow> = flow.into();
         if snapshot.version != SNAPSHOT_VERSION {
             let mut fresh = Conversation::new(flow, &snapshot.visitor.id, now);
             fresh.state.visitor = snapshot.visitor;
@@ -130,10 +139,11 @@ impl Conversation {
         }
         let fingerprint = fingerprint(&flow);
         let mut conversation = Conversation {
-            flow: Arc::new(flow),
+            flow,
             state: snapshot,
             out: VecDeque::new(),
             now,
+            watch: triggers::Watch::default(),
         };
         conversation.now = conversation.now.max(now);
         if conversation.state.flow != fingerprint {
@@ -195,7 +205,7 @@ impl Conversation {
         let open = self.state.session.panel_open;
         self.replay();
         if !open {
-            self.emit(Effect::ClosePanel);
+            self.view(View::ClosePanel);
         }
     }
 
@@ -208,11 +218,14 @@ impl Conversation {
     pub fn handle_input(&mut self, input: Input, now: Time) {
         // Clocks jump; the engine's time never goes backwards.
         self.now = self.now.max(now);
+        let language = self.state.chat.language.clone();
         let before = self.out.len();
         let meaningful = !matches!(
             input,
             Input::Activity
                 | Input::Scrolled(_)
+                | Input::PointerLeft
+                | Input::PointerBack
                 | Input::Typing(_)
                 | Input::Visibility(_)
                 | Input::Tick
@@ -232,9 +245,10 @@ impl Conversation {
             Input::Typing(typing) => self.state.session.typing = typing,
             Input::PageView(page) => self.page_view(page),
             Input::Visibility(visible) => self.visibility(visible),
-            Input::Scrolled(percent) => self.scrolled(percent),
+            Input::Scrolled(scroll) => self.scrolled(scroll),
             Input::Activity => self.activity(),
-            Input::ExitIntent(signal) => self.exit_intent(signal),
+            Input::PointerLeft => self.pointer_left(),
+            Input::PointerBack => self.pointer_back(),
             Input::CartChanged(cart) => self.cart_changed(cart),
             Input::Custom(name) => self.custom_event(&name),
             Input::Identify(pairs) => self.identify(pairs),
@@ -246,8 +260,12 @@ impl Conversation {
         }
         self.resume_suspended();
         self.check_timers();
+        if self.state.chat.language != language {
+            let language = self.state.chat.language.clone();
+            self.view(View::Language(language));
+        }
         if meaningful || self.out.len() > before {
-            self.emit(Effect::Persist);
+            self.save();
         }
     }
 
@@ -255,6 +273,8 @@ impl Conversation {
     #[must_use]
     pub fn poll_output(&mut self) -> Output {
         match self.out.pop_front() {
+            // The state as it is now, when the shell takes it (several changes, one save).
+            Some(Effect::Save(_)) => Output::Effect(Effect::Save(self.state.to_bytes())),
             Some(effect) => Output::Effect(effect),
             None => Output::Timeout(self.next_deadline()),
         }
@@ -263,11 +283,22 @@ impl Conversation {
     // --- shared helpers for the submodules ---
 
     fn emit(&mut self, effect: Effect) {
-        // One Persist at the end of a batch is enough.
-        if effect == Effect::Persist && self.out.back() == Some(&Effect::Persist) {
-            return;
-        }
         self.out.push_back(effect);
+    }
+
+    fn view(&mut self, view: View) {
+        self.emit(Effect::View(view));
+    }
+
+    fn request(&mut self, request: Request) {
+        self.emit(Effect::Request(request));
+    }
+
+    /// Asks the shell to keep the state; one save at the end of a batch is enough.
+    fn save(&mut self) {
+        if !matches!(self.out.back(), Some(Effect::Save(_))) {
+            self.emit(Effect::Save(Vec::new()));
+        }
     }
 
     fn next_id(&mut self) -> u64 {
@@ -294,7 +325,7 @@ impl Conversation {
         if message.from != Speaker::Shopper && !self.state.session.panel_open {
             chat.unread = chat.unread.saturating_add(1);
             let unread = chat.unread;
-            self.emit(Effect::Unread(unread));
+            self.view(View::Unread(unread));
         }
         let chat = &mut self.state.chat;
         chat.messages.push(message.clone());
@@ -304,7 +335,7 @@ impl Conversation {
             chat.messages.drain(..drop);
             chat.card_actions.retain(|(id, _)| *id >= oldest_kept);
         }
-        self.emit(Effect::ShowMessage(message));
+        self.view(View::ShowMessage(message));
     }
 
     /// Shows plain text from a speaker (engine phrases, the shopper's words, agents).
@@ -447,7 +478,7 @@ impl Conversation {
             })
             .collect();
         self.state.chat.offered = offered;
-        self.emit(Effect::SetQuickReplies(views));
+        self.view(View::SetQuickReplies(views));
     }
 
     /// The choices of a question as quick replies: the shopper can tap instead of typing.
@@ -466,7 +497,7 @@ impl Conversation {
     fn clear_offer(&mut self) {
         if !self.state.chat.offered.is_empty() {
             self.state.chat.offered.clear();
-            self.emit(Effect::SetQuickReplies(Vec::new()));
+            self.view(View::SetQuickReplies(Vec::new()));
         }
     }
 
@@ -477,33 +508,54 @@ impl Conversation {
             Prop::Text(self.state.chat.id.clone()),
         )];
         all.extend(props.into_iter().map(|(k, v)| (k.to_owned(), v)));
-        self.emit(Effect::Track(Track {
+        self.emit(Effect::Announce(Announcement::Track(Track {
             name: name.to_owned(),
             props: all,
-        }));
+        })));
     }
 
     fn set_composer(&mut self, composer: Composer) {
         if self.state.chat.composer.as_ref() != Some(&composer) {
             self.state.chat.composer = Some(composer.clone());
-            self.emit(Effect::Composer(composer));
+            self.view(View::Composer(composer));
         }
     }
 
     fn set_typing(&mut self, typing: bool) {
         if self.state.chat.typing_shown != typing {
             self.state.chat.typing_shown = typing;
-            self.emit(Effect::Typing(typing));
+            self.view(View::Typing(typing));
         }
     }
 
     fn set_handoff_status(&mut self, status: Option<HandoffStatus>) {
+        let was_live = self.following().is_some();
         match (&mut self.state.chat.handoff, &status) {
             (Some(h), Some(s)) => h.status = s.clone(),
             (slot @ Some(_), None) => *slot = None,
             _ => {}
         }
-        self.emit(Effect::Handoff(status));
+        self.view(View::HandoffStatus(status));
+        match (was_live, self.following()) {
+            (false, Some(follow)) => self.request(follow),
+            (true, None) => self.request(Request::Unfollow),
+            _ => {}
+        }
+    }
+
+    /// The live conversation to follow, while there is one: a person is coming, there, or
+    /// will answer by email.
+    fn following(&self) -> Option<Request> {
+        let h = self.state.chat.handoff.as_ref()?;
+        let live = matches!(
+            h.status,
+            HandoffStatus::Waiting | HandoffStatus::Joined { .. } | HandoffStatus::Offline
+        );
+        Some(Request::Follow {
+            token: h.token.clone()?,
+            after: h.after.clone(),
+        })
+        .filter(|_| live)
     }
 
     /// The value of a variable or of a context name used in templates and conditions.
@@ -578,9 +630,11 @@ impl Conversation {
 
     /// Queues the effects that show the whole state again, after a restore.
     fn replay(&mut self) {
-        self.emit(Effect::Reset);
+        self.view(View::Reset);
+        let language = self.state.chat.language.clone();
+        self.view(View::Language(language));
         for message in self.state.chat.messages.clone() {
-            self.emit(Effect::ShowMessage(message));
+            self.view(View::ShowMessage(message));
         }
         let views = self
             .state
@@ -592,18 +646,22 @@ impl Conversation {
                 href: o.href.clone(),
             })
             .collect();
-        self.emit(Effect::SetQuickReplies(views));
+        self.view(View::SetQuickReplies(views));
         if let Some(composer) = self.state.chat.composer.clone() {
-            self.emit(Effect::Composer(composer));
+            self.view(View::Composer(composer));
         }
-        self.emit(Effect::Typing(self.state.chat.typing_shown));
-        self.emit(Effect::Handoff(
+        self.view(View::Typing(self.state.chat.typing_shown));
+        self.view(View::HandoffStatus(
             self.state.chat.handoff.as_ref().map(|h| h.status.clone()),
         ));
-        self.emit(Effect::Csat(self.state.chat.csat));
-        self.emit(Effect::Unread(self.state.chat.unread));
+        if let Some(follow) = self.following() {
+            self.request(follow);
+        }
+        let rating = self.state.chat.csat.map(|c| self.rating_view(c));
+        self.view(View::Csat(rating));
+        self.view(View::Unread(self.state.chat.unread));
         if self.state.session.panel_open {
-            self.emit(Effect::OpenPanel);
+            self.view(View::OpenPanel);
         } else if self.state.chat.teaser.is_some()
             && let Some(message) = self
                 .state
@@ -614,7 +672,7 @@ impl Conversation {
                 .find(|m| m.from == Speaker::Bot)
                 .cloned()
         {
-            self.emit(Effect::ShowTeaser(message));
+            self.view(View::ShowTeaser(message));
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::effect::{Composer, Effect, InputHint, Speaker};
+use super::effect::{Composer, InputHint, Speaker};
 use super::input::{AgentEvent, HandoffAnswer, OrderAnswer};
 use super::state::{PendingKind, Status};
 use super::{Conversation, HandoffStatus, Phrase, Prop};
@@ -174,8 +174,16 @@ impl Conversation {
         if handoff.token.is_none() || handoff.status == HandoffStatus::Closed {
             return;
         }
+        if !event.event().is_empty()
+            && let Some(h) = &mut self.state.chat.handoff
+        {
+            h.after = event.event().to_owned();
+        }
+        let Some(handoff) = &self.state.chat.handoff else {
+            return;
+        };
         match event {
-            AgentEvent::Joined { name } => {
+            AgentEvent::Joined { name, .. } => {
                 if handoff.status == (HandoffStatus::Joined { name: name.clone() }) {
                     return;
                 }
@@ -184,7 +192,11 @@ impl Conversation {
                 let joined = format!("{name} {}", self.phrase(Phrase::Joined));
                 self.show_text(Speaker::System, None, &joined);
             }
-            AgentEvent::Message { id, name, text } => {
+            AgentEvent::Message {
+                event: id,
+                name,
+                text,
+            } => {
                 if handoff.seen.contains(&id) {
                     return;
                 }
@@ -197,7 +209,7 @@ impl Conversation {
                 let text: String = text.chars().take(super::MAX_MESSAGE_CHARS * 2).collect();
                 self.show_text(Speaker::Agent, Some(name), &text);
             }
-            AgentEvent::Closed => {
+            AgentEvent::Closed { .. } => {
                 self.set_handoff_status(Some(HandoffStatus::Closed));
                 self.state.chat.status = Status::Completed;
                 let text = self.phrase(Phrase::Closed);
@@ -210,6 +222,6 @@ impl Conversation {
                 }
             }
         }
-        self.emit(Effect::Persist);
+        self.save();
     }
 }

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use super::effect::{Composer, Effect, InputHint, Speaker};
+use super::effect::{
+    Composer, CsatView, Effect, InputHint, RatingChoice, RatingIcon, RatingView, Request, Speaker,
+    View,
+};
 use super::state::{Cursor, Offered, Status};
 use super::{Action, Conversation, HandoffStatus, Phrase, Prop, answer, escalation, intents};
 use crate::faq::{Decision, Ranked};
@@ -19,7 +22,8 @@ impl Conversation {
         }
         self.state.session.panel_open = true;
         self.state.chat.unread = 0;
-        self.emit(Effect::Unread(0));
+        self.view(View::OpenPanel);
+        self.view(View::Unread(0));
         self.track("opened", vec![]);
         if self.state.chat.teaser.is_some() {
             self.teaser_engaged();
@@ -33,6 +37,7 @@ impl Conversation {
     pub(super) fn closed(&mut self) {
         if self.state.session.panel_open {
             self.state.session.panel_open = false;
+            self.view(View::ClosePanel);
             self.track("closed", vec![]);
         }
     }
@@ -73,7 +78,7 @@ impl Conversation {
             // A CSAT question is on screen but the shopper wrote instead: carry on.
             self.state.chat.cursor = None;
             self.state.chat.csat = None;
-            self.emit(Effect::Csat(None));
+            self.view(View::Csat(None));
         }
         if let Some(menu) = self.flow.menu
             && intents::leaves_question(&text)
@@ -261,8 +266,8 @@ impl Conversation {
             if !self.state.session.panel_open {
                 self.state.session.panel_open = true;
                 self.state.chat.unread = 0;
-                self.emit(Effect::OpenPanel);
-                self.emit(Effect::Unread(0));
+                self.view(View::OpenPanel);
+                self.view(View::Unread(0));
             }
         }
         self.engage();
@@ -309,13 +314,10 @@ impl Conversation {
         let Some(StepKind::Csat(csat)) = flow.step(idx).map(|s| &s.kind) else {
             return;
         };
-        let max = match csat.scale {
-            crate::flow::CsatScale::Thumbs => 2,
-            crate::flow::CsatScale::Five => 5,
-        };
-        if !(1..=max).contains(&score) {
+        if !rating_scores(csat.scale).any(|(s, _)| s == score) {
             return;
         }
+        let max = rating_scores(csat.scale).map(|(s, _)| s).max().unwrap_or(0);
         let comment: Option<String> = comment
             .filter(|_| csat.comment)
             .map(|c| {
@@ -327,7 +329,7 @@ impl Conversation {
             .filter(|c| !c.is_empty());
         self.state.chat.cursor = None;
         self.state.chat.csat = None;
-        self.emit(Effect::Csat(None));
+        self.view(View::Csat(None));
         self.state.chat.set_var(
             "csat.score",
             Value::Num(crate::value::Num::from_int(i64::from(score))),
@@ -353,7 +355,7 @@ impl Conversation {
             .and_then(|h| h.token.clone())
         {
             let request = self.next_id();
-            self.emit(Effect::SendRating {
+            self.request(Request::SendRating {
                 request,
                 token,
                 score,
@@ -385,7 +387,7 @@ impl Conversation {
         } else {
             history.dismissed = true;
         }
-        self.emit(Effect::HideTeaser);
+        self.view(View::HideTeaser);
         let variant = self
             .state
             .chat
@@ -446,7 +448,14 @@ impl Conversation {
             }
             Action::Handoff => self.accept_human(),
             // The shell reports it to the store's page (and its analytics) itself.
-            Action::AddToCart { sku, quantity } => self.emit(Effect::AddToCart { sku, quantity }),
+            Action::AddToCart { sku, quantity } => {
+                let conversation = self.state.chat.id.clone();
+                self.emit(Effect::Announce(super::Announcement::AddToCart {
+                    sku,
+                    quantity,
+                    conversation,
+                }));
+            }
             Action::Answer(text) => match &self.state.chat.cursor {
                 Some(Cursor::Ask { .. }) => self.answer(&text),
                 _ => self.question(&text),
@@ -755,7 +764,7 @@ impl Conversation {
             .last()
             .map_or(request, |m| m.id)
             .to_string();
-        self.emit(Effect::SendToAgent {
+        self.request(Request::SendToAgent {
             request,
             token,
             key,
@@ -787,4 +796,45 @@ fn tidy(text: &str) -> String {
         .chars()
         .take(500)
         .collect()
+}
+
+/// The scores a scale offers, best first for thumbs and in order for stars: thumbs up is 2,
+/// thumbs down 1 (so that a higher score is always better, as with stars).
+fn rating_scores(scale: crate::flow::CsatScale) -> impl Iterator<Item = (u8, RatingIcon)> {
+    use crate::flow::CsatScale;
+    let (thumbs, stars) = match scale {
+        CsatScale::Thumbs => (
+            &[(2, RatingIcon::ThumbUp), (1, RatingIcon::ThumbDown)][..],
+            0..0,
+        ),
+        CsatScale::Five => (&[][..], 1..6),
+    };
+    thumbs
+        .iter()
+        .copied()
+        .chain(stars.map(|n| (n, RatingIcon::Star)))
+}
+
+impl Conversation {
+    /// The satisfaction question as the shopper sees it, labels in their language.
+    pub(super) fn rating_view(&self, csat: CsatView) -> RatingView {
+        let choices = rating_scores(csat.scale)
+            .map(|(score, icon)| {
+                let phrase = match icon {
+                    RatingIcon::ThumbUp => Phrase::ThumbsUp,
+                    RatingIcon::ThumbDown => Phrase::ThumbsDown,
+                    RatingIcon::Star => Phrase::Stars,
+                };
+                RatingChoice {
+                    score,
+                    icon,
+                    label: self.phrase(phrase).replace("{n}", &score.to_string()),
+                }
+            })
+            .collect();
+        RatingView {
+            choices,
+            comment: csat.comment,
+        }
+    }
 }

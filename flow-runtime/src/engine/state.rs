@@ -180,6 +180,8 @@ pub struct Handoff {
     pub status: HandoffStatus,
     /// Agent message ids already shown.
     pub seen: Vec<String>,
+    /// The last event of the live conversation seen: its stream resumes after it.
+    pub after: String,
 }
 
 impl State {
@@ -268,4 +270,4 @@ codec!(enum Action { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 
 codec!(enum Cursor { 0 => Ask { step, retries }, 1 => Csat { step } });
 codec!(struct Pending { request, kind });
 codec!(enum PendingKind { 0 => OrderLookup { step }, 1 => Handoff { step }, 2 => Email { step } });
-codec!(struct Handoff { token, status, seen });
+codec!(struct Handoff { token, status, seen, after });

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::effect::{Composer, CsatView, Effect};
+use super::effect::{Composer, CsatView, Request, View};
 use super::state::{Cursor, Handoff, Pending, PendingKind, Status};
 use super::{Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
 use crate::flow::{Expect, StepIdx, StepKind};
@@ -115,7 +115,7 @@ impl Conversation {
                     };
                     let request = self.next_id();
                     let number = number.trim().trim_start_matches('#').to_owned();
-                    self.emit(Effect::LookUpOrder {
+                    self.request(Request::LookUpOrder {
                         request,
                         number,
                         email: email.trim().to_owned(),
@@ -155,7 +155,7 @@ impl Conversation {
                         continue;
                     };
                     let request = self.next_id();
-                    self.emit(Effect::SendEmail {
+                    self.request(Request::SendEmail {
                         request,
                         token,
                         email,
@@ -180,7 +180,8 @@ impl Conversation {
                     self.state.chat.cursor = Some(Cursor::Csat {
                         step: step.id.clone(),
                     });
-                    self.emit(Effect::Csat(Some(view)));
+                    let rating = self.rating_view(view);
+                    self.view(View::Csat(Some(rating)));
                     self.waiting_on_customer();
                     return;
                 }
@@ -246,7 +247,7 @@ impl Conversation {
             email,
         };
         let transcript = chat.transcript(self.now);
-        self.emit(Effect::HandOff(HandoffRequest {
+        self.request(Request::HandOff(HandoffRequest {
             request,
             transcript,
             context,
@@ -259,8 +260,9 @@ impl Conversation {
             token: None,
             status: HandoffStatus::Connecting,
             seen: Vec::new(),
+            after: String::new(),
         });
-        self.emit(Effect::Handoff(Some(HandoffStatus::Connecting)));
+        self.view(View::HandoffStatus(Some(HandoffStatus::Connecting)));
         self.state.chat.status = Status::WaitingOnAgent;
         // A person takes over: questions left waiting are theirs now.
         self.state.chat.suspended.clear();

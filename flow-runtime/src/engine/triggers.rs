@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use super::effect::Effect;
-use super::input::{Cart, ExitSignal, Page};
+use super::effect::View;
+use super::input::{Cart, Device, Page, Scroll};
 use super::state::{Status, VISIT_GAP_MS};
 use super::{Conversation, Prop, Speaker, hash, logic};
 use crate::flow::{Frequency, MobileExit, Trigger, TriggerEvent};
@@ -12,6 +12,79 @@ use crate::time::Time;
 const DAY_MS: u64 = 86_400_000;
 /// A conversation counts as active this long after the shopper's last word.
 const ACTIVE_MS: u64 = 10 * 60 * 1000;
+
+/// How long the pointer may be out through the top before it counts as leaving: moving to
+/// the browser's tabs and straight back is not leaving.
+pub const EXIT_GRACE_MS: u64 = 300;
+/// A tab hidden at least this long, then shown again, is a return (phones and tablets):
+/// shorter is a glance at a notification, longer is a new visit of its own.
+pub const TAB_RETURN_MS: core::ops::Range<u64> = 3_000..10 * 60_000;
+/// Scroll events closer than this belong to one swipe.
+const SWIPE_GAP_MS: u64 = 300;
+/// A swipe up counts as reaching for the address bar when it covers more than a screen
+/// within this time and ends within the first screen.
+const FAST_SWIPE_MS: u64 = 1_000;
+
+/// How the shopper showed they may leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ExitSignal {
+    /// Desktop: the pointer left through the top edge and stayed out.
+    PointerTop,
+    /// Phone: a fast swipe back up towards the address bar.
+    FastScrollUp,
+    /// Phone: back to the tab after a short absence.
+    TabReturn,
+}
+
+/// What the engine watches on the current page between inputs, to read exit intent from
+/// raw signals. Not saved: it means nothing on another page.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Watch {
+    hidden_at: Option<Time>,
+    pointer_left_at: Option<Time>,
+    swipe: Swipe,
+}
+
+/// The current run of upward scrolling: where and when it began, and the last position.
+#[derive(Clone, Copy, Debug, Default)]
+struct Swipe {
+    from_top: u32,
+    from: Time,
+    last_top: u32,
+    last: Time,
+    upward: bool,
+}
+
+impl Swipe {
+    /// A scroll event moves to `top` at `now`: the run goes on while events keep coming
+    /// upward less than [`SWIPE_GAP_MS`] apart, and starts afresh otherwise. A new run
+    /// starts where the page was and *when this event came*: the previous event may be long
+    /// ago (the shopper stopped to read), and its time says nothing about the swipe's speed.
+    fn next(self, top: u32, now: Time) -> Swipe {
+        let up = top < self.last_top;
+        let goes_on = up && self.upward && now.millis_since(self.last) < SWIPE_GAP_MS;
+        let (from_top, from) = match (goes_on, up) {
+            (true, _) => (self.from_top, self.from),
+            (false, true) => (self.last_top, now),
+            (false, false) => (top, now),
+        };
+        Swipe {
+            from_top,
+            from,
+            last_top: top,
+            last: now,
+            upward: up,
+        }
+    }
+
+    /// More than a screen up within [`FAST_SWIPE_MS`], ending within the first screen.
+    fn reaches_for_the_top(self, scroll: Scroll, now: Time) -> bool {
+        self.upward
+            && self.from_top.saturating_sub(scroll.top) > scroll.viewport
+            && now.millis_since(self.from) < FAST_SWIPE_MS
+            && scroll.top < scroll.viewport
+    }
+}
 
 /// What just happened on the page, to match against trigger events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +110,7 @@ impl Conversation {
         visitor.last_seen = now;
         if new_visit && self.state.chat.teaser.take().is_some() {
             // A teaser from an earlier visit is stale: the shopper has moved on.
-            self.emit(Effect::HideTeaser);
+            self.view(View::HideTeaser);
         }
         let language = self.pick_language(&page.language);
         let session = &mut self.state.session;
@@ -77,6 +150,15 @@ impl Conversation {
 
     pub(super) fn visibility(&mut self, visible: bool) {
         let now = self.now;
+        // A phone's stand-in for exit intent: back to the tab after a short absence.
+        let hidden_at = self.watch.hidden_at.take();
+        if !visible {
+            self.watch.hidden_at = Some(now);
+        } else if let Some(at) = hidden_at {
+            if self.on_touch_device() && TAB_RETURN_MS.contains(&now.millis_since(at)) {
+                self.evaluate(Occurrence::Exit(ExitSignal::TabReturn));
+            }
+        }
         let session = &mut self.state.session;
         match (visible, session.visible_since) {
             (true, None) => session.visible_since = Some(now),
@@ -89,12 +171,19 @@ impl Conversation {
         session.page.visible = visible;
     }
 
-    pub(super) fn scrolled(&mut self, percent: u8) {
-        let percent = percent.min(100);
-        self.state.session.last_activity = self.now;
+    pub(super) fn scrolled(&mut self, scroll: Scroll) {
+        let now = self.now;
+        self.state.session.last_activity = now;
+        let percent = scroll.depth();
         if percent > self.state.session.scrolled {
             self.state.session.scrolled = percent;
             self.evaluate(Occurrence::Scrolled(percent));
+        }
+        let swipe = self.watch.swipe.next(scroll.top, now);
+        self.watch.swipe = swipe;
+        if self.on_touch_device() && swipe.reaches_for_the_top(scroll, now) {
+            self.watch.swipe = Swipe::default();
+            self.evaluate(Occurrence::Exit(ExitSignal::FastScrollUp));
         }
     }
 
@@ -102,8 +191,19 @@ impl Conversation {
         self.state.session.last_activity = self.now;
     }
 
-    pub(super) fn exit_intent(&mut self, signal: ExitSignal) {
-        self.evaluate(Occurrence::Exit(signal));
+    pub(super) fn pointer_left(&mut self) {
+        if self.watch.pointer_left_at.is_none() {
+            self.watch.pointer_left_at = Some(self.now);
+        }
+    }
+
+    pub(super) fn pointer_back(&mut self) {
+        self.watch.pointer_left_at = None;
+    }
+
+    /// Phones and tablets: no pointer to leave through the top.
+    fn on_touch_device(&self) -> bool {
+        self.state.session.page.device != Device::Desktop
     }
 
     pub(super) fn cart_changed(&mut self, mut cart: Cart) {
@@ -123,9 +223,15 @@ impl Conversation {
         self.evaluate(Occurrence::Custom(name));
     }
 
-    /// Checks time-based triggers whose moment has come.
+    /// Checks time-based triggers whose moment has come, and a pointer that stayed out.
     pub(super) fn check_timers(&mut self) {
-        if self.next_deadline().is_some_and(|at| at <= self.now) {
+        if let Some(at) = self.watch.pointer_left_at {
+            if self.now.millis_since(at) >= EXIT_GRACE_MS {
+                self.watch.pointer_left_at = None;
+                self.evaluate(Occurrence::Exit(ExitSignal::PointerTop));
+            }
+        }
+        if self.trigger_deadline().is_some_and(|at| at <= self.now) {
             self.evaluate(Occurrence::Clock);
         }
     }
@@ -139,8 +245,21 @@ impl Conversation {
         )
     }
 
-    /// When the next time-based trigger could fire, if any is waiting.
+    /// When the engine next needs [`super::Input::Tick`]: a time-based trigger, or the end
+    /// of the pointer's grace period.
     pub(super) fn next_deadline(&self) -> Option<Time> {
+        let grace = self
+            .watch
+            .pointer_left_at
+            .map(|at| at.plus_millis(EXIT_GRACE_MS));
+        match (self.trigger_deadline(), grace) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// When the next time-based trigger could fire, if any is waiting.
+    fn trigger_deadline(&self) -> Option<Time> {
         let s = &self.state.session;
         // No page yet, or the page is hidden: no timer runs.
         let since = s.visible_since?;
@@ -323,7 +442,7 @@ impl Conversation {
             .cloned();
         match shown {
             Some(message) => {
-                self.emit(Effect::ShowTeaser(message));
+                self.view(View::ShowTeaser(message));
                 self.track(
                     "trigger_shown",
                     vec![

@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use web_sys::{ScrollBehavior, ScrollToOptions};
 
 use super::icons::{Icon, Shape};
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// Product cards in a row: scroll-snap and swipe, previous/next buttons (disabled at the
 /// ends, mirrored right to left), arrow keys, and "N of M" labels for screen readers. It
 /// works the same in the panel and in a teaser, whose own click (open the chat) it keeps
 /// to itself.
 #[component]
-pub fn Carousel(chat: Chat, message: u64, cards: Vec<CardView>) -> impl IntoView {
+pub fn Carousel(chat: Widget, message: u64, cards: Vec<CardView>) -> impl IntoView {
     let track: NodeRef<Div> = NodeRef::new();
     let count = cards.len();
     // Where the row is scrolled: at its start, at its end (both when it all fits).

@@ -7,7 +7,7 @@ use leptos::html::Input as InputElement;
 use leptos::prelude::*;
 
 use super::icons::{Icon, Shape};
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// Stop counting the shopper as typing after this long without a key.
 const TYPING_IDLE_MS: u64 = 2_500;
@@ -15,7 +15,7 @@ const TYPING_IDLE_MS: u64 = 2_500;
 /// Where the shopper types. Enter or the button sends. While the bot waits for the server,
 /// the field is disabled and says why.
 #[component]
-pub fn Composer(chat: Chat) -> impl IntoView {
+pub fn Composer(chat: Widget) -> impl IntoView {
     let input: NodeRef<InputElement> = NodeRef::new();
     let waiting = move || match chat.composer.get() {
         State::Waiting { reason } => Some(reason),
@@ -77,7 +77,7 @@ pub fn Composer(chat: Chat) -> impl IntoView {
                 inputmode=mode
                 enterkeyhint="send"
                 autocomplete="off"
-                maxlength="2000"
+                maxlength=flow_runtime::MAX_MESSAGE_CHARS
                 aria-label=chat.t(Phrase::Placeholder)
                 placeholder=chat.t(Phrase::Placeholder)
                 disabled=move || waiting().is_some()

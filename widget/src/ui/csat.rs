@@ -1,24 +1,25 @@
-use flow_runtime::flow::{CsatScale, Phrase};
-use flow_runtime::{CsatView, Input};
+use flow_runtime::flow::Phrase;
+use flow_runtime::{Input, RatingIcon, RatingView};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::icons::{Icon, Shape};
-use crate::chat::Chat;
+use crate::run::Widget;
 
-/// "How did we do?": thumbs or one to five stars, then an optional comment.
+/// "How did we do?": the engine's choices (thumbs, or one to five stars, with their scores
+/// and labels), then an optional comment.
 #[component]
-pub fn Csat(chat: Chat) -> impl IntoView {
+pub fn Csat(chat: Widget) -> impl IntoView {
     // Keyed, so a new prompt is built afresh rather than patched into the old one.
     view! {
-        <For each=move || chat.csat.get() key=|v| (v.scale as u8, v.comment) let:view>
+        <For each=move || chat.csat.get() key=|v| (v.choices.len(), v.comment) let:view>
             <Rating chat view />
         </For>
     }
 }
 
 #[component]
-fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
+fn Rating(chat: Widget, view: RatingView) -> impl IntoView {
     let chosen = RwSignal::new(None::<u8>);
     let comment: NodeRef<Textarea> = NodeRef::new();
     let choose = move |score: u8| {
@@ -31,23 +32,24 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
             });
         }
     };
-    let scores: Vec<(u8, Shape, Phrase)> = match view.scale {
-        CsatScale::Thumbs => vec![
-            (2, Shape::ThumbUp, Phrase::ThumbsUp),
-            (1, Shape::ThumbDown, Phrase::ThumbsDown),
-        ],
-        CsatScale::Five => (1..=5).map(|n| (n, Shape::Star, Phrase::Stars)).collect(),
-    };
-    let buttons = scores
+    let buttons = view
+        .choices
         .into_iter()
-        .map(|(score, shape, phrase)| {
-            let label = chat.t(phrase).replace("{n}", &score.to_string());
+        .map(|choice| {
+            let score = choice.score;
+            let star = choice.icon == RatingIcon::Star;
+            let shape = match choice.icon {
+                RatingIcon::ThumbUp => Shape::ThumbUp,
+                RatingIcon::ThumbDown => Shape::ThumbDown,
+                RatingIcon::Star => Shape::Star,
+            };
             view! {
                 <button
                     class="rate"
                     type="button"
-                    aria-label=label
-                    aria-pressed=move || (chosen.get().is_some_and(|c| c >= score && view.scale == CsatScale::Five) || chosen.get() == Some(score)).to_string()
+                    aria-label=choice.label
+                    // A row of stars fills up to the one chosen.
+                    aria-pressed=move || chosen.get().is_some_and(|c| c == score || (star && c >= score)).to_string()
                     on:click=move |_| choose(score)
                 >
                     <Icon shape size=24 />
@@ -73,7 +75,7 @@ fn Rating(chat: Chat, view: CsatView) -> impl IntoView {
         <div class="csat" data-testid="csat">
             <div class="rates" role="group">{buttons}</div>
             <form class="csat-comment" hidden=move || chosen.get().is_none() on:submit=submit>
-                <textarea node_ref=comment rows="2" maxlength="2000" aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
+                <textarea node_ref=comment rows="2" maxlength=flow_runtime::MAX_MESSAGE_CHARS aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
                 <button class="send-rating" type="submit">{chat.t(Phrase::SendRating)}</button>
             </form>
         </div>

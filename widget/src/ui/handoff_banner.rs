@@ -2,11 +2,11 @@ use flow_runtime::HandoffStatus;
 use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// "Connecting you to a person" / "Maya has joined" / "We will email you".
 #[component]
-pub fn HandoffBanner(chat: Chat) -> impl IntoView {
+pub fn HandoffBanner(chat: Widget) -> impl IntoView {
     let text = move || {
         chat.handoff.get().map(|status| match status {
             HandoffStatus::Connecting => chat.t(Phrase::HandoffConnecting),

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// What an icon shows.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    Chat,
+    Widget,
     Close,
     Send,
     Previous,
@@ -24,7 +24,7 @@ impl Shape {
     /// The path, on a 24 × 24 grid.
     fn path(self) -> &'static str {
         match self {
-            Shape::Chat => {
+            Shape::Widget => {
                 "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
             }
             Shape::Close => {

@@ -2,11 +2,11 @@ use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
 use super::icons::{Icon, Shape};
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// The round button in the corner, with the count of unread messages.
 #[component]
-pub fn Launcher(chat: Chat) -> impl IntoView {
+pub fn Launcher(chat: Widget) -> impl IntoView {
     let tooltip = chat.bot.with_value(|b| b.theme.launcher_label.clone());
     let label = move || {
         let unread = chat.unread.get();
@@ -39,7 +39,7 @@ pub fn Launcher(chat: Chat) -> impl IntoView {
             on:click=move |_| chat.set_open(!chat.open.get_untracked())
         >
             // Both icons are there; the stylesheet shows the one that fits (`.open`).
-            <Icon shape=Shape::Chat size=28 />
+            <Icon shape=Shape::Widget size=28 />
             <Icon shape=Shape::Close size=26 />
             <span class="badge" aria-hidden="true">{move || chat.unread.get().min(99)}</span>
         </button>

@@ -3,12 +3,12 @@ use leptos::prelude::*;
 
 use super::carousel::Carousel;
 use super::order_card::OrderCard;
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// One message: its text (a safe Markdown subset, already parsed by the runtime), image,
 /// product cards and order card, and its time on demand (hover or focus).
 #[component]
-pub fn MessageView(chat: Chat, message: Message) -> impl IntoView {
+pub fn MessageView(chat: Widget, message: Message) -> impl IntoView {
     let class = match message.from {
         Speaker::Bot => "msg bot",
         Speaker::Shopper => "msg shopper",

@@ -3,12 +3,12 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::message::MessageView;
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// The conversation so far. A live region, so screen readers announce new messages; it
 /// keeps the newest in view.
 #[component]
-pub fn MessageList(chat: Chat) -> impl IntoView {
+pub fn MessageList(chat: Widget) -> impl IntoView {
     let list: NodeRef<Div> = NodeRef::new();
     Effect::new(move |_| {
         chat.messages.track();

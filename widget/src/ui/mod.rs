@@ -1,4 +1,4 @@
-//! The Leptos components. Small, each in its own file; all state lives in [`Chat`] and
+//! The Leptos components. Small, each in its own file; all state lives in [`Widget`] and
 //! changes only through runtime effects.
 
 mod carousel;
@@ -18,10 +18,10 @@ use flow_runtime::flow::{ColorMode, Position};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// Mounts the UI into `parent` for the life of the page.
-pub fn mount(parent: HtmlElement, chat: Chat) {
+pub fn mount(parent: HtmlElement, chat: Widget) {
     // The handle unmounts the view when dropped; the widget lives as long as the page.
     leptos::mount::mount_to(parent, move || view! { <App chat /> }).forget();
 }
@@ -30,7 +30,7 @@ pub fn mount(parent: HtmlElement, chat: Chat) {
 const RTL: &[&str] = &["ar", "he", "fa", "ur"];
 
 #[component]
-fn App(chat: Chat) -> impl IntoView {
+fn App(chat: Widget) -> impl IntoView {
     let theme = chat.bot.with_value(|b| b.theme.clone());
     let mut class = String::from("root");
     if theme.position == Position::Left {
@@ -42,7 +42,7 @@ fn App(chat: Chat) -> impl IntoView {
         ColorMode::Auto => {}
     }
     focus_follows_open(chat);
-    // Labels are read once (see `Chat::t`): a new language makes everything anew. Keyed
+    // Labels are read once (see `Widget::t`): a new language makes everything anew. Keyed
     // by the language, so the tree is only ever built, never patched in place, which
     // spares the wasm an update routine for every element of it.
     view! {
@@ -106,7 +106,7 @@ pub fn focus_after_choice() {
 
 /// Focus moves into the panel when the shopper opens it and back to the launcher when they
 /// close it; never when a page load merely restores an open panel.
-fn focus_follows_open(chat: Chat) {
+fn focus_follows_open(chat: Widget) {
     Effect::new(move |_| {
         let open = chat.open.get();
         if !chat.move_focus.get_untracked() {

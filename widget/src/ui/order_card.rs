@@ -2,11 +2,11 @@ use flow_runtime::Order;
 use flow_runtime::flow::Phrase;
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// An order as the shopper may see it: status, items, carrier and tracking link.
 #[component]
-pub fn OrderCard(chat: Chat, order: Order) -> impl IntoView {
+pub fn OrderCard(chat: Widget, order: Order) -> impl IntoView {
     let status_phrase = match order.status.as_str() {
         "processing" => Some(Phrase::StatusProcessing),
         "shipped" => Some(Phrase::StatusShipped),

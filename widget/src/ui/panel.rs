@@ -7,11 +7,11 @@ use super::handoff_banner::HandoffBanner;
 use super::icons::{Icon, Shape};
 use super::message_list::MessageList;
 use super::quick_replies::QuickReplies;
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// The chat panel: a dialog named after the bot, with the conversation inside.
 #[component]
-pub fn Panel(chat: Chat) -> impl IntoView {
+pub fn Panel(chat: Widget) -> impl IntoView {
     let (name, avatar) = chat.bot.with_value(|b| (b.name.clone(), b.avatar.clone()));
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {

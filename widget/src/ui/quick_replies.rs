@@ -1,12 +1,12 @@
 use flow_runtime::Input;
 use leptos::prelude::*;
 
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// The choices offered under the last bot message. Once one is chosen they all go away (the
 /// runtime removes them). Link replies are real links.
 #[component]
-pub fn QuickReplies(chat: Chat) -> impl IntoView {
+pub fn QuickReplies(chat: Widget) -> impl IntoView {
     let replies = move || chat.quick_replies.get().into_iter().enumerate();
     view! {
         <div class="quick-replies" data-testid="quick-replies" role="group">

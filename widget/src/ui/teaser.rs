@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use super::icons::{Icon, Shape};
 use super::message::MessageView;
 use super::quick_replies::QuickReplies;
-use crate::chat::Chat;
+use crate::run::Widget;
 
 /// A proactive message next to the launcher. It never takes focus; Esc or × closes it
 /// (which counts as "dismissed" for the trigger's caps), and clicking it opens the chat.
 #[component]
-pub fn Teaser(chat: Chat) -> impl IntoView {
+pub fn Teaser(chat: Widget) -> impl IntoView {
     let visible = move || chat.teaser.with(Option::is_some) && !chat.open.get();
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" && visible() {

@@ -1,5 +1,6 @@
 //! Messages, quick replies, asking, branching, FAQ and escalation.
 
+use crate::Announcement;
 use expect_test::expect;
 
 use super::check;
@@ -360,7 +361,7 @@ fn every_event_carries_the_conversation_and_questions_leave_out_emails_and_order
     {
         c.handle_input(input, crate::Time(10 + t as u64));
         while let crate::Output::Effect(e) = c.poll_output() {
-            if let Effect::Track(track) = e {
+            if let Effect::Announce(Announcement::Track(track)) = e {
                 events.push(track);
             }
         }

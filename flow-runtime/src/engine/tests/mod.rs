@@ -4,6 +4,7 @@
 
 mod conversation;
 mod digressions;
+mod exit;
 mod server;
 mod snapshot;
 mod triggers;

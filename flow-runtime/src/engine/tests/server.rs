@@ -1,5 +1,6 @@
 //! Order lookups, handoff to a person, the live conversation and the rating.
 
+use crate::{Request, View};
 use expect_test::expect;
 
 use super::check;
@@ -78,7 +79,7 @@ fn an_order_is_looked_up_with_what_the_shopper_gave() {
     "#]]
     .assert_eq(&(driver.transcript.join("\n") + "\n"));
     let found = driver.recent.iter().find_map(|e| match e {
-        crate::Effect::ShowMessage(m) if m.order.is_some() => Some(m.clone()),
+        crate::Effect::View(View::ShowMessage(m)) if m.order.is_some() => Some(m.clone()),
         _ => None,
     });
     let message = found.expect("the order card is shown");
@@ -180,7 +181,7 @@ fn a_live_handoff_carries_messages_both_ways_and_ends_with_a_rating() {
               (handoff: closed)
               ·: The conversation was closed. Thank you!
               Fern: How did we do?
-              (rating asked: Five with comment)
+              (rating asked: 1 out of 5=1, 2 out of 5=2, 3 out of 5=3, 4 out of 5=4, 5 out of 5=5 with comment)
             > rate 5 Alex was great
               · csat score=5 scale=5
               → rating 5: Alex was great
@@ -268,11 +269,12 @@ fn late_or_duplicate_server_answers_are_ignored() {
         answer: crate::OrderAnswer::NotFound,
     });
     driver.input(crate::Input::Agent(crate::AgentEvent::Joined {
+        event: String::new(),
         name: "Alex".into(),
     }));
     for _ in 0..2 {
         driver.input(crate::Input::Agent(crate::AgentEvent::Message {
-            id: "m1".into(),
+            event: "m1".into(),
             name: "Alex".into(),
             text: "once".into(),
         }));
@@ -290,7 +292,7 @@ fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
     let feed = |c: &mut crate::Conversation, input: Input, at: u64, out: &mut Vec<_>| {
         c.handle_input(input, Time(at));
         while let Output::Effect(e) = c.poll_output() {
-            if let Effect::HandOff(h) = e {
+            if let Effect::Request(Request::HandOff(h)) = e {
                 out.push((h.request, h.transcript));
             }
         }
@@ -329,7 +331,7 @@ fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
     feed(
         &mut c,
         Input::Agent(crate::AgentEvent::Message {
-            id: "a1".into(),
+            event: "a1".into(),
             name: "Alex".into(),
             text: "Refund approved by supervisor.".into(),
         }),
@@ -338,7 +340,9 @@ fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
     );
     feed(
         &mut c,
-        Input::Agent(crate::AgentEvent::Closed),
+        Input::Agent(crate::AgentEvent::Closed {
+            event: String::new(),
+        }),
         later + 4_000,
         &mut transcripts,
     );

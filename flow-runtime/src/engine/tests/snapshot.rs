@@ -1,5 +1,6 @@
 //! Snapshots: a conversation survives page loads, and flow updates, without crashing.
 
+use crate::View;
 use expect_test::expect;
 
 use super::{flow, run};
@@ -26,19 +27,19 @@ fn replay(conversation: &mut Conversation) -> Vec<String> {
     let mut out = Vec::new();
     while let Output::Effect(e) = conversation.poll_output() {
         match e {
-            Effect::ShowMessage(m) => out.push(format!(
+            Effect::View(View::ShowMessage(m)) => out.push(format!(
                 "{:?}: {}",
                 m.from,
                 crate::testing::message_text(&m)
             )),
-            Effect::SetQuickReplies(q) if !q.is_empty() => out.push(format!(
+            Effect::View(View::SetQuickReplies(q)) if !q.is_empty() => out.push(format!(
                 "[{}]",
                 q.iter()
                     .map(|b| b.label.as_str())
                     .collect::<Vec<_>>()
                     .join("] [")
             )),
-            Effect::OpenPanel => out.push("(panel open)".into()),
+            Effect::View(View::OpenPanel) => out.push("(panel open)".into()),
             _ => {}
         }
     }

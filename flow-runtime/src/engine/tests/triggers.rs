@@ -1,5 +1,6 @@
 //! Speaking first: exit intent, time on page, caps, dismissal, A/B variants.
 
+use crate::{Announcement, View};
 use expect_test::expect;
 
 use super::{check, flow, run};
@@ -176,7 +177,7 @@ fn idle_triggers_fire_after_inactivity_once_per_page() {
 
 #[test]
 fn ab_variants_are_stable_per_visitor_and_split_by_weight() {
-    use crate::{Cart, Conversation, Effect, ExitSignal, Input, Output, Page, Time};
+    use crate::{Cart, Conversation, EXIT_GRACE_MS, Effect, Input, Output, Page, Time};
     let flow = flow(PROACTIVE);
     let variant_of = |visitor: &str| -> Option<String> {
         let mut c = Conversation::new(flow.clone(), visitor, Time(0));
@@ -194,10 +195,11 @@ fn ab_variants_are_stable_per_visitor_and_split_by_weight() {
             }),
             Time(2),
         );
-        c.handle_input(Input::ExitIntent(ExitSignal::PointerTop), Time(3));
+        c.handle_input(Input::PointerLeft, Time(3));
+        c.handle_input(Input::Tick, Time(3 + EXIT_GRACE_MS));
         let mut variant = None;
         while let Output::Effect(e) = c.poll_output() {
-            if let Effect::Track(t) = e {
+            if let Effect::Announce(Announcement::Track(t)) = e {
                 if t.name == "trigger_shown" {
                     variant = t
                         .props
@@ -253,9 +255,10 @@ fn ab_variants_are_stable_per_visitor_and_split_by_weight() {
             }),
             Time(2),
         );
-        c.handle_input(Input::ExitIntent(ExitSignal::PointerTop), Time(3));
+        c.handle_input(Input::PointerLeft, Time(3));
+        c.handle_input(Input::Tick, Time(3 + EXIT_GRACE_MS));
         while let Output::Effect(e) = c.poll_output() {
-            if matches!(e, Effect::ShowTeaser(_)) {
+            if matches!(e, Effect::View(View::ShowTeaser(_))) {
                 shown += 1;
             }
         }
