@@ -2,7 +2,7 @@
 // `cargo xtask test` sets the BELLHOP_* variables: the www binary, the widget built once by
 // `cargo xtask dist`, the flows folder and Debian's Chromium. Never a downloaded browser.
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,6 +16,24 @@ const port = Number(process.env.BELLHOP_PORT ?? 18080);
 // A second origin for a storefront that embeds the widget cross-origin (e2e/support/storefront.mjs).
 export const shopPort = port + 1;
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
+
+// The flows the test server serves: the project's own, except that the demo's team is in
+// around the clock (the server answers a handoff from the flow's business hours, and a test
+// must not pass or fail with the hour it runs at), and `demo-closed.json`, the same flow
+// with the team never in, for the offline branch.
+function testFlows(): string {
+  const source = required("BELLHOP_FLOWS_DIR");
+  const dir = mkdtempSync(join(tmpdir(), "bellhop-e2e-flows-"));
+  for (const name of readdirSync(source)) copyFileSync(join(source, name), join(dir, name));
+  const demo = JSON.parse(readFileSync(join(source, "demo.json"), "utf8"));
+  const allDay = ["00:00-24:00"];
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  demo.bot.business_hours = { time_zone: "UTC", weekly: Object.fromEntries(days.map((d) => [d, allDay])) };
+  writeFileSync(join(dir, "demo.json"), JSON.stringify(demo));
+  demo.bot.business_hours = { time_zone: "UTC", weekly: {} };
+  writeFileSync(join(dir, "demo-closed.json"), JSON.stringify(demo));
+  return dir;
+}
 
 export default defineConfig({
   testDir: "./e2e",
@@ -50,7 +68,7 @@ export default defineConfig({
       required("BELLHOP_WWW_BIN"),
       `--addr 127.0.0.1:${port}`,
       `--widget-dir ${required("BELLHOP_WIDGET_DIR")}`,
-      `--flows-dir ${required("BELLHOP_FLOWS_DIR")}`,
+      `--flows-dir ${testFlows()}`,
       `--data-dir ${dataDir}`,
       // Demo orders and the demo agent (agent@fernhill.example / fernhill-demo).
       "--demo",

@@ -24,6 +24,7 @@ pub mod compile;
 pub mod doc;
 mod engine;
 pub mod faq;
+pub mod fields;
 pub mod flow;
 pub mod hours;
 pub mod pattern;
@@ -32,6 +33,7 @@ pub mod testing;
 pub mod text;
 mod time;
 pub mod value;
+pub mod wire;
 
 pub use engine::*;
 pub use flow::Flow;

@@ -578,9 +578,19 @@ impl Driver {
             }
             Effect::View(View::Csat(Some(c))) => format!(
                 "  (rating asked: {}{})",
-                c.choices
+                c.choices()
                     .iter()
-                    .map(|c| format!("{}={}", c.label, c.score))
+                    .map(|choice| {
+                        let label = self
+                            .conversation
+                            .flow()
+                            .phrase(choice.phrase(), self.conversation.language());
+                        format!(
+                            "{}={}",
+                            label.replace("{n}", &choice.score.to_string()),
+                            choice.score
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 if c.comment { " with comment" } else { "" }

@@ -127,3 +127,24 @@ test("the inbox shows the shopper's cart by name, counted and priced as people w
   await expect(context).not.toContainText("items, 218");
   await agentContext.close();
 });
+
+test("when the flow's team is away, the server says so too and the shopper leaves an email", async ({ page, browser }) => {
+  // `demo-closed.json` is the demo flow with business hours that never open (see
+  // playwright.config.ts); the server answers from the flow's hours, not its own setting.
+  const shopper = new Bellhop(page);
+  await shopper.goto("/?flow=demo-closed");
+  await shopper.open();
+  await shopper.choose("Talk to a person", "Our team is away right now");
+  const composer = page.getByRole("textbox", { name: "Type your message…" });
+  await composer.fill("ana.closed@example.com");
+  await composer.press("Enter");
+  await expect(shopper.log).toContainText("We'll reply to ana.closed@example.com");
+
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await logIn(agent);
+  const row = agent.getByRole("row").filter({ hasText: "ana.closed@example.com" }).first();
+  await expect(row).toBeVisible();
+  await expect(row).not.toContainText("Live");
+  await agentContext.close();
+});

@@ -2,18 +2,19 @@
 //! exactly two things the shopper asked for, order lookups and handoff (with the live
 //! conversation that follows), and fetches the flow.
 
-use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, Order, OrderAnswer, OrderItem, Speaker};
+use flow_runtime::wire::json::{FromJson, ToJson};
+use flow_runtime::wire::json::FoundOrder;
+use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff};
+use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, OrderAnswer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
-
-use crate::js;
 
 /// The flow: fetched, checked and compiled by the server (`?format=bhf`), and cached; when it
 /// cannot be fetched or does not decode, the last good copy from the cache.
 ///
 /// The compiled form keeps a JSON parser out of the wasm: the runtime's own decoder is a fraction
-/// of serde_json's 25 KiB brotli (see ../shared/notes/toolchain.md).
+/// of serde_json's 25 KiB brotli (measured: see ARCHITECTURE.md, "Size").
 pub async fn load_flow(url: &str) -> Result<Flow, JsValue> {
     match fetch_flow(url).await {
         Ok(bytes) => match Flow::from_bytes(&bytes) {
@@ -54,9 +55,9 @@ pub struct Api {
     base: String,
 }
 
-/// How a request ended: the status and the JSON body, or no answer at all.
+/// How a request ended: the status and the body's text, or no answer at all.
 pub enum Reply {
-    Answered(u16, JsValue),
+    Answered(u16, String),
     /// The network failed (offline, server down, CORS): worth retrying later.
     NoAnswer,
 }
@@ -68,7 +69,7 @@ impl Api {
         }
     }
 
-    /// POSTs a JSON text and reads the JSON answer.
+    /// POSTs a JSON text and reads the answer's text.
     pub async fn post(&self, path: &str, body: &str) -> Reply {
         match self.try_post(path, body).await {
             Ok(reply) => reply,
@@ -87,11 +88,11 @@ impl Api {
             .await?
             .dyn_into()?;
         let status = response.status();
-        let json = match response.json() {
-            Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::NULL),
-            Err(_) => JsValue::NULL,
+        let text = match response.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
         };
-        Ok(Reply::Answered(status, json))
+        Ok(Reply::Answered(status, text.unwrap_or_default()))
     }
 
     pub fn events_url(&self, token: &str, after: &str) -> String {
@@ -108,32 +109,17 @@ impl Api {
     }
 }
 
-/// The body of an order lookup.
-pub fn lookup_body(number: &str, email: &str) -> JsValue {
-    js::object(&[("number", js::str(number)), ("email", js::str(email))])
-}
-
 /// The server's answer to an order lookup.
 pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
     match reply {
         Reply::NoAnswer => None,
-        Reply::Answered(200, body) => {
-            let o = js::get(body, "order");
-            Some(OrderAnswer::Found(Order {
-                number: js::get_str(&o, "number").unwrap_or_default(),
-                status: js::get_str(&o, "status").unwrap_or_default(),
-                items: js::items(&js::get(&o, "items"))
-                    .iter()
-                    .map(|i| OrderItem {
-                        name: js::get_str(i, "name").unwrap_or_default(),
-                        quantity: js::get_f64(i, "quantity").unwrap_or(1.0) as u32,
-                    })
-                    .collect(),
-                carrier: js::get_str(&o, "carrier"),
-                tracking_url: js::get_str(&o, "tracking_url"),
-                estimated_delivery: js::get_str(&o, "estimated_delivery"),
-            }))
-        }
+        Reply::Answered(200, body) => Some(
+            match FoundOrder::read(&crate::js::Parsed::from_text(body)) {
+                Some(FoundOrder(order)) => OrderAnswer::Found(order),
+                // Not what the API promises (a proxy's page, another version): say so calmly.
+                None => OrderAnswer::Error,
+            },
+        ),
         Reply::Answered(404, _) => Some(OrderAnswer::NotFound),
         // Overloaded or rate limited now: try again later. Other errors are final.
         Reply::Answered(429 | 502..=504, _) => None,
@@ -141,70 +127,35 @@ pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
     }
 }
 
-/// The body of a handoff: the transcript and the context, for the person taking over.
-pub fn handoff_body(h: &HandoffRequest, key: &str) -> JsValue {
-    let c = &h.context;
-    let transcript = js::array(h.transcript.iter().map(|line| {
-        let from = match line.from {
-            Speaker::Bot => "bot",
-            Speaker::Shopper => "shopper",
-            Speaker::Agent => "agent",
-            Speaker::System => "system",
-        };
-        js::object(&[
-            ("at", js::num(line.at.0 as f64)),
-            ("from", js::str(from)),
-            ("text", js::str(&line.text)),
-        ])
-    }));
-    let faq = js::array(c.faq.iter().map(|(id, question, confidence)| {
-        js::object(&[
-            ("entry", js::str(id)),
-            ("question", js::str(question)),
-            ("confidence", js::num(f64::from(*confidence) / 1000.0)),
-        ])
-    }));
-    let opt = |s: &Option<String>| s.as_deref().map_or(JsValue::NULL, js::str);
-    let context = js::object(&[
-        ("page_url", js::str(&c.page_url)),
-        ("language", js::str(&c.language)),
-        ("device", js::str(&c.device)),
-        ("cart_items", js::num(f64::from(c.cart_items))),
-        ("cart_value", js::str(&c.cart_value)),
-        ("currency", js::str(&c.currency)),
-        (
-            "cart_lines",
-            js::array(c.cart_lines.iter().map(|l| {
-                js::object(&[
-                    ("name", js::str(&l.name)),
-                    ("quantity", js::num(f64::from(l.quantity))),
-                ])
-            })),
-        ),
-        ("faq", faq),
-        ("trigger", opt(&c.trigger)),
-        ("variant", opt(&c.variant)),
-        ("frustrated", JsValue::from_bool(c.frustrated)),
-        ("visits", js::num(f64::from(c.visits))),
-        ("email", opt(&c.email)),
-    ]);
-    js::object(&[
-        ("key", js::str(key)),
-        ("transcript", transcript),
-        ("context", context),
-    ])
+/// The body of a handoff: the transcript and the context, for the person taking over,
+/// under the idempotency key the outbox keeps for every retry.
+/// `flow` names the flow on the server, whose business hours decide the answer.
+pub fn handoff_body(h: HandoffRequest, key: String, flow: Option<String>) -> String {
+    NewHandoff {
+        key,
+        transcript: h.transcript,
+        context: h.context,
+        flow,
+    }
+    .to_json()
 }
 
 pub fn handoff_answer(reply: &Reply) -> Option<HandoffAnswer> {
     match reply {
         Reply::NoAnswer | Reply::Answered(429 | 502..=504, _) => None,
-        Reply::Answered(200 | 201, body) => {
-            let token = js::get_str(body, "token").unwrap_or_default();
-            Some(match js::get_str(body, "status").as_deref() {
-                Some("available") => HandoffAnswer::Available { token },
-                _ => HandoffAnswer::Offline { token },
-            })
-        }
+        Reply::Answered(200 | 201, body) => Some(
+            match HandoffAccepted::read(&crate::js::Parsed::from_text(body)) {
+                Some(HandoffAccepted {
+                    token,
+                    status: Availability::Available,
+                }) => HandoffAnswer::Available { token },
+                Some(HandoffAccepted {
+                    token,
+                    status: Availability::Offline,
+                }) => HandoffAnswer::Offline { token },
+                None => HandoffAnswer::Error,
+            },
+        ),
         Reply::Answered(..) => Some(HandoffAnswer::Error),
     }
 }

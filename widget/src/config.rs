@@ -34,6 +34,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The flow's name on the Bellhop server: the last part of its URL's path
+    /// (`…/flows/demo.json?v=2` → `demo.json`), when it is a JSON file.
+    pub fn flow_name(&self) -> Option<String> {
+        let path = self.flow_url.split(['?', '#']).next()?;
+        let name = path.rsplit('/').next()?;
+        name.ends_with(".json").then(|| name.to_owned())
+    }
+
     /// Reads the plain object the loader passes to `boot`.
     pub fn from_js(value: &JsValue) -> Result<Config, JsValue> {
         let flow_url = js::get_str(value, "flow")

@@ -8,13 +8,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use flow_runtime::wire::json::{FromJson, ToJson};
+use flow_runtime::wire::{
+    AgentJoined, AgentMessage, EmailChange, NewMessage, NewRating, OrderLookup, event,
+};
 use flow_runtime::{AgentEvent, Input, Request};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventSource, MessageEvent};
 
 use crate::api::{self, Api};
-use crate::js;
 use crate::outbox::{Job, Kind, Outbox};
 
 /// Where answers go: the engine (as inputs) and the panel's "waiting for the network" note.
@@ -27,14 +30,17 @@ pub trait Sink: Copy + 'static {
 /// The server, the requests waiting for it, and the live conversation followed.
 pub struct Io {
     api: Api,
+    /// The flow's name on the server (`demo.json`), sent with a handoff.
+    flow: Option<String>,
     outbox: Rc<Outbox>,
     stream: RefCell<Option<Stream>>,
 }
 
 impl Io {
-    pub fn new(base: &str) -> Rc<Io> {
+    pub fn new(base: &str, flow: Option<String>) -> Rc<Io> {
         Rc::new(Io {
             api: Api::new(base),
+            flow,
             outbox: Outbox::load(),
             stream: RefCell::new(None),
         })
@@ -42,11 +48,11 @@ impl Io {
 
     /// Performs one request of the engine.
     pub fn request(self: &Rc<Self>, request: Request, sink: impl Sink) {
-        let job = |request, kind, path: String, body: JsValue| Job {
+        let job = |request, kind, path: String, body: String| Job {
             request,
             kind,
             path,
-            body: js::stringify(&body),
+            body,
             tries: 0,
         };
         let job = match request {
@@ -58,7 +64,7 @@ impl Io {
                 request,
                 Kind::Lookup,
                 "/orders/lookup".into(),
-                api::lookup_body(&number, &email),
+                OrderLookup { number, email }.to_json(),
             ),
             // The idempotency key is made here, once: 128 random bits, so that it cannot
             // be guessed, and kept in the job, so that every retry sends the same bytes.
@@ -66,7 +72,7 @@ impl Io {
                 h.request,
                 Kind::Handoff,
                 "/handoffs".into(),
-                api::handoff_body(&h, &crate::storage::random_hex::<16>()),
+                api::handoff_body(h, crate::storage::random_hex(16), self.flow.clone()),
             ),
             Request::SendToAgent {
                 request,
@@ -77,7 +83,7 @@ impl Io {
                 request,
                 Kind::Delivery,
                 format!("/conversations/{token}/messages"),
-                js::object(&[("key", js::str(&key)), ("text", js::str(&text))]),
+                NewMessage { key, text }.to_json(),
             ),
             Request::SendEmail {
                 request,
@@ -87,7 +93,7 @@ impl Io {
                 request,
                 Kind::Delivery,
                 format!("/conversations/{token}/email"),
-                js::object(&[("email", js::str(&email))]),
+                EmailChange { email }.to_json(),
             ),
             Request::SendRating {
                 request,
@@ -98,10 +104,7 @@ impl Io {
                 request,
                 Kind::Delivery,
                 format!("/conversations/{token}/rating"),
-                js::object(&[
-                    ("score", js::num(f64::from(score))),
-                    ("comment", comment.as_deref().map_or(JsValue::NULL, js::str)),
-                ]),
+                NewRating { score, comment }.to_json(),
             ),
             Request::Follow { token, after } => {
                 self.follow(&token, &after, sink);
@@ -200,33 +203,35 @@ fn open_stream(
     // same cursor in its state, for the next page).
     let cursor = Rc::new(RefCell::new(after));
     let mut handlers = Vec::new();
-    for kind in ["joined", "message", "closed"] {
+    for kind in event::SHOPPER {
         let cursor = Rc::clone(&cursor);
-        let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event
-                .data()
-                .as_string()
-                .and_then(|t| js_sys::JSON::parse(&t).ok())
-                .unwrap_or(JsValue::NULL);
-            let id = Some(event.last_event_id())
-                .filter(|id| !id.is_empty())
-                .or_else(|| js::get_str(&data, "id"))
-                .unwrap_or_default();
-            if !id.is_empty() {
-                cursor.borrow_mut().clone_from(&id);
-            }
-            let name = js::get_str(&data, "name").unwrap_or_default();
-            let agent = match kind {
-                "joined" => AgentEvent::Joined { event: id, name },
-                "message" => AgentEvent::Message {
-                    event: id,
-                    name,
-                    text: js::get_str(&data, "text").unwrap_or_default(),
-                },
-                _ => AgentEvent::Closed { event: id },
-            };
-            sink.answer(Input::Agent(agent));
-        });
+        let handler =
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data().as_string().unwrap_or_default();
+                let id = event.last_event_id();
+                let agent =
+                    match kind {
+                        event::JOINED => AgentJoined::read(&crate::js::Parsed::from_text(&data))
+                            .map(|j| AgentEvent::Joined {
+                                event: id.clone(),
+                                name: j.name,
+                            }),
+                        event::MESSAGE => AgentMessage::read(&crate::js::Parsed::from_text(&data))
+                            .map(|m| AgentEvent::Message {
+                                // The stream's id; the message's own when a proxy dropped it.
+                                event: if id.is_empty() { m.id } else { id.clone() },
+                                name: m.name,
+                                text: m.text,
+                            }),
+                        _ => Some(AgentEvent::Closed { event: id.clone() }),
+                    };
+                // An event that does not read is skipped (the cursor stays before it).
+                let Some(agent) = agent else { return };
+                if !agent.event().is_empty() {
+                    *cursor.borrow_mut() = agent.event().to_owned();
+                }
+                sink.answer(Input::Agent(agent));
+            });
         let _ = source.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
         handlers.push(handler);
     }

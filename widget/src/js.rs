@@ -185,3 +185,45 @@ pub fn money(amount: &str, currency: &str, locale: &str) -> String {
         .and_then(|n| format_with(&intl("NumberFormat", locale, &options)?, &num(n)))
         .unwrap_or_else(|| format!("{amount} {currency}"))
 }
+
+/// JSON the browser parsed, read by the runtime's wire payloads
+/// ([`flow_runtime::wire::json::FromJson`]): no JSON parser in the wasm.
+pub struct Parsed(JsValue);
+
+impl Parsed {
+    /// `JSON.parse(text)`; null for anything that is not JSON.
+    pub fn from_text(text: &str) -> Parsed {
+        Parsed(js_sys::JSON::parse(text).unwrap_or(JsValue::NULL))
+    }
+}
+
+impl flow_runtime::wire::json::JsonValue for Parsed {
+    fn field(&self, key: &str) -> Parsed {
+        Parsed(if self.0.is_object() {
+            get(&self.0, key)
+        } else {
+            JsValue::NULL
+        })
+    }
+
+    fn string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    fn count(&self) -> Option<u32> {
+        self.0
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))
+            .map(|f| f as u32)
+    }
+
+    fn is_null(&self) -> bool {
+        self.0.is_null() || self.0.is_undefined()
+    }
+
+    fn elements(&self) -> Option<Vec<Parsed>> {
+        self.0
+            .dyn_ref::<js_sys::Array>()
+            .map(|a| a.iter().map(Parsed).collect())
+    }
+}

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use flow_runtime::flow::{Phrase, Theme};
 use flow_runtime::{
-    Announcement, ButtonView, Composer, Conversation, Effect, Flow, HandoffStatus, InputHint,
-    Message, Output, Prop, RatingView, Time, View,
+    Announcement, ButtonView, Composer, Conversation, CsatView, Effect, Flow, HandoffStatus,
+    InputHint, Message, Output, Prop, Time, View,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,7 +60,7 @@ pub struct Widget {
     pub unread: RwSignal<u32>,
     pub composer: RwSignal<Composer>,
     pub typing: RwSignal<bool>,
-    pub csat: RwSignal<Option<RatingView>>,
+    pub csat: RwSignal<Option<CsatView>>,
     pub handoff: RwSignal<Option<HandoffStatus>>,
     /// The conversation's language: labels follow it.
     pub lang: RwSignal<String>,
@@ -105,7 +105,7 @@ impl Widget {
         let shell = Rc::new(Shell {
             conversation: RefCell::new(conversation),
             flow,
-            io: Io::new(&config.api),
+            io: Io::new(&config.api, config.flow_name()),
             config,
             timer: Cell::new(None),
         });

@@ -161,12 +161,12 @@ pub fn decode(text: &str) -> Option<State> {
 }
 
 fn new_id() -> String {
-    random_hex::<12>()
+    random_hex(12)
 }
 
 /// `N` random bytes from the browser's cryptographic generator, in hex.
-pub fn random_hex<const N: usize>() -> String {
-    let mut bytes = [0u8; N];
+pub fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());

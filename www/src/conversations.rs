@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{Any, Row, Transaction};
 use tokio::sync::watch;
@@ -18,71 +18,9 @@ use crate::db::{Backend, Db};
 use crate::secrets::random_hex;
 use crate::webhooks;
 
-/// Who wrote a line of a conversation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sender {
-    Bot,
-    Shopper,
-    Agent,
-    System,
-}
-
-impl Sender {
-    fn as_str(self) -> &'static str {
-        match self {
-            Sender::Bot => "bot",
-            Sender::Shopper => "shopper",
-            Sender::Agent => "agent",
-            Sender::System => "system",
-        }
-    }
-}
-
-/// A line of the transcript the widget sends with a handoff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Line {
-    pub at: i64,
-    pub from: Sender,
-    pub text: String,
-}
-
-/// What the widget knows about the shopper's situation, for the person taking over.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Context {
-    pub page_url: String,
-    pub language: String,
-    pub device: String,
-    pub cart_items: u32,
-    pub cart_value: String,
-    pub currency: String,
-    /// The products in the cart, as the store's page named them.
-    pub cart_lines: Vec<CartLine>,
-    /// What the bot understood, latest last.
-    pub faq: Vec<FaqTry>,
-    pub trigger: Option<String>,
-    pub variant: Option<String>,
-    pub frustrated: bool,
-    pub visits: u32,
-    pub email: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CartLine {
-    pub name: String,
-    pub quantity: u32,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FaqTry {
-    pub entry: String,
-    pub question: String,
-    /// 0..1.
-    pub confidence: f64,
-}
+use flow_runtime::Speaker;
+use flow_runtime::wire::{AgentJoined, AgentMessage, ConversationClosed, event};
+pub use flow_runtime::wire::{CartLine, FaqTry, HandoffContext as Context, NewHandoff};
 
 /// What a handoff request made.
 #[derive(Debug)]
@@ -93,15 +31,6 @@ pub enum Handoff {
     Again(Conversation),
     /// The key was used before with another request: nothing is given away.
     KeyReused,
-}
-
-/// A handoff as the widget asks for it (validated by the API).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct NewHandoff {
-    pub key: String,
-    pub transcript: Vec<Line>,
-    #[serde(default)]
-    pub context: Context,
 }
 
 /// A conversation as its token sees it.
@@ -131,7 +60,7 @@ pub struct Summary {
 #[derive(Clone, Debug, Serialize)]
 pub struct Message {
     pub id: i64,
-    pub sender: Sender,
+    pub sender: Speaker,
     pub author: Option<String>,
     pub text: String,
     pub at: i64,
@@ -156,9 +85,6 @@ pub struct Event {
     pub kind: String,
     pub data: Value,
 }
-
-/// The kinds of event the shopper's stream carries (the widget's names).
-pub const SHOPPER_EVENTS: [&str; 3] = ["joined", "message", "closed"];
 
 /// Why a change to a conversation was refused.
 #[derive(Debug)]
@@ -321,7 +247,7 @@ impl Conversations {
             .bind(id)
             .bind(line.from.as_str())
             .bind(&line.text)
-            .bind(line.at)
+            .bind(i64::try_from(line.at.0).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
         }
@@ -542,7 +468,10 @@ impl Conversations {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            self.event(&mut tx, id, "joined", &json!({ "name": agent.name }), now)
+            let joined = AgentJoined {
+                name: agent.name.clone(),
+            };
+            self.event(&mut tx, id, event::JOINED, &wire(&joined), now)
                 .await?;
         }
         let message: i64 = sqlx::query(
@@ -555,8 +484,12 @@ impl Conversations {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        let data = json!({ "id": message.to_string(), "name": agent.name, "text": text });
-        self.event(&mut tx, id, "message", &data, now).await?;
+        let data = wire(&AgentMessage {
+            id: message.to_string(),
+            name: agent.name.clone(),
+            text: text.to_owned(),
+        });
+        self.event(&mut tx, id, event::MESSAGE, &data, now).await?;
         self.touch(&mut tx, id, now).await?;
         tx.commit().await?;
         self.changed(id);
@@ -580,7 +513,14 @@ impl Conversations {
             tx.rollback().await?;
             return Ok(false);
         }
-        self.event(&mut tx, id, "closed", &json!({}), now).await?;
+        self.event(
+            &mut tx,
+            id,
+            event::CLOSED,
+            &wire(&ConversationClosed {}),
+            now,
+        )
+        .await?;
         self.webhook(
             &mut tx,
             "conversation.closed",
@@ -674,7 +614,7 @@ impl Conversations {
             let sender: String = r.try_get("sender")?;
             Ok(Message {
                 id: r.try_get("id")?,
-                sender: serde_json::from_value(Value::String(sender)).unwrap_or(Sender::System),
+                sender: serde_json::from_value(Value::String(sender)).unwrap_or(Speaker::System),
                 author: r.try_get("author")?,
                 text: r.try_get("body")?,
                 at: r.try_get("at")?,
@@ -762,4 +702,9 @@ impl Conversations {
             },
         )
     }
+}
+
+/// A payload of the live stream as the JSON stored with its event.
+fn wire(payload: &impl Serialize) -> Value {
+    serde_json::to_value(payload).unwrap_or(Value::Null)
 }

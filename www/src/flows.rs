@@ -38,7 +38,16 @@ pub struct Flows {
     compiled: Arc<Mutex<HashMap<String, (u64, Compiled)>>>,
 }
 
-type Compiled = Result<Arc<Vec<u8>>, Arc<Vec<String>>>;
+type Compiled = Result<Arc<CompiledFlow>, Arc<Vec<String>>>;
+
+/// A flow as served, and what the server itself needs of it.
+pub struct CompiledFlow {
+    /// What the widget downloads.
+    pub bytes: Vec<u8>,
+    /// When people are there to take over: the handoff API answers from these, so that the
+    /// flow and the server cannot disagree (`None`: the flow has none).
+    pub hours: Option<flow_runtime::hours::BusinessHours>,
+}
 
 impl Flows {
     pub fn new(dir: Option<PathBuf>) -> Flows {
@@ -67,7 +76,10 @@ impl Flows {
         }
         let result = compile_json(source);
         let compiled = match result.flow {
-            Some(flow) => Ok(Arc::new(flow.to_bytes())),
+            Some(flow) => Ok(Arc::new(CompiledFlow {
+                bytes: flow.to_bytes(),
+                hours: flow.bot.business_hours.clone(),
+            })),
             None => {
                 let problems: Vec<String> =
                     result.diagnostics.iter().map(|d| d.render(name)).collect();
@@ -80,6 +92,17 @@ impl Flows {
         };
         cache.insert(name.to_owned(), (hash, compiled.clone()));
         compiled
+    }
+
+    /// The business hours of flow `name` (`Some(None)`: it has none; `None`: there is no
+    /// such flow, or it does not compile).
+    pub async fn hours(&self, name: &str) -> Option<Option<flow_runtime::hours::BusinessHours>> {
+        if !is_flow_name(name) {
+            return None;
+        }
+        let source = self.source(name).await?;
+        let compiled = self.compile(name, &source).ok()?;
+        Some(compiled.hours.clone())
     }
 
     /// Checks every flow at start-up, so a broken one shows in the log before a shopper
@@ -134,7 +157,7 @@ async fn flow(
     let (body, content_type): (Vec<u8>, &str) = match q.format.as_deref() {
         None | Some("json") => (source.into_bytes(), "application/json"),
         Some("bhf") => match state.flows.compile(&name, &source) {
-            Ok(bytes) => (bytes.as_ref().clone(), "application/vnd.bellhop.flow"),
+            Ok(compiled) => (compiled.bytes.clone(), "application/vnd.bellhop.flow"),
             Err(problems) => {
                 let body = serde_json::json!({
                     "error": "flow_invalid",
@@ -175,7 +198,7 @@ fn cors() -> [(header::HeaderName, HeaderValue); 1] {
 
 /// `demo.json`, `summer-sale.json`: lowercase letters, digits, `-`, `_`, then `.json`.
 /// Anything else (`..`, slashes, encoded tricks) never reaches the file system.
-fn is_flow_name(name: &str) -> bool {
+pub fn is_flow_name(name: &str) -> bool {
     name.strip_suffix(".json").is_some_and(|stem| {
         !stem.is_empty()
             && stem

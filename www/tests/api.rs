@@ -253,7 +253,7 @@ async fn a_retried_handoff_finds_its_conversation_instead_of_making_a_second() {
                 (Some("exit-checkout"), Some("b"))
             );
             assert!(c.frustrated);
-            assert_eq!(c.faq[0].confidence, 0.41);
+            assert_eq!(c.faq[0].confidence, flow_runtime::wire::Confidence(410));
             // Many tries at once still make one.
             let body = handoff("visitor-2-3");
             let tries = (0..8).map(|_| app.post("/api/v1/handoffs", &body));
@@ -540,6 +540,75 @@ async fn behind_our_proxies_one_client_is_one_address_whatever_its_form() {
             );
             // Another client is another bucket.
             assert_eq!(ask("198.51.100.8, 10.0.0.2").await, StatusCode::NOT_FOUND);
+        },
+    )
+    .await;
+}
+
+/// A flow whose team keeps `weekly` hours (in UTC), for the business-hours tests.
+fn flow_with_hours(weekly: &str) -> String {
+    format!(
+        r#"{{
+  "bot": {{ "name": "Fern", "business_hours": {{ "time_zone": "UTC", "weekly": {weekly} }} }},
+  "steps": [ {{ "id": "welcome", "type": "message", "text": "Hi!" }} ]
+}}"#
+    )
+}
+
+#[tokio::test]
+async fn a_handoff_is_answered_by_the_hours_of_the_flow_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let always = r#"{ "mon": ["00:00-24:00"], "tue": ["00:00-24:00"], "wed": ["00:00-24:00"], "thu": ["00:00-24:00"], "fri": ["00:00-24:00"], "sat": ["00:00-24:00"], "sun": ["00:00-24:00"] }"#;
+    let sources = [
+        ("open.json", flow_with_hours(always)),
+        ("closed.json", flow_with_hours("{}")),
+        (
+            "no-hours.json",
+            r#"{ "bot": { "name": "Fern" }, "steps": [ { "id": "welcome", "type": "message", "text": "Hi!" } ] }"#.to_owned(),
+        ),
+    ];
+    for (name, source) in &sources {
+        std::fs::write(dir.path().join(name), source).unwrap();
+    }
+    let flows_dir = dir.path().to_owned();
+    on_every_database(
+        // The server's own setting says "never": it only decides for flows without hours.
+        |c| {
+            c.business_hours = "never".parse().unwrap();
+            c.flows_dir = Some(flows_dir.clone());
+        },
+        async |app| {
+            for (flow, server_says) in [
+                (Some("open.json"), "available"),
+                (Some("closed.json"), "offline"),
+                (Some("no-hours.json"), "offline"),
+                (Some("missing.json"), "offline"),
+                (None, "offline"),
+            ] {
+                let mut body = handoff(&format!(
+                    "hours-{}",
+                    flow.unwrap_or("none").replace(".", "-")
+                ));
+                body["flow"] = json!(flow);
+                let (s, _, answer) = app.post("/api/v1/handoffs", &body).await;
+                assert_eq!(s, StatusCode::CREATED, "{answer}");
+                assert_eq!(answer["status"], server_says, "{flow:?}");
+                // And the engine, running that flow in a browser at this moment, agrees:
+                // its `business_hours` condition is what the server answered.
+                if let Some((_, source)) = sources.iter().find(|(n, _)| Some(*n) == flow) {
+                    let compiled = flow_runtime::compile::compile_json(source).flow.unwrap();
+                    let now = flow_runtime::Time(www::clock::now_ms() as u64);
+                    let engine = flow_runtime::Conversation::new(compiled, "visitor-1", now);
+                    let open = engine.agents_available();
+                    if flow != Some("no-hours.json") {
+                        assert_eq!(open, server_says == "available", "{flow:?}");
+                    }
+                }
+            }
+            let mut bad = handoff("hours-bad-name");
+            bad["flow"] = json!("../secrets.json");
+            let (s, _, answer) = app.post("/api/v1/handoffs", &bad).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
         },
     )
     .await;

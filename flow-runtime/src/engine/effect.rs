@@ -45,8 +45,9 @@ pub enum View {
     Composer(Composer),
     /// Show or hide the "…" indicator.
     Typing(bool),
-    /// Ask for a rating (`None` removes the question).
-    Csat(Option<RatingView>),
+    /// Ask for a rating (`None` removes the question): one button per
+    /// [`CsatView::choices`], then, with `comment`, a box for a few words.
+    Csat(Option<CsatView>),
     /// The state of the handoff, for the banner (`None` removes it).
     HandoffStatus(Option<HandoffStatus>),
     /// The conversation's language (one of the flow's): labels follow it.
@@ -106,8 +107,9 @@ pub enum Announcement {
     },
 }
 
-/// Who said a message.
+/// Who said a message (`bot`, `shopper`, `agent` or `system` on the wire).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Speaker {
     Bot,
     Shopper,
@@ -115,6 +117,18 @@ pub enum Speaker {
     Agent,
     /// A note about the conversation itself ("Alex joined").
     System,
+}
+
+impl Speaker {
+    /// Its name on the wire and in the server's database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Bot => "bot",
+            Speaker::Shopper => "shopper",
+            Speaker::Agent => "agent",
+            Speaker::System => "system",
+        }
+    }
 }
 
 /// A message as shown: rendered, variables filled in, links checked.
@@ -202,29 +216,48 @@ pub enum InputHint {
     Number,
 }
 
-/// The satisfaction question being asked, as the state keeps it.
+/// The satisfaction question being asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsatView {
     pub scale: CsatScale,
     pub comment: bool,
 }
 
-/// The satisfaction question as shown: one button per choice, then, when `comment`, a box
-/// for a few words before it is sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingView {
-    pub choices: Vec<RatingChoice>,
-    pub comment: bool,
+impl CsatView {
+    /// The answers offered, in order: choosing one sends [`super::Input::Rated`] with its
+    /// score. Thumbs up is 2 and down 1, so that a higher score is better, as with stars.
+    pub fn choices(self) -> &'static [RatingChoice] {
+        use RatingIcon::{Star, ThumbDown, ThumbUp};
+        const fn c(score: u8, icon: RatingIcon) -> RatingChoice {
+            RatingChoice { score, icon }
+        }
+        const THUMBS: [RatingChoice; 2] = [c(2, ThumbUp), c(1, ThumbDown)];
+        const STARS: [RatingChoice; 5] =
+            [c(1, Star), c(2, Star), c(3, Star), c(4, Star), c(5, Star)];
+        match self.scale {
+            CsatScale::Thumbs => &THUMBS,
+            CsatScale::Five => &STARS,
+        }
+    }
 }
 
-/// One answer to the satisfaction question: choosing it sends
-/// [`super::Input::Rated`] with its `score`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One answer to the satisfaction question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatingChoice {
     pub score: u8,
     pub icon: RatingIcon,
-    /// What a screen reader says ("Good", "4 stars"), in the conversation's language.
-    pub label: String,
+}
+
+impl RatingChoice {
+    /// Its label for screen readers ("Good", "4 stars"): this phrase, `{n}` the score.
+    pub fn phrase(self) -> crate::flow::Phrase {
+        use crate::flow::Phrase;
+        match self.icon {
+            RatingIcon::ThumbUp => Phrase::ThumbsUp,
+            RatingIcon::ThumbDown => Phrase::ThumbsDown,
+            RatingIcon::Star => Phrase::Stars,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,7 +299,10 @@ pub struct TranscriptLine {
     pub text: String,
 }
 
+/// What the shell and the engine know about the shopper's situation, for the person taking
+/// over: sent with the handoff ([`crate::wire::NewHandoff`]), shown in the inbox.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HandoffContext {
     pub page_url: String,
     pub language: String,
@@ -277,8 +313,8 @@ pub struct HandoffContext {
     pub currency: String,
     /// What is in the cart, as the page named it.
     pub cart_lines: Vec<super::input::CartLine>,
-    /// What the bot understood: `(entry id, question, confidence per mille)`, latest last.
-    pub faq: Vec<(String, String, u16)>,
+    /// What the bot understood, latest last.
+    pub faq: Vec<crate::wire::FaqTry>,
     pub trigger: Option<String>,
     pub variant: Option<String>,
     /// The shopper's words sounded frustrated.

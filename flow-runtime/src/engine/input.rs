@@ -147,6 +147,7 @@ impl Cart {
 
 /// One product in the cart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CartLine {
     pub name: String,
     pub quantity: u32,

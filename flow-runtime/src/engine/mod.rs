@@ -36,8 +36,7 @@ pub use answer::{find_email, find_phone};
 pub use effect::{
     Announcement, BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format,
     HandoffContext, HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop,
-    QuickReplyView, RatingChoice, RatingIcon, RatingView, Request, Span, Speaker, Track,
-    TranscriptLine, View,
+    QuickReplyView, RatingChoice, RatingIcon, Request, Span, Speaker, Track, TranscriptLine, View,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
 pub use input::{
@@ -58,8 +57,7 @@ use crate::value::{Num, Value};
 
 /// Most messages kept in the state (and in storage); older ones are dropped.
 const MAX_MESSAGES: usize = 200;
-/// Most characters kept of one shopper message.
-pub const MAX_MESSAGE_CHARS: usize = 2_000;
+pub use crate::fields::MAX_MESSAGE_CHARS;
 
 /// What [`Conversation::poll_output`] yields.
 #[derive(Clone, Debug, PartialEq)]
@@ -602,8 +600,10 @@ impl Conversation {
         }
     }
 
-    /// Whether business hours say a person is available now (always, without hours).
-    fn agents_available(&self) -> bool {
+    /// Whether the flow's business hours say a person is available now (always, without
+    /// hours): what its `business_hours` conditions test, and what the server answers a
+    /// handoff from this flow with (it applies the same [`crate::hours::BusinessHours`]).
+    pub fn agents_available(&self) -> bool {
         self.flow
             .bot
             .business_hours
@@ -657,8 +657,7 @@ impl Conversation {
         if let Some(follow) = self.following() {
             self.request(follow);
         }
-        let rating = self.state.chat.csat.map(|c| self.rating_view(c));
-        self.view(View::Csat(rating));
+        self.view(View::Csat(self.state.chat.csat));
         self.view(View::Unread(self.state.chat.unread));
         if self.state.session.panel_open {
             self.view(View::OpenPanel);

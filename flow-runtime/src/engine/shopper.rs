@@ -2,10 +2,7 @@
 
 use std::sync::Arc;
 
-use super::effect::{
-    Composer, CsatView, Effect, InputHint, RatingChoice, RatingIcon, RatingView, Request, Speaker,
-    View,
-};
+use super::effect::{Composer, CsatView, Effect, InputHint, Request, Speaker, View};
 use super::state::{Cursor, Offered, Status};
 use super::{Action, Conversation, HandoffStatus, Phrase, Prop, answer, escalation, intents};
 use crate::faq::{Decision, Ranked};
@@ -314,10 +311,14 @@ impl Conversation {
         let Some(StepKind::Csat(csat)) = flow.step(idx).map(|s| &s.kind) else {
             return;
         };
-        if !rating_scores(csat.scale).any(|(s, _)| s == score) {
+        let view = CsatView {
+            scale: csat.scale,
+            comment: csat.comment,
+        };
+        if !view.choices().iter().any(|c| c.score == score) {
             return;
         }
-        let max = rating_scores(csat.scale).map(|(s, _)| s).max().unwrap_or(0);
+        let max = view.choices().iter().map(|c| c.score).max().unwrap_or(0);
         let comment: Option<String> = comment
             .filter(|_| csat.comment)
             .map(|c| {
@@ -796,45 +797,4 @@ fn tidy(text: &str) -> String {
         .chars()
         .take(500)
         .collect()
-}
-
-/// The scores a scale offers, best first for thumbs and in order for stars: thumbs up is 2,
-/// thumbs down 1 (so that a higher score is always better, as with stars).
-fn rating_scores(scale: crate::flow::CsatScale) -> impl Iterator<Item = (u8, RatingIcon)> {
-    use crate::flow::CsatScale;
-    let (thumbs, stars) = match scale {
-        CsatScale::Thumbs => (
-            &[(2, RatingIcon::ThumbUp), (1, RatingIcon::ThumbDown)][..],
-            0..0,
-        ),
-        CsatScale::Five => (&[][..], 1..6),
-    };
-    thumbs
-        .iter()
-        .copied()
-        .chain(stars.map(|n| (n, RatingIcon::Star)))
-}
-
-impl Conversation {
-    /// The satisfaction question as the shopper sees it, labels in their language.
-    pub(super) fn rating_view(&self, csat: CsatView) -> RatingView {
-        let choices = rating_scores(csat.scale)
-            .map(|(score, icon)| {
-                let phrase = match icon {
-                    RatingIcon::ThumbUp => Phrase::ThumbsUp,
-                    RatingIcon::ThumbDown => Phrase::ThumbsDown,
-                    RatingIcon::Star => Phrase::Stars,
-                };
-                RatingChoice {
-                    score,
-                    icon,
-                    label: self.phrase(phrase).replace("{n}", &score.to_string()),
-                }
-            })
-            .collect();
-        RatingView {
-            choices,
-            comment: csat.comment,
-        }
-    }
 }

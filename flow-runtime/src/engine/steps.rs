@@ -114,7 +114,7 @@ impl Conversation {
                         continue;
                     };
                     let request = self.next_id();
-                    let number = number.trim().trim_start_matches('#').to_owned();
+                    let number = crate::fields::order_number(&number);
                     self.request(Request::LookUpOrder {
                         request,
                         number,
@@ -180,8 +180,7 @@ impl Conversation {
                     self.state.chat.cursor = Some(Cursor::Csat {
                         step: step.id.clone(),
                     });
-                    let rating = self.rating_view(view);
-                    self.view(View::Csat(Some(rating)));
+                    self.view(View::Csat(Some(view)));
                     self.waiting_on_customer();
                     return;
                 }
@@ -237,7 +236,11 @@ impl Conversation {
                             render::localized(&e.question, &chat.language, &super::Lookup(self))
                         })
                         .unwrap_or_default();
-                    (id.clone(), question, *confidence)
+                    crate::wire::FaqTry {
+                        entry: id.clone(),
+                        question,
+                        confidence: crate::wire::Confidence(*confidence),
+                    }
                 })
                 .collect(),
             trigger: chat.trigger.as_ref().map(|(t, _)| t.clone()),

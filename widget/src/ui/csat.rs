@@ -1,5 +1,5 @@
 use flow_runtime::flow::Phrase;
-use flow_runtime::{Input, RatingIcon, RatingView};
+use flow_runtime::{CsatView, Input, RatingIcon};
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
@@ -12,14 +12,14 @@ use crate::run::Widget;
 pub fn Csat(chat: Widget) -> impl IntoView {
     // Keyed, so a new prompt is built afresh rather than patched into the old one.
     view! {
-        <For each=move || chat.csat.get() key=|v| (v.choices.len(), v.comment) let:view>
+        <For each=move || chat.csat.get() key=|v| (v.scale as u8, v.comment) let:view>
             <Rating chat view />
         </For>
     }
 }
 
 #[component]
-fn Rating(chat: Widget, view: RatingView) -> impl IntoView {
+fn Rating(chat: Widget, view: CsatView) -> impl IntoView {
     let chosen = RwSignal::new(None::<u8>);
     let comment: NodeRef<Textarea> = NodeRef::new();
     let choose = move |score: u8| {
@@ -33,9 +33,9 @@ fn Rating(chat: Widget, view: RatingView) -> impl IntoView {
         }
     };
     let buttons = view
-        .choices
-        .into_iter()
-        .map(|choice| {
+        .choices()
+        .iter()
+        .map(|&choice| {
             let score = choice.score;
             let star = choice.icon == RatingIcon::Star;
             let shape = match choice.icon {
@@ -47,7 +47,7 @@ fn Rating(chat: Widget, view: RatingView) -> impl IntoView {
                 <button
                     class="rate"
                     type="button"
-                    aria-label=choice.label
+                    aria-label=chat.t(choice.phrase()).replace("{n}", &score.to_string())
                     // A row of stars fills up to the one chosen.
                     aria-pressed=move || chosen.get().is_some_and(|c| c == score || (star && c >= score)).to_string()
                     on:click=move |_| choose(score)

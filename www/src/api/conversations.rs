@@ -10,15 +10,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::{ApiError, ApiJson, ApiPath, Client, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
-use crate::conversations::{Conversation, Refused, SHOPPER_EVENTS};
+use crate::conversations::{Conversation, Refused};
+use flow_runtime::wire::{
+    ConversationStatus, EmailChange, MessageAccepted, NewMessage, NewRating, event,
+};
 
-/// As long as the widget lets a shopper type (flow_runtime's `MAX_MESSAGE_CHARS`).
-pub const MAX_MESSAGE_CHARS: usize = 2_000;
+/// As long as the widget lets a shopper type: one limit, the runtime's.
+pub use flow_runtime::fields::MAX_MESSAGE_CHARS;
 
 async fn conversation(state: &AppState, token: &str) -> Result<Conversation, ApiError> {
     if token.len() > 128 {
@@ -35,17 +37,13 @@ async fn conversation(state: &AppState, token: &str) -> Result<Conversation, Api
 pub async fn show(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ConversationStatus>, ApiError> {
     let c = conversation(&state, &token).await?;
-    Ok(Json(
-        json!({ "status": c.status, "live": c.live, "agent": c.agent }),
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct NewMessage {
-    key: String,
-    text: String,
+    Ok(Json(ConversationStatus {
+        status: c.status,
+        live: c.live,
+        agent: c.agent,
+    }))
 }
 
 /// `POST /conversations/{token}/messages`: idempotent by `key`.
@@ -54,7 +52,7 @@ pub async fn message(
     ApiPath(token): ApiPath<String>,
     Client(client): Client,
     ApiJson(m): ApiJson<NewMessage>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MessageAccepted>, ApiError> {
     text_field("key", &m.key, 1, 128)?;
     text_field("text", &m.text, 1, MAX_MESSAGE_CHARS)?;
     if m.text.trim().is_empty() {
@@ -67,7 +65,7 @@ pub async fn message(
         .check(c.id, &client, now_ms())
         .map_err(ApiError::rate_limited)?;
     match state.conversations.shopper_says(&c, &m.key, &m.text).await {
-        Ok(id) => Ok(Json(json!({ "id": id.to_string() }))),
+        Ok(id) => Ok(Json(MessageAccepted { id: id.to_string() })),
         Err(Refused::Closed) => Err(closed()),
         Err(Refused::Db(e)) => Err(e.into()),
     }
@@ -81,17 +79,12 @@ fn closed() -> ApiError {
     )
 }
 
-#[derive(Deserialize)]
-pub struct Email {
-    email: String,
-}
-
 /// `POST /conversations/{token}/email`: where an offline handoff should be answered.
 pub async fn email(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
     Client(client): Client,
-    ApiJson(e): ApiJson<Email>,
+    ApiJson(e): ApiJson<EmailChange>,
 ) -> Result<StatusCode, ApiError> {
     email_field("email", &e.email)?;
     let c = conversation(&state, &token).await?;
@@ -104,18 +97,12 @@ pub async fn email(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-pub struct Rating {
-    score: i64,
-    comment: Option<String>,
-}
-
 /// `POST /conversations/{token}/rating`: 1–5 (thumbs: 1 down, 2 up), once closed.
 pub async fn rating(
     State(state): State<AppState>,
     ApiPath(token): ApiPath<String>,
     Client(client): Client,
-    ApiJson(r): ApiJson<Rating>,
+    ApiJson(r): ApiJson<NewRating>,
 ) -> Result<StatusCode, ApiError> {
     if !(1..=5).contains(&r.score) {
         return Err(ApiError::invalid("score", "must be 1 to 5"));
@@ -141,7 +128,10 @@ pub async fn rating(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    state.conversations.rate(&c, r.score, comment).await?;
+    state
+        .conversations
+        .rate(&c, i64::from(r.score), comment)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,7 +163,7 @@ pub async fn events(
         .unwrap_or(0);
     let stream = state
         .conversations
-        .follow(Some(c.id), after, &SHOPPER_EVENTS)
+        .follow(Some(c.id), after, &event::SHOPPER)
         .map(move |e| {
             let _ = &slot;
             Ok(SseEvent::default()

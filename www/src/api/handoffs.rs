@@ -8,12 +8,13 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::json;
+use flow_runtime::wire::{Availability, HandoffAccepted};
 
 use super::{ApiError, Client, DigestedJson, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
-use crate::conversations::{Handoff, NewHandoff, Sender};
+use crate::conversations::{Handoff, NewHandoff};
+use flow_runtime::Speaker;
 
 pub const MAX_TRANSCRIPT_LINES: usize = 500;
 pub const MAX_LINE_CHARS: usize = 8_000;
@@ -22,14 +23,14 @@ pub async fn create(
     State(state): State<AppState>,
     Client(client): Client,
     DigestedJson(h, digest): DigestedJson<NewHandoff>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<HandoffAccepted>), ApiError> {
     validate(&h, now_ms())?;
     state
         .limits
         .handoff_by_client
         .check(&client, now_ms())
         .map_err(ApiError::rate_limited)?;
-    let live = state.settings.hours.is_open(now_ms());
+    let live = available(&state, h.flow.as_deref(), now_ms()).await;
     let (c, status) = match state.conversations.hand_off(&h, &digest, live).await? {
         Handoff::Created(c) => (c, StatusCode::CREATED),
         Handoff::Again(c) => (c, StatusCode::OK),
@@ -43,11 +44,30 @@ pub async fn create(
     };
     Ok((
         status,
-        Json(json!({
-            "token": c.token,
-            "status": if c.live { "available" } else { "offline" },
-        })),
+        Json(HandoffAccepted {
+            token: c.token,
+            status: if c.live {
+                Availability::Available
+            } else {
+                Availability::Offline
+            },
+        }),
     ))
+}
+
+/// Whether a person can take the conversation now: the business hours of the flow the
+/// conversation came from (the same rule the engine applies to that flow's `business_hours`
+/// conditions, so the two always agree), or, for a flow without hours or an unknown one, the
+/// server's `--business-hours`.
+async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
+    let hours = match flow {
+        Some(name) => state.flows.hours(name).await.flatten(),
+        None => None,
+    };
+    match hours {
+        Some(hours) => hours.is_open(flow_runtime::Time(u64::try_from(now).unwrap_or(0))),
+        None => state.settings.hours.is_open(now),
+    }
 }
 
 /// Idempotency keys are at least this long: 128 random bits written in hex are 32
@@ -87,16 +107,25 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         )?;
         // The browser reports what the shopper and the bot said; what a person or the
         // system says is written by this server alone.
-        if !matches!(line.from, Sender::Shopper | Sender::Bot) {
+        if !matches!(line.from, Speaker::Shopper | Speaker::Bot) {
             return Err(ApiError::invalid(
                 &format!("transcript[{i}].from"),
                 "must be `shopper` or `bot`",
             ));
         }
-        if line.at < now - TRANSCRIPT_MAX_AGE_MS || line.at > now + TRANSCRIPT_MAX_AHEAD_MS {
+        let at = i64::try_from(line.at.0).unwrap_or(i64::MAX);
+        if at < now - TRANSCRIPT_MAX_AGE_MS || at > now + TRANSCRIPT_MAX_AHEAD_MS {
             return Err(ApiError::invalid(
                 &format!("transcript[{i}].at"),
                 "must be a time in the last 90 days (Unix milliseconds)",
+            ));
+        }
+    }
+    if let Some(flow) = &h.flow {
+        if !crate::flows::is_flow_name(flow) {
+            return Err(ApiError::invalid(
+                "flow",
+                "must be a flow's name on this server, such as `demo.json`",
             ));
         }
     }
@@ -124,12 +153,7 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
     for (i, f) in c.faq.iter().enumerate() {
         text_field(&format!("context.faq[{i}].entry"), &f.entry, 0, 128)?;
         text_field(&format!("context.faq[{i}].question"), &f.question, 0, 1000)?;
-        if !(0.0..=1.0).contains(&f.confidence) {
-            return Err(ApiError::invalid(
-                &format!("context.faq[{i}].confidence"),
-                "must be between 0 and 1",
-            ));
-        }
+        // A confidence outside 0..1 does not even read (`wire::Confidence`).
     }
     for (field, value) in [
         ("context.trigger", &c.trigger),

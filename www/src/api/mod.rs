@@ -198,25 +198,8 @@ pub fn text_field(field: &str, value: &str, min: usize, max: usize) -> Result<()
 /// would travel raw in webhook JSON to a help desk).
 pub fn email_field(field: &str, value: &str) -> Result<(), ApiError> {
     text_field(field, value, 3, 254)?;
-    let ok = match value.trim().split_once('@') {
-        Some((local, domain)) => {
-            let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
-            let labels: Vec<&str> = domain.split('.').collect();
-            !local.is_empty()
-                && local.len() <= 64
-                && local
-                    .split('.')
-                    .all(|part| !part.is_empty() && part.chars().all(atext))
-                && labels.len() >= 2
-                && labels.iter().all(|l| {
-                    !l.is_empty()
-                        && !l.starts_with('-')
-                        && !l.ends_with('-')
-                        && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-                })
-        }
-        None => false,
-    };
+    // The same rule as the engine's (one rule, in flow_runtime::fields).
+    let ok = flow_runtime::fields::is_email(value.trim());
     if ok {
         Ok(())
     } else {

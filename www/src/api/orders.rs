@@ -2,25 +2,18 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use flow_runtime::wire::{OrderFound, OrderLookup};
 
 use super::{ApiError, ApiJson, Client, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::orders::{look_up as find, normalize_number};
 
-#[derive(Deserialize)]
-pub struct Lookup {
-    number: String,
-    email: String,
-}
-
 pub async fn look_up(
     State(state): State<AppState>,
     Client(client): Client,
-    ApiJson(q): ApiJson<Lookup>,
-) -> Result<Json<Value>, ApiError> {
+    ApiJson(q): ApiJson<OrderLookup>,
+) -> Result<Json<OrderFound>, ApiError> {
     text_field("number", &q.number, 1, 64)?;
     email_field("email", &q.email)?;
     let now = now_ms();
@@ -33,7 +26,7 @@ pub async fn look_up(
         // The right email is never refused, however many wrong ones came before: the limit
         // per order number counts failures only, so that nobody can lock a shopper out of
         // their own order.
-        Some(order) => Ok(Json(json!({ "order": order }))),
+        Some(order) => Ok(Json(OrderFound { order })),
         None => {
             // Past a few failures for one number a minute, from anywhere, the answer is
             // 429: guessing emails for a known number gets slow.

@@ -4,8 +4,9 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::agents::Session;
 use crate::clock::{duration_words, iso_minute};
-use crate::conversations::{Detail, Sender, Summary};
+use crate::conversations::{Detail, Summary};
 use crate::webhooks::Delivery;
+use flow_runtime::Speaker;
 
 fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
     html! {
@@ -136,10 +137,10 @@ pub fn queue(session: &Session, list: &[Summary], last_event: i64, now: i64) -> 
 
 fn sender(m: &crate::conversations::Message) -> String {
     match m.sender {
-        Sender::Bot => "Bot".into(),
-        Sender::Shopper => "Shopper".into(),
-        Sender::Agent => m.author.clone().unwrap_or_else(|| "Agent".into()),
-        Sender::System => "Note".into(),
+        Speaker::Bot => "Bot".into(),
+        Speaker::Shopper => "Shopper".into(),
+        Speaker::Agent => m.author.clone().unwrap_or_else(|| "Agent".into()),
+        Speaker::System => "Note".into(),
     }
 }
 
@@ -215,7 +216,7 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
                     } @else {
                         ol.faq {
                             @for f in &c.faq {
-                                li { (f.question) " " span.confidence { "(" (format!("{:.0}", f.confidence * 100.0)) " % sure)" } }
+                                li { (f.question) " " span.confidence { "(" (f.confidence.percent()) " % sure)" } }
                             }
                         }
                     }

@@ -6,7 +6,6 @@
 pub mod demo;
 pub mod import;
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
@@ -54,28 +53,12 @@ pub struct NewShipment {
 }
 
 /// What a shopper is shown: never payment or address details, nor the email.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ShopperOrder {
-    pub number: String,
-    pub status: String,
-    pub placed_on: String,
-    pub items: Vec<ShopperItem>,
-    pub carrier: Option<String>,
-    pub tracking_url: Option<String>,
-    pub estimated_delivery: Option<String>,
-    pub delivered_on: Option<String>,
-}
+/// An order as the shopper sees it: the API's payload (one definition, in the runtime).
+pub use flow_runtime::wire::{OrderLine as ShopperItem, OrderRecord as ShopperOrder};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ShopperItem {
-    pub name: String,
-    pub quantity: i64,
-}
-
-/// `#10234 ` → `10234`; letters upper-cased (`fh-1001` → `FH-1001`).
-pub fn normalize_number(number: &str) -> String {
-    number.trim().trim_start_matches('#').trim().to_uppercase()
-}
+/// `#10234 ` → `10234`; letters upper-cased (`fh-1001` → `FH-1001`): the runtime's rule,
+/// so that what the widget asks for is what is stored.
+pub use flow_runtime::fields::order_number as normalize_number;
 
 /// The order row for `number`, or a row of NULLs when there is none: the query returns one
 /// row either way (`None` only if the database returns nothing at all).
@@ -120,7 +103,7 @@ pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<
             .map(|r| {
                 Ok(ShopperItem {
                     name: r.try_get("name")?,
-                    quantity: r.try_get("quantity")?,
+                    quantity: u32::try_from(r.try_get::<i64, _>("quantity")?).unwrap_or(0),
                 })
             })
             .collect::<sqlx::Result<Vec<_>>>()?;

@@ -1,0 +1,238 @@
+//! The HTTP API's payloads (`/api/v1`), defined once, here.
+//!
+//! The server (`www`) reads and writes them with serde (`serde_json`); the widget writes
+//! and reads them with [`json`], a compact codec that keeps a JSON library out of the wasm
+//! (serde_json alone is about 25 KiB brotli there). The codec is written against these
+//! types and tested against serde on every one of them (`wire/tests.rs`): a field named
+//! differently, missing or added on one side fails the tests, not a shopper.
+//!
+//! What the engine sends is made of the engine's own types ([`HandoffContext`],
+//! [`TranscriptLine`], [`Speaker`]), so a handoff's context has one definition from the
+//! conversation to the inbox. A confidence is a [`Confidence`] from the FAQ to the inbox.
+
+pub mod json;
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::engine::{CartLine, HandoffContext, Speaker, TranscriptLine};
+
+/// How sure the FAQ matcher was, in thousandths (`830` is 83 %). On the wire it is a number
+/// from 0 to 1 (`0.83`), as in analytics events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Confidence(pub u16);
+
+impl Confidence {
+    pub const MAX: Confidence = Confidence(1000);
+
+    /// From a fraction of one, clamped to 0..=1.
+    pub fn from_fraction(f: f64) -> Confidence {
+        Confidence((f.clamp(0.0, 1.0) * 1000.0).round() as u16)
+    }
+
+    pub fn per_mille(self) -> u16 {
+        self.0
+    }
+
+    /// As a whole percentage, for people: `0.834` → 83.
+    pub fn percent(self) -> u16 {
+        (self.0 + 5) / 10
+    }
+}
+
+impl Serialize for Confidence {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(f64::from(self.0.min(1000)) / 1000.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Confidence, D::Error> {
+        let f = f64::deserialize(d)?;
+        if !(0.0..=1.0).contains(&f) {
+            return Err(serde::de::Error::custom(
+                "a confidence is a number from 0 to 1",
+            ));
+        }
+        Ok(Confidence::from_fraction(f))
+    }
+}
+
+/// One thing the FAQ understood during the conversation, for the person taking over.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FaqTry {
+    /// The entry's id in the flow.
+    pub entry: String,
+    /// The entry's question, in the conversation's language.
+    pub question: String,
+    pub confidence: Confidence,
+}
+
+/// `POST /orders/lookup`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLookup {
+    pub number: String,
+    pub email: String,
+}
+
+/// The answer to a lookup that found the order (200). A missing order and a wrong email
+/// get the same 404 [`ErrorBody`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFound {
+    pub order: OrderRecord,
+}
+
+/// An order as the shopper may see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRecord {
+    pub number: String,
+    /// `received`, `processing`, `shipped`, `delivered`, `cancelled` or `returned`.
+    pub status: String,
+    /// The day it was placed, `YYYY-MM-DD`.
+    pub placed_on: String,
+    pub items: Vec<OrderLine>,
+    pub carrier: Option<String>,
+    pub tracking_url: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub estimated_delivery: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub delivered_on: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub name: String,
+    pub quantity: u32,
+}
+
+impl From<OrderRecord> for crate::engine::Order {
+    fn from(o: OrderRecord) -> crate::engine::Order {
+        crate::engine::Order {
+            number: o.number,
+            status: o.status,
+            items: o
+                .items
+                .into_iter()
+                .map(|i| crate::engine::OrderItem {
+                    name: i.name,
+                    quantity: i.quantity,
+                })
+                .collect(),
+            carrier: o.carrier,
+            tracking_url: o.tracking_url,
+            estimated_delivery: o.estimated_delivery,
+        }
+    }
+}
+
+/// `POST /handoffs`: the idempotency key, what was said, and the context.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewHandoff {
+    /// At least 32 characters: 128 random bits in hex.
+    pub key: String,
+    pub transcript: Vec<TranscriptLine>,
+    #[serde(default)]
+    pub context: HandoffContext,
+    /// The flow the conversation came from, by its name on the server (`demo.json`): the
+    /// server answers `available` or `offline` from that flow's business hours.
+    #[serde(default)]
+    pub flow: Option<String>,
+}
+
+/// The answer to a handoff: 201 for a new conversation, 200 for a retry of the same request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffAccepted {
+    /// The conversation's bearer token: it alone opens the conversation to the shopper.
+    pub token: String,
+    pub status: Availability,
+}
+
+/// Whether a person is there now (business hours).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Availability {
+    Available,
+    /// The team replies by email.
+    Offline,
+}
+
+/// `POST /conversations/{token}/messages`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessage {
+    /// The message's idempotency key.
+    pub key: String,
+    pub text: String,
+}
+
+/// The answer to a message: its id in the conversation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAccepted {
+    pub id: String,
+}
+
+/// `POST /conversations/{token}/email`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailChange {
+    pub email: String,
+}
+
+/// `POST /conversations/{token}/rating`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRating {
+    pub score: u8,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `GET /conversations/{token}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationStatus {
+    /// `open` or `closed`.
+    pub status: String,
+    /// Whether a person answers now (else by email).
+    pub live: bool,
+    /// The name of the person who joined.
+    pub agent: Option<String>,
+}
+
+/// The live stream (`GET /conversations/{token}/events`, server-sent events): the event
+/// names, each with its `data`.
+pub mod event {
+    pub const JOINED: &str = "joined";
+    pub const MESSAGE: &str = "message";
+    pub const CLOSED: &str = "closed";
+    /// Every kind the shopper's stream carries.
+    pub const SHOPPER: [&str; 3] = [JOINED, MESSAGE, CLOSED];
+}
+
+/// `joined`: a person took the conversation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentJoined {
+    pub name: String,
+}
+
+/// `message`: the person wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentMessage {
+    pub id: String,
+    pub name: String,
+    pub text: String,
+}
+
+/// `closed`: the person closed the conversation (no fields).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationClosed {}
+
+/// Every error: a stable `code` a program can branch on and a `message` a person can read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
