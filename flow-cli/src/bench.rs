@@ -1,6 +1,6 @@
 //! `flow bench FILE…`: how well the FAQ matcher understands real questions.
 //!
-//! Input is the FAQ-benchmark format of `../shared/datasets/faq-bench` (plain or gzip JSON):
+//! Input is the FAQ-benchmark format (plain or gzip JSON; `flow bench --help` and the README say where the public sets come from):
 //! `faq` entries with example phrasings, and `validation` and `test` queries whose
 //! `expected` entry id is `null` when no entry fits (out of scope). The protocol keeps the
 //! test split honest: the index is built from `faq` only, the "unsure" threshold is chosen
@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use flow_runtime::faq::{Decision, FaqIndex, Phrase, Ranked, Thresholds};
+use flow_runtime::faq::{Decision, FaqIndex, Phrasing, Ranked, Thresholds};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -185,12 +185,12 @@ impl Measured {
             !bench.faq.is_empty(),
             "`faq` has no entries (or measure a flow's FAQ with --flow)"
         );
-        let phrases: Vec<Phrase> = bench
+        let phrases: Vec<Phrasing> = bench
             .faq
             .iter()
             .enumerate()
             .flat_map(|(i, e)| {
-                e.examples.iter().map(move |t| Phrase {
+                e.examples.iter().map(move |t| Phrasing {
                     entry: i as u32,
                     language: language.into(),
                     text: t.clone(),

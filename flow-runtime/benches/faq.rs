@@ -3,7 +3,7 @@
 //! The browser figures (answer in the DOM) are in BENCHMARKS.md (`cargo xtask bench`).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use flow_runtime::faq::{FaqIndex, Phrase};
+use flow_runtime::faq::{FaqIndex, Phrasing};
 use std::hint::black_box;
 
 const ASKS: [&str; 10] = [
@@ -32,7 +32,7 @@ const VERBS: [&str; 10] = [
 ];
 const THINGS: [&str; 5] = ["boots", "jacket", "tent", "backpack", "gloves"];
 
-fn phrases(n: usize) -> Vec<Phrase> {
+fn phrases(n: usize) -> Vec<Phrasing> {
     let mut all = Vec::new();
     for i in 0..n {
         let (ask, verb, thing) = (ASKS[i % 10], VERBS[(i / 10) % 10], THINGS[(i / 100) % 5]);
@@ -43,7 +43,7 @@ fn phrases(n: usize) -> Vec<Phrase> {
             format!("{thing} {verb} help"),
             format!("question about {verb}ing {thing} number {i}"),
         ] {
-            all.push(Phrase {
+            all.push(Phrasing {
                 entry: i as u32,
                 language: "en".into(),
                 text,

@@ -246,11 +246,11 @@ proptest! {
         question in "\\PC{0,60}",
         language in prop::sample::select(vec!["en", "es", "fr", "de", "pt", "it", "nl", "", "es-MX"]),
     ) {
-        use flow_runtime::faq::{FaqIndex, Language, Phrase};
-        let phrases: Vec<Phrase> = phrasings
+        use flow_runtime::faq::{FaqIndex, Language, Phrasing};
+        let phrases: Vec<Phrasing> = phrasings
             .iter()
             .enumerate()
-            .map(|(i, t)| Phrase { entry: (i % 3) as u32, language: language.into(), text: t.clone() })
+            .map(|(i, t)| Phrasing { entry: (i % 3) as u32, language: language.into(), text: t.clone() })
             .collect();
         let index = FaqIndex::build(&phrases, &[phrasings.clone()]);
         let ranked = index.rank(&question, language, 3);

@@ -2,8 +2,8 @@
 //! exactly two things the shopper asked for, order lookups and handoff (with the live
 //! conversation that follows), and fetches the flow.
 
-use flow_runtime::wire::json::{FromJson, ToJson};
 use flow_runtime::wire::json::FoundOrder;
+use flow_runtime::wire::json::{FromJson, ToJson};
 use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff};
 use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, OrderAnswer};
 use wasm_bindgen::{JsCast, JsValue};

@@ -121,7 +121,13 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
 /// `optimize_for_size` feature picks its small sorts and string routines (2.0 KiB more).
 /// All are unstable, hence `RUSTC_BOOTSTRAP=1` on this one build; they change nothing
 /// in behaviour because the widget's profile aborts on panic anyway.
+///
+/// Without the standard library's source the build stops (see [`install::rust_src`])
+/// rather than quietly building with the prebuilt `std`: that widget would be about 10 KiB
+/// brotli larger, different bytes from the same source, and fail the size ratchet.
 fn run_cargo_build() -> anyhow::Result<()> {
+    install::rust_src()?;
+    eprintln!("toolchain: {}", install::rustc_version()?);
     let mut build = cargo();
     build.args([
         "build",
@@ -133,24 +139,23 @@ fn run_cargo_build() -> anyhow::Result<()> {
         "--target",
         install::WASM_TARGET,
     ]);
-    if install::rust_src()? {
-        build
-            .args([
-                "-Z",
-                "build-std=std,panic_abort",
-                "-Z",
-                "build-std-features=optimize_for_size",
-            ])
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
-            );
-    } else {
-        eprintln!(
-            "note: no rust-src and no rustup to add it: building with the prebuilt std (about 10 KiB brotli more)"
+    build
+        .args([
+            "-Z",
+            "build-std=std,panic_abort",
+            "-Z",
+            "build-std-features=optimize_for_size",
+        ])
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            // Paths of this checkout are not part of the output: the same source and
+            // toolchain give the same bytes in any folder.
+            format!(
+                "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --remap-path-prefix={}=/bellhop",
+                project_root().display()
+            ),
         );
-    }
     exec(&mut build)
 }
 

@@ -66,25 +66,187 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every dependency a manifest declares, by section: `name = "1"`, `name = { … }`,
+    /// `name.workspace = true`, `[dependencies.name]` and target-specific tables alike.
+    fn dependencies(manifest: &str) -> Vec<(String, String)> {
+        let doc: toml::Table = manifest.parse().expect("a Cargo.toml");
+        let mut out = Vec::new();
+        let mut collect = |table: &toml::Table, prefix: &str| {
+            for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+                if let Some(deps) = table.get(section).and_then(|d| d.as_table()) {
+                    for name in deps.keys() {
+                        out.push((format!("{prefix}{section}"), name.clone()));
+                    }
+                }
+            }
+        };
+        collect(&doc, "");
+        if let Some(targets) = doc.get("target").and_then(|t| t.as_table()) {
+            for (target, table) in targets {
+                if let Some(table) = table.as_table() {
+                    collect(table, &format!("target.{target}."));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_form_of_dependency_is_seen() {
+        let manifest = r#"
+[dependencies]
+serde = "1"
+tokio.workspace = true
+sqlx = { workspace = true }
+
+[dependencies.reqwest]
+version = "0.12"
+
+[target.'cfg(unix)'.dependencies]
+rand = "0.9"
+"#;
+        let names: Vec<String> = dependencies(manifest).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, ["reqwest", "serde", "sqlx", "tokio", "rand"]);
+    }
+
+    /// What the runtime may link: serde for its types, and the compiler's helpers (feature
+    /// `authoring`, native only). A new dependency is a decision: add it here, with a reason.
+    #[test]
+    fn flow_runtime_depends_on_nothing_that_does_io() {
+        let allowed = [
+            "serde",
+            // authoring: time zones, bundled into the compiler (no system files at run time)
+            "jiff",
+            "schemars",
+            "serde_json",
+            "serde_path_to_error",
+        ];
         let manifest =
             std::fs::read_to_string(project_root().join("flow-runtime/Cargo.toml")).unwrap();
-        for dep in [
-            "web-sys",
-            "js-sys",
-            "wasm-bindgen",
-            "tokio",
-            "sqlx",
-            "reqwest",
-            "rand",
-        ] {
+        for (section, name) in dependencies(&manifest) {
             assert!(
-                !manifest.contains(&format!("\n{dep} ")),
-                "flow-runtime must not depend on {dep}"
+                section.contains("dev-") || allowed.contains(&name.as_str()),
+                "flow-runtime's [{section}] has `{name}`: the runtime stays sans-IO (see tidy.rs)"
             );
         }
     }
 
-    /// The widget makes no conversation decisions and talks SQL to nobody; only `www` knows SQL.
+    /// Code lines of a file: comments are free to talk about anything.
+    fn code(text: &str) -> String {
+        text.lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The widget has no conversation rules: it reports what the browser saw and shows what
+    /// the engine says. FAQ matching, triggers, business hours, exit intent, field checks
+    /// and rating scores live in `flow-runtime`; naming any of them here is the smell.
+    #[test]
+    fn the_widget_has_no_conversation_rules() {
+        let rules = [
+            "faq::",
+            "FaqIndex",
+            "Decision",
+            "Thresholds",
+            "Trigger",
+            "Frequency",
+            "MobileExit",
+            "BusinessHours",
+            "hours::",
+            "is_open",
+            "pattern::",
+            "logic::",
+            "Subject",
+            "is_email",
+            "find_email",
+            "order_number",
+            "TAB_RETURN",
+            "EXIT_GRACE",
+            "fast_up",
+            "is_exit",
+            "CsatScale",
+        ];
+        for file in rust_files(&project_root().join("widget/src")) {
+            let text = code(&std::fs::read_to_string(&file).unwrap());
+            for rule in rules {
+                assert!(
+                    !contains_word(&text, rule),
+                    "{} names `{rule}`: that decision belongs to flow-runtime",
+                    file.display()
+                );
+            }
+        }
+        // Its tests may compile flows; the widget itself must not link the compiler.
+        let manifest: toml::Table =
+            std::fs::read_to_string(project_root().join("widget/Cargo.toml"))
+                .unwrap()
+                .parse()
+                .unwrap();
+        let runtime = &manifest["dependencies"]["flow-runtime"];
+        assert!(
+            !runtime.to_string().contains("authoring"),
+            "the widget must not link the flow compiler (flow-runtime's `authoring` feature)"
+        );
+    }
+
+    /// Notes outside the repository are not there on a fresh clone: what a comment or a
+    /// document relies on must be in the repository.
+    #[test]
+    fn nothing_points_outside_the_repository() {
+        let mut files = Vec::new();
+        for dir in [
+            "flow-runtime",
+            "flow-cli",
+            "widget",
+            "www",
+            "xtask",
+            "tests/e2e",
+        ] {
+            let mut stack = vec![project_root().join(dir)];
+            while let Some(d) = stack.pop() {
+                for entry in std::fs::read_dir(&d).unwrap().flatten() {
+                    let path = entry.path();
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    if path.is_dir() {
+                        if !["target", "node_modules", "test-results"].contains(&name.as_str()) {
+                            stack.push(path);
+                        }
+                    } else if [".rs", ".toml", ".md", ".ts", ".js", ".mjs", ".css", ".html"]
+                        .iter()
+                        .any(|e| name.ends_with(e))
+                    {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        for top in [
+            "ARCHITECTURE.md",
+            "README.md",
+            "BENCHMARKS.md",
+            "Cargo.toml",
+        ] {
+            files.push(project_root().join(top));
+        }
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                !text.contains(concat!("shared", "/notes")),
+                "{} points at notes outside the repository",
+                file.display()
+            );
+        }
+        let architecture = std::fs::read_to_string(project_root().join("ARCHITECTURE.md")).unwrap();
+        assert!(
+            !architecture.contains("../"),
+            "ARCHITECTURE.md points outside the repository"
+        );
+    }
+
+    /// Only `www` knows SQL.
     #[test]
     fn only_www_knows_sql() {
         for crate_dir in ["widget", "flow-runtime", "flow-cli"] {

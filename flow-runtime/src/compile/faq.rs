@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::diagnostic::push_pointer;
 use super::lower::Lower;
 use crate::doc::{PhrasingsDoc, TextDoc};
-use crate::faq::{FaqIndex, Phrase as IndexPhrase};
+use crate::faq::{FaqIndex, Phrasing};
 use crate::flow::Phrase;
 use crate::flow::{Content, Faq, FaqAnswer, FaqEntry};
 
@@ -76,19 +76,19 @@ impl Lower<'_> {
             let entry = entries.len() as u32;
             let default = self.default_language();
             match &e.question {
-                TextDoc::Same(q) => phrases.push(IndexPhrase {
+                TextDoc::Same(q) => phrases.push(Phrasing {
                     entry,
                     language: default.clone(),
                     text: q.clone(),
                 }),
-                TextDoc::ByLanguage(map) => phrases.extend(map.iter().map(|(l, q)| IndexPhrase {
+                TextDoc::ByLanguage(map) => phrases.extend(map.iter().map(|(l, q)| Phrasing {
                     entry,
                     language: l.clone(),
                     text: q.clone(),
                 })),
             }
             match &e.phrasings {
-                PhrasingsDoc::Same(list) => phrases.extend(list.iter().map(|t| IndexPhrase {
+                PhrasingsDoc::Same(list) => phrases.extend(list.iter().map(|t| Phrasing {
                     entry,
                     language: default.clone(),
                     text: t.clone(),
@@ -103,7 +103,7 @@ impl Lower<'_> {
                                 "add it to bot.languages",
                             );
                         }
-                        phrases.extend(list.iter().map(|t| IndexPhrase {
+                        phrases.extend(list.iter().map(|t| Phrasing {
                             entry,
                             language: lang.clone(),
                             text: t.clone(),

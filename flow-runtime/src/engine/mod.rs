@@ -209,7 +209,7 @@ impl Conversation {
 
     /// The value of a variable (flow variables and context such as `page.path`).
     pub fn var(&self, name: &str) -> Option<Value> {
-        self.lookup(name)
+        self.variable(name)
     }
 
     /// Feeds one input. Then drain [`Self::poll_output`].
@@ -363,7 +363,7 @@ impl Conversation {
     /// Renders content from the flow as a bot message, and offers its quick replies.
     fn say(&mut self, content: &Content) {
         let lang = self.lang();
-        let vars = Lookup(self);
+        let vars = Variables(self);
         let text = content
             .text
             .as_ref()
@@ -433,7 +433,7 @@ impl Conversation {
         &self,
         label: &crate::flow::Text,
         action: &crate::flow::ButtonAction,
-        vars: &Lookup,
+        vars: &Variables,
     ) -> (ButtonView, Action) {
         use crate::flow::ButtonAction as B;
         let label = render::localized(label, &self.state.chat.language, vars);
@@ -557,7 +557,7 @@ impl Conversation {
     }
 
     /// The value of a variable or of a context name used in templates and conditions.
-    fn lookup(&self, name: &str) -> Option<Value> {
+    fn variable(&self, name: &str) -> Option<Value> {
         let s = &self.state.session;
         let text = |t: &str| Some(Value::Text(t.to_owned()));
         match name {
@@ -579,15 +579,15 @@ impl Conversation {
 
     fn subject(&self, subject: &Subject) -> Option<Value> {
         match subject {
-            Subject::Var(name) => self.lookup(name),
-            Subject::PageUrl => self.lookup("page.url"),
-            Subject::PagePath => self.lookup("page.path"),
-            Subject::CartItems => self.lookup("cart.items"),
-            Subject::CartValue => self.lookup("cart.value"),
-            Subject::Returning => self.lookup("visitor.returning"),
-            Subject::Visits => self.lookup("visitor.visits"),
-            Subject::Language => self.lookup("language"),
-            Subject::Device => self.lookup("device"),
+            Subject::Var(name) => self.variable(name),
+            Subject::PageUrl => self.variable("page.url"),
+            Subject::PagePath => self.variable("page.path"),
+            Subject::CartItems => self.variable("cart.items"),
+            Subject::CartValue => self.variable("cart.value"),
+            Subject::Returning => self.variable("visitor.returning"),
+            Subject::Visits => self.variable("visitor.visits"),
+            Subject::Language => self.variable("language"),
+            Subject::Device => self.variable("device"),
             Subject::Variant => Some(Value::Text(
                 self.state
                     .chat
@@ -732,11 +732,11 @@ impl Conversation {
 }
 
 /// Variables as the renderer sees them.
-struct Lookup<'a>(&'a Conversation);
+struct Variables<'a>(&'a Conversation);
 
-impl render::Vars for Lookup<'_> {
+impl render::Vars for Variables<'_> {
     fn get(&self, name: &str) -> Option<Value> {
-        self.0.lookup(name)
+        self.0.variable(name)
     }
 
     fn format(&self, name: &str) -> Option<Format> {

@@ -201,7 +201,7 @@ impl Conversation {
                     .content
                     .text
                     .as_ref()
-                    .map(|t| super::render::rich(t, &lang, &super::Lookup(self)))
+                    .map(|t| super::render::rich(t, &lang, &super::Variables(self)))
                     .unwrap_or_default();
                 let back = super::Span {
                     text: format!("{} ", self.phrase(Phrase::BackToQuestion)),
@@ -542,7 +542,11 @@ impl Conversation {
                     .iter()
                     .filter_map(|r| self.flow.faq.entries.get(r.entry as usize))
                     .map(|e| Offered {
-                        label: super::render::localized(&e.question, &lang, &super::Lookup(self)),
+                        label: super::render::localized(
+                            &e.question,
+                            &lang,
+                            &super::Variables(self),
+                        ),
                         href: None,
                         action: Action::Faq(e.id.clone()),
                     })

@@ -81,7 +81,7 @@ impl Conversation {
                         let value = match &a.value {
                             crate::flow::Operand::Value(v) => v.clone(),
                             crate::flow::Operand::Template(parts) => {
-                                Value::Text(render::text(parts, &super::Lookup(self)))
+                                Value::Text(render::text(parts, &super::Variables(self)))
                             }
                         };
                         self.state.chat.set_var(&a.var, value);
@@ -101,11 +101,11 @@ impl Conversation {
                         self.say(content);
                     }
                     let number = self
-                        .lookup(&lookup.number_var)
+                        .variable(&lookup.number_var)
                         .filter(Value::is_set)
                         .map(|v| v.to_text());
                     let email = self
-                        .lookup(&lookup.email_var)
+                        .variable(&lookup.email_var)
                         .filter(Value::is_set)
                         .map(|v| v.to_text());
                     let (Some(number), Some(email)) = (number, email) else {
@@ -143,7 +143,10 @@ impl Conversation {
                     next: after,
                     error,
                 } => {
-                    let email = self.lookup(var).filter(Value::is_set).map(|v| v.to_text());
+                    let email = self
+                        .variable(var)
+                        .filter(Value::is_set)
+                        .map(|v| v.to_text());
                     let token = self
                         .state
                         .chat
@@ -209,7 +212,7 @@ impl Conversation {
         }
         let request = self.next_id();
         let email = self
-            .lookup("email")
+            .variable("email")
             .filter(Value::is_set)
             .map(|v| v.to_text());
         let s = &self.state.session;
@@ -233,7 +236,7 @@ impl Conversation {
                         .iter()
                         .find(|e| &e.id == id)
                         .map(|e| {
-                            render::localized(&e.question, &chat.language, &super::Lookup(self))
+                            render::localized(&e.question, &chat.language, &super::Variables(self))
                         })
                         .unwrap_or_default();
                     crate::wire::FaqTry {

@@ -52,7 +52,7 @@ pub struct Ranked {
 
 /// One phrasing of one entry, as the merchant wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Phrase {
+pub struct Phrasing {
     pub entry: u32,
     pub language: String,
     pub text: String,
@@ -76,12 +76,12 @@ struct Source {
     synonyms: Vec<(u32, u32)>,
     /// The languages of the phrasings, as the flow names them (`en`, `es-MX`).
     languages: Vec<String>,
-    phrases: Vec<Phrasing>,
+    phrases: Vec<Encoded>,
 }
 
-/// One phrasing as shipped.
+/// One phrasing as shipped: its words as ids.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Phrasing {
+struct Encoded {
     entry: u32,
     /// Index into [`Source::languages`].
     language: u32,
@@ -140,7 +140,7 @@ fn best_entries(scores: &[f32], n: usize) -> Vec<u32> {
 impl FaqIndex {
     /// Builds the index from every phrasing and the flow's synonym groups, which extend
     /// the built-in groups of the phrasings' languages ([`lexicon::synonyms`]).
-    pub fn build(phrases: &[Phrase], synonym_groups: &[Vec<String>]) -> FaqIndex {
+    pub fn build(phrases: &[Phrasing], synonym_groups: &[Vec<String>]) -> FaqIndex {
         let mut languages: Vec<String> = Vec::new();
         let mut tokenized: Vec<(u32, u32, Vec<String>)> = Vec::with_capacity(phrases.len());
         for p in phrases {
@@ -212,7 +212,7 @@ impl FaqIndex {
             .collect();
         let phrases = tokenized
             .iter()
-            .map(|(entry, language, ws)| Phrasing {
+            .map(|(entry, language, ws)| Encoded {
                 entry: *entry,
                 language: *language,
                 words: ws.iter().filter_map(|w| id(w)).collect(),
@@ -455,7 +455,7 @@ impl PartialEq for FaqIndex {
 // The binary encoding (see `crate::codec`): fields in order, variants by tag. Only the
 // source is shipped; the model is rebuilt from it.
 codec!(struct Source { words, synonyms, languages, phrases });
-codec!(struct Phrasing { entry, language, words });
+codec!(struct Encoded { entry, language, words });
 
 impl crate::codec::Encode for FaqIndex {
     fn encode(&self, w: &mut Vec<u8>) {

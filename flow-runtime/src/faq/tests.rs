@@ -25,12 +25,12 @@ fn faq() -> FaqIndex {
 }
 
 /// Each entry's phrasings, in one language.
-fn phrases(language: &str, entries: &[&[&str]]) -> Vec<Phrase> {
+fn phrases(language: &str, entries: &[&[&str]]) -> Vec<Phrasing> {
     entries
         .iter()
         .enumerate()
         .flat_map(|(e, list)| {
-            list.iter().map(move |t| Phrase {
+            list.iter().map(move |t| Phrasing {
                 entry: e as u32,
                 language: language.into(),
                 text: (*t).into(),
