@@ -278,8 +278,22 @@ proptest! {
         with_magic.push(flow_runtime::flow::FORMAT_VERSION);
         with_magic.extend(&bytes);
         for candidate in [&bytes, &with_magic] {
-            if let Ok(flow) = Flow::from_bytes(candidate) {
-                drive(flow, &[(Input::Opened, 1), (Input::Said("hello".into()), 1), (Input::QuickReply(0), 1)]);
+            let _ = Flow::from_bytes(candidate);
+        }
+    }
+
+    /// Random bytes after the header almost never decode; a real flow with a few bytes
+    /// changed, inserted or cut often does, and then it is driven like any other flow:
+    /// whatever decodes must run without panicking.
+    #[test]
+    fn a_damaged_flow_that_still_decodes_runs(
+        doc in document(),
+        edits in prop::collection::vec((any::<u16>(), any::<u8>(), 0..3u8), 1..4),
+        inputs in prop::collection::vec((input(), 0..40_000u32), 1..12),
+    ) {
+        if let Some(flow) = compile_value(&doc).flow {
+            if let Some(damaged) = Flow::from_bytes(&damage(flow.to_bytes(), &edits)).ok() {
+                drive(damaged, &inputs);
             }
         }
     }
@@ -302,6 +316,55 @@ proptest! {
             while let Output::Effect(_) = restored.poll_output() {}
         }
     }
+}
+
+/// `bytes` with `edits` applied: `(where, byte, kind)`, kind 0 replaces a byte, 1 inserts
+/// one, 2 cuts the rest off (never the 4-byte header).
+fn damage(mut bytes: Vec<u8>, edits: &[(u16, u8, u8)]) -> Vec<u8> {
+    for &(at, byte, kind) in edits {
+        let i = 4 + usize::from(at) % bytes.len().saturating_sub(4).max(1);
+        match kind {
+            0 if i < bytes.len() => bytes[i] = byte,
+            1 => bytes.insert(i.min(bytes.len()), byte),
+            _ => bytes.truncate(i),
+        }
+    }
+    bytes
+}
+
+/// Guards the damaged-flow test: if almost no damaged flow decoded, it would only test
+/// the decoder's refusals and never drive one.
+#[test]
+fn damaged_flows_often_decode_and_are_driven() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let edits = prop::collection::vec((any::<u16>(), any::<u8>(), 0..2u8), 1..3);
+    let (mut compiled, mut decoded) = (0, 0);
+    for _ in 0..400 {
+        let doc = document().new_tree(&mut runner).unwrap().current();
+        let Some(flow) = compile_value(&doc).flow else {
+            continue;
+        };
+        compiled += 1;
+        let e = edits.new_tree(&mut runner).unwrap().current();
+        if let Ok(damaged) = Flow::from_bytes(&damage(flow.to_bytes(), &e)) {
+            decoded += 1;
+            drive(
+                damaged,
+                &[
+                    (Input::Opened, 1),
+                    (Input::Said("hello".into()), 1),
+                    (Input::QuickReply(0), 1),
+                ],
+            );
+        }
+    }
+    eprintln!("{decoded} of {compiled} damaged flows decoded and were driven");
+    assert!(
+        decoded * 10 >= compiled,
+        "only {decoded} of {compiled} damaged flows decoded"
+    );
 }
 
 /// Guards the generator itself: if too few random documents compiled, the test above

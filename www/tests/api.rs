@@ -613,3 +613,37 @@ async fn a_handoff_is_answered_by_the_hours_of_the_flow_it_came_from() {
     )
     .await;
 }
+
+/// `openapi.json` describes the payloads `flow_runtime::wire` defines: the same fields, so
+/// the document cannot drift from the one definition both sides use.
+#[test]
+fn the_openapi_schemas_have_the_fields_of_the_wire_types() {
+    use flow_runtime::wire::*;
+    let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let fields = |v: serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let schemas = [
+        ("Lookup", serde_json::to_value(OrderLookup::default())),
+        ("Order", serde_json::to_value(OrderRecord::default())),
+        ("Handoff", serde_json::to_value(NewHandoff::default())),
+        ("Context", serde_json::to_value(HandoffContext::default())),
+        (
+            "HandoffAnswer",
+            serde_json::to_value(HandoffAccepted {
+                token: String::new(),
+                status: Availability::Available,
+            }),
+        ),
+        ("Message", serde_json::to_value(NewMessage::default())),
+        ("Email", serde_json::to_value(EmailChange::default())),
+        ("Rating", serde_json::to_value(NewRating::default())),
+        ("Error", serde_json::to_value(ErrorBody::default())),
+    ];
+    for (name, value) in schemas {
+        let documented = fields(doc["components"]["schemas"][name]["properties"].clone());
+        assert_eq!(documented, fields(value.unwrap()), "openapi.json's {name}");
+    }
+}

@@ -141,20 +141,33 @@ async fn an_unreachable_help_desk_is_retried_with_growing_delays_and_then_given_
                 format!("http://127.0.0.1:{port}/"),
                 "k".into(),
             );
-            worker.base_delay = Duration::from_millis(1);
+            worker.base_delay = Duration::from_millis(5);
             app.post("/api/v1/handoffs", &handoff("hook-2-1")).await;
+            // Each gap is measured from just before the attempt, so a slow machine can only
+            // make it look longer than the delay, never shorter: the lower bounds below hold.
             let mut gaps = Vec::new();
+            let mut due = www::clock::now_ms();
             for _ in 0..www::webhooks::MAX_ATTEMPTS {
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                let wait = (due - www::clock::now_ms()).max(0) as u64 + 5;
+                tokio::time::sleep(Duration::from_millis(wait)).await;
+                let before = www::clock::now_ms();
                 assert_eq!(worker.send_due().await.unwrap(), 1);
                 let d = &www::webhooks::log(&app.state.db, 1).await.unwrap()[0];
-                gaps.push(d.next_attempt_at - www::clock::now_ms());
+                gaps.push(d.next_attempt_at - before);
+                due = d.next_attempt_at;
+            }
+            for (n, gap) in gaps.iter().take(gaps.len() - 1).enumerate() {
+                assert!(
+                    *gap >= 5 << n,
+                    "attempt {} waits at least {} ms: {gaps:?}",
+                    n + 1,
+                    5 << n
+                );
             }
             let d = &www::webhooks::log(&app.state.db, 1).await.unwrap()[0];
             assert_eq!(d.status, "failed");
             assert_eq!(d.attempts, www::webhooks::MAX_ATTEMPTS);
             assert!(d.last_error.is_some());
-            assert!(gaps[5] > gaps[1], "delays grow: {gaps:?}");
             assert_eq!(
                 worker.send_due().await.unwrap(),
                 0,

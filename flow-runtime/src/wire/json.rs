@@ -567,7 +567,8 @@ impl FromJson for AgentJoined {
 impl FromJson for AgentMessage {
     fn read<V: JsonValue>(v: &V) -> Option<AgentMessage> {
         Some(AgentMessage {
-            id: v.field("id").string()?,
+            // The stream's own id is the cursor; this one is a fallback a proxy may drop.
+            id: v.field("id").string().unwrap_or_default(),
             name: v.field("name").string()?,
             text: v.field("text").string()?,
         })

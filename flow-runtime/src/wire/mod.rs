@@ -216,6 +216,7 @@ pub struct AgentJoined {
 /// `message`: the person wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentMessage {
+    #[serde(default)]
     pub id: String,
     pub name: String,
     pub text: String,

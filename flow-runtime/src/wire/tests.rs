@@ -241,3 +241,20 @@ fn the_reader_refuses_what_is_not_json() {
         )]))
     );
 }
+
+#[test]
+fn an_agent_message_reads_without_its_own_id() {
+    // The stream's event id is the cursor; a relay that drops the payload's id loses nothing.
+    let m = AgentMessage::from_json(r#"{"name":"Sam","text":"Hello"}"#).unwrap();
+    assert_eq!(
+        (m.id.as_str(), m.name.as_str(), m.text.as_str()),
+        ("", "Sam", "Hello")
+    );
+    let s: AgentMessage = serde_json::from_str(r#"{"name":"Sam","text":"Hello"}"#).unwrap();
+    assert_eq!(s, m);
+    assert_eq!(
+        AgentMessage::from_json(r#"{"id":"3","text":"Hello"}"#),
+        None,
+        "a name is required"
+    );
+}
