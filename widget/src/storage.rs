@@ -175,5 +175,11 @@ pub fn random_hex(n: usize) -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * n);
+    for b in bytes {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }

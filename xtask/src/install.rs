@@ -131,6 +131,32 @@ pub fn chromium() -> anyhow::Result<()> {
     )
 }
 
+/// Binaryen's `wasm-opt`, exactly as `xtask/binaryen/package-lock.json` pins it (npm's
+/// build runs on Node, so it is the same program on every machine; Debian's binaryen 108
+/// emits modules that crash wasm-bindgen's output at start). Returns the program's path.
+pub fn wasm_opt() -> anyhow::Result<std::path::PathBuf> {
+    let dir = project_root().join("xtask/binaryen");
+    let bin = dir.join("node_modules/.bin/wasm-opt");
+    let pinned = "\"version\": \"132.0.0\"";
+    let installed = std::fs::read_to_string(dir.join("node_modules/binaryen/package.json"))
+        .is_ok_and(|p| p.contains(pinned));
+    if installed && bin.exists() {
+        return Ok(bin);
+    }
+    if !on_path("npm") {
+        bail!(
+            "`cargo xtask dist` optimises the widget with binaryen's wasm-opt from npm: \
+             install Node.js 20 and npm (Debian: `apt-get install nodejs npm`)"
+        );
+    }
+    exec(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir),
+    )?;
+    Ok(bin)
+}
+
 /// The npm packages of the end-to-end tests, exactly as `tests/package-lock.json` pins them.
 pub fn npm_packages() -> anyhow::Result<()> {
     if !on_path("npm") {

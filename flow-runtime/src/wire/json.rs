@@ -390,14 +390,25 @@ macro_rules! object {
 
 impl ToJson for Confidence {
     fn write(&self, out: &mut String) {
-        use core::fmt::Write;
-        let n = self.0.min(1000);
-        // `0.83`, `1`, `0`: as serde_json writes the same f64.
-        let _ = match n {
-            1000 => write!(out, "1.0"),
-            0 => write!(out, "0.0"),
-            _ => write!(out, "0.{}", format!("{n:03}").trim_end_matches('0')),
-        };
+        // `0.83`, `1.0`, `0.0`: as serde_json writes the same f64.
+        match self.0.min(1000) {
+            1000 => out.push_str("1.0"),
+            0 => out.push_str("0.0"),
+            n => {
+                out.push_str("0.");
+                let digits = [n / 100, n / 10 % 10, n % 10];
+                let len = if digits[2] != 0 {
+                    3
+                } else if digits[1] != 0 {
+                    2
+                } else {
+                    1
+                };
+                for d in &digits[..len] {
+                    out.push(char::from(b'0' + *d as u8));
+                }
+            }
+        }
     }
 }
 
