@@ -20,9 +20,17 @@ pub enum Effect {
     Request(Request),
     /// Tell the store's page.
     Announce(Announcement),
-    /// The state changed: keep these bytes ([`super::State::from_bytes`] reads them back),
-    /// and give them to [`super::Conversation::restore`] on the next page.
-    Save(Vec<u8>),
+    /// The state changed: keep these bytes (see [`Saved`]).
+    Save(Saved),
+}
+
+/// What to keep after a change, in two records: the conversation (only the panel reads
+/// it: [`super::State::from_bytes`], then [`super::Conversation::restore`] on the next
+/// page), and the [`super::Watched`] record both stages read and write.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub conversation: Vec<u8>,
+    pub watched: Vec<u8>,
 }
 
 /// A change to what the shopper sees.

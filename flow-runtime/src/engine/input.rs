@@ -38,6 +38,9 @@ pub enum Input {
     // --- the page ---
     /// A page (or single-page-app route) is shown. Sent on every page load and navigation.
     PageView(Page),
+    /// The panel starts on a page the eager stage has been watching: carry on from there
+    /// (instead of [`Input::PageView`]).
+    TakeOver(Box<super::Handover>),
     /// The tab became visible (`true`) or hidden (`false`). Coming back to the tab after a
     /// short absence is a phone's exit intent: the engine measures the absence.
     Visibility(bool),

@@ -22,9 +22,11 @@ mod logic;
 mod render;
 mod server;
 mod shopper;
+mod speaking;
 mod state;
 pub(crate) mod steps;
 mod triggers;
+mod watcher;
 
 #[cfg(test)]
 mod tests;
@@ -36,7 +38,8 @@ pub use answer::{find_email, find_phone};
 pub use effect::{
     Announcement, BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format,
     HandoffContext, HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop,
-    QuickReplyView, RatingChoice, RatingIcon, Request, Span, Speaker, Track, TranscriptLine, View,
+    QuickReplyView, RatingChoice, RatingIcon, Request, Saved, Span, Speaker, Track, TranscriptLine,
+    View,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
 pub use input::{
@@ -49,7 +52,8 @@ pub use state::{
     Action, Chat, Cursor, Offered, SNAPSHOT_VERSION, Session, State, Status, TriggerHistory,
     Visitor,
 };
-pub use triggers::{EXIT_GRACE_MS, TAB_RETURN_MS};
+pub use triggers::{Cue, EXIT_GRACE_MS, ExitSignal, TAB_RETURN_MS, Watch as PageWatch};
+pub use watcher::{ChatSummary, Handover, Need, Watch, Watched, Watcher};
 
 use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
@@ -241,14 +245,15 @@ impl Conversation {
             Input::Rated { score, comment } => self.rated(score, comment),
             Input::TeaserDismissed => self.teaser_dismissed(),
             Input::Typing(typing) => self.state.session.typing = typing,
-            Input::PageView(page) => self.page_view(page),
-            Input::Visibility(visible) => self.visibility(visible),
-            Input::Scrolled(scroll) => self.scrolled(scroll),
-            Input::Activity => self.activity(),
-            Input::PointerLeft => self.pointer_left(),
-            Input::PointerBack => self.pointer_back(),
-            Input::CartChanged(cart) => self.cart_changed(cart),
-            Input::Custom(name) => self.custom_event(&name),
+            Input::PageView(page) => triggers::page_view(self, page),
+            Input::TakeOver(handover) => self.take_over(*handover),
+            Input::Visibility(visible) => triggers::visibility(self, visible),
+            Input::Scrolled(scroll) => triggers::scrolled(self, scroll),
+            Input::Activity => triggers::activity(self),
+            Input::PointerLeft => triggers::pointer_left(self),
+            Input::PointerBack => triggers::pointer_back(self),
+            Input::CartChanged(cart) => triggers::cart_changed(self, cart),
+            Input::Custom(name) => triggers::custom_event(self, &name),
             Input::Identify(pairs) => self.identify(pairs),
             Input::Tick => {}
             Input::OrderAnswered { request, answer } => self.order_answered(request, answer),
@@ -257,7 +262,7 @@ impl Conversation {
             Input::Agent(event) => self.agent(event),
         }
         self.resume_suspended();
-        self.check_timers();
+        triggers::check_timers(self);
         if self.state.chat.language != language {
             let language = self.state.chat.language.clone();
             self.view(View::Language(language));
@@ -272,9 +277,12 @@ impl Conversation {
     pub fn poll_output(&mut self) -> Output {
         match self.out.pop_front() {
             // The state as it is now, when the shell takes it (several changes, one save).
-            Some(Effect::Save(_)) => Output::Effect(Effect::Save(self.state.to_bytes())),
+            Some(Effect::Save(_)) => Output::Effect(Effect::Save(Saved {
+                conversation: self.state.to_bytes(),
+                watched: self.watched().to_bytes(),
+            })),
             Some(effect) => Output::Effect(effect),
-            None => Output::Timeout(self.next_deadline()),
+            None => Output::Timeout(triggers::next_deadline(self)),
         }
     }
 
@@ -295,7 +303,7 @@ impl Conversation {
     /// Asks the shell to keep the state; one save at the end of a batch is enough.
     fn save(&mut self) {
         if !matches!(self.out.back(), Some(Effect::Save(_))) {
-            self.emit(Effect::Save(Vec::new()));
+            self.emit(Effect::Save(Saved::default()));
         }
     }
 
@@ -538,6 +546,26 @@ impl Conversation {
             (false, Some(follow)) => self.request(follow),
             (true, None) => self.request(Request::Unfollow),
             _ => {}
+        }
+    }
+
+    /// What the eager stage needs to know of this conversation (see [`Watched`]).
+    fn watched(&self) -> Watched {
+        let chat = &self.state.chat;
+        Watched {
+            visitor: self.state.visitor.clone(),
+            chat: ChatSummary {
+                open: self.state.session.panel_open,
+                unread: chat.unread,
+                teaser: chat.teaser.is_some(),
+                live: self.following().is_some(),
+                waiting: chat.pending.is_some()
+                    || chat.cursor.is_some()
+                    || chat.status == Status::WaitingOnAgent,
+                last_shopper_at: chat.last_shopper_at,
+                language: chat.language.clone(),
+                vars: chat.vars.clone(),
+            },
         }
     }
 

@@ -1,17 +1,22 @@
 //! Speaking first: page signals, timers, and the trigger rules of the flow.
 
-use std::sync::Arc;
+//!
+//! The rules are written once, over [`Rules`], and judged in two places: by the
+//! conversation engine in the panel, and by the [`super::Watcher`] of the eager stage,
+//! which has no conversation engine and only decides when the panel must come.
 
-use super::effect::View;
+use serde::{Deserialize, Serialize};
+
 use super::input::{Cart, Device, Page, Scroll};
-use super::state::{Status, VISIT_GAP_MS};
-use super::{Conversation, Prop, Speaker, hash, logic};
+use super::logic;
+use super::state::{Session, VISIT_GAP_MS, Visitor};
+use crate::codec::codec;
 use crate::flow::{Frequency, MobileExit, Trigger, TriggerEvent};
 use crate::time::Time;
 
 const DAY_MS: u64 = 86_400_000;
 /// A conversation counts as active this long after the shopper's last word.
-const ACTIVE_MS: u64 = 10 * 60 * 1000;
+pub(crate) const ACTIVE_MS: u64 = 10 * 60 * 1000;
 
 /// How long the pointer may be out through the top before it counts as leaving: moving to
 /// the browser's tabs and straight back is not leaving.
@@ -26,8 +31,8 @@ const SWIPE_GAP_MS: u64 = 300;
 const FAST_SWIPE_MS: u64 = 1_000;
 
 /// How the shopper showed they may leave.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum ExitSignal {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitSignal {
     /// Desktop: the pointer left through the top edge and stayed out.
     PointerTop,
     /// Phone: a fast swipe back up towards the address bar.
@@ -37,16 +42,17 @@ pub(super) enum ExitSignal {
 }
 
 /// What the engine watches on the current page between inputs, to read exit intent from
-/// raw signals. Not saved: it means nothing on another page.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Watch {
+/// raw signals. Not saved (it means nothing on another page), but handed from the eager
+/// stage to the panel with the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
     hidden_at: Option<Time>,
     pointer_left_at: Option<Time>,
     swipe: Swipe,
 }
 
 /// The current run of upward scrolling: where and when it began, and the last position.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Swipe {
     from_top: u32,
     from: Time,
@@ -87,371 +93,324 @@ impl Swipe {
 }
 
 /// What just happened on the page, to match against trigger events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Occurrence<'a> {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cue {
     PageView,
     ReturningVisit,
     Exit(ExitSignal),
     Scrolled(u8),
     CartChanged,
-    Custom(&'a str),
+    Custom(String),
     /// Time passed: time-on-page and idle triggers are checked.
     Clock,
 }
 
-impl Conversation {
-    pub(super) fn page_view(&mut self, page: Page) {
-        let now = self.now;
-        let visitor = &mut self.state.visitor;
-        let new_visit = visitor.visits == 0 || now.millis_since(visitor.last_seen) > VISIT_GAP_MS;
-        if new_visit {
-            visitor.visits = visitor.visits.saturating_add(1);
-        }
-        visitor.last_seen = now;
-        if new_visit && self.state.chat.teaser.take().is_some() {
-            // A teaser from an earlier visit is stale: the shopper has moved on.
-            self.view(View::HideTeaser);
-        }
-        let language = self.pick_language(&page.language);
-        let session = &mut self.state.session;
-        session.visible_since = page.visible.then_some(now);
-        session.page = page;
-        session.page_shown_at = now;
-        session.active_ms = 0;
-        session.scrolled = 0;
-        session.fired_on_page.clear();
-        session.last_activity = now;
-        if self.state.chat.messages.is_empty() {
-            self.state.chat.language = language;
-        }
-        self.evaluate(Occurrence::PageView);
-        if new_visit && self.state.visitor.visits > 1 {
-            self.evaluate(Occurrence::ReturningVisit);
-        }
-    }
+/// What the trigger rules read and change, implemented by the conversation engine (the
+/// panel) and by the [`super::Watcher`] (the eager stage).
+pub(crate) trait Rules: logic::Facts {
+    fn now(&self) -> Time;
+    fn triggers(&self) -> &[Trigger];
+    /// The flow's languages, the default first.
+    fn languages(&self) -> &[String];
+    fn visitor(&self) -> &Visitor;
+    fn visitor_mut(&mut self) -> &mut Visitor;
+    fn session(&self) -> &Session;
+    fn session_mut(&mut self) -> &mut Session;
+    fn watch(&self) -> &Watch;
+    fn watch_mut(&mut self) -> &mut Watch;
+    /// A teaser is on screen (a trigger never covers another).
+    fn teaser_on_screen(&self) -> bool;
+    /// The bot waits for an answer, a person is involved, or the shopper wrote in the
+    /// last ten minutes.
+    fn conversation_active(&self) -> bool;
+    /// A new visit began on this page view.
+    fn new_visit(&mut self);
+    /// The page's language, matched to the flow's.
+    fn page_language(&mut self, language: String);
+    /// `triggers()[index]` fires on `cue`.
+    fn fire(&mut self, index: usize, cue: &Cue);
+}
 
-    /// The flow language closest to the page's (`es-MX` → `es`), else the default.
-    fn pick_language(&self, wanted: &str) -> String {
-        let wanted = wanted.to_ascii_lowercase();
-        let base = wanted.split(['-', '_']).next().unwrap_or("");
-        self.flow
-            .languages
-            .iter()
-            .find(|l| l.to_ascii_lowercase() == wanted)
-            .or_else(|| {
-                self.flow
-                    .languages
-                    .iter()
-                    .find(|l| l.to_ascii_lowercase().split(['-', '_']).next() == Some(base))
-            })
-            .cloned()
-            .unwrap_or_else(|| self.flow.default_language().to_owned())
+pub(crate) fn page_view<R: Rules>(r: &mut R, page: Page) {
+    let now = r.now();
+    let visitor = r.visitor_mut();
+    let new_visit = visitor.visits == 0 || now.millis_since(visitor.last_seen) > VISIT_GAP_MS;
+    if new_visit {
+        visitor.visits = visitor.visits.saturating_add(1);
     }
-
-    pub(super) fn visibility(&mut self, visible: bool) {
-        let now = self.now;
-        // A phone's stand-in for exit intent: back to the tab after a short absence.
-        let hidden_at = self.watch.hidden_at.take();
-        if !visible {
-            self.watch.hidden_at = Some(now);
-        } else if let Some(at) = hidden_at {
-            if self.on_touch_device() && TAB_RETURN_MS.contains(&now.millis_since(at)) {
-                self.evaluate(Occurrence::Exit(ExitSignal::TabReturn));
-            }
-        }
-        let session = &mut self.state.session;
-        match (visible, session.visible_since) {
-            (true, None) => session.visible_since = Some(now),
-            (false, Some(since)) => {
-                session.active_ms = session.active_ms.saturating_add(now.millis_since(since));
-                session.visible_since = None;
-            }
-            _ => {}
-        }
-        session.page.visible = visible;
+    visitor.last_seen = now;
+    if new_visit {
+        r.new_visit();
     }
-
-    pub(super) fn scrolled(&mut self, scroll: Scroll) {
-        let now = self.now;
-        self.state.session.last_activity = now;
-        let percent = scroll.depth();
-        if percent > self.state.session.scrolled {
-            self.state.session.scrolled = percent;
-            self.evaluate(Occurrence::Scrolled(percent));
-        }
-        let swipe = self.watch.swipe.next(scroll.top, now);
-        self.watch.swipe = swipe;
-        if self.on_touch_device() && swipe.reaches_for_the_top(scroll, now) {
-            self.watch.swipe = Swipe::default();
-            self.evaluate(Occurrence::Exit(ExitSignal::FastScrollUp));
-        }
+    let language = pick_language(r.languages(), &page.language);
+    let session = r.session_mut();
+    session.visible_since = page.visible.then_some(now);
+    session.page = page;
+    session.page_shown_at = now;
+    session.active_ms = 0;
+    session.scrolled = 0;
+    session.fired_on_page.clear();
+    session.last_activity = now;
+    *r.watch_mut() = Watch::default();
+    r.page_language(language);
+    evaluate(r, &Cue::PageView);
+    if new_visit && r.visitor().visits > 1 {
+        evaluate(r, &Cue::ReturningVisit);
     }
+}
 
-    pub(super) fn activity(&mut self) {
-        self.state.session.last_activity = self.now;
-    }
-
-    pub(super) fn pointer_left(&mut self) {
-        if self.watch.pointer_left_at.is_none() {
-            self.watch.pointer_left_at = Some(self.now);
-        }
-    }
-
-    pub(super) fn pointer_back(&mut self) {
-        self.watch.pointer_left_at = None;
-    }
-
-    /// Phones and tablets: no pointer to leave through the top.
-    fn on_touch_device(&self) -> bool {
-        self.state.session.page.device != Device::Desktop
-    }
-
-    pub(super) fn cart_changed(&mut self, mut cart: Cart) {
-        // Whatever the page sends, the snapshot stays small.
-        cart.currency.truncate(8);
-        cart.lines.truncate(Cart::MAX_LINES);
-        for line in &mut cart.lines {
-            line.name = line.name.chars().take(120).collect();
-        }
-        if self.state.session.cart != cart {
-            self.state.session.cart = cart;
-            self.evaluate(Occurrence::CartChanged);
-        }
-    }
-
-    pub(super) fn custom_event(&mut self, name: &str) {
-        self.evaluate(Occurrence::Custom(name));
-    }
-
-    /// Checks time-based triggers whose moment has come, and a pointer that stayed out.
-    pub(super) fn check_timers(&mut self) {
-        if let Some(at) = self.watch.pointer_left_at {
-            if self.now.millis_since(at) >= EXIT_GRACE_MS {
-                self.watch.pointer_left_at = None;
-                self.evaluate(Occurrence::Exit(ExitSignal::PointerTop));
-            }
-        }
-        if self.trigger_deadline().is_some_and(|at| at <= self.now) {
-            self.evaluate(Occurrence::Clock);
-        }
-    }
-
-    /// Active time on the current page until now.
-    fn active_ms(&self) -> u64 {
-        let s = &self.state.session;
-        s.active_ms.saturating_add(
-            s.visible_since
-                .map_or(0, |since| self.now.millis_since(since)),
-        )
-    }
-
-    /// When the engine next needs [`super::Input::Tick`]: a time-based trigger, or the end
-    /// of the pointer's grace period.
-    pub(super) fn next_deadline(&self) -> Option<Time> {
-        let grace = self
-            .watch
-            .pointer_left_at
-            .map(|at| at.plus_millis(EXIT_GRACE_MS));
-        match (self.trigger_deadline(), grace) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// When the next time-based trigger could fire, if any is waiting.
-    fn trigger_deadline(&self) -> Option<Time> {
-        let s = &self.state.session;
-        // No page yet, or the page is hidden: no timer runs.
-        let since = s.visible_since?;
-        self.flow
-            .triggers
-            .iter()
-            .filter(|t| !s.fired_on_page.contains(&t.id))
-            .filter_map(|t| match t.event {
-                TriggerEvent::TimeOnPage { ms } => {
-                    Some(since.plus_millis(ms.saturating_sub(s.active_ms)))
-                }
-                TriggerEvent::Idle { ms } => Some(s.last_activity.max(since).plus_millis(ms)),
-                _ => None,
-            })
-            .min()
-    }
-
-    fn event_matches(&self, trigger: &Trigger, occurrence: Occurrence) -> bool {
-        let s = &self.state.session;
-        match (&trigger.event, occurrence) {
-            (TriggerEvent::PageView, Occurrence::PageView) => true,
-            (TriggerEvent::ReturningVisit, Occurrence::ReturningVisit) => true,
-            (TriggerEvent::CartChanged, Occurrence::CartChanged) => true,
-            (TriggerEvent::Custom(name), Occurrence::Custom(n)) => name == n,
-            (TriggerEvent::ScrollDepth { percent }, Occurrence::Scrolled(p)) => p >= *percent,
-            (TriggerEvent::ExitIntent { mobile }, Occurrence::Exit(signal)) => match signal {
-                ExitSignal::PointerTop => true,
-                ExitSignal::FastScrollUp => {
-                    matches!(mobile, MobileExit::ScrollUp | MobileExit::Both)
-                }
-                ExitSignal::TabReturn => matches!(mobile, MobileExit::TabReturn | MobileExit::Both),
-            },
-            (TriggerEvent::TimeOnPage { ms }, Occurrence::Clock) => self.active_ms() >= *ms,
-            (TriggerEvent::Idle { ms }, Occurrence::Clock) => {
-                s.visible_since.is_some() && self.now.millis_since(s.last_activity) >= *ms
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether the caps and the shopper's state allow `trigger` now.
-    fn allowed(&self, trigger: &Trigger) -> bool {
-        let s = &self.state.session;
-        // Never interrupt a shopper who is reading the chat or typing.
-        if s.panel_open || s.typing || self.state.chat.teaser.is_some() {
-            return false;
-        }
-        if s.fired_on_page.contains(&trigger.id) {
-            return false;
-        }
-        if trigger.suppress_while_active && self.conversation_active() {
-            return false;
-        }
-        let Some(history) = self.state.visitor.history(&trigger.id) else {
-            return true;
-        };
-        if trigger.respect_dismissal && history.dismissed {
-            return false;
-        }
-        match trigger.frequency {
-            Frequency::Always => true,
-            Frequency::OncePerSession => {
-                history.shown == 0 || history.last_visit != self.state.visitor.visits
-            }
-            Frequency::OncePerDays(days) => history.last_shown.is_none_or(|at| {
-                self.now.millis_since(at) >= u64::from(days).saturating_mul(DAY_MS)
-            }),
-            Frequency::UntilEngaged => !history.engaged,
-        }
-    }
-
-    fn conversation_active(&self) -> bool {
-        let chat = &self.state.chat;
-        chat.pending.is_some()
-            || chat.status == Status::WaitingOnAgent
-            || chat.cursor.is_some()
-            || chat
-                .last_shopper_at
-                .is_some_and(|at| self.now.millis_since(at) < ACTIVE_MS)
-    }
-
-    /// Fires the best trigger for this occurrence, if any may fire.
-    fn evaluate(&mut self, occurrence: Occurrence) {
-        let path = self.state.session.page.path.clone();
-        let mut best: Option<usize> = None;
-        for (i, trigger) in self.flow.triggers.iter().enumerate() {
-            if !self.event_matches(trigger, occurrence) {
-                continue;
-            }
-            if !trigger.pages.is_empty() && !trigger.pages.iter().any(|g| logic::glob(g, &path)) {
-                continue;
-            }
-            if !self.allowed(trigger) || !logic::holds(&trigger.condition, self) {
-                continue;
-            }
-            if best.is_none_or(|b| trigger.priority > self.flow.triggers[b].priority) {
-                best = Some(i);
-            }
-        }
-        if occurrence == Occurrence::Clock {
-            // A timer that came due is spent for this page whether or not it could fire
-            // (caps, a chat in progress): otherwise its moment would stay in the past and
-            // the shell would be asked to tick again at once, forever.
-            let due: Vec<String> = self
-                .flow
-                .triggers
+/// The flow language closest to the page's (`es-MX` → `es`), else the default.
+pub(crate) fn pick_language(languages: &[String], wanted: &str) -> String {
+    let wanted = wanted.to_ascii_lowercase();
+    let base = wanted.split(['-', '_']).next().unwrap_or("");
+    languages
+        .iter()
+        .find(|l| l.to_ascii_lowercase() == wanted)
+        .or_else(|| {
+            languages
                 .iter()
-                .filter(|t| {
-                    matches!(
-                        t.event,
-                        TriggerEvent::TimeOnPage { .. } | TriggerEvent::Idle { .. }
-                    )
-                })
-                .filter(|t| self.event_matches(t, occurrence))
-                .map(|t| t.id.clone())
-                .collect();
-            for id in due {
-                if !self.state.session.fired_on_page.contains(&id) {
-                    self.state.session.fired_on_page.push(id);
-                }
-            }
-        }
-        if let Some(i) = best {
-            let flow = Arc::clone(&self.flow);
-            self.fire(&flow.triggers[i]);
+                .find(|l| l.to_ascii_lowercase().split(['-', '_']).next() == Some(base))
+        })
+        .or(languages.first())
+        .cloned()
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+pub(crate) fn visibility<R: Rules>(r: &mut R, visible: bool) {
+    let now = r.now();
+    // A phone's stand-in for exit intent: back to the tab after a short absence.
+    let hidden_at = r.watch_mut().hidden_at.take();
+    if !visible {
+        r.watch_mut().hidden_at = Some(now);
+    } else if let Some(at) = hidden_at {
+        if on_touch_device(r) && TAB_RETURN_MS.contains(&now.millis_since(at)) {
+            evaluate(r, &Cue::Exit(ExitSignal::TabReturn));
         }
     }
-
-    fn fire(&mut self, trigger: &Trigger) {
-        let now = self.now;
-        let visits = self.state.visitor.visits;
-        if !self.state.session.fired_on_page.contains(&trigger.id) {
-            self.state.session.fired_on_page.push(trigger.id.clone());
+    let session = r.session_mut();
+    match (visible, session.visible_since) {
+        (true, None) => session.visible_since = Some(now),
+        (false, Some(since)) => {
+            session.active_ms = session.active_ms.saturating_add(now.millis_since(since));
+            session.visible_since = None;
         }
-        let history = self.state.visitor.trigger(&trigger.id);
-        history.shown = history.shown.saturating_add(1);
-        history.last_shown = Some(now);
-        history.last_visit = visits;
+        _ => {}
+    }
+    session.page.visible = visible;
+}
 
-        let seed = self.flow.seed.to_string();
-        let visitor = self.state.visitor.id.clone();
-        let total: u64 = trigger.variants.iter().map(|v| u64::from(v.weight)).sum();
-        if total == 0 {
-            return;
+pub(crate) fn scrolled<R: Rules>(r: &mut R, scroll: Scroll) {
+    let now = r.now();
+    r.session_mut().last_activity = now;
+    let percent = scroll.depth();
+    if percent > r.session().scrolled {
+        r.session_mut().scrolled = percent;
+        evaluate(r, &Cue::Scrolled(percent));
+    }
+    let swipe = r.watch().swipe.next(scroll.top, now);
+    r.watch_mut().swipe = swipe;
+    if on_touch_device(r) && swipe.reaches_for_the_top(scroll, now) {
+        r.watch_mut().swipe = Swipe::default();
+        evaluate(r, &Cue::Exit(ExitSignal::FastScrollUp));
+    }
+}
+
+pub(crate) fn activity<R: Rules>(r: &mut R) {
+    r.session_mut().last_activity = r.now();
+}
+
+pub(crate) fn pointer_left<R: Rules>(r: &mut R) {
+    let now = r.now();
+    let watch = r.watch_mut();
+    if watch.pointer_left_at.is_none() {
+        watch.pointer_left_at = Some(now);
+    }
+}
+
+pub(crate) fn pointer_back<R: Rules>(r: &mut R) {
+    r.watch_mut().pointer_left_at = None;
+}
+
+/// Phones and tablets: no pointer to leave through the top.
+fn on_touch_device<R: Rules>(r: &R) -> bool {
+    r.session().page.device != Device::Desktop
+}
+
+pub(crate) fn cart_changed<R: Rules>(r: &mut R, mut cart: Cart) {
+    // Whatever the page sends, the snapshot stays small.
+    cart.currency.truncate(8);
+    cart.lines.truncate(Cart::MAX_LINES);
+    for line in &mut cart.lines {
+        line.name = line.name.chars().take(120).collect();
+    }
+    if r.session().cart != cart {
+        r.session_mut().cart = cart;
+        evaluate(r, &Cue::CartChanged);
+    }
+}
+
+pub(crate) fn custom_event<R: Rules>(r: &mut R, name: &str) {
+    evaluate(r, &Cue::Custom(name.to_owned()));
+}
+
+/// Checks time-based triggers whose moment has come, and a pointer that stayed out.
+pub(crate) fn check_timers<R: Rules>(r: &mut R) {
+    let now = r.now();
+    if let Some(at) = r.watch().pointer_left_at {
+        if now.millis_since(at) >= EXIT_GRACE_MS {
+            r.watch_mut().pointer_left_at = None;
+            evaluate(r, &Cue::Exit(ExitSignal::PointerTop));
         }
-        let mut pick = hash(&[&seed, &visitor, &trigger.id, "variant"]) % total;
-        let Some(variant) = trigger.variants.iter().find(|v| {
-            let w = u64::from(v.weight);
-            if pick < w {
-                true
-            } else {
-                pick -= w;
-                false
+    }
+    if trigger_deadline(r).is_some_and(|at| at <= now) {
+        evaluate(r, &Cue::Clock);
+    }
+}
+
+/// Active time on the current page until now.
+fn active_ms<R: Rules>(r: &R) -> u64 {
+    let s = r.session();
+    s.active_ms.saturating_add(
+        s.visible_since
+            .map_or(0, |since| r.now().millis_since(since)),
+    )
+}
+
+/// When the rules next need [`super::Input::Tick`]: a time-based trigger, or the end of
+/// the pointer's grace period.
+pub(crate) fn next_deadline<R: Rules>(r: &R) -> Option<Time> {
+    let grace = r
+        .watch()
+        .pointer_left_at
+        .map(|at| at.plus_millis(EXIT_GRACE_MS));
+    match (trigger_deadline(r), grace) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When the next time-based trigger could fire, if any is waiting.
+fn trigger_deadline<R: Rules>(r: &R) -> Option<Time> {
+    let s = r.session();
+    // No page yet, or the page is hidden: no timer runs.
+    let since = s.visible_since?;
+    r.triggers()
+        .iter()
+        .filter(|t| !s.fired_on_page.contains(&t.id) && on_this_page(r, t))
+        .filter_map(|t| match t.event {
+            TriggerEvent::TimeOnPage { ms } => {
+                Some(since.plus_millis(ms.saturating_sub(s.active_ms)))
             }
-        }) else {
-            return;
-        };
-        // The holdout sees nothing; it is counted with the variant it would have seen, so
-        // each variant's lift over its own holdout can be measured.
-        let bucket = hash(&[&seed, &visitor, &trigger.id, "holdout"]) % 1000;
-        if bucket < u64::from(trigger.holdout_permille) {
-            self.track(
-                "trigger_holdout",
-                vec![
-                    ("trigger", Prop::text(&trigger.id)),
-                    ("variant", Prop::text(&variant.id)),
-                ],
-            );
-            return;
+            TriggerEvent::Idle { ms } => Some(s.last_activity.max(since).plus_millis(ms)),
+            _ => None,
+        })
+        .min()
+}
+
+fn event_matches<R: Rules>(r: &R, trigger: &Trigger, cue: &Cue) -> bool {
+    let s = r.session();
+    match (&trigger.event, cue) {
+        (TriggerEvent::PageView, Cue::PageView) => true,
+        (TriggerEvent::ReturningVisit, Cue::ReturningVisit) => true,
+        (TriggerEvent::CartChanged, Cue::CartChanged) => true,
+        (TriggerEvent::Custom(name), Cue::Custom(n)) => name == n,
+        (TriggerEvent::ScrollDepth { percent }, Cue::Scrolled(p)) => p >= percent,
+        (TriggerEvent::ExitIntent { mobile }, Cue::Exit(signal)) => match signal {
+            ExitSignal::PointerTop => true,
+            ExitSignal::FastScrollUp => matches!(mobile, MobileExit::ScrollUp | MobileExit::Both),
+            ExitSignal::TabReturn => matches!(mobile, MobileExit::TabReturn | MobileExit::Both),
+        },
+        (TriggerEvent::TimeOnPage { ms }, Cue::Clock) => active_ms(r) >= *ms,
+        (TriggerEvent::Idle { ms }, Cue::Clock) => {
+            s.visible_since.is_some() && r.now().millis_since(s.last_activity) >= *ms
         }
-        self.state.chat.trigger = Some((trigger.id.clone(), variant.id.clone()));
-        self.state.chat.teaser = Some(trigger.id.clone());
-        self.state.chat.greeted = true;
-        let before = self.state.chat.messages.len();
-        self.run(variant.step);
-        let shown = self.state.chat.messages[before.min(self.state.chat.messages.len())..]
+        _ => false,
+    }
+}
+
+/// Whether the caps and the shopper's state allow `trigger` now.
+fn allowed<R: Rules>(r: &R, trigger: &Trigger) -> bool {
+    let s = r.session();
+    // Never interrupt a shopper who is reading the chat or typing.
+    if s.panel_open || s.typing || r.teaser_on_screen() {
+        return false;
+    }
+    if s.fired_on_page.contains(&trigger.id) {
+        return false;
+    }
+    if trigger.suppress_while_active && r.conversation_active() {
+        return false;
+    }
+    let visitor = r.visitor();
+    let Some(history) = visitor.history(&trigger.id) else {
+        return true;
+    };
+    if trigger.respect_dismissal && history.dismissed {
+        return false;
+    }
+    match trigger.frequency {
+        Frequency::Always => true,
+        Frequency::OncePerSession => history.shown == 0 || history.last_visit != visitor.visits,
+        Frequency::OncePerDays(days) => history
+            .last_shown
+            .is_none_or(|at| r.now().millis_since(at) >= u64::from(days).saturating_mul(DAY_MS)),
+        Frequency::UntilEngaged => !history.engaged,
+    }
+}
+
+fn on_this_page<R: Rules>(r: &R, trigger: &Trigger) -> bool {
+    let path = &r.session().page.path;
+    trigger.pages.is_empty() || trigger.pages.iter().any(|g| logic::glob(g, path))
+}
+
+/// Whether `trigger` may fire on this page now, its event aside: its pages, its caps and
+/// its conditions. The eager stage fetches the panel ahead when one that waits for an
+/// event (time, scroll, exit, cart) is ready like this.
+pub(crate) fn ready<R: Rules>(r: &R, trigger: &Trigger) -> bool {
+    on_this_page(r, trigger) && allowed(r, trigger) && logic::holds(&trigger.condition, r)
+}
+
+/// Fires the best trigger for this cue, if any may fire.
+pub(crate) fn evaluate<R: Rules>(r: &mut R, cue: &Cue) {
+    let mut best: Option<usize> = None;
+    for (i, trigger) in r.triggers().iter().enumerate() {
+        if !event_matches(r, trigger, cue) || !ready(r, trigger) {
+            continue;
+        }
+        if best.is_none_or(|b| trigger.priority > r.triggers()[b].priority) {
+            best = Some(i);
+        }
+    }
+    // Fire first: the eager stage hands the page over as it was before this cue.
+    if let Some(i) = best {
+        r.fire(i, cue);
+    }
+    if *cue == Cue::Clock {
+        // A timer that came due is spent for this page whether or not it could fire
+        // (caps, a chat in progress): otherwise its moment would stay in the past and
+        // the shell would be asked to tick again at once, forever.
+        let due: Vec<String> = r
+            .triggers()
             .iter()
-            .rev()
-            .find(|m| m.from == Speaker::Bot)
-            .cloned();
-        match shown {
-            Some(message) => {
-                self.view(View::ShowTeaser(message));
-                self.track(
-                    "trigger_shown",
-                    vec![
-                        ("trigger", Prop::text(&trigger.id)),
-                        ("variant", Prop::text(&variant.id)),
-                    ],
-                );
+            .filter(|t| {
+                matches!(
+                    t.event,
+                    TriggerEvent::TimeOnPage { .. } | TriggerEvent::Idle { .. }
+                )
+            })
+            .filter(|t| event_matches(r, t, cue))
+            .map(|t| t.id.clone())
+            .collect();
+        let fired = &mut r.session_mut().fired_on_page;
+        for id in due {
+            if !fired.contains(&id) {
+                fired.push(id);
             }
-            None => self.state.chat.teaser = None,
         }
     }
 }
+
+codec!(enum Cue { 0 => PageView, 1 => ReturningVisit, 2 => Exit(v0), 3 => Scrolled(v0), 4 => CartChanged, 5 => Custom(v0), 6 => Clock });
+codec!(enum ExitSignal { 0 => PointerTop, 1 => FastScrollUp, 2 => TabReturn });
+codec!(struct Watch { hidden_at, pointer_left_at, swipe });
+codec!(struct Swipe { from_top, from, last_top, last, upward });

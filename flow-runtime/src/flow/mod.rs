@@ -14,6 +14,7 @@
 
 mod binary;
 mod content;
+mod launch;
 mod logic;
 mod phrase;
 mod trigger;
@@ -26,6 +27,7 @@ pub use binary::{DecodeError, FORMAT_VERSION};
 pub use content::{
     Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
 };
+pub use launch::{LAUNCH_VERSION, Launch};
 pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
 pub use phrase::Phrase;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};

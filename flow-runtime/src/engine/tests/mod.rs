@@ -8,6 +8,7 @@ mod exit;
 mod server;
 mod snapshot;
 mod triggers;
+mod watcher;
 
 use expect_test::Expect;
 
