@@ -1,7 +1,9 @@
-/*! Bellhop loader. Reads its <script> tag, then loads the widget once the page has loaded
- * and the browser is idle, so the store's own content always comes first. It defines one
- * global, `Bellhop`, a queue that keeps calls made before the widget is ready.
- * `cargo xtask dist` replaces the two file names below with content-hashed ones. */
+/*! Bellhop loader. Reads its <script> tag, then starts the eager stage (the launcher and
+ * the trigger watcher) once the page has loaded and the browser is idle, so the store's own
+ * content always comes first. The panel (the chat itself) is fetched and compiled only when
+ * the eager stage says it will be needed soon, and started when it is needed now. It
+ * defines one global, `Bellhop`, a queue that keeps calls made before either stage is ready.
+ * `cargo xtask dist` replaces the four file names below with content-hashed ones. */
 (function (w, d) {
   var tag = d.currentScript;
   var B = w.Bellhop;
@@ -13,29 +15,67 @@
   B.l = 1;
   var src = tag.src, data = tag.dataset;
   // Performance marks for `cargo xtask bench`: bellhop:loader now, bellhop:ready once the
-  // launcher is on the page.
+  // launcher is on the page, bellhop:panel once the panel has started.
   function mark(n) { try { w.performance.mark("bellhop:" + n); } catch (e) {} }
   mark("loader");
-  var mem;
   function url(p) { return new URL(p, src).href; }
+  var config = {
+    flow: url(data.flow || "/flows/default.json"),
+    api: url(data.api || "/"),
+    consent: data.consent,
+    cart: data.cart,
+    analyticsText: data.analyticsText,
+  };
+  var fetched, started, eager;
+  // Download and compile the panel (off the main thread where the browser can), and warm
+  // the HTTP cache with the compiled flow; nothing runs yet.
+  function fetchPanel() {
+    if (!fetched) {
+      var wasm = url("__BELLHOP_PANEL_WASM__"), flow = new URL(config.flow);
+      flow.searchParams.set("format", "bhf");
+      fetch(flow.href).catch(function () {});
+      fetched = Promise.all([
+        import(url("__BELLHOP_PANEL_GLUE__")),
+        WebAssembly.compileStreaming
+          ? WebAssembly.compileStreaming(fetch(wasm))
+          : fetch(wasm).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile),
+      ]);
+    }
+    return fetched;
+  }
+  // What the eager stage calls: "soon" to fetch the panel, "now" to start it with the page
+  // as watched so far (the handover).
+  function panel(need, handover) {
+    var p = fetchPanel();
+    if (need != "now" || started) return;
+    started = 1;
+    p.then(function (m) {
+      return m[0].default({ module_or_path: m[1] }).then(function (x) {
+        w.Bellhop.panelMemory = x.memory;
+        return m[0].boot(config, handover);
+      });
+    }).then(function () { mark("panel"); }, function (e) {
+      w.console && console.warn("Bellhop's chat did not start:", e);
+      fetched = started = 0; // try again on the next click or trigger
+      eager && eager.resume();
+    });
+  }
   function start() {
+    // The flow's launch part (its launcher and triggers) comes while the module compiles.
+    var launch = new URL(config.flow);
+    launch.searchParams.set("format", "bhl");
+    launch = fetch(launch.href)
+      .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
+      .then(function (b) { return b && new Uint8Array(b); }, function () {});
     import(url("__BELLHOP_GLUE__"))
       .then(function (m) {
-        return m.default({ module_or_path: url("__BELLHOP_WASM__") }).then(function (x) {
-          mem = x.memory;
-          return m.boot({
-            flow: url(data.flow || "/flows/default.json"),
-            api: url(data.api || "/"),
-            consent: data.consent,
-            cart: data.cart,
-            analyticsText: data.analyticsText,
-          });
+        eager = m;
+        return Promise.all([m.default({ module_or_path: url("__BELLHOP_WASM__") }), launch]).then(function (x) {
+          w.Bellhop.memory = x[0].memory; // the eager stage's linear memory, for measuring it
+          m.boot(config, panel, x[1] || undefined);
         });
       })
-      .then(function () {
-        w.Bellhop.memory = mem; // the widget's linear memory, for measuring it
-        mark("ready");
-      })
+      .then(function () { mark("ready"); })
       .catch(function (e) {
         w.console && console.warn("Bellhop did not start:", e);
         fallback();

@@ -33,20 +33,7 @@ fn cached(url: &str) -> Option<Flow> {
 }
 
 async fn fetch_flow(url: &str) -> Result<Vec<u8>, JsValue> {
-    let url = web_sys::Url::new(url)?;
-    url.search_params().set("format", "bhf");
-    let window = web_sys::window().ok_or("bellhop: no window")?;
-    let response: Response = JsFuture::from(window.fetch_with_str(&url.href()))
-        .await?
-        .dyn_into()?;
-    if !response.ok() {
-        return Err(JsValue::from_str(&format!(
-            "bellhop: the flow answered HTTP {}",
-            response.status()
-        )));
-    }
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    browser::js::fetch_compiled(url, "bhf").await
 }
 
 /// The Bellhop server's API, version 1.

@@ -54,6 +54,17 @@ pub fn attach() -> Result<HtmlElement, JsValue> {
     Ok(mount)
 }
 
+/// Takes the eager stage's launcher (`bellhop-launcher`) off the page: the panel's own
+/// launcher, in the same place and looking the same, replaces it.
+pub fn remove_eager_launcher() {
+    let eager = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("bellhop-launcher").ok().flatten());
+    if let Some(eager) = eager {
+        eager.remove();
+    }
+}
+
 /// The theme's colours, as CSS custom properties on the widget's root element.
 pub fn apply_theme(mount: &HtmlElement, theme: &Theme) {
     let style = mount.style();

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
 use crate::run::Widget;
-use crate::watch::cart_from_js;
+use browser::signals::cart_from_js;
 
 pub fn install(chat: Widget) {
     let Some(window) = web_sys::window() else {

@@ -5,11 +5,12 @@
 //! decisions of its own: everything a shopper reads comes from the flow, through the
 //! runtime.
 //!
-//! Loading order: the hand-written loader `loader/bellhop.js` waits for the host page's
-//! `load` event and idle time, imports the wasm-bindgen glue and calls [`boot`] with the
-//! settings it read from its `<script>` tag. `boot` fetches the compiled flow, creates the
-//! shadow host, resumes the conversation from storage, mounts the Leptos UI, replaces the
-//! `Bellhop` queue with the real API and starts watching the page.
+//! This is the second stage, the panel: the eager stage (`launcher`) watched the page with the
+//! flow's trigger rules and calls [`boot`] when the shopper shows intent or a trigger fires,
+//! with a [`flow_runtime::Handover`]. `boot` fetches the compiled flow, creates the shadow
+//! host, resumes the conversation from storage, takes over the page from the eager stage,
+//! mounts the Leptos UI, replaces the `Bellhop` queue with the real API (replaying the calls
+//! made so far) and watches the page from then on.
 //!
 //! Module map (arrows are `use`; there is no cycle):
 //!
@@ -17,14 +18,14 @@
 //! lib ──► run ──► io ──► api, outbox
 //!  │       ├────► page        (analytics events, `Bellhop('on', …)`)
 //!  │       └────► storage     (the one consent gate)
-//!  ├──► watch ──► run         (the page's raw signals → inputs)
-//!  ├──► host_api ──► run, watch, page, storage   (`window.Bellhop`)
+//!  ├──► host_api ──► run, page, storage   (`window.Bellhop`)
 //!  ├──► host                  (the shadow root)
 //!  └──► ui/* ──► run          (components)
 //! ```
 //!
 //! `run` owns the engine and routes its effects; `io` performs requests and answers through
-//! the [`io::Sink`] trait, so it never names the UI.
+//! the [`io::Sink`] trait, so it never names the UI. `storage` and the page's raw signals
+//! are the `browser` crate's, shared with the eager stage.
 
 mod api;
 mod config;
@@ -35,9 +36,9 @@ mod js;
 mod outbox;
 mod page;
 pub mod run;
-mod storage;
 mod ui;
-mod watch;
+
+use browser::{signals, storage};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -48,21 +49,23 @@ pub use run::Widget;
 /// The browser glue's pure parts, for the `wasm-bindgen-test` tests.
 #[doc(hidden)]
 pub mod glue {
-    pub use crate::storage::decode as decode_state;
-    pub use crate::watch::cart_from_js;
+    pub use browser::signals::cart_from_js;
+    pub use browser::storage::decode as decode_state;
 }
 
-/// Starts Bellhop on the current page. Called once by the loader.
+/// Starts the panel on the current page. Called once by the loader, with what the eager
+/// stage handed over (its [`flow_runtime::Handover`] bytes; none: a page view of its own).
 ///
 /// Errors are returned to the loader (which logs them quietly) rather than thrown into the
 /// host page.
 #[wasm_bindgen]
-pub async fn boot(config: JsValue) -> Result<(), JsValue> {
+pub async fn boot(config: JsValue, handover: Option<Vec<u8>>) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
     // Before anything is read or written: with consent required, writes wait for it.
     storage::require_consent(config.consent_required);
     let flow = api::load_flow(&config.flow_url).await?;
-    start(flow, config, None)?;
+    let handover = handover.and_then(|b| flow_runtime::Handover::from_bytes(&b));
+    start_after(flow, config, None, handover)?;
     Ok(())
 }
 
@@ -73,17 +76,32 @@ pub fn start(
     config: Config,
     visitor: Option<&str>,
 ) -> Result<Widget, JsValue> {
+    start_after(flow, config, visitor, None)
+}
+
+fn start_after(
+    flow: flow_runtime::Flow,
+    config: Config,
+    visitor: Option<&str>,
+    handover: Option<flow_runtime::Handover>,
+) -> Result<Widget, JsValue> {
     storage::require_consent(config.consent_required);
     let theme = flow.bot.theme.clone();
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);
+    let shopify_cart = config.shopify_cart;
     let chat = Widget::new(flow, config, visitor);
-    // The page view first: it sets the conversation's language from the page's, so the UI
-    // is built once in that language rather than built and rebuilt.
-    chat.dispatch(flow_runtime::Input::PageView(watch::page()));
+    // The page first: it sets the conversation's language from the page's, so the UI is
+    // built once in that language rather than built and rebuilt.
+    chat.dispatch(match handover {
+        Some(h) => flow_runtime::Input::TakeOver(Box::new(h)),
+        None => flow_runtime::Input::PageView(signals::page()),
+    });
     ui::mount(mount, chat);
+    // In the same task as the mount, so a page never shows two launchers.
+    host::remove_eager_launcher();
     host_api::install(chat);
-    watch::watch(chat);
+    signals::watch(move |input| chat.dispatch(input), shopify_cart);
     follow_other_tabs(chat);
     Ok(chat)
 }

@@ -207,7 +207,7 @@ impl Widget {
                 Effect::View(view) => self.show(view),
                 Effect::Request(request) => shell.io.request(request, *self),
                 Effect::Announce(announcement) => self.announce(announcement),
-                Effect::Save(bytes) => storage::save_state(&bytes),
+                Effect::Save(saved) => storage::save(&saved),
             }
         }
         self.arm_timer(timeout);

@@ -1,7 +1,8 @@
 //! Flow documents under `/flows/NAME.json`.
 //!
 //! `GET /flows/demo.json` returns the document as the merchant wrote it (for people and
-//! editors); `GET /flows/demo.json?format=bhf` returns it checked and compiled, which is
+//! editors); `GET /flows/demo.json?format=bhf` returns it checked and compiled (and
+//! `?format=bhl` only its launch part, for the eager stage), which is
 //! what the widget downloads (see `flow_runtime::Flow::to_bytes`). Compiled forms are cached
 //! by the document's content, so editing the file publishes it on the next request.
 //! Both are served with `Cache-Control: no-cache` and an `ETag`: browsers revalidate
@@ -42,8 +43,11 @@ type Compiled = Result<Arc<CompiledFlow>, Arc<Vec<String>>>;
 
 /// A flow as served, and what the server itself needs of it.
 pub struct CompiledFlow {
-    /// What the widget downloads.
+    /// What the panel downloads (`?format=bhf`).
     pub bytes: Vec<u8>,
+    /// What the eager stage downloads on every page view (`?format=bhl`): the launcher's
+    /// look and label and the trigger table.
+    pub launch: Vec<u8>,
     /// When people are there to take over: the handoff API answers from these, so that the
     /// flow and the server cannot disagree (`None`: the flow has none).
     pub hours: Option<flow_runtime::hours::BusinessHours>,
@@ -78,6 +82,7 @@ impl Flows {
         let compiled = match result.flow {
             Some(flow) => Ok(Arc::new(CompiledFlow {
                 bytes: flow.to_bytes(),
+                launch: flow.launch().to_bytes(),
                 hours: flow.bot.business_hours.clone(),
             })),
             None => {
@@ -156,7 +161,10 @@ async fn flow(
     };
     let (body, content_type): (Vec<u8>, &str) = match q.format.as_deref() {
         None | Some("json") => (source.into_bytes(), "application/json"),
-        Some("bhf") => match state.flows.compile(&name, &source) {
+        Some(format @ ("bhf" | "bhl")) => match state.flows.compile(&name, &source) {
+            Ok(compiled) if format == "bhl" => {
+                (compiled.launch.clone(), "application/vnd.bellhop.launch")
+            }
             Ok(compiled) => (compiled.bytes.clone(), "application/vnd.bellhop.flow"),
             Err(problems) => {
                 let body = serde_json::json!({
@@ -167,7 +175,9 @@ async fn flow(
                 return (StatusCode::UNPROCESSABLE_ENTITY, cors(), Json(body)).into_response();
             }
         },
-        Some(_) => return (StatusCode::BAD_REQUEST, "format must be json or bhf").into_response(),
+        Some(_) => {
+            return (StatusCode::BAD_REQUEST, "format must be json, bhf or bhl").into_response();
+        }
     };
     let etag = format!("\"{:016x}\"", fnv1a(&body));
     let fresh = headers

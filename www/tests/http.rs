@@ -189,6 +189,24 @@ async fn the_widget_gets_the_flow_checked_and_compiled() {
     );
     let flow = flow_runtime::Flow::from_bytes(&body(response).await).unwrap();
     assert_eq!(flow.bot.name, "Fern from Fernhill");
+
+    // The eager stage's part: the same flow's launcher and triggers, and much smaller.
+    let response = get(&state, "/flows/demo.json?format=bhl", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/vnd.bellhop.launch"
+    );
+    assert!(response.headers().contains_key(header::ETAG));
+    let bytes = body(response).await;
+    let launch = flow_runtime::flow::Launch::from_bytes(&bytes).unwrap();
+    assert_eq!(launch, flow.launch());
+    assert!(!launch.triggers.is_empty());
+    assert!(
+        bytes.len() * 4 < flow.to_bytes().len(),
+        "{} bytes",
+        bytes.len()
+    );
 }
 
 #[tokio::test]

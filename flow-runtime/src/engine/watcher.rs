@@ -233,6 +233,12 @@ impl Watcher {
         }
     }
 
+    /// The panel could not start: watch again, so the next click or cue calls it again.
+    pub fn resume(&mut self) {
+        self.now_called = false;
+        self.called = None;
+    }
+
     /// What the panel starts from.
     pub fn handover(&self) -> Handover {
         let (cue, session) = match &self.called {

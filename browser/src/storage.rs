@@ -1,7 +1,10 @@
 //! What the widget remembers in `localStorage`, under `bellhop:` keys: the visitor id, the
-//! conversation's snapshot (which holds, among the rest, where a live conversation's stream
-//! got to), the requests waiting to be sent (the outbox), the last good flow. This module is the only one that touches
-//! `localStorage`, so that one gate holds for every write.
+//! record both stages keep ([`flow_runtime::Watched`]: visits, trigger history, what the
+//! eager stage must know of the conversation), the conversation's snapshot (the panel's
+//! only; it holds, among the rest, where a live conversation's stream got to), the requests
+//! waiting to be sent (the outbox), the last good flow and launch table. This module is the
+//! only one that touches `localStorage`, so that one gate holds for every write, in both
+//! stages.
 //!
 //! Anything read back is untrusted: data that does not decode (corrupted, written by
 //! another version, or by someone else) is removed and the widget starts afresh, without an
@@ -11,11 +14,12 @@
 
 use std::cell::{Cell, RefCell};
 
-use flow_runtime::State;
+use flow_runtime::{Saved, State, Watched};
 
 use crate::js;
 
 pub const STATE_KEY: &str = "bellhop:state";
+pub const WATCHED_KEY: &str = "bellhop:watched";
 const VISITOR_KEY: &str = "bellhop:visitor";
 /// Bumped when the stored encoding changes.
 const FORMAT: &str = "1:";
@@ -134,24 +138,64 @@ pub fn read_state() -> Option<State> {
     state
 }
 
-/// Keeps the engine's snapshot ([`flow_runtime::Effect::Save`]).
-pub fn save_state(bytes: &[u8]) {
-    set(STATE_KEY, &format!("{FORMAT}{}", js::base64(bytes)));
+/// Keeps what the engine saved ([`flow_runtime::Effect::Save`]): the conversation and the
+/// shared record.
+pub fn save(saved: &Saved) {
+    set(
+        STATE_KEY,
+        &(FORMAT.to_owned() + &js::base64(&saved.conversation)),
+    );
+    save_watched(&saved.watched);
+}
+
+/// The record both stages keep, if one decodes (anything else is removed).
+pub fn read_watched() -> Option<Watched> {
+    let text = get(WATCHED_KEY)?;
+    let watched = text
+        .strip_prefix(FORMAT)
+        .and_then(js::unbase64)
+        .and_then(|b| Watched::from_bytes(&b));
+    if watched.is_none() {
+        remove(WATCHED_KEY);
+    }
+    watched
+}
+
+pub fn save_watched(bytes: &[u8]) {
+    set(WATCHED_KEY, &(FORMAT.to_owned() + &js::base64(bytes)));
 }
 
 const FLOW_KEY: &str = "bellhop:flow";
+const LAUNCH_KEY: &str = "bellhop:launch";
 
 /// The last compiled flow that loaded from `url`, kept so the widget still starts when the
 /// flow cannot be fetched (offline, server down). It is the merchant's content, not the
 /// shopper's data, but with consent required it is not written either.
 pub fn cached_flow(url: &str) -> Option<Vec<u8>> {
-    let text = get(FLOW_KEY)?;
+    cached(FLOW_KEY, url)
+}
+
+pub fn cache_flow(url: &str, bytes: &[u8]) {
+    cache(FLOW_KEY, url, bytes);
+}
+
+/// The same for the eager stage's part of the flow ([`flow_runtime::flow::Launch`]).
+pub fn cached_launch(url: &str) -> Option<Vec<u8>> {
+    cached(LAUNCH_KEY, url)
+}
+
+pub fn cache_launch(url: &str, bytes: &[u8]) {
+    cache(LAUNCH_KEY, url, bytes);
+}
+
+fn cached(key: &str, url: &str) -> Option<Vec<u8>> {
+    let text = get(key)?;
     let (stored_url, data) = text.strip_prefix(FORMAT)?.split_once('\n')?;
     (stored_url == url).then(|| js::unbase64(data)).flatten()
 }
 
-pub fn cache_flow(url: &str, bytes: &[u8]) {
-    set(FLOW_KEY, &format!("{FORMAT}{url}\n{}", js::base64(bytes)));
+fn cache(key: &str, url: &str, bytes: &[u8]) {
+    set(key, &[FORMAT, url, "\n", &js::base64(bytes)].concat());
 }
 
 /// Decodes a stored snapshot, or `None` for anything else.

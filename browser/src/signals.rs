@@ -17,8 +17,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Event, MouseEvent, Window};
 
-use crate::js;
-use crate::run::{Widget, now};
+use crate::js::{self, now};
+
+/// Where the signals go: the eager stage's watcher or the panel's engine.
+pub trait Dispatch: Clone + 'static {
+    fn dispatch(&self, input: Input);
+}
+
+impl<F: Fn(Input) + Clone + 'static> Dispatch for F {
+    fn dispatch(&self, input: Input) {
+        self(input)
+    }
+}
 
 /// The page as the runtime needs it.
 pub fn page() -> Page {
@@ -75,8 +85,9 @@ fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'sta
     closure.forget();
 }
 
-/// Starts watching the page (whose first page view the caller has dispatched).
-pub fn watch(chat: Widget) {
+/// Starts watching the page (whose first page view the caller has dispatched). With
+/// `shopify_cart`, the cart is read from the storefront's `/cart.js`.
+pub fn watch(chat: impl Dispatch, shopify_cart: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -88,6 +99,7 @@ pub fn watch(chat: Widget) {
     let last_url = Rc::new(std::cell::RefCell::new(page().url));
     let on_navigate = {
         let last_url = last_url.clone();
+        let chat = chat.clone();
         move |_: Event| {
             let p = page();
             if *last_url.borrow() != p.url {
@@ -103,6 +115,7 @@ pub fn watch(chat: Widget) {
     // Visibility (the engine measures how long the tab was away).
     {
         let document2 = document.clone();
+        let chat = chat.clone();
         listen(&document, "visibilitychange", move |_| {
             chat.dispatch(Input::Visibility(!document2.hidden()));
         });
@@ -112,6 +125,7 @@ pub fn watch(chat: Widget) {
     let last_activity = Rc::new(Cell::new(0u64));
     for name in ["pointermove", "keydown", "touchstart", "wheel"] {
         let last = last_activity.clone();
+        let chat = chat.clone();
         listen(&document, name, move |_| {
             let t = now().0;
             if t.saturating_sub(last.get()) >= 1000 {
@@ -124,6 +138,7 @@ pub fn watch(chat: Widget) {
     // Every scroll position: depth, activity and fast swipes are read from them.
     {
         let window2 = window.clone();
+        let chat = chat.clone();
         listen(&window, "scroll", move |_| {
             let px = |v: Result<JsValue, JsValue>| {
                 v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0).max(0.0) as u32
@@ -144,14 +159,16 @@ pub fn watch(chat: Widget) {
     {
         let out = Rc::new(Cell::new(false));
         let out2 = out.clone();
+        let chat2 = chat.clone();
         listen(&document, "mouseout", move |e| {
             let Some(e) = e.dyn_ref::<MouseEvent>() else {
                 return;
             };
             if e.related_target().is_none() && e.client_y() <= 0 && !out2.replace(true) {
-                chat.dispatch(Input::PointerLeft);
+                chat2.dispatch(Input::PointerLeft);
             }
         });
+        let chat = chat.clone();
         listen(&document, "mouseover", move |_| {
             if out.replace(false) {
                 chat.dispatch(Input::PointerBack);
@@ -160,15 +177,16 @@ pub fn watch(chat: Widget) {
     }
 
     // Shopify: the storefront's own cart endpoint, on load and when the shopper comes back.
-    if chat.shell().config.shopify_cart {
-        read_shopify_cart(chat);
+    if shopify_cart {
+        read_shopify_cart(chat.clone());
         let document2 = document.clone();
+        let chat2 = chat.clone();
         listen(&document, "visibilitychange", move |_| {
             if !document2.hidden() {
-                read_shopify_cart(chat);
+                read_shopify_cart(chat2.clone());
             }
         });
-        let interval = Closure::<dyn FnMut()>::new(move || read_shopify_cart(chat));
+        let interval = Closure::<dyn FnMut()>::new(move || read_shopify_cart(chat.clone()));
         let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
             interval.as_ref().unchecked_ref(),
             20_000,
@@ -253,27 +271,22 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
     }
 }
 
-fn read_shopify_cart(chat: Widget) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let Ok(response) =
-            wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/cart.js")).await
-        else {
-            return;
-        };
-        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-            return;
-        };
-        if !response.ok() {
+/// Shopify's `/cart.js`, read with the browser's promises (no futures machinery in the
+/// eager stage's wasm): `item_count`, `total_price` in minor units, `currency`.
+fn read_shopify_cart(chat: impl Dispatch) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_response = Closure::once_into_js(move |response: JsValue| -> JsValue {
+        match response.dyn_into::<web_sys::Response>() {
+            Ok(r) if r.ok() => r.json().map_or(JsValue::NULL, JsValue::from),
+            _ => JsValue::NULL,
+        }
+    });
+    let on_cart = Closure::once_into_js(move |cart: JsValue| {
+        if cart.is_null() || cart.is_undefined() {
             return;
         }
-        let Ok(json) = response.json() else { return };
-        let Ok(cart) = wasm_bindgen_futures::JsFuture::from(json).await else {
-            return;
-        };
-        // Shopify: item_count, total_price in minor units, currency.
         let value = js::get_f64(&cart, "total_price").unwrap_or(0.0) / 100.0;
         let items = js::get_f64(&cart, "item_count").unwrap_or(0.0);
         let described = js::object(&[
@@ -283,4 +296,17 @@ fn read_shopify_cart(chat: Widget) {
         ]);
         chat.dispatch(Input::CartChanged(cart_from_js(&described)));
     });
+    let ignore = Closure::once_into_js(|_: JsValue| {});
+    let fetched: JsValue = window.fetch_with_str("/cart.js").into();
+    let json = then(&fetched, &[on_response]);
+    then(&json, &[on_cart, ignore]);
+}
+
+/// `promise.then(...callbacks)`.
+fn then(promise: &JsValue, callbacks: &[JsValue]) -> JsValue {
+    let Ok(then) = js::get(promise, "then").dyn_into::<js_sys::Function>() else {
+        return JsValue::UNDEFINED;
+    };
+    let args: js_sys::Array = callbacks.iter().collect();
+    then.apply(promise, &args).unwrap_or(JsValue::UNDEFINED)
 }

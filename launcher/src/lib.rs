@@ -1,0 +1,289 @@
+//! Bellhop's eager stage: what every page view of the store runs.
+//!
+//! Most shoppers never open the chat, so a page view costs only this: the launcher button
+//! (plain DOM in a shadow root, no Leptos) and the flow's trigger rules, judged by
+//! [`flow_runtime::Watcher`] on the [`flow_runtime::flow::Launch`] part of the flow (a few
+//! hundred bytes). The panel (`widget`: the Leptos UI, the conversation engine, the FAQ) is
+//! fetched and compiled when the shopper shows intent (pointer over or focus on the
+//! launcher, a touch) or a trigger is ready on this page, and started when the shopper opens
+//! the chat or a trigger fires; then this stage hands the page over and steps aside.
+//!
+//! The loader (`widget/loader/bellhop.js`) calls [`boot`] with the tag's settings and a
+//! function that fetches and starts the panel: `panel("soon")` to fetch and compile it,
+//! `panel("now", handover)` to start it with the [`flow_runtime::Handover`] bytes.
+//!
+//! Module map: `lib` (boot, the loop around the watcher, `window.Bellhop`) ──► `button`
+//! (the launcher); both use the `browser` crate (storage, page signals).
+
+mod button;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use browser::{js, signals, storage};
+use flow_runtime::flow::Launch;
+use flow_runtime::{Input, Need, Watch, Watched, Watcher};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The stage's state: the watcher, the loader's `panel` function and the timer.
+struct Stage {
+    watcher: RefCell<Watcher>,
+    panel: js_sys::Function,
+    timer: Cell<Option<i32>>,
+    handed_over: Cell<bool>,
+}
+
+#[derive(Clone)]
+struct Handle(Rc<Stage>);
+
+thread_local! {
+    static STAGE: RefCell<Option<Handle>> = const { RefCell::new(None) };
+}
+
+/// The panel did not start (offline, the server down): watch on, so the next click or
+/// trigger tries again rather than leaving the shopper with a button that does nothing.
+#[wasm_bindgen]
+pub fn resume() {
+    if let Some(stage) = STAGE.with(|s| s.borrow().clone()) {
+        stage.0.handed_over.set(false);
+        stage.0.watcher.borrow_mut().resume();
+        stage.drain();
+    }
+}
+
+/// Starts the eager stage with the flow's launch part, which the loader fetched while this
+/// module compiled (`None`: it could not; the last good copy is used). Synchronous: no
+/// futures machinery in this wasm. Errors go back to the loader, which shows the fallback
+/// link.
+#[wasm_bindgen]
+pub fn boot(
+    config: JsValue,
+    panel: js_sys::Function,
+    launch: Option<Vec<u8>>,
+) -> Result<(), JsValue> {
+    let flow_url =
+        js::get_str(&config, "flow").ok_or("bellhop: the script tag has no data-flow")?;
+    storage::require_consent(js::get_str(&config, "consent").as_deref() == Some("required"));
+    let launch = read_launch(&flow_url, launch)?;
+    let visitor = storage::visitor_id();
+    let watcher = Watcher::new(launch, storage::read_watched(), &visitor, js::now());
+    let stage = Handle(Rc::new(Stage {
+        watcher: RefCell::new(watcher),
+        panel,
+        timer: Cell::new(None),
+        handed_over: Cell::new(false),
+    }));
+    let page = signals::page();
+    let language = {
+        let mut w = stage.0.watcher.borrow_mut();
+        w.handle_input(Input::PageView(page), js::now());
+        w.language()
+    };
+    {
+        let w = stage.0.watcher.borrow();
+        let on_intent = stage.clone();
+        let on_open = stage.clone();
+        button::show(
+            w.launch(),
+            &language,
+            move || on_intent.need(Need::Soon),
+            move || on_open.open(),
+        )?;
+    }
+    install_api(&stage);
+    STAGE.with(|s| *s.borrow_mut() = Some(stage.clone()));
+    stage.drain();
+    let shopify = js::get_str(&config, "cart").as_deref() == Some("shopify");
+    let s = stage.clone();
+    signals::watch(move |input| s.input(input), shopify);
+    follow_other_tabs(&stage);
+    Ok(())
+}
+
+/// The launch part of the flow, or the last good one when it could not be fetched.
+fn read_launch(url: &str, fetched: Option<Vec<u8>>) -> Result<Launch, JsValue> {
+    if let Some(bytes) = fetched {
+        if let Some(launch) = Launch::from_bytes(&bytes) {
+            storage::cache_launch(url, &bytes);
+            return Ok(launch);
+        }
+    }
+    storage::cached_launch(url)
+        .and_then(|b| Launch::from_bytes(&b))
+        .ok_or_else(|| "bellhop: the flow's launch table did not load".into())
+}
+
+impl Handle {
+    fn input(&self, input: Input) {
+        if self.0.handed_over.get() {
+            return;
+        }
+        self.0.watcher.borrow_mut().handle_input(input, js::now());
+        self.drain();
+    }
+
+    /// The shopper opens the chat: the panel starts and opens at once.
+    fn open(&self) {
+        queue_call(&[JsValue::from_str("open")]);
+        self.input(Input::Opened);
+    }
+
+    fn need(&self, need: Need) {
+        match need {
+            Need::Soon => {
+                let _ = self
+                    .0
+                    .panel
+                    .call1(&JsValue::NULL, &JsValue::from_str("soon"));
+            }
+            Need::Now => {
+                if self.0.handed_over.replace(true) {
+                    return;
+                }
+                if let Some(id) = self.0.timer.take() {
+                    if let Some(w) = web_sys::window() {
+                        w.clear_timeout_with_handle(id);
+                    }
+                }
+                let bytes = self.0.watcher.borrow().handover().to_bytes();
+                let handover = js_sys::Uint8Array::from(&bytes[..]);
+                let _ = self
+                    .0
+                    .panel
+                    .call2(&JsValue::NULL, &JsValue::from_str("now"), &handover);
+            }
+        }
+    }
+
+    /// Performs what the watcher asked for, then sets its timer.
+    fn drain(&self) {
+        loop {
+            let out = self.0.watcher.borrow_mut().poll_output();
+            match out {
+                Watch::Panel(need) => self.need(need),
+                Watch::Save(bytes) => storage::save_watched(&bytes),
+                Watch::Timeout(at) => {
+                    self.arm(at);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn arm(&self, at: Option<flow_runtime::Time>) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(id) = self.0.timer.take() {
+            window.clear_timeout_with_handle(id);
+        }
+        let Some(at) = at.filter(|_| !self.0.handed_over.get()) else {
+            return;
+        };
+        let wait = at.0.saturating_sub(js::now().0).min(i32::MAX as u64) as i32;
+        let stage = self.clone();
+        let tick = Closure::once_into_js(move || {
+            stage.0.timer.set(None);
+            stage.input(Input::Tick);
+        });
+        if let Ok(id) =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), wait)
+        {
+            self.0.timer.set(Some(id));
+        }
+    }
+}
+
+/// Appends a call to `window.Bellhop.q`, the queue the panel replays when it starts.
+fn queue_call(args: &[JsValue]) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let queue = js::get(&js::get(&window, "Bellhop"), "q");
+    if let Some(queue) = queue.dyn_ref::<js_sys::Array>() {
+        // A page calling in a loop must not grow the queue without end.
+        if queue.length() < 500 {
+            queue.push(&args.iter().collect::<js_sys::Array>());
+        }
+    }
+}
+
+/// `window.Bellhop(command, …)` while only this stage runs: each call is judged here (a
+/// cart, a custom event, an identity, consent, `open`) and kept in the queue, which the
+/// panel replays in order when it starts, so nothing a page calls is lost.
+fn install_api(stage: &Handle) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = JsValue::from_str("Bellhop");
+    let stub = js::get(&window, "Bellhop");
+    let queued = js::items(&js::get(&stub, "q"));
+    let stage2 = stage.clone();
+    let api = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
+        move |command: JsValue, a: JsValue, b: JsValue| {
+            queue_call(&[command.clone(), a.clone(), b]);
+            call(&stage2, &command, &a);
+        },
+    );
+    let function: &js_sys::Function = api.as_ref().unchecked_ref();
+    let queue: js_sys::Array = queued.iter().collect();
+    let _ = js_sys::Reflect::set(function, &JsValue::from_str("q"), &queue);
+    let _ = js_sys::Reflect::set(function, &JsValue::from_str("l"), &JsValue::TRUE);
+    let _ = js_sys::Reflect::set(&window, &key, function);
+    api.forget();
+    for args in queued {
+        let arg = |i| js_sys::Reflect::get_u32(&args, i).unwrap_or_default();
+        call(stage, &arg(0), &arg(1));
+    }
+}
+
+fn call(stage: &Handle, command: &JsValue, a: &JsValue) {
+    match command.as_string().as_deref() {
+        Some("open" | "toggle") => stage.input(Input::Opened),
+        Some("setCart") => stage.input(Input::CartChanged(signals::cart_from_js(a))),
+        Some("track") => {
+            if let Some(name) = a.as_string() {
+                stage.input(Input::Custom(name.chars().take(64).collect()));
+            }
+        }
+        Some("identify") => {
+            let pairs = js_sys::Object::entries(a.unchecked_ref())
+                .iter()
+                .filter_map(|entry| {
+                    let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
+                    let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
+                    // A number as JavaScript writes it (no float formatting in this wasm).
+                    let v = v.as_string().or_else(|| {
+                        v.as_f64()?;
+                        js_sys::JSON::stringify(&v).ok().map(String::from)
+                    })?;
+                    Some((k, v))
+                })
+                .collect();
+            stage.input(Input::Identify(pairs));
+        }
+        Some("consent") => storage::grant(a.is_truthy()),
+        _ => {}
+    }
+}
+
+/// Another tab wrote the shared record (a trigger shown, a conversation begun): judge by it.
+fn follow_other_tabs(stage: &Handle) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let stage = stage.clone();
+    let on_storage =
+        Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+            if e.key().as_deref() != Some(storage::WATCHED_KEY) || stage.0.handed_over.get() {
+                return;
+            }
+            if let Some(watched) = storage::read_watched() {
+                stage.0.watcher.borrow_mut().adopt(Watched::clone(&watched));
+                stage.drain();
+            }
+        });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
+}
