@@ -21,7 +21,9 @@ async function focused(page: Page): Promise<string> {
 }
 
 async function axe(page: Page) {
-  const results = await new AxeBuilder({ page }).include("bellhop-widget").analyze();
+  // Before the panel is loaded, the launcher is the eager stage's own element.
+  const host = (await page.locator("bellhop-widget").count()) > 0 ? "bellhop-widget" : "bellhop-launcher";
+  const results = await new AxeBuilder({ page }).include(host).analyze();
   return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 

@@ -38,7 +38,14 @@ test("with the network off, FAQ answers and quick replies keep working", async (
 test("with the network off, a time-on-page trigger still offers its carousel, and its cards work", async ({ page, context }) => {
   await page.clock.install();
   const bellhop = new Bellhop(page);
+  // A timed trigger is ready on a product page: the panel and the flow are fetched ahead,
+  // so the teaser still comes once the network is gone.
+  const panelFetched = Promise.all([
+    page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url())),
+    page.waitForResponse((r) => r.url().includes("format=bhf")),
+  ]);
   await bellhop.goto("/products/trail-runner");
+  await panelFetched;
   await context.setOffline(true);
   await page.clock.runFor(31_000);
   await expect(bellhop.teaser).toContainText("Runners who looked at this also liked");
@@ -158,7 +165,11 @@ for (const [name, broken] of [
 ] as const) {
   test(`the last good flow is used when the flow ${name}`, async ({ page }) => {
     const bellhop = new Bellhop(page);
+    // The shopper used the chat once: both stages keep their part of the flow.
     await bellhop.goto("/");
+    await bellhop.open();
+    await page.keyboard.press("Escape");
+    await expect(bellhop.panel).toBeHidden();
     await page.route("**/flows/demo.json*", (route) =>
       broken === "abort"
         ? route.abort("internetdisconnected")

@@ -27,14 +27,14 @@
     analyticsText: data.analyticsText,
   };
   var fetched, started, eager;
-  // Download and compile the panel (off the main thread where the browser can), and warm
-  // the HTTP cache with the compiled flow; nothing runs yet.
+  // Download and compile the panel (off the main thread where the browser can) and fetch
+  // the compiled flow; nothing runs yet.
   function fetchPanel() {
     if (!fetched) {
       var wasm = url("__BELLHOP_PANEL_WASM__"), flow = new URL(config.flow);
       flow.searchParams.set("format", "bhf");
-      fetch(flow.href).catch(function () {});
       fetched = Promise.all([
+        fetch(flow.href).then(function (r) { return r.ok ? r.arrayBuffer() : null; }).catch(function () {}),
         import(url("__BELLHOP_PANEL_GLUE__")),
         WebAssembly.compileStreaming
           ? WebAssembly.compileStreaming(fetch(wasm))
@@ -50,9 +50,9 @@
     if (need != "now" || started) return;
     started = 1;
     p.then(function (m) {
-      return m[0].default({ module_or_path: m[1] }).then(function (x) {
+      return m[1].default({ module_or_path: m[2] }).then(function (x) {
         w.Bellhop.panelMemory = x.memory;
-        return m[0].boot(config, handover);
+        return m[1].boot(config, handover, m[0] ? new Uint8Array(m[0]) : undefined);
       });
     }).then(function () { mark("panel"); }, function (e) {
       w.console && console.warn("Bellhop's chat did not start:", e);

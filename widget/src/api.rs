@@ -28,6 +28,14 @@ pub async fn load_flow(url: &str) -> Result<Flow, JsValue> {
     }
 }
 
+/// The flow from bytes fetched elsewhere (the loader fetches it with the panel), kept as
+/// the last good copy; `None` when they are not a flow.
+pub fn accept_flow(url: &str, bytes: &[u8]) -> Option<Flow> {
+    let flow = Flow::from_bytes(bytes).ok()?;
+    crate::storage::cache_flow(url, bytes);
+    Some(flow)
+}
+
 fn cached(url: &str) -> Option<Flow> {
     Flow::from_bytes(&crate::storage::cached_flow(url)?).ok()
 }

@@ -54,16 +54,25 @@ pub mod glue {
 }
 
 /// Starts the panel on the current page. Called once by the loader, with what the eager
-/// stage handed over (its [`flow_runtime::Handover`] bytes; none: a page view of its own).
+/// stage handed over (its [`flow_runtime::Handover`] bytes; none: a page view of its own)
+/// and the compiled flow the loader fetched with the panel (none, or not a flow: fetched
+/// here, else the last good copy).
 ///
 /// Errors are returned to the loader (which logs them quietly) rather than thrown into the
 /// host page.
 #[wasm_bindgen]
-pub async fn boot(config: JsValue, handover: Option<Vec<u8>>) -> Result<(), JsValue> {
+pub async fn boot(
+    config: JsValue,
+    handover: Option<Vec<u8>>,
+    flow: Option<Vec<u8>>,
+) -> Result<(), JsValue> {
     let config = Config::from_js(&config)?;
     // Before anything is read or written: with consent required, writes wait for it.
     storage::require_consent(config.consent_required);
-    let flow = api::load_flow(&config.flow_url).await?;
+    let flow = match flow.and_then(|b| api::accept_flow(&config.flow_url, &b)) {
+        Some(flow) => flow,
+        None => api::load_flow(&config.flow_url).await?,
+    };
     let handover = handover.and_then(|b| flow_runtime::Handover::from_bytes(&b));
     start_after(flow, config, None, handover)?;
     Ok(())

@@ -85,15 +85,33 @@ impl Conversation {
     /// where it got to (visits counted, time on the page, scroll depth, cart), and judge
     /// the cue that made it call, if any, with everything the panel knows.
     pub(super) fn take_over(&mut self, handover: super::Handover) {
+        let mut new_visit = false;
         if handover.visitor.id == self.state.visitor.id {
+            // The watcher counted this page view; a visit more means a new visit began.
+            new_visit = handover.visitor.visits != self.state.visitor.visits;
             self.state.visitor = handover.visitor;
         }
-        let open = self.state.session.panel_open;
+        if new_visit {
+            Rules::new_visit(self);
+        }
+        // Open as it was when the shopper arrived on this page; a conversation another tab
+        // has open does not open here by itself (a click replays `open` after this).
+        let was_open = self.state.session.panel_open;
         self.state.session = Session {
-            panel_open: open,
+            panel_open: was_open,
             typing: false,
             ..handover.session
         };
+        match (was_open, handover.open) {
+            (true, false) => {
+                self.state.session.panel_open = false;
+                self.view(View::ClosePanel);
+            }
+            // The snapshot may be gone (refused consent, another browser profile): open
+            // it as the shopper opens it.
+            (false, true) => self.opened(),
+            _ => {}
+        }
         self.watch = handover.watch;
         let language =
             triggers::pick_language(&self.flow.languages, &self.state.session.page.language);

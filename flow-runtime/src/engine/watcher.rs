@@ -86,6 +86,9 @@ pub struct Handover {
     pub session: Session,
     pub watch: PageWatch,
     pub cue: Option<Cue>,
+    /// The panel was open when the shopper arrived on this page (it stays open); otherwise
+    /// it starts closed, whatever another tab does with its own.
+    pub open: bool,
 }
 
 impl Handover {
@@ -135,6 +138,7 @@ pub struct Watcher {
     out: VecDeque<Watch>,
     soon: bool,
     now_called: bool,
+    open_on_arrival: bool,
 }
 
 impl Watcher {
@@ -167,6 +171,7 @@ impl Watcher {
             out: VecDeque::new(),
             soon: false,
             now_called: false,
+            open_on_arrival: false,
         }
     }
 
@@ -250,6 +255,7 @@ impl Watcher {
             session,
             watch: self.watch,
             cue,
+            open: self.open_on_arrival,
         }
     }
 
@@ -261,6 +267,7 @@ impl Watcher {
     }
 
     fn page_view(&mut self, page: Page) {
+        self.open_on_arrival = self.chat.open;
         triggers::page_view(self, page);
         self.out.push_back(Watch::Save(Vec::new()));
         if !self.now_called && self.record().needs_panel() {
@@ -408,4 +415,4 @@ impl logic::Facts for Watcher {
 
 codec!(struct Watched { visitor, chat });
 codec!(struct ChatSummary { open, unread, teaser, live, waiting, last_shopper_at, language, vars });
-codec!(struct Handover { visitor, session, watch, cue });
+codec!(struct Handover { visitor, session, watch, cue, open });

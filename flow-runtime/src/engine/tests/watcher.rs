@@ -271,3 +271,54 @@ fn records_and_handovers_read_back_and_refuse_garbage() {
         assert_eq!(crate::flow::Launch::from_bytes(junk), None);
     }
 }
+
+#[test]
+fn a_teaser_left_from_an_earlier_visit_is_taken_away_when_the_panel_takes_over() {
+    let flow = flow(SHOP);
+    let mut w = Watcher::new(flow.launch(), None, "v1", Time(0));
+    w.handle_input(Input::PageView(page("/products/a")), Time(0));
+    w.handle_input(Input::Tick, Time(30_000));
+    let (c, teasers, record) = panel(&flow, None, w.handover(), Time(30_000));
+    assert_eq!(teasers.len(), 1);
+    let state = c.snapshot().clone();
+    // Four days later: the unread teaser brings the panel at once, on a new visit.
+    let later = Time(4 * 86_400_000);
+    let mut w = Watcher::new(flow.launch(), Some(record), "v1", later);
+    w.handle_input(Input::PageView(page("/products/b")), later);
+    assert_eq!(drain(&mut w).0, vec![Need::Now]);
+    let mut c = Conversation::restore(flow.clone(), state, later);
+    c.handle_input(Input::TakeOver(Box::new(w.handover())), later);
+    let mut hidden = false;
+    while let Output::Effect(e) = c.poll_output() {
+        hidden |= e == Effect::View(View::HideTeaser);
+    }
+    assert!(hidden, "the stale teaser goes");
+    assert_eq!(c.snapshot().visitor.visits, 2);
+    // And the product offer may show again on this visit, on the panel's own clock.
+    c.handle_input(Input::Tick, Time(later.0 + 30_000));
+    let mut shown = false;
+    while let Output::Effect(e) = c.poll_output() {
+        shown |= matches!(e, Effect::View(View::ShowTeaser(_)));
+    }
+    assert!(shown);
+}
+
+#[test]
+fn the_panel_opens_by_itself_only_where_it_was_open_on_arrival() {
+    let flow = flow(SHOP);
+    let mut w = Watcher::new(flow.launch(), None, "v1", Time(0));
+    w.handle_input(Input::PageView(page("/")), Time(0));
+    let mut record = Watched::from_bytes(&drain(&mut w).1.unwrap()).unwrap();
+    // Another tab opens its chat: this tab's watcher calls the panel, closed.
+    let mut other = record.clone();
+    other.chat.open = true;
+    w.adopt(other);
+    assert_eq!(drain(&mut w).0, vec![Need::Now]);
+    assert!(!w.handover().open);
+    // A page arrived on with the chat open: it stays open.
+    record.chat.open = true;
+    let mut w = Watcher::new(flow.launch(), Some(record), "v1", Time(1_000));
+    w.handle_input(Input::PageView(page("/")), Time(1_000));
+    assert_eq!(drain(&mut w).0, vec![Need::Now]);
+    assert!(w.handover().open);
+}
