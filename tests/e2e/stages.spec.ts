@@ -1,0 +1,105 @@
+// Issue 20: launcher-first loading. A page view where the shopper does nothing costs the
+// eager stage only (the launcher and the trigger watcher); the panel comes on intent.
+import { expect, test, type Page } from "@playwright/test";
+import { Bellhop } from "./fixtures/bellhop";
+
+/** Every URL the page requested, in order. */
+function requests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on("request", (r) => urls.push(r.url()));
+  return urls;
+}
+
+const panelFiles = (urls: string[]) =>
+  urls.filter((u) => /\/bellhop\/bellhop-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(u) || u.includes("format=bhf"));
+const eagerFiles = (urls: string[]) =>
+  urls.filter((u) => /\/bellhop\/bellhop(-launcher-[0-9a-f]{16}(_bg\.wasm|\.js))?\.?j?s?$/.test(u) || u.includes("format=bhl"));
+
+test("a page view without interaction downloads only the eager stage and shows the launcher", async ({ page }) => {
+  const urls = requests(page);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/");
+  // Give a lazy panel every chance to sneak in.
+  await page.waitForTimeout(3_000);
+  expect(panelFiles(urls)).toEqual([]);
+  const eager = eagerFiles(urls);
+  expect(eager.some((u) => u.includes("bellhop-launcher-") && u.endsWith("_bg.wasm"))).toBe(true);
+  expect(eager.some((u) => u.includes("format=bhl"))).toBe(true);
+  // Only the eager stage's host is on the page, and nothing was thrown.
+  await expect(page.locator("bellhop-launcher")).toHaveCount(1);
+  await expect(page.locator("bellhop-widget")).toHaveCount(0);
+  expect(errors).toEqual([]);
+  // The shopper's records are written by the eager stage alone.
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("bellhop:")).sort());
+  expect(keys).toEqual(["bellhop:launch", "bellhop:visitor", "bellhop:watched"]);
+});
+
+test("pointing at the launcher fetches the panel; a click starts it and the eager launcher steps aside", async ({ page }) => {
+  const urls = requests(page);
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/");
+  expect(panelFiles(urls)).toEqual([]);
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await bellhop.launcher.hover();
+  await fetched;
+  expect(await page.locator("bellhop-widget").count()).toBe(0);
+  // From the click to the greeting, as the shopper sees it.
+  const started = await page.evaluate(() => performance.now());
+  await bellhop.launcher.click();
+  await expect(bellhop.log).toContainText("Hi, I'm Fern!");
+  const took = (await page.evaluate(() => performance.now())) - started;
+  console.log(`click to greeting: ${took.toFixed(0)} ms`);
+  await expect(page.locator("bellhop-launcher")).toHaveCount(0);
+  await expect(page.locator("bellhop-widget")).toHaveCount(1);
+  await expect(page.getByTestId("launcher")).toHaveCount(1);
+});
+
+test("a ready trigger fetches the panel ahead, and its teaser shows when it fires", async ({ page }) => {
+  await page.clock.install();
+  const urls = requests(page);
+  const bellhop = new Bellhop(page);
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await bellhop.goto("/products/trail-runner");
+  // A timed offer is ready on a product page: the panel is fetched (not started) at once.
+  await fetched;
+  await expect(page.locator("bellhop-widget")).toHaveCount(0);
+  await page.clock.runFor(29_000);
+  await expect(page.locator("bellhop-widget")).toHaveCount(0);
+  await page.clock.runFor(2_000);
+  await expect(bellhop.teaser).toContainText("Runners who looked at this also liked");
+  expect(panelFiles(urls).filter((u) => u.endsWith("_bg.wasm"))).toHaveLength(1);
+});
+
+test("a returning shopper with the chat open gets the panel at once, as it was", async ({ page }) => {
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/");
+  await bellhop.open();
+  await bellhop.choose("Shipping", "Standard shipping is free over $75");
+  await page.goto("/products/rain-shell");
+  await expect(bellhop.panel).toBeVisible();
+  await expect(bellhop.log).toContainText("Standard shipping is free over $75");
+  // Closed, the next page is a launcher again, and the conversation is there on opening.
+  await page.getByTestId("launcher").click();
+  await expect(bellhop.panel).toBeHidden();
+  await bellhop.goto("/checkout");
+  await expect(page.locator("bellhop-widget")).toHaveCount(0);
+  await bellhop.open();
+  await expect(bellhop.log).toContainText("Standard shipping is free over $75");
+});
+
+test("calls made on the eager stage reach the panel: the cart the page set before it came", async ({ page }) => {
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/");
+  await page.evaluate(() => {
+    (window as any).Bellhop("setCart", { items: [{ name: "Trail runner", quantity: 2 }], value: 80, currency: "USD" });
+  });
+  const handoff = page.waitForRequest((r) => r.url().endsWith("/api/v1/handoffs") && r.method() === "POST");
+  await bellhop.open();
+  await bellhop.choose("Talk to a person", "Someone from the team will join in a moment");
+  const context = (await handoff).postDataJSON().context;
+  expect(context.cart_items).toBe(2);
+  expect(context.cart_lines).toEqual([{ name: "Trail runner", quantity: 2 }]);
+});
