@@ -141,9 +141,10 @@ rand = "0.9"
             .join("\n")
     }
 
-    /// The widget has no conversation rules: it reports what the browser saw and shows what
-    /// the engine says. FAQ matching, triggers, business hours, exit intent, field checks
-    /// and rating scores live in `flow-runtime`; naming any of them here is the smell.
+    /// The browser crates (the panel `widget`, the eager `launcher` and the `browser` code
+    /// they share) have no conversation rules: they report what the browser saw and show
+    /// what the engine says. FAQ matching, triggers, business hours, exit intent, field
+    /// checks and rating scores live in `flow-runtime`; naming any of them there is the smell.
     #[test]
     fn the_widget_has_no_conversation_rules() {
         let rules = [
@@ -169,27 +170,52 @@ rand = "0.9"
             "is_exit",
             "CsatScale",
         ];
-        for file in rust_files(&project_root().join("widget/src")) {
-            let text = code(&std::fs::read_to_string(&file).unwrap());
-            for rule in rules {
-                assert!(
-                    !contains_word(&text, rule),
-                    "{} names `{rule}`: that decision belongs to flow-runtime",
-                    file.display()
-                );
+        for krate in BROWSER_CRATES {
+            for file in rust_files(&project_root().join(krate).join("src")) {
+                let text = code(&std::fs::read_to_string(&file).unwrap());
+                for rule in rules {
+                    assert!(
+                        !contains_word(&text, rule),
+                        "{} names `{rule}`: that decision belongs to flow-runtime",
+                        file.display()
+                    );
+                }
             }
+            // Their tests may compile flows; the wasm must not link the compiler.
+            let manifest: toml::Table =
+                std::fs::read_to_string(project_root().join(krate).join("Cargo.toml"))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+            let runtime = &manifest["dependencies"]["flow-runtime"];
+            assert!(
+                !runtime.to_string().contains("authoring"),
+                "{krate} must not link the flow compiler (flow-runtime's `authoring` feature)"
+            );
         }
-        // Its tests may compile flows; the widget itself must not link the compiler.
-        let manifest: toml::Table =
-            std::fs::read_to_string(project_root().join("widget/Cargo.toml"))
-                .unwrap()
-                .parse()
-                .unwrap();
-        let runtime = &manifest["dependencies"]["flow-runtime"];
-        assert!(
-            !runtime.to_string().contains("authoring"),
-            "the widget must not link the flow compiler (flow-runtime's `authoring` feature)"
-        );
+    }
+
+    /// The crates that run in the browser.
+    const BROWSER_CRATES: [&str; 3] = ["widget", "launcher", "browser"];
+
+    /// The eager stage runs on every page view: no Leptos in it, nor in what it shares
+    /// with the panel.
+    #[test]
+    fn the_eager_stage_has_no_leptos() {
+        for krate in ["launcher", "browser"] {
+            let manifest =
+                std::fs::read_to_string(project_root().join(krate).join("Cargo.toml")).unwrap();
+            let deps: Vec<String> = dependencies(&manifest)
+                .into_iter()
+                .map(|(_, n)| n)
+                .collect();
+            assert!(
+                !deps
+                    .iter()
+                    .any(|d| d.starts_with("leptos") || d == "widget"),
+                "{krate} depends on {deps:?}: the eager stage must stay free of Leptos"
+            );
+        }
     }
 
     /// Notes outside the repository are not there on a fresh clone: what a comment or a
@@ -201,6 +227,8 @@ rand = "0.9"
             "flow-runtime",
             "flow-cli",
             "widget",
+            "launcher",
+            "browser",
             "www",
             "xtask",
             "tests/e2e",
@@ -249,7 +277,7 @@ rand = "0.9"
     /// Only `www` knows SQL.
     #[test]
     fn only_www_knows_sql() {
-        for crate_dir in ["widget", "flow-runtime", "flow-cli"] {
+        for crate_dir in ["widget", "launcher", "browser", "flow-runtime", "flow-cli"] {
             for file in rust_files(&project_root().join(crate_dir).join("src")) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 assert!(!text.contains("sqlx"), "{} mentions sqlx", file.display());
