@@ -38,16 +38,17 @@ test("with the network off, FAQ answers and quick replies keep working", async (
 test("with the network off, a time-on-page trigger still offers its carousel, and its cards work", async ({ page, context }) => {
   await page.clock.install();
   const bellhop = new Bellhop(page);
-  // A timed trigger is ready on a product page: the panel and the flow are fetched ahead,
+  // A timed trigger is near on a product page: the panel and the flow are fetched ahead,
   // so the teaser still comes once the network is gone.
+  await bellhop.goto("/products/trail-runner");
   const panelFetched = Promise.all([
     page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url())),
     page.waitForResponse((r) => r.url().includes("format=bhf")),
   ]);
-  await bellhop.goto("/products/trail-runner");
+  await page.clock.runFor(26_000);
   await panelFetched;
   await context.setOffline(true);
-  await page.clock.runFor(31_000);
+  await page.clock.runFor(5_000);
   await expect(bellhop.teaser).toContainText("Runners who looked at this also liked");
   await bellhop.teaser.getByText("Runners who looked at this also liked").click();
   const carousel = bellhop.panel.locator('[aria-roledescription="carousel"]');

@@ -57,19 +57,34 @@ test("pointing at the launcher fetches the panel; a click starts it and the eage
   await expect(page.getByTestId("launcher")).toHaveCount(1);
 });
 
-test("a ready trigger fetches the panel ahead, and its teaser shows when it fires", async ({ page }) => {
+test("a timed trigger fetches the panel shortly before it fires, and its teaser shows when it does", async ({ page }) => {
   await page.clock.install();
   const urls = requests(page);
   const bellhop = new Bellhop(page);
-  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
   await bellhop.goto("/products/trail-runner");
-  // A timed offer is ready on a product page: the panel is fetched (not started) at once.
+  // Most shoppers leave a product page within 30 s: nothing of the panel yet.
+  await page.clock.runFor(20_000);
+  expect(panelFiles(urls)).toEqual([]);
+  // Five seconds before the offer, the panel is fetched and compiled (not started).
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await page.clock.runFor(6_000);
   await fetched;
   await expect(page.locator("bellhop-widget")).toHaveCount(0);
-  await page.clock.runFor(29_000);
-  await expect(page.locator("bellhop-widget")).toHaveCount(0);
-  await page.clock.runFor(2_000);
+  await page.clock.runFor(5_000);
   await expect(bellhop.teaser).toContainText("Runners who looked at this also liked");
+  expect(panelFiles(urls).filter((u) => u.endsWith("_bg.wasm"))).toHaveLength(1);
+});
+
+test("a full cart on checkout fetches the panel at once: the exit can come any moment", async ({ page }) => {
+  const urls = requests(page);
+  const bellhop = new Bellhop(page);
+  await bellhop.addToCart();
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await bellhop.goto("/checkout");
+  await fetched;
+  await expect(page.locator("bellhop-widget")).toHaveCount(0);
+  await bellhop.leaveThroughTop();
+  await expect(bellhop.teaser).toBeVisible();
   expect(panelFiles(urls).filter((u) => u.endsWith("_bg.wasm"))).toHaveLength(1);
 });
 

@@ -26,7 +26,10 @@
     cart: data.cart,
     analyticsText: data.analyticsText,
   };
-  var fetched, started, eager;
+  var fetched, started, eager, mem = {};
+  // The stages' linear memories, for measuring them (`cargo xtask bench`), on whichever
+  // `Bellhop` function is current.
+  function memories() { w.Bellhop.memory = mem.eager; w.Bellhop.panelMemory = mem.panel; }
   // Download and compile the panel (off the main thread where the browser can) and fetch
   // the compiled flow; nothing runs yet.
   function fetchPanel() {
@@ -51,10 +54,10 @@
     started = 1;
     p.then(function (m) {
       return m[1].default({ module_or_path: m[2] }).then(function (x) {
-        w.Bellhop.panelMemory = x.memory;
+        mem.panel = x.memory;
         return m[1].boot(config, handover, m[0] ? new Uint8Array(m[0]) : undefined);
       });
-    }).then(function () { mark("panel"); }, function (e) {
+    }).then(function () { memories(); mark("panel"); }, function (e) {
       w.console && console.warn("Bellhop's chat did not start:", e);
       fetched = started = 0; // try again on the next click or trigger
       eager && eager.resume();
@@ -71,8 +74,9 @@
       .then(function (m) {
         eager = m;
         return Promise.all([m.default({ module_or_path: url("__BELLHOP_WASM__") }), launch]).then(function (x) {
-          w.Bellhop.memory = x[0].memory; // the eager stage's linear memory, for measuring it
+          mem.eager = x[0].memory;
           m.boot(config, panel, x[1] || undefined);
+          memories();
         });
       })
       .then(function () { mark("ready"); })

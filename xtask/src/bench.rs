@@ -120,12 +120,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
     let sizes: Vec<Value> = assets
         .iter()
-        .map(|a| json!({ "file": a.name, "raw": a.raw, "gzip": a.gzip, "brotli": a.brotli }))
+        .map(|a| {
+            let stage = if a.stage == dist::Stage::Eager { "eager" } else { "panel" };
+            json!({ "file": a.name, "stage": stage, "raw": a.raw, "gzip": a.gzip, "brotli": a.brotli })
+        })
         .collect();
     let total_brotli: usize = assets.iter().map(|a| a.brotli).sum();
     let report = json!({
         "machine": machine(),
         "sizes": sizes,
+        "eager_brotli_bytes": dist::stage_total(&assets, dist::Stage::Eager),
+        "panel_brotli_bytes": dist::stage_total(&assets, dist::Stage::Panel),
         "total_brotli_bytes": total_brotli,
         "page_cost": page_cost,
         "in_browser": in_browser,
@@ -303,6 +308,14 @@ fn print_table(r: &Value) {
     println!(
         "  loader → launcher ready            {:>8.1} ms (median of 7)",
         ib["time_to_ready_ms"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "  click → panel's greeting (fresh)   {:>8.1} ms (median of 7)",
+        ib["click_to_greeting_ms"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "  eager stage's wasm memory          {:>8.0} KiB",
+        kib(ib["eager_memory_bytes"].as_f64().unwrap_or(0.0))
     );
     println!(
         "  first FAQ answer (question → DOM)  {:>8.1} ms",

@@ -291,20 +291,22 @@ pub(crate) fn next_deadline<R: Rules>(r: &R) -> Option<Time> {
 
 /// When the next time-based trigger could fire, if any is waiting.
 fn trigger_deadline<R: Rules>(r: &R) -> Option<Time> {
+    r.triggers().iter().filter_map(|t| deadline_of(r, t)).min()
+}
+
+/// When time-based `trigger` could fire on this page (`None`: it is not time-based, not
+/// for this page, already spent, or the page is hidden and no timer runs).
+pub(crate) fn deadline_of<R: Rules>(r: &R, trigger: &Trigger) -> Option<Time> {
     let s = r.session();
-    // No page yet, or the page is hidden: no timer runs.
     let since = s.visible_since?;
-    r.triggers()
-        .iter()
-        .filter(|t| !s.fired_on_page.contains(&t.id) && on_this_page(r, t))
-        .filter_map(|t| match t.event {
-            TriggerEvent::TimeOnPage { ms } => {
-                Some(since.plus_millis(ms.saturating_sub(s.active_ms)))
-            }
-            TriggerEvent::Idle { ms } => Some(s.last_activity.max(since).plus_millis(ms)),
-            _ => None,
-        })
-        .min()
+    if s.fired_on_page.contains(&trigger.id) || !on_this_page(r, trigger) {
+        return None;
+    }
+    match trigger.event {
+        TriggerEvent::TimeOnPage { ms } => Some(since.plus_millis(ms.saturating_sub(s.active_ms))),
+        TriggerEvent::Idle { ms } => Some(s.last_activity.max(since).plus_millis(ms)),
+        _ => None,
+    }
 }
 
 fn event_matches<R: Rules>(r: &R, trigger: &Trigger, cue: &Cue) -> bool {

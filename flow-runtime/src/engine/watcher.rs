@@ -24,6 +24,10 @@ use crate::flow::{Launch, Subject, Trigger, TriggerEvent};
 use crate::time::Time;
 use crate::value::{Num, Value};
 
+/// A timed trigger counts as ready this long before its moment: the panel is fetched then,
+/// not on every page view that has a timer (most shoppers leave first).
+pub const PREFETCH_LEAD_MS: u64 = 5_000;
+
 /// Bump when [`Watched`] changes shape; an older record then starts afresh.
 const WATCHED_VERSION: u8 = 1;
 
@@ -234,7 +238,19 @@ impl Watcher {
             Some(Watch::Save(_)) => Watch::Save(self.record().to_bytes()),
             Some(w) => w,
             None if self.now_called => Watch::Timeout(None),
-            None => Watch::Timeout(triggers::next_deadline(self)),
+            None => {
+                let next = triggers::next_deadline(self);
+                let soon = self.ready_timers().min().filter(|_| !self.soon);
+                Watch::Timeout(
+                    match (
+                        next,
+                        soon.map(|t| Time(t.0.saturating_sub(PREFETCH_LEAD_MS))),
+                    ) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    },
+                )
+            }
         }
     }
 
@@ -286,14 +302,26 @@ impl Watcher {
         self.out.push_back(Watch::Panel(need));
     }
 
-    /// A trigger that waits for an event is ready to fire on this page.
+    /// A trigger that waits for an event is ready to fire on this page: an exit, a scroll,
+    /// the cart or a custom event at any moment, a timed one within [`PREFETCH_LEAD_MS`].
     fn armed(&self) -> bool {
-        self.triggers().iter().any(|t| {
-            !matches!(
-                t.event,
-                TriggerEvent::PageView | TriggerEvent::ReturningVisit
-            ) && triggers::ready(self, t)
+        let near = Time(self.now.0.saturating_add(PREFETCH_LEAD_MS));
+        self.triggers().iter().any(|t| match t.event {
+            TriggerEvent::PageView | TriggerEvent::ReturningVisit => false,
+            TriggerEvent::TimeOnPage { .. } | TriggerEvent::Idle { .. } => {
+                triggers::deadline_of(self, t).is_some_and(|at| at <= near)
+                    && triggers::ready(self, t)
+            }
+            _ => triggers::ready(self, t),
         })
+    }
+
+    /// The moments of the timed triggers that are ready on this page.
+    fn ready_timers(&self) -> impl Iterator<Item = Time> + '_ {
+        self.triggers()
+            .iter()
+            .filter(|t| triggers::ready(self, t))
+            .filter_map(|t| triggers::deadline_of(self, t))
     }
 }
 

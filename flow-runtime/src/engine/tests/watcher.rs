@@ -3,6 +3,7 @@
 //! carries on from the page as watched (time on the page, visits, caps).
 
 use super::flow;
+use crate::engine::watcher::PREFETCH_LEAD_MS;
 use crate::flow::Flow;
 use crate::{
     Conversation, Device, Effect, Handover, Input, Need, Output, Page, State, Time, View, Watch,
@@ -98,14 +99,26 @@ fn time_on_a_product_page_prefetches_then_calls_the_panel_which_shows_the_teaser
     let (needs, _, timer) = drain(&mut w);
     assert_eq!(
         needs,
-        vec![Need::Soon],
-        "a timed trigger is ready here: fetch the panel"
+        vec![],
+        "most shoppers leave before 30 s: nothing fetched yet"
     );
-    assert_eq!(timer, Some(Time(30_000)));
+    assert_eq!(
+        timer,
+        Some(Time(30_000 - PREFETCH_LEAD_MS)),
+        "woken ahead of the moment"
+    );
     // Ten seconds hidden do not count.
     w.handle_input(Input::Visibility(false), Time(10_000));
     w.handle_input(Input::Visibility(true), Time(20_000));
     let (_, _, timer) = drain(&mut w);
+    assert_eq!(timer, Some(Time(40_000 - PREFETCH_LEAD_MS)));
+    w.handle_input(Input::Tick, Time(40_000 - PREFETCH_LEAD_MS));
+    let (needs, _, timer) = drain(&mut w);
+    assert_eq!(
+        needs,
+        vec![Need::Soon],
+        "the offer is near: fetch the panel now"
+    );
     assert_eq!(timer, Some(Time(40_000)));
     w.handle_input(Input::Tick, Time(40_000));
     let (needs, _, timer) = drain(&mut w);
@@ -130,7 +143,7 @@ fn the_panel_carries_on_the_page_time_the_watcher_measured() {
     let mut w = Watcher::new(flow.launch(), None, "v1", Time(0));
     w.handle_input(Input::PageView(page("/products/rain-shell")), Time(0));
     w.handle_input(Input::Opened, Time(20_000));
-    assert_eq!(drain(&mut w).0, vec![Need::Soon, Need::Now]);
+    assert_eq!(drain(&mut w).0, vec![Need::Now]);
     let handover = w.handover();
     assert_eq!(handover.cue, None);
     let mut c = Conversation::new(flow.clone(), "v1", Time(20_000));
