@@ -195,7 +195,11 @@ fn cached(key: &str, url: &str) -> Option<Vec<u8>> {
 }
 
 fn cache(key: &str, url: &str, bytes: &[u8]) {
-    set(key, &[FORMAT, url, "\n", &js::base64(bytes)].concat());
+    let mut text = String::from(FORMAT);
+    text.push_str(url);
+    text.push('\n');
+    text.push_str(&js::base64(bytes));
+    set(key, &text);
 }
 
 /// Decodes a stored snapshot, or `None` for anything else.

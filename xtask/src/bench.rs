@@ -314,6 +314,10 @@ fn print_table(r: &Value) {
         ib["click_to_greeting_ms"].as_f64().unwrap_or(0.0)
     );
     println!(
+        "  trigger fires → teaser on screen   {:>8.1} ms (cart rescue, panel fetched ahead; median of 5)",
+        ib["trigger_to_teaser_ms"].as_f64().unwrap_or(0.0)
+    );
+    println!(
         "  eager stage's wasm memory          {:>8.0} KiB",
         kib(ib["eager_memory_bytes"].as_f64().unwrap_or(0.0))
     );
