@@ -41,6 +41,15 @@ thread_local! {
     static STAGE: RefCell<Option<Handle>> = const { RefCell::new(None) };
 }
 
+/// A raw signal from the page, which the loader observes (see `browser::signals`).
+#[wasm_bindgen]
+pub fn signal(kind: &str, a: JsValue, b: f64, c: f64) {
+    let stage = STAGE.with(|s| s.borrow().clone());
+    if let (Some(stage), Some(input)) = (stage, signals::input(kind, &a, b, c)) {
+        stage.input(input);
+    }
+}
+
 /// The panel did not start (offline, the server down): watch on, so the next click or
 /// trigger tries again rather than leaving the shopper with a button that does nothing.
 #[wasm_bindgen]
@@ -94,9 +103,6 @@ pub fn boot(
     install_api(&stage);
     STAGE.with(|s| *s.borrow_mut() = Some(stage.clone()));
     stage.drain();
-    let shopify = js::get_str(&config, "cart").as_deref() == Some("shopify");
-    let s = stage.clone();
-    signals::watch(move |input| s.input(input), shopify);
     follow_other_tabs(&stage);
     Ok(())
 }

@@ -26,7 +26,49 @@
     cart: data.cart,
     analyticsText: data.analyticsText,
   };
-  var fetched, started, eager, mem = {};
+  var fetched, started, eager, target, held = [], mem = {};
+  // The page's raw signals, observed here once for both stages and handed to the running
+  // one (`signal(kind, a, b, c)`: see browser/src/signals.rs); held while the panel starts.
+  function send(k, a, b, c) {
+    if (target) target.signal(k, a, b || 0, c || 0);
+    else if (held.length < 200) held.push([k, a, b, c]);
+  }
+  function on(t, n, f) { t.addEventListener(n, f, { passive: true }); }
+  function watch() {
+    var h = w.history, url = location.href, last = 0, out = 0, de = d.documentElement;
+    // Single-page-app navigation: pushState/replaceState announce themselves.
+    ["pushState", "replaceState"].forEach(function (n) {
+      var o = h[n];
+      if (!o || o.__bellhop) return;
+      h[n] = function () { var r = o.apply(this, arguments); w.dispatchEvent(new Event("bellhop:navigate")); return r; };
+      h[n].__bellhop = 1;
+    });
+    function nav() { if (location.href != url) { url = location.href; send("page"); } }
+    on(w, "popstate", nav);
+    on(w, "bellhop:navigate", nav);
+    on(d, "visibilitychange", function () { send("visible", !d.hidden); if (!d.hidden) cart(); });
+    ["pointermove", "keydown", "touchstart", "wheel"].forEach(function (n) {
+      on(d, n, function () { var t = Date.now(); if (t - last >= 1000) { last = t; send("activity"); } });
+    });
+    on(w, "scroll", function () { send("scroll", w.scrollY, w.innerHeight, de ? de.scrollHeight : 0); });
+    on(d, "mouseout", function (e) { if (!e.relatedTarget && e.clientY <= 0 && !out) { out = 1; send("out"); } });
+    on(d, "mouseover", function () { if (out) { out = 0; send("back"); } });
+    // Shopify: the storefront's own cart, on load, when the shopper comes back, every 20 s.
+    function cart() {
+      if (data.cart != "shopify") return;
+      fetch("/cart.js").then(function (r) { return r.ok ? r.json() : null; }).then(function (c) {
+        if (c) send("cart", { items: c.item_count || 0, value: (c.total_price || 0) / 100, currency: c.currency });
+      }, function () {});
+    }
+    cart();
+    if (data.cart == "shopify") setInterval(cart, 20000);
+  }
+  function flush(m) {
+    target = m;
+    var h = held;
+    held = [];
+    h.forEach(function (s) { send(s[0], s[1], s[2], s[3]); });
+  }
   // The stages' linear memories, for measuring them (`cargo xtask bench`), on whichever
   // `Bellhop` function is current.
   function memories() { w.Bellhop.memory = mem.eager; w.Bellhop.panelMemory = mem.panel; }
@@ -52,15 +94,17 @@
     var p = fetchPanel();
     if (need != "now" || started) return;
     started = 1;
+    target = 0; // signals wait until the panel has the page
     p.then(function (m) {
       return m[1].default({ module_or_path: m[2] }).then(function (x) {
         mem.panel = x.memory;
-        return m[1].boot(config, handover, m[0] ? new Uint8Array(m[0]) : undefined);
+        return m[1].boot(config, handover, m[0] ? new Uint8Array(m[0]) : undefined).then(function () { return m[1]; });
       });
-    }).then(function () { memories(); mark("panel"); }, function (e) {
+    }).then(function (p) { memories(); mark("panel"); flush(p); }, function (e) {
       w.console && console.warn("Bellhop's chat did not start:", e);
       fetched = started = 0; // try again on the next click or trigger
       eager && eager.resume();
+      flush(eager);
     });
   }
   function start() {
@@ -77,6 +121,8 @@
           mem.eager = x[0].memory;
           m.boot(config, panel, x[1] || undefined);
           memories();
+          if (target !== 0) target = m;
+          watch();
         });
       })
       .then(function () { mark("ready"); })

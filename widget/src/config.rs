@@ -14,8 +14,6 @@ pub struct Config {
     pub api: String,
     /// `data-consent="required"`: write nothing to storage until `Bellhop('consent', true)`.
     pub consent_required: bool,
-    /// `data-cart="shopify"`: read the cart from the storefront's `/cart.js`.
-    pub shopify_cart: bool,
     /// Whether analytics events carry the shopper's question (`data-analytics-text="off"`
     /// leaves it out).
     pub analytics_text: bool,
@@ -27,7 +25,6 @@ impl Default for Config {
             flow_url: String::new(),
             api: String::new(),
             consent_required: false,
-            shopify_cart: false,
             analytics_text: true,
         }
     }
@@ -60,7 +57,6 @@ impl Config {
             flow_url,
             api: api.trim_end_matches('/').to_owned(),
             consent_required: js::get_str(value, "consent").as_deref() == Some("required"),
-            shopify_cart: js::get_str(value, "cart").as_deref() == Some("shopify"),
             analytics_text: js::get_str(value, "analyticsText").as_deref() != Some("off"),
         })
     }

@@ -98,7 +98,6 @@ fn start_after(
     let theme = flow.bot.theme.clone();
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);
-    let shopify_cart = config.shopify_cart;
     let chat = Widget::new(flow, config, visitor);
     // The page first: it sets the conversation's language from the page's, so the UI is
     // built once in that language rather than built and rebuilt.
@@ -110,9 +109,23 @@ fn start_after(
     // In the same task as the mount, so a page never shows two launchers.
     host::remove_eager_launcher();
     host_api::install(chat);
-    signals::watch(move |input| chat.dispatch(input), shopify_cart);
     follow_other_tabs(chat);
+    WIDGET.with(|w| w.set(Some(chat)));
     Ok(chat)
+}
+
+thread_local! {
+    /// The widget on this page, for the loader's [`signal`]s.
+    static WIDGET: std::cell::Cell<Option<Widget>> = const { std::cell::Cell::new(None) };
+}
+
+/// A raw signal from the page, which the loader observes and hands to the running stage
+/// (see `browser::signals`).
+#[wasm_bindgen]
+pub fn signal(kind: &str, a: JsValue, b: f64, c: f64) {
+    if let (Some(chat), Some(input)) = (WIDGET.with(|w| w.get()), signals::input(kind, &a, b, c)) {
+        chat.dispatch(input);
+    }
 }
 
 /// Another tab of the same store changed the conversation: show it here too. Back online:

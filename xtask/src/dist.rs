@@ -342,23 +342,26 @@ pub fn stage_total(assets: &[Asset], stage: Stage) -> usize {
 }
 
 /// The loader runs on every page of the store, before anything else of ours: it must stay
-/// tiny.
-pub const LOADER_BUDGET_BROTLI: usize = 2 * 1024;
+/// tiny. 3 KiB since it also observes the page's raw signals for both stages (issue 20):
+/// the same listeners cost several times that in wasm and glue.
+pub const LOADER_BUDGET_BROTLI: usize = 3 * 1024;
 
 /// What a page view costs when the shopper never opens the chat (loader, the eager glue and
 /// wasm, the launch table), brotli bytes. The issue's budget is 30 KiB and its aim 15; the
-/// first cut measured 42.6 KiB (BENCHMARKS.md, "Page view"), so this ratchet holds that
-/// until the stage shrinks, and the budget is printed beside it.
-pub const EAGER_RATCHET_BROTLI: usize = 43 * 1024;
+/// first cut measured 42.6 KiB, 39.6 once the loader observed the page for both stages
+/// (BENCHMARKS.md, "Page view"), so this ratchet holds that until the stage shrinks, and
+/// the budget is printed beside it.
+pub const EAGER_RATCHET_BROTLI: usize = 40 * 1024;
 pub const EAGER_BUDGET_BROTLI: usize = 30 * 1024;
 pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 
 /// The panel (its glue and wasm, the whole compiled flow) may not grow past this (brotli
 /// bytes): the ratchet the whole widget had before it was cut in two (156 KiB after issue
 /// 19; history in BENCHMARKS.md) plus what taking over from the eager stage costs (the
-/// handover, the shared record: +1.9 KiB). The issue's goal for the panel is 90 KiB. Lower
-/// it when the panel shrinks.
-pub const PANEL_BUDGET_BROTLI: usize = 157 * 1024;
+/// handover, the shared record: +1.9 KiB), then lowered to 154 KiB when the page's
+/// listeners moved to the loader. The issue's goal for the panel is 90 KiB. Lower it when
+/// the panel shrinks.
+pub const PANEL_BUDGET_BROTLI: usize = 154 * 1024;
 
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;
