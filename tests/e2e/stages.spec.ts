@@ -118,3 +118,22 @@ test("calls made on the eager stage reach the panel: the cart the page set befor
   expect(context.cart_items).toBe(2);
   expect(context.cart_lines).toEqual([{ name: "Trail runner", quantity: 2 }]);
 });
+
+test("with data-cart=shopify the loader reads the storefront's cart, and a full one arms the rescue", async ({ page }) => {
+  await page.route("**/cart.js", (route) =>
+    route.fulfill({ contentType: "application/json", body: JSON.stringify({ item_count: 2, total_price: 12900, currency: "USD" }) }));
+  await page.route(/\/checkout$/, async (route) => {
+    if (route.request().resourceType() !== "document") return route.continue();
+    const response = await route.fetch();
+    const body = (await response.text()).replace('data-flow="/flows/demo.json"', 'data-cart="shopify" data-flow="/flows/demo.json"');
+    await route.fulfill({ response, body });
+  });
+  const bellhop = new Bellhop(page);
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await bellhop.goto("/checkout");
+  // The demo store's own cart is empty: only Shopify's says two items.
+  await expect(page.locator("#cart-count")).toHaveText("0");
+  await fetched;
+  await bellhop.leaveThroughTop();
+  await expect(bellhop.teaser).toBeVisible();
+});
