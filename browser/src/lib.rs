@@ -4,10 +4,12 @@
 //! stage wrote the shopper's records, the other reads them.
 //!
 //! - [`storage`]: `localStorage` under `bellhop:` keys, behind the one consent gate;
-//! - [`signals`]: the page's raw signals (page views, visibility, scroll, pointer, cart) as
-//!   runtime inputs; what they mean is judged by `flow-runtime`;
+//! - [`signals`]: what the loader's raw signals, a cart and an identity the page passes
+//!   mean as runtime inputs; what they mean for the shopper is judged by `flow-runtime`;
+//! - [`host`]: a stage's shadow host in the page, and the theme's classes and colours;
 //! - [`js`]: small helpers (objects through `Reflect`, base64, the clock).
 
+pub mod host;
 pub mod js;
 pub mod signals;
 pub mod storage;

@@ -119,3 +119,25 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
         lines,
     }
 }
+
+/// `Bellhop('identify', {…})`: the fields as text (numbers as JavaScript writes them);
+/// anything else is left out.
+pub fn identity_from_js(v: &JsValue) -> Vec<(String, String)> {
+    use wasm_bindgen::JsCast;
+    let Some(object) = v.dyn_ref::<js_sys::Object>() else {
+        return Vec::new();
+    };
+    js_sys::Object::entries(object)
+        .iter()
+        .filter_map(|entry| {
+            let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
+            let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
+            let v = v.as_string().or_else(|| {
+                v.dyn_ref::<js_sys::Number>()
+                    .and_then(|n| n.to_string_with_radix(10).ok())
+                    .map(String::from)
+            })?;
+            Some((k, v))
+        })
+        .collect()
+}

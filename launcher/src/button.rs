@@ -2,10 +2,10 @@
 //! exactly like the panel's (same place, size, colours and label), so that the swap when
 //! the panel takes over is invisible. The panel removes this host when it mounts.
 
-use flow_runtime::flow::{ColorMode, Launch, Position};
+use flow_runtime::flow::Launch;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlElement;
 
 /// The tag name of this stage's shadow host (the panel's is `bellhop-widget`).
 pub const HOST_TAG: &str = "bellhop-launcher";
@@ -36,40 +36,18 @@ pub fn show(
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("bellhop: no document")?;
-    let body = document.body().ok_or("bellhop: the page has no body")?;
-    let host: HtmlElement = document.create_element(HOST_TAG)?.unchecked_into();
-    let style = host.style();
-    for (property, value) in [("all", "initial"), ("display", "contents")] {
-        style.set_property_with_priority(property, value, "important")?;
-    }
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(STYLE)?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-
-    let theme = &launch.theme;
+    let (_, root) = browser::host::attach(HOST_TAG, STYLE)?;
     let wrap: HtmlElement = document.create_element("div")?.unchecked_into();
-    let mut class = String::from("root");
-    if theme.position == Position::Left {
-        class.push_str(" left");
-    }
-    match theme.mode {
-        ColorMode::Dark => class.push_str(" dark"),
-        ColorMode::Light => class.push_str(" light"),
-        ColorMode::Auto => {}
-    }
-    wrap.set_class_name(&class);
+    wrap.set_class_name(&browser::host::root_class(&launch.theme));
     wrap.set_attribute("lang", language)?;
-    let colours = wrap.style();
-    colours.set_property("--bh-accent", &theme.accent)?;
-    colours.set_property("--bh-on-accent", &theme.on_accent)?;
+    browser::host::apply_colours(&wrap, &launch.theme);
 
     let button: HtmlElement = document.create_element("button")?.unchecked_into();
     button.set_attribute("type", "button")?;
     button.set_attribute("data-testid", "launcher")?;
     button.set_attribute("aria-expanded", "false")?;
     button.set_attribute("aria-label", launch.label(language))?;
-    button.set_title(&theme.launcher_label);
+    button.set_title(&launch.theme.launcher_label);
     button.set_inner_html(ICON);
     let intent = Closure::<dyn Fn()>::new(intent);
     for name in ["pointerenter", "focus", "touchstart"] {
@@ -82,6 +60,5 @@ pub fn show(
 
     wrap.append_child(&button)?;
     root.append_child(&wrap)?;
-    body.append_child(&host)?;
     Ok(())
 }

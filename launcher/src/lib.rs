@@ -253,22 +253,7 @@ fn call(stage: &Handle, command: &JsValue, a: &JsValue) {
                 stage.input(Input::Custom(name.chars().take(64).collect()));
             }
         }
-        Some("identify") => {
-            let pairs = js_sys::Object::entries(a.unchecked_ref())
-                .iter()
-                .filter_map(|entry| {
-                    let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
-                    let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
-                    // A number as JavaScript writes it (no float formatting in this wasm).
-                    let v = v.as_string().or_else(|| {
-                        v.as_f64()?;
-                        js_sys::JSON::stringify(&v).ok().map(String::from)
-                    })?;
-                    Some((k, v))
-                })
-                .collect();
-            stage.input(Input::Identify(pairs));
-        }
+        Some("identify") => stage.input(Input::Identify(signals::identity_from_js(a))),
         Some("consent") => storage::grant(a.is_truthy()),
         _ => {}
     }

@@ -1,21 +1,13 @@
-//! The widget's place in the host page: one custom element with an open shadow root.
-//!
-//! The shadow root keeps the page's CSS out and ours in. It is open so that assistive
-//! technology and test tools can reach inside. The host element has a custom tag name so
-//! that page rules like `div { display: none }` do not hit it, and its few own styles are
-//! set through the CSSOM (allowed by a strict Content-Security-Policy, unlike inline
-//! `style` attributes). If the page replaces its body (some storefronts re-render it), the
-//! host is put back.
+//! The widget's place in the host page: `<bellhop-widget>`, made by `browser::host` (an
+//! open shadow root with a constructed stylesheet, as the eager stage's launcher). If the
+//! page replaces its body (some storefronts re-render it), the host is put back.
 
 use std::cell::RefCell;
 
 use flow_runtime::flow::Theme;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, HtmlElement, MutationObserver, MutationObserverInit, ShadowRoot, ShadowRootInit,
-    ShadowRootMode,
-};
+use web_sys::{HtmlElement, MutationObserver, MutationObserverInit, ShadowRoot};
 
 /// The widget's stylesheet, adopted by the shadow root (a constructed stylesheet, so a
 /// strict Content-Security-Policy without `'unsafe-inline'` does not block it).
@@ -31,21 +23,10 @@ thread_local! {
 
 /// Creates the shadow host at the end of `<body>` and returns the element to mount into.
 pub fn attach() -> Result<HtmlElement, JsValue> {
+    let (host, root) = browser::host::attach(HOST_TAG, STYLE)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("bellhop: no document")?;
-    let body = document.body().ok_or("bellhop: the page has no body")?;
-    let host: HtmlElement = document.create_element(HOST_TAG)?.unchecked_into();
-    // Against page CSS that targets every element: the host itself takes no space.
-    let style = host.style();
-    for (property, value) in [("all", "initial"), ("display", "contents")] {
-        style.set_property_with_priority(property, value, "important")?;
-    }
-    body.append_child(&host)?;
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(STYLE)?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     let mount: HtmlElement = document.create_element("div")?.unchecked_into();
     mount.set_class_name("bellhop");
     root.append_child(&mount)?;
@@ -67,9 +48,7 @@ pub fn remove_eager_launcher() {
 
 /// The theme's colours, as CSS custom properties on the widget's root element.
 pub fn apply_theme(mount: &HtmlElement, theme: &Theme) {
-    let style = mount.style();
-    let _ = style.set_property("--bh-accent", &theme.accent);
-    let _ = style.set_property("--bh-on-accent", &theme.on_accent);
+    browser::host::apply_colours(mount, theme);
 }
 
 /// The first element in the widget matching `selector`.

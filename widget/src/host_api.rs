@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
 use crate::run::Widget;
-use browser::signals::cart_from_js;
+use browser::signals::{cart_from_js, identity_from_js};
 
 pub fn install(chat: Widget) {
     let Some(window) = web_sys::window() else {
@@ -51,22 +51,7 @@ fn call(chat: Widget, command: &JsValue, a: &JsValue, b: &JsValue) {
         "close" => chat.set_open(false),
         "toggle" => chat.set_open(!chat.open.get_untracked()),
         "setCart" => chat.dispatch(Input::CartChanged(cart_from_js(a))),
-        "identify" => {
-            let pairs = js_sys::Object::entries(a.unchecked_ref())
-                .iter()
-                .filter_map(|entry| {
-                    let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
-                    let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
-                    let v = v.as_string().or_else(|| {
-                        v.dyn_ref::<js_sys::Number>()
-                            .and_then(|n| n.to_string_with_radix(10).ok())
-                            .map(String::from)
-                    })?;
-                    Some((k, v))
-                })
-                .collect();
-            chat.dispatch(Input::Identify(pairs));
-        }
+        "identify" => chat.dispatch(Input::Identify(identity_from_js(a))),
         "track" => {
             if let Some(name) = a.as_string() {
                 chat.dispatch(Input::Custom(name.chars().take(64).collect()));

@@ -1,13 +1,20 @@
 //! Paths and process helpers shared by the commands.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, bail};
 
 /// The repository root (the workspace of this xtask).
+///
+/// From `CARGO_MANIFEST_DIR` as `cargo run` sets it when it runs us, before the one baked in
+/// at compile time: with a build cache shared between checkouts (CI's `CARGO_TARGET_DIR`),
+/// cargo may reuse a binary built in another folder, whose baked-in path is stale.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives one level below the root")
         .to_owned()

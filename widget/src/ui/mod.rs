@@ -14,7 +14,6 @@ mod panel;
 mod quick_replies;
 mod teaser;
 
-use flow_runtime::flow::{ColorMode, Position};
 use leptos::prelude::*;
 use web_sys::HtmlElement;
 
@@ -31,16 +30,7 @@ const RTL: &[&str] = &["ar", "he", "fa", "ur"];
 
 #[component]
 fn App(chat: Widget) -> impl IntoView {
-    let theme = chat.bot.with_value(|b| b.theme.clone());
-    let mut class = String::from("root");
-    if theme.position == Position::Left {
-        class.push_str(" left");
-    }
-    match theme.mode {
-        ColorMode::Dark => class.push_str(" dark"),
-        ColorMode::Light => class.push_str(" light"),
-        ColorMode::Auto => {}
-    }
+    let class = chat.bot.with_value(|b| browser::host::root_class(&b.theme));
     focus_follows_open(chat);
     // Labels are read once (see `Widget::t`): a new language makes everything anew. Keyed
     // by the language, so the tree is only ever built, never patched in place, which
