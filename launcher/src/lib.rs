@@ -254,6 +254,11 @@ fn call(stage: &Handle, command: &JsValue, a: &JsValue) {
             }
         }
         Some("identify") => stage.input(Input::Identify(signals::identity_from_js(a))),
+        // The console's preview: the panel starts and shows the trigger (replayed there).
+        Some("preview") => stage.input(Input::Preview {
+            trigger: String::new(),
+            variant: String::new(),
+        }),
         Some("consent") => storage::grant(a.is_truthy()),
         _ => {}
     }

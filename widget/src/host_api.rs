@@ -52,6 +52,13 @@ fn call(chat: Widget, command: &JsValue, a: &JsValue, b: &JsValue) {
         "toggle" => chat.set_open(!chat.open.get_untracked()),
         "setCart" => chat.dispatch(Input::CartChanged(cart_from_js(a))),
         "identify" => chat.dispatch(Input::Identify(identity_from_js(a))),
+        // The console's preview fires a trigger by hand (see `Input::Preview`).
+        "preview" => {
+            if let Some(trigger) = a.as_string() {
+                let variant = b.as_string().unwrap_or_default();
+                chat.dispatch(Input::Preview { trigger, variant });
+            }
+        }
         "track" => {
             if let Some(name) = a.as_string() {
                 chat.dispatch(Input::Custom(name.chars().take(64).collect()));

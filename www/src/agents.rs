@@ -20,6 +20,42 @@ pub struct Agent {
     pub id: i64,
     pub email: String,
     pub name: String,
+    pub role: Role,
+}
+
+/// What an account may do. Checked by the server on every request, never by the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Answers shoppers in the inbox.
+    Agent,
+    /// The inbox, and the console: edits and publishes flows, manages accounts.
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Owner => "owner",
+        }
+    }
+
+    /// The database's text (an unknown one is the least privileged).
+    pub fn parse(text: &str) -> Role {
+        match text {
+            "owner" => Role::Owner,
+            _ => Role::Agent,
+        }
+    }
+}
+
+fn agent_from(r: &sqlx::any::AnyRow) -> sqlx::Result<Agent> {
+    Ok(Agent {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        role: Role::parse(&r.try_get::<String, _>("role")?),
+    })
 }
 
 /// A logged-in agent, and the token their forms must carry.
@@ -74,8 +110,21 @@ fn verify(password: &str, hash: &str) -> bool {
     hashed.is_ok() && bool::from(subtle::ConstantTimeEq::ct_eq(&out[..], expected.as_bytes()))
 }
 
-/// Creates the account, or gives an existing one (same email) this name and password.
+/// Creates an agent's account, or gives an existing one (same email) this name and
+/// password (its role stays).
 pub async fn add(db: &Db, email: &str, name: &str, password: &str) -> anyhow::Result<Agent> {
+    add_with_role(db, email, name, password, None).await
+}
+
+/// Creates the account with `role`, or gives an existing one this name and password, and
+/// this role when one is given.
+pub async fn add_with_role(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Option<Role>,
+) -> anyhow::Result<Agent> {
     let email = email.trim().to_lowercase();
     let name = name.trim();
     anyhow::ensure!(email.contains('@'), "`{email}` is not an email address");
@@ -89,35 +138,58 @@ pub async fn add(db: &Db, email: &str, name: &str, password: &str) -> anyhow::Re
     );
     let hash = hash_password(password)?;
     let row = sqlx::query(
-        "INSERT INTO agents (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash
-         RETURNING id",
+        "INSERT INTO agents (email, name, password_hash, created_at, role) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash,
+           role = CASE WHEN $6 = 1 THEN excluded.role ELSE agents.role END
+         RETURNING id, email, name, role",
     )
     .bind(&email)
     .bind(name)
     .bind(&hash)
     .bind(now_ms())
+    .bind(role.unwrap_or(Role::Agent).as_str())
+    .bind(i64::from(role.is_some()))
     .fetch_one(db.pool())
     .await?;
-    Ok(Agent {
-        id: row.try_get("id")?,
-        email,
-        name: name.to_owned(),
-    })
+    Ok(agent_from(&row)?)
+}
+
+/// Removes an account (its sessions end with it; the conversations it answered keep its
+/// messages). The last owner cannot be removed: someone must be able to log in to the
+/// console.
+pub async fn remove(db: &Db, id: i64) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM agents WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(role) = role else {
+        anyhow::bail!("there is no such account");
+    };
+    if Role::parse(&role) == Role::Owner {
+        let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE role = 'owner'")
+            .fetch_one(&mut *tx)
+            .await?;
+        anyhow::ensure!(owners > 1, "the last owner cannot be removed");
+    }
+    sqlx::query("UPDATE conversations SET agent_id = NULL WHERE agent_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM agents WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn list(db: &Db) -> sqlx::Result<Vec<Agent>> {
-    sqlx::query("SELECT id, email, name FROM agents ORDER BY email")
+    sqlx::query("SELECT id, email, name, role FROM agents ORDER BY email")
         .fetch_all(db.pool())
         .await?
         .iter()
-        .map(|r| {
-            Ok(Agent {
-                id: r.try_get("id")?,
-                email: r.try_get("email")?,
-                name: r.try_get("name")?,
-            })
-        })
+        .map(agent_from)
         .collect()
 }
 
@@ -180,21 +252,18 @@ async fn check(password: String, hash: String) -> anyhow::Result<bool> {
 /// The agent with these credentials. An unknown email costs the same hashing time as a
 /// wrong password, so accounts cannot be discovered by timing.
 pub async fn authenticate(db: &Db, email: &str, password: &str) -> anyhow::Result<Option<Agent>> {
-    let row = sqlx::query("SELECT id, email, name, password_hash FROM agents WHERE email = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(db.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT id, email, name, role, password_hash FROM agents WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(db.pool())
+            .await?;
     let hash = match &row {
         Some(r) => r.try_get::<String, _>("password_hash")?,
         None => dummy_hash().to_owned(),
     };
     let ok = check(password.to_owned(), hash).await?;
     match row.filter(|_| ok) {
-        Some(r) => Ok(Some(Agent {
-            id: r.try_get("id")?,
-            email: r.try_get("email")?,
-            name: r.try_get("name")?,
-        })),
+        Some(r) => Ok(Some(agent_from(&r)?)),
         None => Ok(None),
     }
 }
@@ -228,7 +297,7 @@ pub async fn start_session(db: &Db, agent: &Agent) -> sqlx::Result<String> {
 
 pub async fn session(db: &Db, cookie: &str) -> sqlx::Result<Option<Session>> {
     let row = sqlx::query(
-        "SELECT a.id, a.email, a.name, s.csrf FROM sessions s JOIN agents a ON a.id = s.agent_id
+        "SELECT a.id, a.email, a.name, a.role, s.csrf FROM sessions s JOIN agents a ON a.id = s.agent_id
          WHERE s.id_hash = $1 AND s.expires_at > $2",
     )
     .bind(sha256_hex(cookie))
@@ -237,11 +306,7 @@ pub async fn session(db: &Db, cookie: &str) -> sqlx::Result<Option<Session>> {
     .await?;
     row.map(|r| {
         Ok(Session {
-            agent: Agent {
-                id: r.try_get("id")?,
-                email: r.try_get("email")?,
-                name: r.try_get("name")?,
-            },
+            agent: agent_from(&r)?,
             csrf: r.try_get("csrf")?,
         })
     })

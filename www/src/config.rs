@@ -129,9 +129,15 @@ pub struct Config {
 pub enum Command {
     /// Serve (the default).
     Serve,
-    /// Agent accounts for the inbox.
+    /// Accounts: agents (the inbox) and owners (the console too).
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Owner accounts (the same as `agent add --owner`).
+    #[command(subcommand)]
+    Owner(OwnerCommand),
+    /// Flows in the database: import a file as a new version, export one.
+    #[command(subcommand)]
+    Flows(FlowsCommand),
     /// The orders shoppers can look up.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -147,9 +153,45 @@ pub enum AgentCommand {
         /// The name shoppers see ("Alex joined").
         #[arg(long)]
         name: String,
+        /// An owner: the console too (flows and accounts), not only the inbox.
+        #[arg(long)]
+        owner: bool,
     },
     /// List accounts.
     List,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum OwnerCommand {
+    /// Create an owner, or make an existing account one (with this name and password).
+    /// The password is read as for `agent add`.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum FlowsCommand {
+    /// List the flows, their live version and whether the draft has unpublished changes.
+    List,
+    /// Import a flow document as the draft of flow NAME (by default the file's name) and
+    /// publish it when it has no errors.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Print a version (by default the live one) as JSON, or the draft with `--draft`.
+    Export {
+        name: String,
+        #[arg(long)]
+        version: Option<i64>,
+        #[arg(long, conflicts_with = "version")]
+        draft: bool,
+    },
 }
 
 #[derive(Clone, Debug, clap::Subcommand)]

@@ -11,6 +11,7 @@ pub mod api;
 mod assets;
 pub mod clock;
 mod config;
+pub mod console;
 pub mod conversations;
 pub mod db;
 pub mod flows;
@@ -32,7 +33,7 @@ use axum::{Router, extract::State, http::StatusCode, routing::get};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use config::{AgentCommand, Command, Config, OrdersCommand};
+pub use config::{AgentCommand, Command, Config, FlowsCommand, OrdersCommand};
 pub use db::Db;
 
 use api::limits::RateLimit;
@@ -79,9 +80,8 @@ impl AppState {
         let webhooks = config.webhook_url.is_some();
         AppState {
             conversations: Conversations::new(db.clone(), webhooks),
-            db,
             widget_dir: config.widget_dir.clone(),
-            flows: flows::Flows::new(config.flows_dir.clone()),
+            flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
             settings: Arc::new(Settings {
                 hours: config.hours(),
                 allowed_origins: config.allowed_origins.clone(),
@@ -89,6 +89,7 @@ impl AppState {
                 secure_cookies: config.secure_cookies,
                 webhooks,
             }),
+            db,
             limits: Limits {
                 lookup_by_client: RateLimit::per_minute(config.lookups_per_minute),
                 lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
@@ -122,6 +123,7 @@ pub fn app(state: AppState) -> Router {
         .merge(flows::routes())
         .merge(api::router(&state))
         .merge(inbox::routes())
+        .merge(console::routes())
         .route("/healthz", get(healthz))
         // On every response: browsers take content types as they are (no sniffing a JSON
         // error or a flow into a script), and send no full URL to other sites.
@@ -150,9 +152,20 @@ async fn healthz(State(state): State<AppState>) -> StatusCode {
 
 /// Runs the command the configuration names (serving by default).
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    match config.command.clone() {
+    let command = match config.command.clone() {
+        Some(Command::Owner(config::OwnerCommand::Add { email, name })) => {
+            Some(Command::Agent(AgentCommand::Add {
+                email,
+                name,
+                owner: true,
+            }))
+        }
+        command => command,
+    };
+    match command {
         None | Some(Command::Serve) => serve(config).await,
-        Some(Command::Agent(AgentCommand::Add { email, name })) => {
+        Some(Command::Owner(_)) => unreachable!("made an `agent add --owner` above"),
+        Some(Command::Agent(AgentCommand::Add { email, name, owner })) => {
             let db = Db::open(&config).await?;
             let password = match std::env::var("BELLHOP_AGENT_PASSWORD") {
                 Ok(p) => p,
@@ -163,19 +176,30 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let agent = agents::add(&db, &email, &name, &password).await?;
-            println!(
-                "agent {} <{}> can log in at /inbox",
-                agent.name, agent.email
-            );
+            let role = owner.then_some(agents::Role::Owner);
+            let agent = agents::add_with_role(&db, &email, &name, &password, role).await?;
+            match agent.role {
+                agents::Role::Owner => println!(
+                    "owner {} <{}> can log in at /console (and /inbox)",
+                    agent.name, agent.email
+                ),
+                agents::Role::Agent => println!(
+                    "agent {} <{}> can log in at /inbox",
+                    agent.name, agent.email
+                ),
+            }
             Ok(())
         }
         Some(Command::Agent(AgentCommand::List)) => {
             let db = Db::open(&config).await?;
             for a in agents::list(&db).await? {
-                println!("{}\t{}", a.email, a.name);
+                println!("{}\t{}\t{}", a.email, a.name, a.role.as_str());
             }
             Ok(())
+        }
+        Some(Command::Flows(command)) => {
+            let db = Db::open(&config).await?;
+            flows::admin::run(&db, command).await
         }
         Some(Command::Orders(OrdersCommand::Import { file })) => {
             let text = std::fs::read_to_string(&file)
@@ -204,12 +228,23 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             orders::upsert(db, &order).await?;
         }
     }
-    if agents::list(db).await?.is_empty() {
+    let accounts = agents::list(db).await?;
+    if accounts.is_empty() {
         agents::add(
             db,
             orders::demo::AGENT_EMAIL,
             orders::demo::AGENT_NAME,
             orders::demo::AGENT_PASSWORD,
+        )
+        .await?;
+    }
+    if !accounts.iter().any(|a| a.role == agents::Role::Owner) {
+        agents::add_with_role(
+            db,
+            orders::demo::OWNER_EMAIL,
+            orders::demo::OWNER_NAME,
+            orders::demo::OWNER_PASSWORD,
+            Some(agents::Role::Owner),
         )
         .await?;
     }
@@ -228,7 +263,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         seed_demo(&db).await?;
     }
     let state = AppState::new(db.clone(), &config);
-    state.flows.check_all().await;
+    state.flows.import_all().await?;
     match (&config.webhook_url, &config.webhook_secret) {
         (Some(url), Some(secret)) => {
             let worker = webhooks::Worker::new(db, url.clone(), secret.clone());

@@ -210,7 +210,7 @@ async fn the_widget_gets_the_flow_checked_and_compiled() {
 }
 
 #[tokio::test]
-async fn a_broken_flow_is_refused_with_its_problems() {
+async fn a_broken_flow_file_is_imported_as_a_draft_and_refused_with_its_problems() {
     let flows = tempfile::tempdir().unwrap();
     std::fs::write(
         flows.path().join("shop.json"),
@@ -218,7 +218,7 @@ async fn a_broken_flow_is_refused_with_its_problems() {
     )
     .unwrap();
     let (mut state, _dir) = state(None).await;
-    state.flows = www::flows::Flows::new(Some(flows.path().to_owned()));
+    state.flows = www::flows::Flows::new(state.db.clone(), Some(flows.path().to_owned()));
     let response = get(&state, "/flows/shop.json?format=bhf", &[]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problems: serde_json::Value = serde_json::from_slice(&body(response).await).unwrap();
@@ -230,17 +230,27 @@ async fn a_broken_flow_is_refused_with_its_problems() {
             .any(|p| p.as_str().unwrap().contains("there is no step `b`")),
         "{problems}"
     );
-    // The document itself is still readable, to fix it.
+    // The draft is in the database, to fix in the console.
+    let draft = www::flows::store::draft(&state.db, "shop")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(draft.source.contains("\"next\": \"b\""));
+    // The file, edited later, is not what is served: the database is the truth now.
+    let fixed =
+        r#"{"bot": {"name": "X"}, "steps": [{"id": "a", "type": "message", "text": "Hi"}]}"#;
+    std::fs::write(flows.path().join("shop.json"), fixed).unwrap();
     assert_eq!(
-        get(&state, "/flows/shop.json", &[]).await.status(),
-        StatusCode::OK
+        get(&state, "/flows/shop.json?format=bhf", &[])
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
     );
-    // Fixed on disk, it is served at once.
-    std::fs::write(
-        flows.path().join("shop.json"),
-        r#"{"bot": {"name": "X"}, "steps": [{"id": "a", "type": "message", "text": "Hi"}]}"#,
-    )
-    .unwrap();
+    // Imported (as the console and `www flows import` do), it is published and served.
+    let outcome = www::flows::admin::import(&state.db, "shop", fixed, "test")
+        .await
+        .unwrap();
+    assert!(outcome.contains("version 1"), "{outcome}");
     assert_eq!(
         get(&state, "/flows/shop.json?format=bhf", &[])
             .await

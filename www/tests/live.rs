@@ -203,7 +203,7 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
                 .await;
             assert_eq!(r.headers()[header::LOCATION], "/inbox");
             let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-            for flag in ["HttpOnly", "SameSite=Strict", "Path=/inbox"] {
+            for flag in ["HttpOnly", "SameSite=Strict", "Path=/;"] {
                 assert!(set.contains(flag), "{set}");
             }
             let cookie = set.split(';').next().unwrap().to_owned();

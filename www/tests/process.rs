@@ -110,8 +110,98 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "jo@shop.example\tJo\n"
+        "jo@shop.example\tJo\tagent\n"
     );
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "owner",
+            "add",
+            "--email",
+            "sam@shop.example",
+            "--name",
+            "Sam",
+        ])
+        .env("BELLHOP_AGENT_PASSWORD", "another long password")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("/console"));
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["agent", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "jo@shop.example\tJo\tagent\nsam@shop.example\tSam\towner\n"
+    );
+
+    // Flows: a file imported from the command line is published; its export is the same
+    // document, which `flow check` reads.
+    let flow = dir.path().join("shop.json");
+    std::fs::write(
+        &flow,
+        r#"{"bot": {"name": "Shop"}, "steps": [{"id": "hi", "type": "message", "text": "Hello"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["flows", "import"])
+        .arg(&flow)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "flow shop: published as version 1\n"
+    );
+    std::fs::write(
+        &flow,
+        r#"{"bot": {"name": "Shop"}, "steps": [{"id": "hi", "type": "message", "next": "gone"}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["flows", "import"])
+        .arg(&flow)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("not published") && said.contains("gone"),
+        "{said}"
+    );
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["flows", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "shop\tversion 1\tdraft has changes\n"
+    );
+    let out = Command::new(WWW)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["flows", "export", "shop"])
+        .output()
+        .unwrap();
+    let exported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(exported["steps"][0]["text"], "Hello");
 
     let port = free_port();
     let mut server = start(dir.path(), port);

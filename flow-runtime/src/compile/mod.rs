@@ -12,7 +12,7 @@ mod graph;
 mod hours;
 mod locate;
 mod lower;
-mod markdown;
+pub mod markdown;
 mod parse;
 mod phrases;
 mod steps;

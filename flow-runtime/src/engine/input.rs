@@ -59,6 +59,13 @@ pub enum Input {
     CartChanged(Cart),
     /// `Bellhop('track', name)` from the host page.
     Custom(String),
+    /// `Bellhop('preview', trigger, variant)`, in the console's preview only: the trigger's
+    /// message (the named variant's, else the first) is shown as a teaser now, whatever its
+    /// event, pages, conditions, caps and holdout say, and nothing is counted.
+    Preview {
+        trigger: String,
+        variant: String,
+    },
     /// `Bellhop('identify', {name: …, email: …})`: the store knows who the shopper is. Each
     /// pair becomes a variable (`{{name}}`); values are text.
     Identify(Vec<(String, String)>),

@@ -254,6 +254,7 @@ impl Conversation {
             Input::PointerBack => triggers::pointer_back(self),
             Input::CartChanged(cart) => triggers::cart_changed(self, cart),
             Input::Custom(name) => triggers::custom_event(self, &name),
+            Input::Preview { trigger, variant } => self.preview_trigger(&trigger, &variant),
             Input::Identify(pairs) => self.identify(pairs),
             Input::Tick => {}
             Input::OrderAnswered { request, answer } => self.order_answered(request, answer),

@@ -163,6 +163,20 @@ impl Conversation {
             );
             return;
         }
+        if self.show_teaser(trigger, variant) {
+            self.track(
+                "trigger_shown",
+                vec![
+                    ("trigger", Prop::text(&trigger.id)),
+                    ("variant", Prop::text(&variant.id)),
+                ],
+            );
+        }
+    }
+
+    /// Runs the variant's step and shows its last message as a teaser; `false` when it
+    /// said nothing.
+    fn show_teaser(&mut self, trigger: &Trigger, variant: &crate::flow::Variant) -> bool {
         self.state.chat.trigger = Some((trigger.id.clone(), variant.id.clone()));
         self.state.chat.teaser = Some(trigger.id.clone());
         self.state.chat.greeted = true;
@@ -176,15 +190,34 @@ impl Conversation {
         match shown {
             Some(message) => {
                 self.view(View::ShowTeaser(message));
-                self.track(
-                    "trigger_shown",
-                    vec![
-                        ("trigger", Prop::text(&trigger.id)),
-                        ("variant", Prop::text(&variant.id)),
-                    ],
-                );
+                true
             }
-            None => self.state.chat.teaser = None,
+            None => {
+                self.state.chat.teaser = None;
+                false
+            }
         }
+    }
+
+    /// See [`crate::Input::Preview`]: the merchant fires a trigger by hand in the console.
+    pub(super) fn preview_trigger(&mut self, trigger: &str, variant: &str) {
+        let flow = Arc::clone(&self.flow);
+        let Some(trigger) = flow.triggers.iter().find(|t| t.id == trigger) else {
+            return;
+        };
+        let Some(chosen) = trigger
+            .variants
+            .iter()
+            .find(|v| v.id == variant)
+            .or_else(|| trigger.variants.first())
+        else {
+            return;
+        };
+        if self.state.session.panel_open {
+            // A teaser shows over a closed chat.
+            self.state.session.panel_open = false;
+            self.view(View::ClosePanel);
+        }
+        self.show_teaser(trigger, chosen);
     }
 }

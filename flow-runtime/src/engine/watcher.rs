@@ -214,6 +214,8 @@ impl Watcher {
             Input::PointerBack => triggers::pointer_back(self),
             Input::CartChanged(cart) => triggers::cart_changed(self, cart),
             Input::Custom(name) => triggers::custom_event(self, &name),
+            // The panel shows it (the call is replayed there).
+            Input::Preview { .. } => self.call(Need::Now),
             Input::Identify(pairs) => {
                 for (name, value) in pairs.into_iter().take(20) {
                     self.identified.retain(|(n, _)| *n != name);

@@ -122,7 +122,10 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         }
     }
     if let Some(flow) = &h.flow {
-        if !crate::flows::is_flow_name(flow) {
+        if !flow
+            .strip_suffix(".json")
+            .is_some_and(crate::flows::is_flow_name)
+        {
             return Err(ApiError::invalid(
                 "flow",
                 "must be a flow's name on this server, such as `demo.json`",

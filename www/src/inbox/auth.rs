@@ -19,7 +19,7 @@ pub fn session_cookie(value: &str, secure: bool) -> HeaderValue {
     };
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/inbox; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))
     .expect("a cookie of hex digits")
 }
@@ -72,7 +72,10 @@ impl FromRequestParts<AppState> for AgentSession {
         };
         match session {
             Some(s) => Ok(AgentSession(s, value)),
-            None if parts.method == Method::GET && parts.uri.path() != "/inbox/events" => {
+            None if parts.method == Method::GET
+                && parts.uri.path() != "/inbox/events"
+                && !parts.uri.path().starts_with("/console/preview/") =>
+            {
                 Err(Redirect::to("/inbox/login").into_response())
             }
             None => {

@@ -144,7 +144,12 @@ async fn login(
             Ok(cookie) => {
                 throttle.succeeded(&client, &form.email);
                 tracing::info!("inbox: {} logged in", agent.email);
-                let mut response = Redirect::to("/inbox").into_response();
+                // Owners come to edit the assistant; agents to answer shoppers.
+                let home = match agent.role {
+                    agents::Role::Owner => "/console",
+                    agents::Role::Agent => "/inbox",
+                };
+                let mut response = Redirect::to(home).into_response();
                 response.headers_mut().insert(
                     header::SET_COOKIE,
                     auth::session_cookie(&cookie, secure(&state, &headers)),

@@ -85,3 +85,8 @@ pub fn orders(now: i64) -> Vec<NewOrder> {
 pub const AGENT_EMAIL: &str = "agent@fernhill.example";
 pub const AGENT_NAME: &str = "Alex";
 pub const AGENT_PASSWORD: &str = "fernhill-demo";
+
+/// The demo store's owner: the console (`/console`), where the assistant is edited.
+pub const OWNER_EMAIL: &str = "owner@fernhill.example";
+pub const OWNER_NAME: &str = "Robin";
+pub const OWNER_PASSWORD: &str = "fernhill-owner";

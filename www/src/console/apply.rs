@@ -1,0 +1,508 @@
+//! A console form applied to the draft: each field's name is a kind and a JSON pointer
+//! into the flow document (`s:/faq/entries/2/answer/text/en`), so one function saves every
+//! form, and every compiler diagnostic (which carries a pointer) finds its field again.
+//!
+//! Kinds: `s` text (kept when empty, so the compiler can say what is missing), `o` optional
+//! text (removed when empty), `n` number, `pct` a percentage stored as a fraction, `b` a
+//! checkbox (a hidden `false` before it), `l` one item per line, `lc` a comma-separated
+//! list, `syn` synonym groups (a line each, words separated by commas), `j` a JSON value, `c` a number in a condition (removed with empty parents when
+//! empty). Choices that reshape an object: `act` a button's action (`goto:ID`, `faq:ID`,
+//! `handoff`, `url`, `cart`), `on` a trigger's event with `onv` its number, `fq` a frequency
+//! with `fqv` its days, `ty` a step's type (fields the new type has no use for go), `ans` an
+//! FAQ answer's kind (`text` or `goto`).
+
+use serde_json::{Map, Value, json};
+
+/// Applies the form's fields to `doc`. Unknown kinds and bad pointers are ignored: the
+/// fields come from our own forms, and a forged one can only write into the merchant's
+/// own draft, which the compiler checks like any other.
+pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
+    let get = |kind: &str, ptr: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k.split_once(':') == Some((kind, ptr)))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let mut reshape = Vec::new();
+    for (name, raw) in fields {
+        let Some((kind, ptr)) = name.split_once(':') else {
+            continue;
+        };
+        if !ptr.starts_with('/') {
+            continue;
+        }
+        let text = raw.replace("\r\n", "\n");
+        let trimmed = text.trim();
+        match kind {
+            "s" => set(doc, ptr, Value::String(trimmed.to_owned())),
+            "o" if trimmed.is_empty() => remove(doc, ptr),
+            "o" => set(doc, ptr, Value::String(trimmed.to_owned())),
+            "n" | "pct" | "c" if trimmed.is_empty() => {
+                remove(doc, ptr);
+                if kind == "c" {
+                    prune_empty(doc, ptr);
+                }
+            }
+            "n" | "pct" | "c" => {
+                let value = match trimmed.replace(',', ".").parse::<f64>() {
+                    Ok(n) if kind == "pct" => json!(n / 100.0),
+                    Ok(n) => number(n),
+                    // Kept as written: the compiler names the field and what it expects.
+                    Err(_) => Value::String(trimmed.to_owned()),
+                };
+                set(doc, ptr, value);
+            }
+            "b" => set(doc, ptr, Value::Bool(trimmed == "true")),
+            "l" | "lc" => {
+                let sep = if kind == "l" { '\n' } else { ',' };
+                let items: Vec<Value> = text
+                    .split(sep)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.to_owned()))
+                    .collect();
+                if items.is_empty() && kind == "l" {
+                    remove(doc, ptr);
+                } else {
+                    set(doc, ptr, Value::Array(items));
+                }
+            }
+            "syn" => {
+                let groups: Vec<Value> = text
+                    .lines()
+                    .map(|line| {
+                        line.split(',')
+                            .map(str::trim)
+                            .filter(|w| !w.is_empty())
+                            .map(|w| Value::String(w.to_owned()))
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|g| !g.is_empty())
+                    .map(Value::Array)
+                    .collect();
+                set(doc, ptr, Value::Array(groups));
+            }
+            "j" if trimmed.is_empty() => remove(doc, ptr),
+            "j" => set(
+                doc,
+                ptr,
+                serde_json::from_str(trimmed).unwrap_or_else(|_| Value::String(trimmed.to_owned())),
+            ),
+            "act" | "on" | "fq" | "ty" | "ans" => {
+                reshape.push((kind.to_owned(), ptr.to_owned(), trimmed.to_owned()))
+            }
+            _ => {}
+        }
+    }
+    for (kind, ptr, value) in reshape {
+        match kind.as_str() {
+            "act" => {
+                let url = get("au", &ptr).unwrap_or_default();
+                let sku = get("asku", &ptr).unwrap_or_default();
+                set_action(doc, &ptr, &value, &url, &sku);
+            }
+            "on" => {
+                let n = get("onv", &ptr).and_then(|v| v.parse::<f64>().ok());
+                let event = match (value.as_str(), n) {
+                    ("time_on_page" | "idle" | "scroll_depth", Some(n)) => {
+                        let mut m = Map::new();
+                        m.insert(value.clone(), number(n));
+                        Value::Object(m)
+                    }
+                    ("time_on_page" | "idle" | "scroll_depth", None) => {
+                        json!({ value.clone(): null })
+                    }
+                    ("custom", _) => json!({ "custom": get("onname", &ptr).unwrap_or_default() }),
+                    _ => Value::String(value.clone()),
+                };
+                set(doc, &ptr, event);
+            }
+            "fq" => {
+                let frequency = match value.as_str() {
+                    "once_per_days" => {
+                        let days = get("fqv", &ptr)
+                            .and_then(|v| v.parse::<f64>().ok())
+                            .unwrap_or(1.0);
+                        json!({ "once_per_days": number(days) })
+                    }
+                    other => Value::String(other.to_owned()),
+                };
+                set(doc, &ptr, frequency);
+            }
+            "ty" => change_step_type(doc, &ptr, &value),
+            "ans" => {
+                let parent = ptr.as_str();
+                if value == "goto" {
+                    remove(doc, &format!("{parent}/answer"));
+                } else {
+                    remove(doc, &format!("{parent}/goto"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Integers stay integers (`30`, not `30.0`).
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
+const ACTIONS: [&str; 5] = ["goto", "faq", "url", "handoff", "add_to_cart"];
+
+fn set_action(doc: &mut Value, ptr: &str, action: &str, url: &str, sku: &str) {
+    let Some(Value::Object(button)) = doc.pointer_mut(ptr) else {
+        return;
+    };
+    for key in ACTIONS {
+        button.remove(key);
+    }
+    match action.split_once(':') {
+        Some(("goto", id)) => {
+            button.insert("goto".into(), json!(id));
+        }
+        Some(("faq", id)) => {
+            button.insert("faq".into(), json!(id));
+        }
+        _ => match action {
+            "handoff" => {
+                button.insert("handoff".into(), json!(true));
+            }
+            "url" => {
+                button.insert("url".into(), json!(url));
+            }
+            "cart" => {
+                button.insert("add_to_cart".into(), json!({ "sku": sku }));
+            }
+            _ => {}
+        },
+    }
+}
+
+/// The fields each kind of step has (besides `id` and `type`).
+pub fn step_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "message" | "carousel" => &[
+            "text",
+            "image",
+            "cards",
+            "quick_replies",
+            "show_order",
+            "next",
+        ],
+        "ask" => &[
+            "text",
+            "var",
+            "expect",
+            "pattern",
+            "min",
+            "max",
+            "choices",
+            "retry_text",
+            "max_retries",
+            "on_fail",
+            "quick_replies",
+            "image",
+            "next",
+            "reprompt",
+            "strict",
+        ],
+        "condition" => &["branches", "otherwise"],
+        "set" => &["set", "next"],
+        "goto" => &["goto"],
+        "end" => &["text", "image"],
+        "order_lookup" => &["text", "number", "email", "found", "not_found", "error"],
+        "handoff" => &["text", "available", "offline", "error"],
+        "handoff_email" => &["var", "next", "error"],
+        "csat" => &["text", "scale", "comment", "next"],
+        _ => &[],
+    }
+}
+
+pub const STEP_KINDS: [&str; 11] = [
+    "message",
+    "carousel",
+    "ask",
+    "condition",
+    "set",
+    "goto",
+    "end",
+    "order_lookup",
+    "handoff",
+    "handoff_email",
+    "csat",
+];
+
+fn change_step_type(doc: &mut Value, ptr: &str, kind: &str) {
+    if !STEP_KINDS.contains(&kind) {
+        return;
+    }
+    let Some(Value::Object(step)) = doc.pointer_mut(ptr) else {
+        return;
+    };
+    if step.get("type").and_then(Value::as_str) == Some(kind) {
+        return;
+    }
+    let keep = step_fields(kind);
+    step.retain(|k, _| k == "id" || keep.contains(&k.as_str()));
+    step.insert("type".into(), json!(kind));
+    // What the new kind cannot do without.
+    match kind {
+        "ask" | "csat" if !step.contains_key("text") => {
+            step.insert("text".into(), json!(""));
+        }
+        "ask" => {}
+        "condition" => {
+            step.insert("branches".into(), json!([]));
+        }
+        "set" => {
+            step.insert("set".into(), json!({}));
+        }
+        "goto" => {
+            step.insert("goto".into(), json!(""));
+        }
+        _ => {}
+    }
+    if kind == "ask" && !step.contains_key("var") {
+        step.insert("var".into(), json!("answer"));
+    }
+}
+
+fn segments(ptr: &str) -> Vec<String> {
+    ptr.split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// Sets the value at `ptr`, making the objects (or array slots) on the way.
+pub fn set(doc: &mut Value, ptr: &str, value: Value) {
+    let segs = segments(ptr);
+    let mut node = doc;
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        if let Value::Array(items) = node {
+            let Ok(index) = seg.parse::<usize>() else {
+                return;
+            };
+            if index > items.len() {
+                return;
+            }
+            if index == items.len() {
+                items.push(Value::Null);
+            }
+            if last {
+                items[index] = value;
+                return;
+            }
+            node = &mut items[index];
+            continue;
+        }
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        let Value::Object(map) = node else {
+            unreachable!()
+        };
+        if last {
+            map.insert(seg.clone(), value);
+            return;
+        }
+        node = map.entry(seg.clone()).or_insert(Value::Null);
+    }
+}
+
+/// Removes the value at `ptr` (an array element is taken out; those after it move up).
+pub fn remove(doc: &mut Value, ptr: &str) {
+    let Some((parent, last)) = ptr.rsplit_once('/') else {
+        return;
+    };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match doc.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.shift_remove(&last);
+        }
+        Some(Value::Array(items)) => {
+            if let Ok(i) = last.parse::<usize>() {
+                if i < items.len() {
+                    items.remove(i);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Removes the objects on `ptr`'s path that were left empty, up to the condition itself.
+fn prune_empty(doc: &mut Value, ptr: &str) {
+    let mut at = ptr.to_owned();
+    while let Some((parent, _)) = at.rsplit_once('/') {
+        let empty = matches!(doc.pointer(parent), Some(Value::Object(m)) if m.is_empty());
+        if !empty || parent.is_empty() {
+            return;
+        }
+        remove(doc, parent);
+        if parent.ends_with("/when") {
+            return;
+        }
+        at = parent.to_owned();
+    }
+}
+
+/// Moves array element `ptr` one place up (`-1`) or down (`+1`).
+pub fn shift(doc: &mut Value, ptr: &str, by: i64) {
+    let Some((parent, last)) = ptr.rsplit_once('/') else {
+        return;
+    };
+    let (Some(Value::Array(items)), Ok(i)) = (doc.pointer_mut(parent), last.parse::<usize>())
+    else {
+        return;
+    };
+    let j = i as i64 + by;
+    if j >= 0 && (j as usize) < items.len() && i < items.len() {
+        items.swap(i, j as usize);
+    }
+}
+
+/// Appends `value` to the array at `ptr` (made when missing); returns the new element's
+/// pointer.
+pub fn push(doc: &mut Value, ptr: &str, value: Value) -> Option<String> {
+    if doc.pointer(ptr).is_none() {
+        set(doc, ptr, Value::Array(Vec::new()));
+    }
+    let Some(Value::Array(items)) = doc.pointer_mut(ptr) else {
+        return None;
+    };
+    items.push(value);
+    Some(format!("{ptr}/{}", items.len() - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn fields_write_where_their_pointers_say() {
+        let mut doc = json!({ "bot": { "name": "Old" }, "faq": { "entries": [ { "id": "a", "question": "Q?" } ] } });
+        apply(
+            &mut doc,
+            &form(&[
+                ("s:/bot/name", " Fern "),
+                ("s:/faq/entries/0/question/en", "How much?"),
+                ("l:/faq/entries/0/phrasings/en", "price\r\n\r\n  cost  \n"),
+                ("o:/bot/avatar", ""),
+                ("b:/bot/flag", "false"),
+                ("b:/bot/flag", "true"),
+                ("n:/seed", "2026"),
+                ("n:/faq/answer_threshold", "0,3"),
+                ("csrf", "ignored"),
+            ]),
+        );
+        assert_eq!(doc["bot"]["name"], "Fern");
+        assert_eq!(
+            doc["faq"]["entries"][0]["question"],
+            json!({ "en": "How much?" })
+        );
+        assert_eq!(
+            doc["faq"]["entries"][0]["phrasings"]["en"],
+            json!(["price", "cost"])
+        );
+        assert!(doc["bot"].get("avatar").is_none());
+        assert_eq!(doc["bot"]["flag"], true);
+        assert_eq!(doc["seed"], json!(2026));
+        assert_eq!(doc["faq"]["answer_threshold"], json!(0.3));
+    }
+
+    #[test]
+    fn a_number_that_is_not_one_stays_for_the_compiler_to_name() {
+        let mut doc = json!({});
+        apply(&mut doc, &form(&[("n:/seed", "twelve")]));
+        assert_eq!(doc["seed"], "twelve");
+    }
+
+    #[test]
+    fn a_buttons_action_is_exactly_the_one_chosen() {
+        let mut doc = json!({ "q": [ { "label": "Go", "goto": "a", "url": "https://x" } ] });
+        apply(
+            &mut doc,
+            &form(&[("act:/q/0", "faq:returns"), ("au:/q/0", "https://ignored")]),
+        );
+        assert_eq!(doc["q"][0], json!({ "label": "Go", "faq": "returns" }));
+        apply(
+            &mut doc,
+            &form(&[("act:/q/0", "url"), ("au:/q/0", "/checkout")]),
+        );
+        assert_eq!(doc["q"][0], json!({ "label": "Go", "url": "/checkout" }));
+        apply(&mut doc, &form(&[("act:/q/0", "handoff")]));
+        assert_eq!(doc["q"][0], json!({ "label": "Go", "handoff": true }));
+    }
+
+    #[test]
+    fn trigger_events_conditions_and_caps_are_shaped_as_the_document_wants() {
+        let mut doc = json!({ "triggers": [ { "id": "t", "on": "exit_intent", "when": { "cart.items": { "gte": 1 } } } ] });
+        apply(
+            &mut doc,
+            &form(&[
+                ("on:/triggers/0/on", "time_on_page"),
+                ("onv:/triggers/0/on", "20"),
+                ("fq:/triggers/0/frequency", "once_per_days"),
+                ("fqv:/triggers/0/frequency", "3"),
+                ("c:/triggers/0/when/cart.items/gte", ""),
+                ("c:/triggers/0/when/cart.value/gte", "50"),
+                ("pct:/triggers/0/holdout", "10"),
+            ]),
+        );
+        let t = &doc["triggers"][0];
+        assert_eq!(t["on"], json!({ "time_on_page": 20 }));
+        assert_eq!(t["frequency"], json!({ "once_per_days": 3 }));
+        assert_eq!(t["when"], json!({ "cart.value": { "gte": 50 } }));
+        assert_eq!(t["holdout"], json!(0.1));
+        apply(
+            &mut doc,
+            &form(&[("c:/triggers/0/when/cart.value/gte", "")]),
+        );
+        assert!(doc["triggers"][0].get("when").is_none(), "{doc}");
+    }
+
+    #[test]
+    fn a_step_that_changes_kind_keeps_only_what_the_new_kind_uses() {
+        let mut doc = json!({ "steps": [ { "id": "s", "type": "message", "text": "Hi", "quick_replies": [], "next": "x" } ] });
+        apply(&mut doc, &form(&[("ty:/steps/0", "ask")]));
+        assert_eq!(
+            doc["steps"][0],
+            json!({ "id": "s", "type": "ask", "text": "Hi", "quick_replies": [], "next": "x", "var": "answer" })
+        );
+        apply(&mut doc, &form(&[("ty:/steps/0", "goto")]));
+        assert_eq!(
+            doc["steps"][0],
+            json!({ "id": "s", "type": "goto", "goto": "" })
+        );
+    }
+
+    #[test]
+    fn elements_are_added_moved_and_removed() {
+        let mut doc = json!({ "a": [1, 2, 3] });
+        assert_eq!(push(&mut doc, "/a", json!(4)).as_deref(), Some("/a/3"));
+        shift(&mut doc, "/a/0", 1);
+        assert_eq!(doc["a"], json!([2, 1, 3, 4]));
+        remove(&mut doc, "/a/1");
+        assert_eq!(doc["a"], json!([2, 3, 4]));
+        assert_eq!(
+            push(&mut doc, "/b/c", json!("x")).as_deref(),
+            Some("/b/c/0")
+        );
+        assert_eq!(doc["b"], json!({ "c": ["x"] }));
+    }
+}

@@ -1,0 +1,935 @@
+//! The merchant console under `/console`, for owners: flows (drafts, versions, publish,
+//! rollback, import, export), the editor's forms, the preview and the FAQ's health, and
+//! the accounts.
+//!
+//! Server-rendered HTML like the inbox, for the same reasons: every page works with a
+//! keyboard and without a build step, the forms post to the server that checks the role on
+//! every request, and the one small script (`console.js`) only keeps unsaved work across a
+//! reload, reads an imported file and fires triggers in the preview. The preview itself is
+//! the real widget (the same wasm shoppers get) in an iframe, loaded with the draft's
+//! compiled bytes from `/console/preview/NAME.json`.
+//!
+//! Security: the inbox's session cookie, CSRF token and same-origin check; [`Owner`]
+//! refuses agents with 403 on every page and action.
+
+mod apply;
+mod editor;
+mod fields;
+mod markdown;
+mod pages;
+mod tryout;
+
+use axum::Router;
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+use crate::agents::{self, Role, Session};
+use crate::clock::now_ms;
+use crate::flows::{self, is_flow_name, store};
+use crate::inbox::AgentSession;
+
+use editor::Section;
+
+const CSS: &str = include_str!("console.css");
+const JS: &str = include_str!("console.js");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(home))
+        .route("/console/flows", post(create))
+        .route("/console/accounts", get(accounts).post(add_account))
+        .route("/console/accounts/{id}/remove", post(remove_account))
+        .route("/console/flows/{name}", get(overview))
+        .route("/console/flows/{name}/edit/{*section}", get(edit))
+        .route("/console/flows/{name}/draft", post(save))
+        .route("/console/flows/{name}/draft/export", get(export_draft))
+        .route("/console/flows/{name}/publish", post(publish))
+        .route("/console/flows/{name}/import", post(import))
+        .route("/console/flows/{name}/versions/{number}/export", get(export_version))
+        .route("/console/flows/{name}/versions/{number}/rollback", post(rollback))
+        .route("/console/flows/{name}/health", get(health))
+        .route("/console/flows/{name}/preview", get(preview_page))
+        .route("/console/preview/{file}", get(preview_flow))
+        .route("/console/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/console/console.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
+        )
+        // The preview runs the widget: its wasm ('wasm-unsafe-eval') in a frame of ours.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// A logged-in owner. Agents get 403, whatever they ask for; nobody gets the login page
+/// redirect for a POST.
+pub struct Owner(pub Session);
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let AgentSession(session, _) = AgentSession::from_request_parts(parts, state).await?;
+        if session.agent.role != Role::Owner {
+            tracing::warn!(
+                "console: {} (an agent) was refused {}",
+                session.agent.email,
+                parts.uri.path()
+            );
+            return Err((
+                StatusCode::FORBIDDEN,
+                Html(pages::problem(
+                    "Owners only",
+                    "The console is for the store's owners. Your account answers shoppers in the inbox; ask an owner if you need to change the assistant.",
+                )),
+            )
+                .into_response());
+        }
+        Ok(Owner(session))
+    }
+}
+
+impl Owner {
+    fn check(&self, csrf: &str) -> Result<(), Response> {
+        if bool::from(subtle::ConstantTimeEq::ct_eq(
+            csrf.as_bytes(),
+            self.0.csrf.as_bytes(),
+        )) {
+            Ok(())
+        } else {
+            Err((
+                StatusCode::FORBIDDEN,
+                Html(pages::problem(
+                    "Expired form",
+                    "This form has expired: go back, reload the page and try again.",
+                )),
+            )
+                .into_response())
+        }
+    }
+
+    fn who(&self) -> String {
+        format!("{} <{}>", self.0.agent.name, self.0.agent.email)
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!("console: {e}");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(pages::problem(
+            "Unavailable",
+            "The console cannot reach its database. Try again in a moment.",
+        )),
+    )
+        .into_response()
+}
+
+fn not_found(what: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(pages::problem("Not found", what)),
+    )
+        .into_response()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+async fn home(State(state): State<AppState>, owner: Owner) -> Response {
+    match store::list(&state.db).await {
+        Ok(list) => Html(pages::home(&owner.0, &list, now_ms())).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewFlow {
+    csrf: String,
+    name: String,
+    from: String,
+}
+
+/// A new flow: blank, or a copy of another's draft.
+async fn create(
+    State(state): State<AppState>,
+    owner: Owner,
+    Form(form): Form<NewFlow>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let name = form.name.trim();
+    if !is_flow_name(name) {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Bad name",
+                "A flow's name is 1 to 64 lowercase letters, digits, - and _.",
+            )),
+        )
+            .into_response();
+    }
+    let source = if form.from == "blank" {
+        blank_flow()
+    } else {
+        match store::draft(&state.db, &form.from).await {
+            Ok(Some(d)) => d.source,
+            Ok(None) => return not_found("There is no flow to copy by that name."),
+            Err(e) => return unavailable(e),
+        }
+    };
+    match store::create(&state.db, name, &source, &owner.who()).await {
+        Ok(true) => Redirect::to(&format!("/console/flows/{name}")).into_response(),
+        Ok(false) => (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Name taken",
+                "There is a flow by that name already.",
+            )),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+fn blank_flow() -> String {
+    serde_json::to_string_pretty(&json!({
+        "version": 1,
+        "bot": { "name": "Assistant", "greeting": "welcome", "languages": ["en"] },
+        "steps": [
+            { "id": "welcome", "type": "message", "text": { "en": "Hi! Ask me anything about our shop." } }
+        ],
+        "faq": { "entries": [
+            { "id": "contact", "question": { "en": "How can I contact you?" },
+              "phrasings": { "en": ["phone number", "email address", "talk to someone", "customer service"] },
+              "answer": { "text": { "en": "Write to us at help@example.com." } } }
+        ] }
+    }))
+    .unwrap_or_default()
+}
+
+/// Everything a flow's pages show: the draft, its problems, the live version.
+struct Loaded {
+    draft: store::Draft,
+    doc: Value,
+    compiled: flow_runtime::compile::Compiled,
+    live: Option<store::Version>,
+}
+
+async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
+    if !is_flow_name(name) {
+        return Err(not_found("There is no flow by that name."));
+    }
+    let draft = match store::draft(&state.db, name).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return Err(not_found("There is no flow by that name.")),
+        Err(e) => return Err(unavailable(e)),
+    };
+    let live = match store::live_number(&state.db, name).await {
+        Ok(Some(n)) => store::version(&state.db, name, n)
+            .await
+            .map_err(unavailable)?,
+        Ok(None) => None,
+        Err(e) => return Err(unavailable(e)),
+    };
+    let doc: Value = serde_json::from_str(&draft.source).unwrap_or_else(|_| json!({}));
+    let compiled = flow_runtime::compile::compile_json(&draft.source);
+    Ok(Loaded {
+        draft,
+        doc,
+        compiled,
+        live,
+    })
+}
+
+impl Loaded {
+    fn page<'a>(&'a self, session: &'a Session) -> pages::FlowPage<'a> {
+        pages::FlowPage {
+            session,
+            name: &self.draft.name,
+            revision: self.draft.revision,
+            diags: &self.compiled.diagnostics,
+            live: self.live.as_ref(),
+            changed: self
+                .live
+                .as_ref()
+                .is_none_or(|v| v.source != self.draft.source),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Note {
+    note: Option<String>,
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Query(q): Query<Note>,
+) -> Response {
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let versions = match store::versions(&state.db, &name).await {
+        Ok(v) => v,
+        Err(e) => return unavailable(e),
+    };
+    let note = q.note.as_deref().and_then(|n| match n {
+        "published" => Some("Published: shoppers get the new version on their next page."),
+        "rolled-back" => Some("Rolled back: the old version is live again, as a new version."),
+        "imported" => Some("Imported."),
+        "import-errors" => {
+            Some("Imported as the draft, not published: it has errors (listed below).")
+        }
+        _ => None,
+    });
+    Html(pages::overview(
+        &loaded.page(&owner.0),
+        &versions,
+        now_ms(),
+        note,
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct Ask {
+    ask: Option<String>,
+    lang: Option<String>,
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path((name, section)): Path<(String, String)>,
+    Query(q): Query<Ask>,
+) -> Response {
+    let Some(section) = Section::parse(&section) else {
+        return not_found("There is no such part of a flow.");
+    };
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if loaded.doc.pointer(&section.pointer()).is_none()
+        && !matches!(
+            section,
+            Section::Bot
+                | Section::Hours
+                | Section::Handoff
+                | Section::Faq
+                | Section::Steps
+                | Section::Triggers
+        )
+    {
+        return Redirect::to(&format!("/console/flows/{name}/edit/{}", section.tab()))
+            .into_response();
+    }
+    let form = fields::Form::new(&loaded.doc, &[]);
+    let languages = form.languages.clone();
+    let explained = match (&loaded.compiled.flow, q.ask.as_deref().map(str::trim)) {
+        (Some(flow), Some(question)) if !question.is_empty() => {
+            let question: String = question.chars().take(500).collect();
+            let lang = q
+                .lang
+                .filter(|l| languages.contains(l))
+                .unwrap_or_else(|| languages[0].clone());
+            Some(tryout::explain(flow, &loaded.doc, &question, &lang))
+        }
+        _ => None,
+    };
+    let triggers = loaded
+        .doc
+        .get("triggers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|t| {
+                    let id = t.get("id")?.as_str()?.to_owned();
+                    let variants = t
+                        .get("variants")
+                        .and_then(Value::as_array)
+                        .map(|v| {
+                            v.iter()
+                                .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    Some((id, variants))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let t = pages::Tryout {
+        explained: explained.as_ref(),
+        triggers,
+        languages: &languages,
+    };
+    Html(pages::editor(
+        &loaded.page(&owner.0),
+        section,
+        &loaded.doc,
+        &t,
+    ))
+    .into_response()
+}
+
+/// Saves a form of the editor into the draft, then does what its button says.
+async fn save(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Err(r) = owner.check(field(&form, "csrf")) {
+        return r;
+    }
+    let Some(back) = Section::parse(field(&form, "back")) else {
+        return (StatusCode::BAD_REQUEST, "unknown part of the flow").into_response();
+    };
+    let Ok(revision) = field(&form, "revision").parse::<i64>() else {
+        return (StatusCode::BAD_REQUEST, "no revision").into_response();
+    };
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut doc = loaded.doc;
+    apply::apply(&mut doc, &form);
+    let mut to = back;
+    let action = field(&form, "action");
+    let languages: Vec<String> = fields::Form::new(&doc, &[]).languages;
+    let blank = || Value::Object(languages.iter().map(|l| (l.clone(), json!(""))).collect());
+    match action.split_once(':') {
+        Some(("add", rest)) => {
+            if let Some((ptr, template)) = rest.rsplit_once(':') {
+                let value = match template {
+                    "button" => Some(json!({ "label": blank() })),
+                    "faq" => Some(json!({
+                        "id": unique_id(&doc, "/faq/entries", "new-question"),
+                        "question": blank(),
+                        "phrasings": Value::Object(languages.iter().map(|l| (l.clone(), json!([]))).collect()),
+                        "answer": { "text": blank() },
+                    })),
+                    "step" => {
+                        let kind = field(&form, "new_kind");
+                        let kind = if apply::STEP_KINDS.contains(&kind) {
+                            kind
+                        } else {
+                            "message"
+                        };
+                        let wanted = slug(field(&form, "new_id"));
+                        let id = unique_id(
+                            &doc,
+                            "/steps",
+                            if wanted.is_empty() { kind } else { &wanted },
+                        );
+                        let mut step = json!({ "id": id, "type": kind });
+                        match kind {
+                            "message" | "carousel" | "end" | "ask" | "csat" => {
+                                step["text"] = blank()
+                            }
+                            "condition" => step["branches"] = json!([]),
+                            "set" => step["set"] = json!({}),
+                            "goto" => step["goto"] = json!(""),
+                            _ => {}
+                        }
+                        if kind == "ask" {
+                            step["var"] = json!("answer");
+                        }
+                        Some(step)
+                    }
+                    "trigger" => Some(
+                        json!({ "id": unique_id(&doc, "/triggers", "new-trigger"), "on": "exit_intent" }),
+                    ),
+                    "variant" => {
+                        // The trigger's single step becomes the first variant.
+                        let trigger = ptr.trim_end_matches("/variants");
+                        let existing = doc
+                            .pointer(ptr)
+                            .and_then(Value::as_array)
+                            .map(Vec::len)
+                            .unwrap_or(0);
+                        let step = doc.pointer(&format!("{trigger}/step")).cloned();
+                        if existing == 0 {
+                            if let Some(step) = step.clone() {
+                                apply::push(
+                                    &mut doc,
+                                    ptr,
+                                    json!({ "id": "a", "weight": 1, "step": step }),
+                                );
+                                apply::remove(&mut doc, &format!("{trigger}/step"));
+                            }
+                        }
+                        let n = doc
+                            .pointer(ptr)
+                            .and_then(Value::as_array)
+                            .map(Vec::len)
+                            .unwrap_or(0);
+                        let id = ((b'a' + (n as u8 % 26)) as char).to_string();
+                        Some(json!({ "id": id, "weight": 1, "step": step.unwrap_or(json!("")) }))
+                    }
+                    "card" => Some(json!({ "title": blank(), "buttons": [] })),
+                    "branch" => Some(json!({ "when": {}, "goto": "" })),
+                    _ => None,
+                };
+                if let Some(value) = value {
+                    if let Some(new) = apply::push(&mut doc, ptr, value) {
+                        let opened = Section::for_pointer(&new);
+                        if opened.pointer() == new {
+                            to = opened;
+                        }
+                    }
+                }
+            }
+        }
+        Some(("remove", ptr)) => {
+            apply::remove(&mut doc, ptr);
+            if ptr == back.pointer() {
+                to = Section::parse(back.tab()).unwrap_or(Section::Bot);
+            }
+        }
+        Some(("up", ptr)) => apply::shift(&mut doc, ptr, -1),
+        Some(("down", ptr)) => apply::shift(&mut doc, ptr, 1),
+        Some(("hours", "add")) => apply::set(
+            &mut doc,
+            "/bot/business_hours",
+            json!({ "time_zone": "UTC", "weekly": { "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"], "thu": ["09:00-17:00"], "fri": ["09:00-17:00"] }, "closed": [] }),
+        ),
+        Some(("hours", "remove")) => apply::remove(&mut doc, "/bot/business_hours"),
+        _ => {}
+    }
+    let source = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    match store::save_draft(&state.db, &name, &source, revision, &owner.who()).await {
+        Ok(Ok(new)) => Redirect::to(&format!(
+            "/console/flows/{name}/edit/{}?saved={new}",
+            to.path()
+        ))
+        .into_response(),
+        Ok(Err(_stale)) => (
+            StatusCode::CONFLICT,
+            Html(pages::stale(&name, &back.path())),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `base`, or `base-2`, `base-3`… so that no element of the array at `ptr` has that id.
+fn unique_id(doc: &Value, ptr: &str, base: &str) -> String {
+    let taken: Vec<&str> = doc
+        .pointer(ptr)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|e| e.get("id")?.as_str()).collect())
+        .unwrap_or_default();
+    if !taken.contains(&base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(&id.as_str()))
+        .unwrap_or_default()
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(48).collect()
+}
+
+#[derive(Deserialize)]
+struct Publish {
+    csrf: String,
+    revision: i64,
+    #[serde(default)]
+    note: String,
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Publish>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    if loaded.draft.revision != form.revision {
+        return (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Draft changed",
+                "The draft changed since you looked at it: look again before publishing.",
+            )),
+        )
+            .into_response();
+    }
+    if loaded.compiled.errors() > 0 {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Not published",
+                "The draft has errors: fix them first (the flow's page lists them).",
+            )),
+        )
+            .into_response();
+    }
+    let note: String = form.note.trim().chars().take(200).collect();
+    match store::publish(&state.db, &name, &loaded.draft.source, &owner.who(), &note).await {
+        Ok(n) => {
+            tracing::info!(
+                "console: {} published {name} version {n}",
+                owner.0.agent.email
+            );
+            Redirect::to(&format!("/console/flows/{name}?note=published")).into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Csrf {
+    csrf: String,
+}
+
+/// Publishes a copy of an older version; the draft follows it unless it held unpublished
+/// changes (those are never thrown away).
+async fn rollback(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path((name, number)): Path<(String, i64)>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let old = match store::version(&state.db, &name, number).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return not_found("There is no such version."),
+        Err(e) => return unavailable(e),
+    };
+    let unchanged = loaded
+        .live
+        .as_ref()
+        .is_some_and(|v| v.source == loaded.draft.source);
+    let note = format!("rollback to version {number}");
+    if let Err(e) = store::publish(&state.db, &name, &old.source, &owner.who(), &note).await {
+        return unavailable(e);
+    }
+    if unchanged {
+        if let Err(e) = store::replace_draft(&state.db, &name, &old.source, &owner.who()).await {
+            return unavailable(e);
+        }
+    }
+    tracing::info!(
+        "console: {} rolled {name} back to version {number}",
+        owner.0.agent.email
+    );
+    Redirect::to(&format!("/console/flows/{name}?note=rolled-back")).into_response()
+}
+
+#[derive(Deserialize)]
+struct Import {
+    csrf: String,
+    source: String,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Import>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    if !is_flow_name(&name) {
+        return not_found("There is no flow by that name.");
+    }
+    if form.source.len() > 2 << 20 {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Html(pages::problem(
+                "Too large",
+                "A flow file can be at most 2 MiB.",
+            )),
+        )
+            .into_response();
+    }
+    if let Err(e) = serde_json::from_str::<Value>(&form.source) {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Not imported",
+                &format!("This is not a JSON document: {e}. Nothing was changed."),
+            )),
+        )
+            .into_response();
+    }
+    match flows::admin::import(&state.db, &name, &form.source, &owner.who()).await {
+        Ok(outcome) => {
+            let note = if outcome.contains("published") {
+                "imported"
+            } else {
+                "import-errors"
+            };
+            Redirect::to(&format!("/console/flows/{name}?note={note}")).into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+fn download(name: String, source: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        source,
+    )
+        .into_response()
+}
+
+async fn export_version(
+    State(state): State<AppState>,
+    _owner: Owner,
+    Path((name, number)): Path<(String, i64)>,
+) -> Response {
+    match store::version(&state.db, &name, number).await {
+        Ok(Some(v)) => download(format!("{name}-v{number}.json"), v.source),
+        Ok(None) => not_found("There is no such version."),
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn export_draft(
+    State(state): State<AppState>,
+    _owner: Owner,
+    Path(name): Path<String>,
+) -> Response {
+    match store::draft(&state.db, &name).await {
+        Ok(Some(d)) => download(format!("{name}-draft.json"), d.source),
+        Ok(None) => not_found("There is no flow by that name."),
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<String>) -> Response {
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let Some(flow) = &loaded.compiled.flow else {
+        return (
+            StatusCode::OK,
+            Html(pages::problem(
+                "FAQ health",
+                "The draft has errors: fix them, then its FAQ can be checked.",
+            )),
+        )
+            .into_response();
+    };
+    let languages = fields::Form::new(&loaded.doc, &[]).languages;
+    let doc = loaded.doc.clone();
+    let flow = flow.clone();
+    // Hundreds of small index builds: off the async threads.
+    let report = tokio::task::spawn_blocking(move || tryout::health(&flow, &doc, &languages)).await;
+    let Ok(report) = report else {
+        return unavailable("the FAQ health check failed");
+    };
+    let entries: Vec<(usize, String)> = tryout::phrasings(&loaded.doc)
+        .0
+        .into_iter()
+        .enumerate()
+        .collect();
+    Html(pages::health(&loaded.page(&owner.0), &report, &entries)).into_response()
+}
+
+async fn preview_page(
+    State(state): State<AppState>,
+    _owner: Owner,
+    Path(name): Path<String>,
+) -> Response {
+    match store::draft(&state.db, &name).await {
+        Ok(Some(_)) => Html(pages::preview(&name)).into_response(),
+        Ok(None) => not_found("There is no flow by that name."),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Format {
+    format: Option<String>,
+}
+
+/// The draft, compiled, for the preview's widget (owners only, never cached by a proxy).
+async fn preview_flow(
+    State(state): State<AppState>,
+    _owner: Owner,
+    Path(file): Path<String>,
+    Query(q): Query<Format>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(name) = file.strip_suffix(".json") else {
+        return not_found("There is no flow by that name.");
+    };
+    let draft = match store::draft(&state.db, name).await {
+        Ok(Some(d)) => d,
+        Ok(None) => return not_found("There is no flow by that name."),
+        Err(e) => return unavailable(e),
+    };
+    let compiled = match flows::compile(name, &draft.source) {
+        Ok(c) => c,
+        Err(problems) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(json!({ "error": "flow_invalid", "problems": problems })),
+            )
+                .into_response();
+        }
+    };
+    let mut response = match q.format.as_deref() {
+        Some("bhl") => {
+            flows::serve_bytes(&headers, compiled.launch, "application/vnd.bellhop.launch")
+        }
+        Some("bhf") => flows::serve_bytes(&headers, compiled.bytes, "application/vnd.bellhop.flow"),
+        _ => flows::serve_bytes(&headers, draft.source.into_bytes(), "application/json"),
+    };
+    response
+        .headers_mut()
+        .remove(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+    response
+}
+
+#[derive(Deserialize)]
+struct NewAccount {
+    csrf: String,
+    name: String,
+    email: String,
+    password: String,
+    role: String,
+}
+
+async fn accounts(State(state): State<AppState>, owner: Owner, Query(q): Query<Note>) -> Response {
+    match agents::list(&state.db).await {
+        Ok(list) => Html(pages::accounts(&owner.0, &list, q.note.as_deref())).into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn add_account(
+    State(state): State<AppState>,
+    owner: Owner,
+    Form(form): Form<NewAccount>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let role = if form.role == "owner" {
+        Role::Owner
+    } else {
+        Role::Agent
+    };
+    match agents::add_with_role(
+        &state.db,
+        &form.email,
+        &form.name,
+        &form.password,
+        Some(role),
+    )
+    .await
+    {
+        Ok(a) => Redirect::to(&format!(
+            "/console/accounts?note={}",
+            urlencode(&format!("{} can log in now.", a.email))
+        ))
+        .into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem("Not added", &e.to_string())),
+        )
+            .into_response(),
+    }
+}
+
+async fn remove_account(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(id): Path<i64>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    if id == owner.0.agent.id {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Not removed",
+                "You cannot remove your own account.",
+            )),
+        )
+            .into_response();
+    }
+    match agents::remove(&state.db, id).await {
+        Ok(()) => Redirect::to("/console/accounts?note=Removed.").into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem("Not removed", &e.to_string())),
+        )
+            .into_response(),
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

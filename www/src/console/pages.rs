@@ -1,0 +1,466 @@
+//! The console's HTML (maud escapes every value it interpolates).
+
+use flow_runtime::compile::Diagnostic;
+use maud::{DOCTYPE, Markup, html};
+use serde_json::Value;
+
+use super::editor::Section;
+use super::fields::Form;
+use super::tryout::{Explained, Health};
+use crate::agents::{Agent, Role, Session};
+use crate::clock::iso_minute;
+use crate::flows::store::{Summary, Version};
+
+pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Bellhop console" }
+                link rel="stylesheet" href="/console/console.css";
+                script defer src="/console/console.js" {}
+            }
+            body {
+                header.top {
+                    a.brand href="/console" { "Bellhop console" }
+                    @if let Some(s) = session {
+                        nav aria-label="Console" {
+                            a href="/console" { "Flows" }
+                            a href="/console/accounts" { "Accounts" }
+                            a href="/inbox" { "Inbox" }
+                            span.me { (s.agent.name) }
+                            form method="post" action="/inbox/logout" {
+                                input type="hidden" name="csrf" value=(s.csrf);
+                                button.link type="submit" { "Log out" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+    .into_string()
+}
+
+pub fn problem(title: &str, text: &str) -> String {
+    layout(
+        title,
+        None,
+        html! { h1 { (title) } p.problem role="alert" { (text) } p { a href="/console" { "Back to the console" } } },
+    )
+}
+
+pub fn home(session: &Session, flows: &[Summary], now: i64) -> String {
+    layout(
+        "Flows",
+        Some(session),
+        html! {
+            h1 { "Your assistants" }
+            p { "Each flow is one assistant: what it says, the questions it answers and when it speaks first. Edit the draft, try it beside the editor, then publish: shoppers get the new version on their next page." }
+            table.list {
+                caption { "Flows" }
+                thead { tr { th scope="col" { "Flow" } th scope="col" { "Live" } th scope="col" { "Draft" } th scope="col" { "Last edited" } } }
+                tbody {
+                    @for f in flows {
+                        tr {
+                            td { a href={"/console/flows/" (f.name)} { (f.name) } " " span.hint { "/flows/" (f.name) ".json" } }
+                            td { @match f.live { Some(n) => { "version " (n) }, None => { "never published" } } }
+                            td { @if f.changed { "unpublished changes" } @else { "as published" } }
+                            td { (crate::clock::duration_words(now - f.updated_at)) " ago" }
+                        }
+                    }
+                }
+            }
+            form.card method="post" action="/console/flows" {
+                h2 { "New flow" }
+                input type="hidden" name="csrf" value=(session.csrf);
+                div.field {
+                    label for="new-name" { "Name" }
+                    span.hint { "lowercase letters, digits, - and _; the widget's tag names it: data-flow=\"/flows/NAME.json\"" }
+                    input #new-name type="text" name="name" required pattern="[a-z0-9_-]{1,64}";
+                }
+                div.field {
+                    label for="new-source" { "Start from" }
+                    select #new-source name="from" {
+                        option value="blank" { "A blank assistant (a greeting and one FAQ entry)" }
+                        @for f in flows { option value=(f.name) { "A copy of " (f.name) } }
+                    }
+                }
+                button type="submit" { "Create" }
+            }
+        },
+    )
+}
+
+pub fn accounts(session: &Session, list: &[Agent], note: Option<&str>) -> String {
+    layout(
+        "Accounts",
+        Some(session),
+        html! {
+            h1 { "Accounts" }
+            @if let Some(note) = note { p.notice role="status" { (note) } }
+            table.list {
+                caption { "Who can log in" }
+                thead { tr { th scope="col" { "Name" } th scope="col" { "Email" } th scope="col" { "Role" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                tbody {
+                    @for a in list {
+                        tr {
+                            td { (a.name) }
+                            td { (a.email) }
+                            td { @match a.role { Role::Owner => "Owner (console and inbox)", Role::Agent => "Agent (inbox)" } }
+                            td {
+                                @if a.id != session.agent.id {
+                                    form method="post" action={"/console/accounts/" (a.id) "/remove"} {
+                                        input type="hidden" name="csrf" value=(session.csrf);
+                                        button.danger type="submit" aria-label={"Remove " (a.name)} { "Remove" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.card method="post" action="/console/accounts" {
+                h2 { "Add an account" }
+                p.hint { "An existing email gets the new name, password and role." }
+                input type="hidden" name="csrf" value=(session.csrf);
+                div.field { label for="a-name" { "Name (shoppers see it when a person joins)" } input #a-name type="text" name="name" required maxlength="60"; }
+                div.field { label for="a-email" { "Email" } input #a-email type="email" name="email" required; }
+                div.field { label for="a-password" { "Password (at least 10 characters)" } input #a-password type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                div.field {
+                    label for="a-role" { "Role" }
+                    select #a-role name="role" { option value="agent" { "Agent: the inbox" } option value="owner" { "Owner: the inbox and the console" } }
+                }
+                button type="submit" { "Add" }
+            }
+        },
+    )
+}
+
+fn tabs(flow: &str, current: &str) -> Markup {
+    let tabs = [
+        ("", "Overview"),
+        ("edit/bot", "Bot"),
+        ("edit/faq", "FAQ"),
+        ("edit/steps", "Steps"),
+        ("edit/triggers", "Proactive messages"),
+        ("edit/hours", "Business hours"),
+        ("edit/handoff", "Handoff and orders"),
+        ("health", "FAQ health"),
+    ];
+    html! {
+        nav.tabs aria-label="Flow" {
+            @for (path, label) in tabs {
+                @let href = if path.is_empty() { format!("/console/flows/{flow}") } else { format!("/console/flows/{flow}/{path}") };
+                a href=(href) aria-current=[(path == current).then_some("page")] { (label) }
+            }
+        }
+    }
+}
+
+/// Errors and warnings of the draft, in a line.
+fn status(diags: &[Diagnostic]) -> Markup {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    html! {
+        p.status role="status" {
+            @if errors == 0 && warnings == 0 { "The draft has no problems." }
+            @else {
+                (errors) " " (if errors == 1 { "error" } else { "errors" }) ", " (warnings) " " (if warnings == 1 { "warning" } else { "warnings" })
+                @if errors > 0 { ": fix the errors to publish." }
+            }
+        }
+    }
+}
+
+pub struct FlowPage<'a> {
+    pub session: &'a Session,
+    pub name: &'a str,
+    pub revision: i64,
+    pub diags: &'a [Diagnostic],
+    pub live: Option<&'a Version>,
+    pub changed: bool,
+}
+
+pub fn overview(p: &FlowPage, versions: &[Version], now: i64, note: Option<&str>) -> String {
+    let errors = p.diags.iter().filter(|d| d.is_error()).count();
+    let name = p.name;
+    layout(
+        name,
+        Some(p.session),
+        html! {
+            h1 { "Flow " (name) }
+            (tabs(name, ""))
+            @if let Some(note) = note { p.notice role="status" { (note) } }
+            section.card aria-labelledby="publish-title" {
+                h2 #publish-title { "Publish" }
+                p {
+                    @match p.live { Some(v) => { "Shoppers get version " (v.number) ", published " (iso_minute(v.published_at)) " by " (v.published_by) "." }, None => { "Never published: shoppers get nothing yet." } }
+                    " "
+                    @if p.changed { "The draft has changes they do not have yet." } @else { "The draft is what they get." }
+                }
+                (status(p.diags))
+                @if !p.diags.is_empty() {
+                    ul.problems {
+                        @for d in p.diags {
+                            li class=(if d.is_error() { "error" } else { "warning" }) {
+                                a href={"/console/flows/" (name) "/edit/" (Section::for_pointer(&d.pointer).path())} { (if d.is_error() { "Error" } else { "Warning" }) }
+                                ": " (d.message)
+                                @if let Some(h) = &d.help { " " span.help { "Fix: " (h) } }
+                                " " code { (d.pointer) }
+                            }
+                        }
+                    }
+                }
+                form method="post" action={"/console/flows/" (name) "/publish"} {
+                    input type="hidden" name="csrf" value=(p.session.csrf);
+                    input type="hidden" name="revision" value=(p.revision);
+                    div.field {
+                        label for="publish-note" { "What changed (optional)" }
+                        input #publish-note type="text" name="note" maxlength="200";
+                    }
+                    button type="submit" disabled[errors > 0 || !p.changed] { "Publish the draft" }
+                }
+            }
+            section.card aria-labelledby="versions-title" {
+                h2 #versions-title { "Versions" }
+                table.list {
+                    thead { tr { th scope="col" { "Version" } th scope="col" { "Published" } th scope="col" { "By" } th scope="col" { "Note" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                    tbody {
+                        @for (i, v) in versions.iter().enumerate() {
+                            tr {
+                                td { (v.number) @if i == 0 { " " strong { "(live)" } } }
+                                td { (iso_minute(v.published_at)) " " span.hint { "(" (crate::clock::duration_words(now - v.published_at)) " ago)" } }
+                                td { (v.published_by) }
+                                td { (v.note) }
+                                td.actions {
+                                    a href={"/console/flows/" (name) "/versions/" (v.number) "/export"} download={(name) "-v" (v.number) ".json"} { "Export JSON" }
+                                    @if i > 0 {
+                                        form method="post" action={"/console/flows/" (name) "/versions/" (v.number) "/rollback"} {
+                                            input type="hidden" name="csrf" value=(p.session.csrf);
+                                            button.secondary type="submit" { "Roll back to version " (v.number) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p { a href={"/console/flows/" (name) "/draft/export"} download={(name) "-draft.json"} { "Export the draft as JSON" } " (for " code { "flow check" } " and " code { "flow test" } ")" }
+            }
+            form.card method="post" action={"/console/flows/" (name) "/import"} {
+                h2 { "Import a flow file" }
+                p.hint { "The file replaces the draft; it is published at once when it has no errors." }
+                input type="hidden" name="csrf" value=(p.session.csrf);
+                div.field {
+                    label for="import-file" { "Flow file (.json)" }
+                    input #import-file type="file" accept=".json,application/json" data-fills="import-source";
+                }
+                div.field {
+                    label for="import-source" { "Or paste the JSON" }
+                    textarea #import-source name="source" rows="4" required {}
+                }
+                button type="submit" { "Import" }
+            }
+        },
+    )
+}
+
+pub struct Tryout<'a> {
+    pub explained: Option<&'a Explained>,
+    pub triggers: Vec<(String, Vec<String>)>,
+    pub languages: &'a [String],
+}
+
+pub fn editor(p: &FlowPage, section: Section, doc: &Value, t: &Tryout) -> String {
+    let f = Form::new(doc, p.diags);
+    let title = section.title(&f);
+    let fields = super::editor::fields(section, &f, p.name);
+    let rest = f.unclaimed(&section.pointer());
+    let name = p.name;
+    let back = format!("/console/flows/{name}/edit/{}", section.path());
+    layout(
+        &title,
+        Some(p.session),
+        html! {
+            h1 { (title) " " span.hint { "— flow " (name) } }
+            (tabs(name, &format!("edit/{}", section.tab())))
+            (status(p.diags))
+            div.workspace {
+                form.editor method="post" action={"/console/flows/" (name) "/draft"} data-unsaved=(back) data-revision=(p.revision) novalidate {
+                    input type="hidden" name="csrf" value=(p.session.csrf);
+                    input type="hidden" name="revision" value=(p.revision);
+                    input type="hidden" name="back" value=(section.path());
+                    p.unsaved-note role="status" hidden { "Restored the changes you had not saved. Save them, or " button.link.discard type="button" { "discard them" } "." }
+                    (rest)
+                    (fields)
+                    div.savebar {
+                        button type="submit" name="action" value="save" { "Save the draft" }
+                        a href={"/console/flows/" (name)} { "Publish…" }
+                    }
+                }
+                (tryout_panel(name, t, &back))
+            }
+        },
+    )
+}
+
+fn tryout_panel(name: &str, t: &Tryout, back: &str) -> Markup {
+    html! {
+        aside.tryout aria-labelledby="try-title" {
+            h2 #try-title { "Try it" }
+            p.hint { "The real widget, running the draft as saved. It stores nothing and starts afresh on every save." }
+            iframe.preview src={"/console/flows/" (name) "/preview"} title="Preview of the assistant (the draft)" {}
+            @if !t.triggers.is_empty() {
+                div.fire {
+                    p { strong { "Fire a proactive message" } }
+                    @for (trigger, variants) in &t.triggers {
+                        @if variants.is_empty() {
+                            button.secondary type="button" data-fire=(trigger) { (trigger) }
+                        }
+                        @for v in variants {
+                            button.secondary type="button" data-fire=(trigger) data-variant=(v) { (trigger) ": " (v) }
+                        }
+                    }
+                }
+            }
+            form.ask method="get" action=(back) {
+                div.field {
+                    label for="ask-q" { "Ask the FAQ a question" }
+                    input #ask-q type="text" name="ask" value=(t.explained.map(|e| e.question.as_str()).unwrap_or("")) maxlength="500";
+                }
+                @if t.languages.len() > 1 {
+                    div.field {
+                        label for="ask-lang" { "In" }
+                        select #ask-lang name="lang" {
+                            @for l in t.languages {
+                                option value=(l) selected[t.explained.is_some_and(|e| &e.language == l)] { (super::fields::language_name(l)) }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { "Ask" }
+            }
+            @if let Some(e) = t.explained {
+                div.explained #explained role="status" {
+                    p.decision {
+                        @match e.decision {
+                            "answer" => { "Answers with " strong { (e.chosen.clone().unwrap_or_default()) } "." }
+                            "unsure" => { "Not sure: asks “did you mean…?”, offering " strong { (e.chosen.clone().unwrap_or_default()) } " first." }
+                            _ => { "Missed: no entry is close enough; the shopper gets the fallback." }
+                        }
+                    }
+                    @if !e.candidates.is_empty() {
+                        table.list {
+                            caption { "Closest entries" }
+                            thead { tr { th scope="col" { "Entry" } th scope="col" { "Confidence" } th scope="col" { "Words in common" } } }
+                            tbody {
+                                @for c in &e.candidates {
+                                    tr {
+                                        td { (c.id) br; span.hint { (c.question) } }
+                                        td { (format!("{:.2}", f64::from(c.confidence) / 1000.0)) }
+                                        td { @if c.matched.is_empty() { "none" } @else { (c.matched.join(", ")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn health(p: &FlowPage, h: &Health, entries: &[(usize, String)]) -> String {
+    let name = p.name;
+    let index_of = |id: &str| {
+        entries
+            .iter()
+            .find(|(_, e)| e == id)
+            .map(|(i, _)| *i)
+            .unwrap_or(0)
+    };
+    layout(
+        "FAQ health",
+        Some(p.session),
+        html! {
+            h1 { "FAQ health " span.hint { "— flow " (name) ", the draft" } }
+            (tabs(name, "health"))
+            p {
+                "Each phrasing was asked of the FAQ without it, as a shopper's question. "
+                (h.own) " of " (h.asked) " found their own entry as the answer"
+                @if h.asked > 0 { " (" (h.own * 100 / h.asked) " %)" } "."
+            }
+            section.card aria-labelledby="confused-title" {
+                h2 #confused-title { "Entries the matcher confuses" }
+                @if h.confusions.is_empty() {
+                    p { "None: every phrasing asked on its own went to its entry or to “did you mean”." }
+                } @else {
+                    p.hint { "Make the phrasings of these entries more distinct, merge entries that are the same question, or add synonyms." }
+                    table.list {
+                        thead { tr { th scope="col" { "Asked as a phrasing of" } th scope="col" { "Got" } th scope="col" { "Examples" } } }
+                        tbody {
+                            @for c in &h.confusions {
+                                tr {
+                                    td { a href={"/console/flows/" (name) "/edit/faq/" (index_of(&c.asked))} { (c.asked) } }
+                                    td { @if c.answered { "the answer of " } @else { "“did you mean” first offering " } a href={"/console/flows/" (name) "/edit/faq/" (index_of(&c.got))} { (c.got) } }
+                                    td { (c.examples.iter().map(|e| format!("“{e}”")).collect::<Vec<_>>().join(", ")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card aria-labelledby="thin-title" {
+                h2 #thin-title { "Entries with too few phrasings" }
+                @if h.thin.is_empty() {
+                    p { "None: every entry has at least " (super::tryout::MIN_PHRASINGS) " ways of asking in every language." }
+                } @else {
+                    p.hint { "Fewer than " (super::tryout::MIN_PHRASINGS) " ways of asking (the question included): shoppers who word it differently are missed." }
+                    ul {
+                        @for (id, lang, n) in &h.thin {
+                            li { a href={"/console/flows/" (name) "/edit/faq/" (index_of(id))} { (id) } ", " (super::fields::language_name(lang)) ": " (n) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn stale(name: &str, back: &str) -> String {
+    layout(
+        "Saved elsewhere",
+        None,
+        html! {
+            h1 { "The draft changed since this page was opened" }
+            p.problem role="alert" { "Someone (perhaps you, in another tab) saved the draft in the meantime, so this save was not applied. Your changes are kept in this browser: open the page again and they are restored over the newest draft; then save." }
+            p { a href={"/console/flows/" (name) "/edit/" (back)} { "Open the page again" } }
+        },
+    )
+}
+
+pub fn preview(name: &str) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Preview of " (name) }
+                link rel="stylesheet" href="/console/console.css";
+            }
+            body.preview-page {
+                main {
+                    p.hint { "A page of your store. The assistant below runs the draft." }
+                }
+                // Consent is never given here: the preview stores nothing and forgets on reload.
+                script async src="/bellhop/bellhop.js" data-flow={"/console/preview/" (name) ".json"} data-consent="required" {}
+            }
+        }
+    }
+    .into_string()
+}

@@ -1,0 +1,284 @@
+//! What the matcher makes of the draft's FAQ: a typed question explained (the top three
+//! entries, the decision, the words they share), and the FAQ's health (leave-one-out over
+//! the phrasings: which entries the matcher takes for each other).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use flow_runtime::Flow;
+use flow_runtime::faq::{Decision, FaqIndex, Language, Phrasing, is_function_word, words};
+use serde_json::Value;
+
+/// One of the top entries for a question.
+pub struct Candidate {
+    pub id: String,
+    pub question: String,
+    /// 0–1000.
+    pub confidence: u16,
+    /// The question's words that the entry's phrasings use too (after stemming).
+    pub matched: Vec<String>,
+}
+
+pub struct Explained {
+    pub question: String,
+    pub language: String,
+    /// `answer`, `unsure` or `missed`.
+    pub decision: &'static str,
+    /// The entry answered, or offered first.
+    pub chosen: Option<String>,
+    pub candidates: Vec<Candidate>,
+}
+
+/// The phrasings of the document's FAQ (the question counts as one), as the compiler
+/// reads them: `(entry index, language, text)`.
+pub fn phrasings(doc: &Value) -> (Vec<String>, Vec<Phrasing>) {
+    let default = doc
+        .pointer("/bot/languages/0")
+        .and_then(Value::as_str)
+        .unwrap_or("en")
+        .to_owned();
+    let mut ids = Vec::new();
+    let mut out = Vec::new();
+    let entries = doc
+        .pointer("/faq/entries")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (i, e) in entries.iter().enumerate() {
+        ids.push(
+            e.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        let entry = i as u32;
+        let mut add = |language: &str, text: &str| {
+            if !text.trim().is_empty() {
+                out.push(Phrasing {
+                    entry,
+                    language: language.to_owned(),
+                    text: text.to_owned(),
+                });
+            }
+        };
+        match e.get("question") {
+            Some(Value::String(q)) => add(&default, q),
+            Some(Value::Object(m)) => m
+                .iter()
+                .for_each(|(l, q)| add(l, q.as_str().unwrap_or_default())),
+            _ => {}
+        }
+        match e.get("phrasings") {
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .for_each(|t| add(&default, t)),
+            Some(Value::Object(m)) => {
+                for (l, list) in m {
+                    list.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .for_each(|t| add(l, t));
+                }
+            }
+            _ => {}
+        }
+    }
+    (ids, out)
+}
+
+pub fn synonyms(doc: &Value) -> Vec<Vec<String>> {
+    doc.pointer("/faq/synonyms")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            groups
+                .iter()
+                .filter_map(Value::as_array)
+                .map(|g| {
+                    g.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The content words of `text`, stemmed, as the matcher compares them.
+fn stems(text: &str, language: Language) -> BTreeSet<String> {
+    words(text)
+        .into_iter()
+        .filter(|w| !is_function_word(language, w))
+        .map(|w| language.stem(&w))
+        .collect()
+}
+
+/// What the compiled draft does with `question` asked in `language`.
+pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Explained {
+    let ranked = flow.faq.index.rank(question, language, 3);
+    let decision = flow.faq.decide(question, language);
+    let (decision, chosen) = match &decision {
+        Decision::Answer(r) => ("answer", Some(r.entry)),
+        Decision::Unsure(list) => ("unsure", list.first().map(|r| r.entry)),
+        Decision::Missed(_) => ("missed", None),
+    };
+    let lang = Language::from_code(language);
+    let asked = stems(question, lang);
+    let (_, all) = phrasings(doc);
+    let entry_id = |i: u32| {
+        flow.faq
+            .entries
+            .get(i as usize)
+            .map(|e| e.id.clone())
+            .unwrap_or_default()
+    };
+    let candidates = ranked
+        .iter()
+        .map(|r| {
+            let id = entry_id(r.entry);
+            // The entry's words in the document (compiled indices follow the document's order).
+            let theirs: BTreeSet<String> = all
+                .iter()
+                .filter(|p| p.entry == r.entry)
+                .flat_map(|p| stems(&p.text, Language::from_code(&p.language)))
+                .collect();
+            let matched = words(question)
+                .into_iter()
+                .filter(|w| !is_function_word(lang, w))
+                .filter(|w| theirs.contains(&lang.stem(w)))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let question = flow
+                .faq
+                .entries
+                .get(r.entry as usize)
+                .map(|e| {
+                    e.question
+                        .for_language(language)
+                        .iter()
+                        .map(|p| match p {
+                            flow_runtime::flow::TextPart::Lit(s) => s.clone(),
+                            flow_runtime::flow::TextPart::Var { name, .. } => {
+                                format!("{{{{{name}}}}}")
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Candidate {
+                id,
+                question,
+                confidence: r.confidence,
+                matched,
+            }
+        })
+        .collect();
+    let _ = asked;
+    Explained {
+        question: question.to_owned(),
+        language: language.to_owned(),
+        decision,
+        chosen: chosen.map(entry_id),
+        candidates,
+    }
+}
+
+/// Entries that the matcher takes for one another.
+pub struct Confusion {
+    /// The entry whose phrasing was asked.
+    pub asked: String,
+    /// What the matcher did with it instead.
+    pub got: String,
+    /// Answered outright (`true`) or only offered first in "did you mean".
+    pub answered: bool,
+    pub examples: Vec<String>,
+}
+
+pub struct Health {
+    pub confusions: Vec<Confusion>,
+    /// Entries with fewer than [`MIN_PHRASINGS`] phrasings in a language: `(id, language, count)`.
+    pub thin: Vec<(String, String, usize)>,
+    /// Phrasings asked, and how many came back to their own entry as the answer.
+    pub asked: usize,
+    pub own: usize,
+}
+
+/// Fewer than this, and an entry is found only by its own words.
+pub const MIN_PHRASINGS: usize = 4;
+
+/// Leave-one-out over the phrasings: each is asked of an FAQ built without it, decided as
+/// the widget decides with the draft's thresholds.
+pub fn health(flow: &Flow, doc: &Value, languages: &[String]) -> Health {
+    let (ids, all) = phrasings(doc);
+    let synonyms = synonyms(doc);
+    let thresholds = flow.faq.thresholds();
+    let mut pairs: BTreeMap<(String, String), (usize, usize, Vec<String>)> = BTreeMap::new();
+    let mut own = 0;
+    for (k, p) in all.iter().enumerate() {
+        let rest: Vec<Phrasing> = all
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != k)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let index = FaqIndex::build(&rest, &synonyms);
+        let ranked = index.rank(&p.text, &p.language, 3);
+        let other = match flow_runtime::faq::decide(&ranked, thresholds) {
+            Decision::Answer(r) if r.entry == p.entry => {
+                own += 1;
+                None
+            }
+            Decision::Answer(r) => Some((r.entry, true)),
+            Decision::Unsure(list) => list
+                .first()
+                .filter(|r| r.entry != p.entry)
+                .map(|r| (r.entry, false)),
+            Decision::Missed(_) => None,
+        };
+        if let Some((entry, answered)) = other {
+            let key = (ids[p.entry as usize].clone(), ids[entry as usize].clone());
+            let slot = pairs.entry(key).or_default();
+            if answered {
+                slot.0 += 1;
+            } else {
+                slot.1 += 1;
+            }
+            if slot.2.len() < 3 {
+                slot.2.push(p.text.clone());
+            }
+        }
+    }
+    let mut confusions: Vec<Confusion> = pairs
+        .into_iter()
+        .map(|((asked, got), (answered, unsure, examples))| Confusion {
+            asked,
+            got,
+            answered: answered > 0,
+            examples: {
+                let _ = unsure;
+                examples
+            },
+        })
+        .collect();
+    confusions.sort_by_key(|c| (!c.answered, c.asked.clone()));
+    let mut thin = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        for lang in languages {
+            let n = all
+                .iter()
+                .filter(|p| p.entry == i as u32 && &p.language == lang)
+                .count();
+            if n < MIN_PHRASINGS {
+                thin.push((id.clone(), lang.clone(), n));
+            }
+        }
+    }
+    Health {
+        confusions,
+        thin,
+        asked: all.len(),
+        own,
+    }
+}

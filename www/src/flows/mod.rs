@@ -1,0 +1,348 @@
+//! Flow documents under `/flows/NAME.json`, as published in the console.
+//!
+//! `GET /flows/demo.json` returns the live version's document as the merchant wrote it (for
+//! people and editors); `GET /flows/demo.json?format=bhf` returns it compiled (and
+//! `?format=bhl` only its launch part, for the eager stage), which is what the widget
+//! downloads (see `flow_runtime::Flow::to_bytes`). Both are served with
+//! `Cache-Control: no-cache` and an `ETag`: browsers revalidate cheaply and pick up a newly
+//! published version on the next page load.
+//!
+//! Flows live in the database ([`store`]): a draft and numbered versions. Flow files (the
+//! `--flows-dir` folder, or the built-in demo) are imported the first time their name is
+//! asked for, or at start: from then on the console's versions are what is served, and a
+//! file edited later is only reported in the log. A version is published only without
+//! errors; a flow never published whose draft has errors answers 422 with every problem.
+
+pub mod admin;
+pub mod store;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use flow_runtime::compile::compile_json;
+use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
+
+use crate::AppState;
+use crate::db::Db;
+
+/// The demo store's flow, built into the binary so `www` runs with no files around it.
+pub const DEMO_FLOW: &str = include_str!("../../flows/demo.json");
+
+/// Where flows come from, and their compiled forms.
+#[derive(Clone)]
+pub struct Flows {
+    db: Db,
+    dir: Option<PathBuf>,
+    /// Name → (live version, its source and compiled form).
+    live: Arc<Mutex<HashMap<String, Live>>>,
+}
+
+#[derive(Clone)]
+struct Live {
+    number: i64,
+    source: Arc<str>,
+    compiled: Arc<CompiledFlow>,
+}
+
+/// A flow as served, and what the server itself needs of it.
+pub struct CompiledFlow {
+    /// What the panel downloads (`?format=bhf`).
+    pub bytes: Vec<u8>,
+    /// What the eager stage downloads on every page view (`?format=bhl`): the launcher's
+    /// look and label and the trigger table.
+    pub launch: Vec<u8>,
+    /// When people are there to take over: the handoff API answers from these, so that the
+    /// flow and the server cannot disagree (`None`: the flow has none).
+    pub hours: Option<flow_runtime::hours::BusinessHours>,
+}
+
+/// What `/flows/NAME.json` finds.
+enum Found {
+    Live(Live),
+    /// Never published: the draft's problems.
+    Broken(Vec<String>),
+    Missing,
+}
+
+/// Compiles `source`; the flow's problems rendered for people on failure.
+pub fn compile(name: &str, source: &str) -> Result<CompiledFlow, Vec<String>> {
+    let result = compile_json(source);
+    match result.flow {
+        Some(flow) => Ok(CompiledFlow {
+            bytes: flow.to_bytes(),
+            launch: flow.launch().to_bytes(),
+            hours: flow.bot.business_hours.clone(),
+        }),
+        None => Err(result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render(&format!("{name}.json")))
+            .collect()),
+    }
+}
+
+impl Flows {
+    pub fn new(db: Db, dir: Option<PathBuf>) -> Flows {
+        Flows {
+            db,
+            dir,
+            live: Arc::default(),
+        }
+    }
+
+    /// The file a flow is imported from, if there is one by that name.
+    async fn file(&self, name: &str) -> Option<String> {
+        match &self.dir {
+            Some(dir) => tokio::fs::read_to_string(dir.join(format!("{name}.json")))
+                .await
+                .ok(),
+            None => (name == "demo").then(|| DEMO_FLOW.to_owned()),
+        }
+    }
+
+    /// Brings a flow file into the database as flow `name`: its draft, and version 1 when it
+    /// compiles. Nothing happens when the database has a flow by that name already.
+    pub async fn import(&self, name: &str, source: &str, from: &str) -> sqlx::Result<bool> {
+        if !store::create(&self.db, name, source, from).await? {
+            return Ok(false);
+        }
+        match compile(name, source) {
+            Ok(_) => {
+                let number = store::publish(
+                    &self.db,
+                    name,
+                    source,
+                    from,
+                    &format!("imported from {from}"),
+                )
+                .await?;
+                tracing::info!("flow {name}: imported from {from} as version {number}");
+            }
+            Err(problems) => tracing::error!(
+                "flow {name}: imported from {from} as a draft; it has errors and is not served until they are fixed in the console:\n{}",
+                problems.join("\n")
+            ),
+        }
+        Ok(true)
+    }
+
+    /// The live version of flow `name`.
+    async fn find(&self, name: &str) -> sqlx::Result<Found> {
+        let mut number = store::live_number(&self.db, name).await?;
+        if number.is_none() && store::draft(&self.db, name).await?.is_none() {
+            let Some(source) = self.file(name).await else {
+                return Ok(Found::Missing);
+            };
+            self.import(name, &source, &format!("{name}.json")).await?;
+            number = store::live_number(&self.db, name).await?;
+        }
+        let Some(number) = number else {
+            return Ok(match store::draft(&self.db, name).await? {
+                Some(draft) => {
+                    Found::Broken(compile(name, &draft.source).err().unwrap_or_default())
+                }
+                None => Found::Missing,
+            });
+        };
+        if let Some(live) = self.cached(name).filter(|l| l.number == number) {
+            return Ok(Found::Live(live));
+        }
+        let Some(version) = store::version(&self.db, name, number).await? else {
+            return Ok(Found::Missing);
+        };
+        let compiled = match compile(name, &version.source) {
+            Ok(c) => c,
+            // Published by an older compiler that allowed what this one does not.
+            Err(problems) => return Ok(Found::Broken(problems)),
+        };
+        let live = Live {
+            number,
+            source: version.source.into(),
+            compiled: Arc::new(compiled),
+        };
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_owned(), live.clone());
+        Ok(Found::Live(live))
+    }
+
+    fn cached(&self, name: &str) -> Option<Live> {
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            .cloned()
+    }
+
+    /// The business hours of flow `name` (`Some(None)`: it has none; `None`: there is no
+    /// such flow, or it is not published).
+    pub async fn hours(&self, name: &str) -> Option<Option<flow_runtime::hours::BusinessHours>> {
+        let name = name.strip_suffix(".json")?;
+        if !is_flow_name(name) {
+            return None;
+        }
+        match self.find(name).await {
+            Ok(Found::Live(live)) => Some(live.compiled.hours.clone()),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::error!("flow {name}: {e}");
+                None
+            }
+        }
+    }
+
+    /// Imports every flow file not in the database yet, and says in the log which files
+    /// differ from what is served (the console's versions win).
+    pub async fn import_all(&self) -> anyhow::Result<()> {
+        let names: Vec<String> = match &self.dir {
+            Some(dir) => std::fs::read_dir(dir)
+                .map_err(|e| {
+                    anyhow::anyhow!("cannot read the flows folder {}: {e}", dir.display())
+                })?
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
+                .filter(|n| is_flow_name(n))
+                .collect(),
+            None => vec!["demo".into()],
+        };
+        for name in names {
+            let Some(source) = self.file(&name).await else {
+                continue;
+            };
+            if self.import(&name, &source, &format!("{name}.json")).await? {
+                continue;
+            }
+            if let Some(n) = store::live_number(&self.db, &name).await? {
+                let live = store::version(&self.db, &name, n).await?;
+                if live.is_some_and(|v| v.source != source) {
+                    tracing::warn!(
+                        "flow {name}: {name}.json differs from version {n}, which is what is served; import the file in the console (or with `www flows import`) to publish it"
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/flows/{name}", get(flow))
+        .layer(CompressionLayer::new())
+}
+
+#[derive(Deserialize)]
+struct FlowQuery {
+    format: Option<String>,
+}
+
+async fn flow(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<FlowQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(name) = file.strip_suffix(".json").filter(|n| is_flow_name(n)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let live = match state.flows.find(name).await {
+        Ok(Found::Live(live)) => live,
+        Ok(Found::Missing) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(Found::Broken(problems)) => {
+            let body = serde_json::json!({
+                "error": "flow_invalid",
+                "message": format!("the flow {name} has errors and was never published; fix them in the console"),
+                "problems": problems,
+            });
+            return (StatusCode::UNPROCESSABLE_ENTITY, cors(), Json(body)).into_response();
+        }
+        Err(e) => {
+            tracing::error!("flow {name}: {e}");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let (body, content_type): (Vec<u8>, &str) = match q.format.as_deref() {
+        None | Some("json") => (live.source.as_bytes().to_vec(), "application/json"),
+        Some("bhl") => (
+            live.compiled.launch.clone(),
+            "application/vnd.bellhop.launch",
+        ),
+        Some("bhf") => (live.compiled.bytes.clone(), "application/vnd.bellhop.flow"),
+        Some(_) => {
+            return (StatusCode::BAD_REQUEST, "format must be json, bhf or bhl").into_response();
+        }
+    };
+    serve_bytes(&headers, body, content_type)
+}
+
+/// `body` with the caching headers the widget expects: `no-cache`, an `ETag`, CORS.
+pub fn serve_bytes(headers: &HeaderMap, body: Vec<u8>, content_type: &'static str) -> Response {
+    let etag = format!("\"{:016x}\"", fnv1a(&body));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let common = [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+        ),
+        (header::VARY, HeaderValue::from_static("Accept-Encoding")),
+    ];
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, cors(), common).into_response();
+    }
+    (cors(), common, [(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Flows are public and load from any storefront origin.
+fn cors() -> [(header::HeaderName, HeaderValue); 1] {
+    [(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    )]
+}
+
+/// `demo`, `summer-sale`: 1 to 64 lowercase letters, digits, `-` and `_` (served as
+/// `NAME.json`). Anything else (`..`, slashes, encoded tricks) never reaches the file system
+/// or the database.
+pub fn is_flow_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// FNV-1a: a stable 64-bit hash for ETags and the cache (not for security).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_flow_name;
+
+    #[test]
+    fn only_plain_flow_names_are_served() {
+        assert!(is_flow_name("demo"));
+        assert!(is_flow_name("summer_sale-2"));
+        for bad in ["../secret", "", "Demo", "demo.json", "a/b", "demo json"] {
+            assert!(!is_flow_name(bad), "{bad}");
+        }
+    }
+}
