@@ -332,6 +332,7 @@ fn faq_entry(f: &Form, i: usize) -> Markup {
         @if goto {
             (f.step(&format!("{p}/goto"), "Step", None))
         } @else {
+            (f.problems(&format!("{p}/answer"), false, &super::fields::id_for("g", &format!("{p}/answer"))))
             (f.localized(&text_ptr, "Answer (Markdown: **bold**, *italic*, [link](https://…), lists)", true, true))
             @if text_ptr.ends_with("/text") {
                 (f.buttons(&format!("{p}/answer/quick_replies"), "Follow-up quick reply"))

@@ -160,6 +160,10 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 async fn home(State(state): State<AppState>, owner: Owner) -> Response {
+    // Flow files not asked for yet come in now, so that the console lists them.
+    if let Err(e) = state.flows.import_all().await {
+        tracing::error!("console: {e}");
+    }
     match store::list(&state.db).await {
         Ok(list) => Html(pages::home(&owner.0, &list, now_ms())).into_response(),
         Err(e) => unavailable(e),
@@ -244,6 +248,7 @@ async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
     if !is_flow_name(name) {
         return Err(not_found("There is no flow by that name."));
     }
+    state.flows.ensure(name).await.map_err(unavailable)?;
     let draft = match store::draft(&state.db, name).await {
         Ok(Some(d)) => d,
         Ok(None) => return Err(not_found("There is no flow by that name.")),

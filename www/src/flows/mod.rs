@@ -136,6 +136,16 @@ impl Flows {
         Ok(true)
     }
 
+    /// Makes sure a flow file by this name, if any, is in the database.
+    pub async fn ensure(&self, name: &str) -> sqlx::Result<()> {
+        if store::draft(&self.db, name).await?.is_none() {
+            if let Some(source) = self.file(name).await {
+                self.import(name, &source, &format!("{name}.json")).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// The live version of flow `name`.
     async fn find(&self, name: &str) -> sqlx::Result<Found> {
         let mut number = store::live_number(&self.db, name).await?;
@@ -148,9 +158,11 @@ impl Flows {
         }
         let Some(number) = number else {
             return Ok(match store::draft(&self.db, name).await? {
-                Some(draft) => {
-                    Found::Broken(compile(name, &draft.source).err().unwrap_or_default())
-                }
+                // Never published: its problems, or nothing to serve yet.
+                Some(draft) => match compile(name, &draft.source) {
+                    Err(problems) => Found::Broken(problems),
+                    Ok(_) => Found::Missing,
+                },
                 None => Found::Missing,
             });
         };
