@@ -46,16 +46,28 @@ fn enc(s: &str) -> String {
 /// Logs in; returns the cookie and where the login sent us.
 async fn log_in(app: &support::TestApp, email: &str, password: &str) -> (String, String) {
     let r = app
-        .send(form("/inbox/login", "", &format!("email={}&password={}", enc(email), enc(password))))
+        .send(form(
+            "/inbox/login",
+            "",
+            &format!("email={}&password={}", enc(email), enc(password)),
+        ))
         .await;
     let to = r.headers()[header::LOCATION].to_str().unwrap().to_owned();
-    let cookie = r.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = r.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     (cookie, to)
 }
 
 /// The value of the first `name="csrf"` (or other) hidden field on a page.
 fn hidden(page: &str, name: &str) -> String {
-    let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no {name} in {page}"));
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in {page}"));
     let rest = &page[at + name.len() + 15..];
     rest[..rest.find('"').unwrap()].to_owned()
 }

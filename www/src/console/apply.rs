@@ -3,7 +3,8 @@
 //! form, and every compiler diagnostic (which carries a pointer) finds its field again.
 //!
 //! Kinds: `s` text (kept when empty, so the compiler can say what is missing), `o` optional
-//! text (removed when empty), `n` number, `pct` a percentage stored as a fraction, `b` a
+//! text (removed when empty), `ot` one language of an optional text (the text goes when
+//! every language is empty), `n` number, `pct` a percentage stored as a fraction, `b` a
 //! checkbox (a hidden `false` before it), `l` one item per line, `lc` a comma-separated
 //! list, `syn` synonym groups (a line each, words separated by commas), `j` a JSON value, `c` a number in a condition (removed with empty parents when
 //! empty). Choices that reshape an object: `act` a button's action (`goto:ID`, `faq:ID`,
@@ -25,6 +26,7 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
             .map(|(_, v)| v.trim().to_owned())
     };
     let mut reshape = Vec::new();
+    let mut optional_texts: Vec<String> = Vec::new();
     for (name, raw) in fields {
         let Some((kind, ptr)) = name.split_once(':') else {
             continue;
@@ -36,7 +38,18 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
         let trimmed = text.trim();
         match kind {
             "s" => set(doc, ptr, Value::String(trimmed.to_owned())),
-            "o" if trimmed.is_empty() => remove(doc, ptr),
+            "ot" => {
+                set(doc, ptr, Value::String(trimmed.to_owned()));
+                if let Some((parent, _)) = ptr.rsplit_once('/') {
+                    if !optional_texts.iter().any(|p| p == parent) {
+                        optional_texts.push(parent.to_owned());
+                    }
+                }
+            }
+            "o" if trimmed.is_empty() => {
+                remove(doc, ptr);
+                prune_empty_objects(doc, ptr);
+            }
             "o" => set(doc, ptr, Value::String(trimmed.to_owned())),
             "n" | "pct" | "c" if trimmed.is_empty() => {
                 remove(doc, ptr);
@@ -53,7 +66,19 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
                 };
                 set(doc, ptr, value);
             }
-            "b" => set(doc, ptr, Value::Bool(trimmed == "true")),
+            "b" => {
+                let on = trimmed == "true";
+                // A checkbox left at its default does not write the default out.
+                let default = get("bdef", ptr).map(|d| d == "true");
+                let last = fields
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.split_once(':') == Some(("b", ptr)));
+                let is_last = last.is_some_and(|(_, v)| v == raw);
+                if is_last && !(doc.pointer(ptr).is_none() && default == Some(on)) {
+                    set(doc, ptr, Value::Bool(on));
+                }
+            }
             "l" | "lc" => {
                 let sep = if kind == "l" { '\n' } else { ',' };
                 let items: Vec<Value> = text
@@ -62,7 +87,7 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
                     .filter(|s| !s.is_empty())
                     .map(|s| Value::String(s.to_owned()))
                     .collect();
-                if items.is_empty() && kind == "l" {
+                if items.is_empty() && (kind == "l" || doc.pointer(ptr).is_none()) {
                     remove(doc, ptr);
                 } else {
                     set(doc, ptr, Value::Array(items));
@@ -93,6 +118,39 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
                 reshape.push((kind.to_owned(), ptr.to_owned(), trimmed.to_owned()))
             }
             _ => {}
+        }
+    }
+    // An optional text left empty in every language is no text at all.
+    for parent in optional_texts.iter().rev() {
+        let empty = match doc.pointer(parent) {
+            Some(Value::Object(m)) => m
+                .values()
+                .all(|v| v.as_str().is_some_and(|s| s.trim().is_empty())),
+            Some(Value::String(s)) => s.trim().is_empty(),
+            _ => false,
+        };
+        if empty {
+            remove(doc, parent);
+            prune_empty_objects(doc, parent);
+        }
+    }
+    // A text written once for every language stays so while its languages agree.
+    for (name, _) in fields {
+        let Some(ptr) = name.strip_prefix("same:") else {
+            continue;
+        };
+        let one = match doc.pointer(ptr) {
+            Some(Value::Object(m)) if !m.is_empty() => {
+                let mut texts = m.values().map(|v| v.as_str());
+                let first = texts.next().flatten();
+                first
+                    .filter(|f| texts.all(|t| t == Some(*f)))
+                    .map(str::to_owned)
+            }
+            _ => None,
+        };
+        if let Some(text) = one {
+            set(doc, ptr, Value::String(text));
         }
     }
     for (kind, ptr, value) in reshape {
@@ -354,6 +412,28 @@ fn prune_empty(doc: &mut Value, ptr: &str) {
     }
 }
 
+/// Removes objects left empty on `ptr`'s path (`/faq/fallback` once its text is gone),
+/// never a top-level part of the document nor an array element.
+fn prune_empty_objects(doc: &mut Value, ptr: &str) {
+    let mut at = ptr.to_owned();
+    while let Some((parent, last)) = at.rsplit_once('/') {
+        if parent.matches('/').count() < 2 || last.parse::<usize>().is_ok() {
+            return;
+        }
+        let empty = matches!(doc.pointer(parent), Some(Value::Object(m)) if m.is_empty());
+        let element = parent
+            .rsplit_once('/')
+            .is_some_and(|(_, l)| l.parse::<usize>().is_ok());
+        // An FAQ answer emptied stays, so that the compiler says the answer is empty; an
+        // array's element (a step, a card) is removed only by its own button.
+        if !empty || element || parent.ends_with("/answer") {
+            return;
+        }
+        remove(doc, parent);
+        at = parent.to_owned();
+    }
+}
+
 /// Moves array element `ptr` one place up (`-1`) or down (`+1`).
 pub fn shift(doc: &mut Value, ptr: &str, by: i64) {
     let Some((parent, last)) = ptr.rsplit_once('/') else {
@@ -423,6 +503,82 @@ mod tests {
         assert_eq!(doc["bot"]["flag"], true);
         assert_eq!(doc["seed"], json!(2026));
         assert_eq!(doc["faq"]["answer_threshold"], json!(0.3));
+    }
+
+    #[test]
+    fn an_optional_text_empty_in_every_language_goes_with_its_empty_parent() {
+        let mut doc = json!({ "faq": { "entries": [], "fallback": { "text": { "en": "Sorry", "es": "Perdón" } } } });
+        apply(
+            &mut doc,
+            &form(&[
+                ("ot:/faq/fallback/text/en", " "),
+                ("ot:/faq/fallback/text/es", ""),
+            ]),
+        );
+        assert_eq!(doc, json!({ "faq": { "entries": [] } }));
+        apply(
+            &mut doc,
+            &form(&[
+                ("ot:/faq/fallback/text/en", "Sorry"),
+                ("ot:/faq/fallback/text/es", ""),
+            ]),
+        );
+        assert_eq!(
+            doc["faq"]["fallback"],
+            json!({ "text": { "en": "Sorry", "es": "" } })
+        );
+        // An answer keeps its quick replies; only the text goes.
+        let mut doc = json!({ "a": { "answer": { "text": { "en": "x" }, "quick_replies": [] } } });
+        apply(&mut doc, &form(&[("ot:/a/answer/text/en", "")]));
+        assert_eq!(doc, json!({ "a": { "answer": { "quick_replies": [] } } }));
+        let mut doc = json!({ "e": [ { "answer": { "text": { "en": "x" } } } ], "s": [ { "image": { "src": "/a.png" } } ] });
+        apply(
+            &mut doc,
+            &form(&[("ot:/e/0/answer/text/en", ""), ("o:/s/0/image/src", "")]),
+        );
+        assert_eq!(doc, json!({ "e": [ { "answer": {} } ], "s": [ {} ] }));
+    }
+
+    #[test]
+    fn a_text_written_once_for_every_language_stays_one_until_they_differ() {
+        let mut doc = json!({ "t": "$89.00" });
+        apply(
+            &mut doc,
+            &form(&[
+                ("same:/t", "1"),
+                ("ot:/t/en", "$89.00"),
+                ("ot:/t/es", "$89.00"),
+            ]),
+        );
+        assert_eq!(doc["t"], "$89.00");
+        apply(
+            &mut doc,
+            &form(&[
+                ("same:/t", "1"),
+                ("ot:/t/en", "$89.00"),
+                ("ot:/t/es", "89,00 $"),
+            ]),
+        );
+        assert_eq!(doc["t"], json!({ "en": "$89.00", "es": "89,00 $" }));
+    }
+
+    #[test]
+    fn a_checkbox_at_its_default_writes_nothing_new() {
+        let mut doc = json!({ "s": {} });
+        let unticked = [("bdef:/s/show", "false"), ("b:/s/show", "false")];
+        apply(&mut doc, &form(&unticked));
+        assert_eq!(doc, json!({ "s": {} }));
+        apply(
+            &mut doc,
+            &form(&[
+                ("bdef:/s/show", "false"),
+                ("b:/s/show", "false"),
+                ("b:/s/show", "true"),
+            ]),
+        );
+        assert_eq!(doc["s"]["show"], true);
+        apply(&mut doc, &form(&unticked));
+        assert_eq!(doc["s"]["show"], false);
     }
 
     #[test]

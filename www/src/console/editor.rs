@@ -146,6 +146,8 @@ fn bot(f: &Form) -> Markup {
         (f.text("lc", "/bot/languages", "Languages", "language codes, the first is the default: en, es"))
         (f.step("/bot/greeting", "Greeting (the step shown when the chat opens)", Some("The first step")))
         (f.step("/bot/menu", "Menu (the step “anything else?” goes back to)", Some("None")))
+        (f.area("j", "/variables", "Variables at the start", "a JSON object, e.g. {\"vip\": false}; empty: none", f.get("/variables").map(|v| v.to_string()).unwrap_or_default()))
+        (f.number("n", "/seed", "A/B seed", "change it to deal shoppers into variants afresh"))
         fieldset {
             legend { "Look" }
             (f.colour("/bot/theme/accent", "Accent colour"))
@@ -305,6 +307,15 @@ fn faq(f: &Form, flow: &str) -> Markup {
             }
         }
         button type="submit" name="action" value="add:/faq/entries:faq" { "Add an FAQ entry" }
+        @let fallback = if matches!(f.get("/faq/fallback"), Some(Value::String(_))) { "/faq/fallback" } else { "/faq/fallback/text" };
+        (f.localized_opt(fallback, "When no entry fits, say (empty: the built-in “I didn't understand”)", true, true))
+        fieldset {
+            legend { "How sure the bot must be" }
+            p.hint { "Leave empty for the calibrated values; the question box on the right shows the confidences." }
+            (f.number("n", "/faq/answer_threshold", "Answer from this confidence (0–1)", ""))
+            (f.number("n", "/faq/clear_lead", "…when this far ahead of the next entry (0–1)", ""))
+            (f.number("n", "/faq/suggest_threshold", "Offer “did you mean” from (0–1)", ""))
+        }
         (f.area("syn", "/faq/synonyms", "Synonyms", "one group per line, words that mean the same separated by commas: shipping, delivery, postage", synonyms))
     }
 }
@@ -333,7 +344,7 @@ fn faq_entry(f: &Form, i: usize) -> Markup {
             (f.step(&format!("{p}/goto"), "Step", None))
         } @else {
             (f.problems(&format!("{p}/answer"), false, &super::fields::id_for("g", &format!("{p}/answer"))))
-            (f.localized(&text_ptr, "Answer (Markdown: **bold**, *italic*, [link](https://…), lists)", true, true))
+            (f.localized_opt(&text_ptr, "Answer (Markdown: **bold**, *italic*, [link](https://…), lists)", true, true))
             @if text_ptr.ends_with("/text") {
                 (f.buttons(&format!("{p}/answer/quick_replies"), "Follow-up quick reply"))
             }
@@ -416,7 +427,7 @@ fn step(f: &Form, i: usize) -> Markup {
         p.hint { "Changing the kind keeps only the fields the new kind has, when you save." }
         @match kind.as_str() {
             "message" | "carousel" | "end" => {
-                (f.localized(&at("text"), "Text (Markdown)", true, true))
+                (f.localized_opt(&at("text"), "Text (Markdown)", true, true))
                 (f.text("o", &format!("{p}/image/src"), "Image", "an image URL (optional)"))
                 @if kind == "carousel" { (cards(f, &at("cards"))) }
                 @if kind != "end" {
@@ -431,7 +442,7 @@ fn step(f: &Form, i: usize) -> Markup {
                 (f.select("s", &at("expect"), "Expect", &opts(&[("text", "Any text"), ("email", "An email address"), ("phone", "A phone number"), ("order_number", "An order number"), ("number", "A number"), ("choice", "One of the choices"), ("pattern", "Text matching a pattern")]), &{ let e = f.str_at(&at("expect")); if e.is_empty() { "text".into() } else { e } }))
                 (f.lines(&at("choices"), "Choices (for “one of the choices”)", "one per line; shown as quick replies"))
                 (f.text("o", &at("pattern"), "Pattern (for “text matching a pattern”)", ""))
-                (f.localized(&at("retry_text"), "When the answer does not fit, say", true, false))
+                (f.localized_opt(&at("retry_text"), "When the answer does not fit, say", true, false))
                 (f.number("n", &at("max_retries"), "Tries before giving up", "default 2"))
                 (f.step(&at("on_fail"), "After the last try, go to", Some("Carry on")))
                 (f.step(&at("next"), "Then go on to", Some("Nowhere")))
@@ -462,7 +473,7 @@ fn step(f: &Form, i: usize) -> Markup {
             }
             "goto" => { (f.step(&at("goto"), "Go to", None)) }
             "order_lookup" => {
-                (f.localized(&at("text"), "While looking, say", false, false))
+                (f.localized_opt(&at("text"), "While looking, say", false, false))
                 (f.text("o", &at("number"), "Variable holding the order number", "default order_number"))
                 (f.text("o", &at("email"), "Variable holding the email", "default email"))
                 (f.step(&at("found"), "When the order is found, go to", Some("Show it")))
@@ -470,7 +481,7 @@ fn step(f: &Form, i: usize) -> Markup {
                 (f.step(&at("error"), "When the order system fails, go to", Some("A built-in message")))
             }
             "handoff" => {
-                (f.localized(&at("text"), "While finding someone, say", false, false))
+                (f.localized_opt(&at("text"), "While finding someone, say", false, false))
                 (f.step(&at("available"), "When someone is there, go to", Some("A built-in message")))
                 (f.step(&at("offline"), "Outside business hours, go to", Some("A built-in message")))
                 (f.step(&at("error"), "When the server cannot be reached, go to", Some("A built-in message")))
@@ -509,10 +520,10 @@ fn cards(f: &Form, ptr: &str) -> Markup {
                 div.item {
                     p.item-title { "Card " (c + 1) }
                     (f.localized(&format!("{cp}/title"), "Title", false, false))
-                    (f.localized(&format!("{cp}/subtitle"), "Subtitle", false, false))
-                    (f.localized(&format!("{cp}/price"), "Price", false, false))
+                    (f.localized_opt(&format!("{cp}/subtitle"), "Subtitle", false, false))
+                    (f.localized_opt(&format!("{cp}/price"), "Price", false, false))
                     (f.text("o", &format!("{cp}/image/src"), "Image", "an image URL"))
-                    (f.localized(&format!("{cp}/image/alt"), "Image description (for screen readers)", false, false))
+                    (f.localized_opt(&format!("{cp}/image/alt"), "Image description (for screen readers)", false, false))
                     (f.buttons(&format!("{cp}/buttons"), "Button"))
                     (item_controls(&cp, c, n))
                 }

@@ -95,6 +95,11 @@ impl<'a> Form<'a> {
 
     pub fn str_at(&self, ptr: &str) -> String {
         match self.get(ptr) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::Bool(b)) => b.to_string(),
@@ -147,6 +152,10 @@ impl<'a> Form<'a> {
 
     /// A one-line text field (`s`, or `o` when it may be left empty).
     pub fn text(&self, kind: &str, ptr: &str, label: &str, hint: &str) -> Markup {
+        self.text_with(kind, ptr, label, hint, self.str_at(ptr))
+    }
+
+    fn text_with(&self, kind: &str, ptr: &str, label: &str, hint: &str, value: String) -> Markup {
         let id = id_for(kind, ptr);
         let invalid = self.has_problem(ptr, true);
         let (described, problems) = self.described(ptr, &id, true);
@@ -154,7 +163,7 @@ impl<'a> Form<'a> {
             div.field {
                 label for=(id) { (label) }
                 @if !hint.is_empty() { span.hint { (hint) } }
-                input id=(id) type="text" name={(kind) ":" (ptr)} value=(self.str_at(ptr))
+                input id=(id) type="text" name={(kind) ":" (ptr)} value=(value)
                     aria-invalid=[invalid.then_some("true")] aria-describedby=[described];
                 (problems)
             }
@@ -184,21 +193,42 @@ impl<'a> Form<'a> {
     }
 
     /// A text in every language of the flow; `markdown` adds a rendered preview of each.
+    /// Optional texts left empty in every language are removed (`ot`).
     pub fn localized(&self, ptr: &str, label: &str, multiline: bool, markdown: bool) -> Markup {
+        self.localized_kind("s", ptr, label, multiline, markdown)
+    }
+
+    /// [`Form::localized`] for a text the document may leave out.
+    pub fn localized_opt(&self, ptr: &str, label: &str, multiline: bool, markdown: bool) -> Markup {
+        self.localized_kind("ot", ptr, label, multiline, markdown)
+    }
+
+    fn localized_kind(
+        &self,
+        kind: &str,
+        ptr: &str,
+        label: &str,
+        multiline: bool,
+        markdown: bool,
+    ) -> Markup {
         let value = self.get(ptr);
         let group = id_for("g", ptr);
         html! {
             fieldset.localized id=(group) {
                 legend { (label) }
                 (self.problems(ptr, false, &group))
-                @for (i, lang) in self.languages.iter().enumerate() {
+                // One text for every language: kept so while the languages agree.
+                @if matches!(value, Some(Value::String(_))) {
+                    input type="hidden" name={"same:" (ptr)} value="1";
+                }
+                @for lang in &self.languages {
                     @let p = format!("{ptr}/{lang}");
-                    @let text = text_in(value, lang, i == 0);
+                    @let text = text_in(value, lang, true);
                     @let name = language_name(lang);
                     @if multiline {
-                        (self.area("s", &p, name, "", text.clone()))
+                        (self.area(kind, &p, name, "", text.clone()))
                     } @else {
-                        (self.text("s", &p, name, ""))
+                        (self.text_with(kind, &p, name, "", text.clone()))
                     }
                     @if markdown && !text.trim().is_empty() {
                         div.preview aria-label={"Preview, " (name)} { (super::markdown::render(&text)) }
@@ -252,6 +282,7 @@ impl<'a> Form<'a> {
         let (described, problems) = self.described(ptr, &id, true);
         html! {
             div.field.check {
+                input type="hidden" name={"bdef:" (ptr)} value=(default);
                 input type="hidden" name={"b:" (ptr)} value="false";
                 input id=(id) type="checkbox" name={"b:" (ptr)} value="true" checked[on] aria-describedby=[described];
                 label for=(id) { (label) }
