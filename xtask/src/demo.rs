@@ -39,7 +39,7 @@ pub fn run() -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(200));
     }
     println!(
-        "\nBellhop's demo store is open:\n  home      http://{ADDR}/\n  product   http://{ADDR}/products/trail-runner\n  checkout  http://{ADDR}/checkout\n\nThe agent inbox:\n  http://{ADDR}/inbox   log in as agent@fernhill.example, password fernhill-demo\n\nOrders to look up in the chat (\"Track my order\"):\n  10234 ana@example.com (shipped)    10231 ana@example.com (delivered)\n  10240 sam@example.com (processing) 10228 lee@example.com (cancelled)\n  10219 kim@example.com (refunded)\n\nPress Ctrl-C to stop.\n"
+        "\nBellhop's demo store is open:\n  home      http://{ADDR}/\n  product   http://{ADDR}/products/trail-runner\n  checkout  http://{ADDR}/checkout\n\nThe merchant console (edit, try and publish the assistant):\n  http://{ADDR}/console log in as owner@fernhill.example, password fernhill-owner\n\nThe agent inbox:\n  http://{ADDR}/inbox   log in as agent@fernhill.example, password fernhill-demo\n\nOrders to look up in the chat (\"Track my order\"):\n  10234 ana@example.com (shipped)    10231 ana@example.com (delivered)\n  10240 sam@example.com (processing) 10228 lee@example.com (cancelled)\n  10219 kim@example.com (refunded)\n\nPress Ctrl-C to stop.\n"
     );
     let status = server.wait()?;
     if !status.success() && status.code().is_some() {

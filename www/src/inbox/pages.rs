@@ -26,6 +26,9 @@ fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
                         nav {
                             a href="/inbox" { "Queue" }
                             a href="/inbox/webhooks" { "Webhook deliveries" }
+                            @if s.agent.role == crate::agents::Role::Owner {
+                                a href="/console" { "Console" }
+                            }
                             span.me { (s.agent.name) }
                             form method="post" action="/inbox/logout" {
                                 input type="hidden" name="csrf" value=(s.csrf);
