@@ -782,7 +782,9 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
     let doc = loaded.doc.clone();
     let flow = flow.clone();
     // Hundreds of small index builds: off the async threads.
+    let started = std::time::Instant::now();
     let report = tokio::task::spawn_blocking(move || tryout::health(&flow, &doc, &languages)).await;
+    let took = started.elapsed();
     let Ok(report) = report else {
         return unavailable("the FAQ health check failed");
     };
@@ -791,7 +793,13 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
         .into_iter()
         .enumerate()
         .collect();
-    Html(pages::health(&loaded.page(&owner.0), &report, &entries)).into_response()
+    Html(pages::health(
+        &loaded.page(&owner.0),
+        &report,
+        &entries,
+        took,
+    ))
+    .into_response()
 }
 
 async fn preview_page(

@@ -374,7 +374,12 @@ fn tryout_panel(name: &str, t: &Tryout, back: &str) -> Markup {
     }
 }
 
-pub fn health(p: &FlowPage, h: &Health, entries: &[(usize, String)]) -> String {
+pub fn health(
+    p: &FlowPage,
+    h: &Health,
+    entries: &[(usize, String)],
+    took: std::time::Duration,
+) -> String {
     let name = p.name;
     let index_of = |id: &str| {
         entries
@@ -392,7 +397,8 @@ pub fn health(p: &FlowPage, h: &Health, entries: &[(usize, String)]) -> String {
             p {
                 "Each phrasing was asked of the FAQ without it, as a shopper's question. "
                 (h.own) " of " (h.asked) " found their own entry as the answer"
-                @if h.asked > 0 { " (" (h.own * 100 / h.asked) " %)" } "."
+                @if h.asked > 0 { " (" (h.own * 100 / h.asked) " %)" } ". "
+                span.hint { "(" (h.asked) " indexes built and asked in " (took.as_millis()) " ms.)" }
             }
             section.card aria-labelledby="confused-title" {
                 h2 #confused-title { "Entries the matcher confuses" }

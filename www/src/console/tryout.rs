@@ -124,7 +124,6 @@ pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Expl
         Decision::Missed(_) => ("missed", None),
     };
     let lang = Language::from_code(language);
-    let asked = stems(question, lang);
     let (_, all) = phrasings(doc);
     let entry_id = |i: u32| {
         flow.faq
@@ -175,7 +174,6 @@ pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Expl
             }
         })
         .collect();
-    let _ = asked;
     Explained {
         question: question.to_owned(),
         language: language.to_owned(),
@@ -252,14 +250,11 @@ pub fn health(flow: &Flow, doc: &Value, languages: &[String]) -> Health {
     }
     let mut confusions: Vec<Confusion> = pairs
         .into_iter()
-        .map(|((asked, got), (answered, unsure, examples))| Confusion {
+        .map(|((asked, got), (answered, _unsure, examples))| Confusion {
             asked,
             got,
             answered: answered > 0,
-            examples: {
-                let _ = unsure;
-                examples
-            },
+            examples,
         })
         .collect();
     confusions.sort_by_key(|c| (!c.answered, c.asked.clone()));
