@@ -27,6 +27,7 @@ pub mod faq;
 pub mod fields;
 pub mod flow;
 pub mod hours;
+pub mod insights;
 pub mod pattern;
 #[cfg(feature = "authoring")]
 pub mod testing;

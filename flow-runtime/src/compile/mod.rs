@@ -226,6 +226,7 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         order_number,
         variables,
         seed: parsed.doc.seed,
+        insights: parsed.doc.insights,
         phrases: languages_for_phrases
             .iter()
             .map(|lang| {

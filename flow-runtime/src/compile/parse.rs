@@ -39,6 +39,7 @@ const TOP_LEVEL: &[&str] = &[
     "escalation",
     "order_number",
     "seed",
+    "insights",
 ];
 
 pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
@@ -112,6 +113,7 @@ pub fn parse(value: &Value, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         escalation: field::<EscalationDoc>(map, "escalation", diags).unwrap_or_default(),
         order_number: field(map, "order_number", diags),
         seed: field(map, "seed", diags).unwrap_or(0),
+        insights: field(map, "insights", diags).unwrap_or(false),
     };
 
     let mut broken_steps = Vec::new();

@@ -55,6 +55,11 @@ pub struct Document {
     /// Seed of the A/B assignment; change it to reshuffle every visitor.
     #[serde(default)]
     pub seed: u64,
+    /// Send insights to your own Bellhop server: per page view where the chat was used,
+    /// counts (FAQ answers, triggers, handoffs, ratings) and the questions the FAQ missed
+    /// or was unsure about, without emails or numbers. Off unless set.
+    #[serde(default)]
+    pub insights: bool,
 }
 
 fn one() -> u32 {

@@ -59,6 +59,8 @@ pub struct Flow {
     pub variables: Vec<(String, Value)>,
     /// Seed of the A/B assignment: change it to reshuffle every visitor.
     pub seed: u64,
+    /// Whether the panel sends insights to the flow's server (see [`crate::insights`]).
+    pub insights: bool,
     /// The engine's own words per language: `(language, phrases in [`Phrase::ALL`] order)`.
     pub phrases: Vec<(String, Vec<String>)>,
     /// A hash of everything above, set by the compiler: snapshots remember which flow
@@ -297,7 +299,7 @@ impl Flow {
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
-codec!(struct Flow { bot, languages, greeting, menu, steps, faq, triggers, escalation, order_number, variables, seed, phrases, fingerprint });
+codec!(struct Flow { bot, languages, greeting, menu, steps, faq, triggers, escalation, order_number, variables, seed, insights, phrases, fingerprint });
 codec!(struct Bot { name, avatar, theme, business_hours });
 codec!(struct Theme { accent, on_accent, position, launcher_label, mode });
 codec!(enum Position { 0 => Right, 1 => Left });

@@ -495,6 +495,62 @@ impl ToJson for NewRating {
     }
 }
 
+impl ToJson for InsightsBatch {
+    fn write(&self, out: &mut String) {
+        object!(out,
+            "id" => &self.id,
+            "flow" => &self.flow,
+            "fingerprint" => &self.fingerprint,
+            "visitor_day" => &self.visitor_day,
+            "conversations" => &self.conversations,
+            "faq" => &self.faq,
+            "questions" => &self.questions,
+            "triggers" => &self.triggers,
+            "added_to_cart" => &self.added_to_cart,
+            "order_lookups" => &self.order_lookups,
+            "handoffs" => &self.handoffs,
+            "ratings" => &self.ratings,
+        );
+    }
+}
+
+impl ToJson for FaqTally {
+    fn write(&self, out: &mut String) {
+        object!(out, "entry" => &self.entry, "answered" => &self.answered, "unsure" => &self.unsure, "missed" => &self.missed);
+    }
+}
+
+impl ToJson for AskedQuestion {
+    fn write(&self, out: &mut String) {
+        object!(out, "kind" => &self.kind, "text" => &self.text, "entries" => &self.entries);
+    }
+}
+
+impl ToJson for TriggerTally {
+    fn write(&self, out: &mut String) {
+        object!(out,
+            "trigger" => &self.trigger,
+            "variant" => &self.variant,
+            "shown" => &self.shown,
+            "dismissed" => &self.dismissed,
+            "converted" => &self.converted,
+            "held_out" => &self.held_out,
+        );
+    }
+}
+
+impl ToJson for Counted {
+    fn write(&self, out: &mut String) {
+        object!(out, "name" => &self.name, "count" => &self.count);
+    }
+}
+
+impl ToJson for RatingTally {
+    fn write(&self, out: &mut String) {
+        object!(out, "score" => &self.score, "scale" => &self.scale);
+    }
+}
+
 impl FromJson for OrderLine {
     fn read<V: JsonValue>(v: &V) -> Option<OrderLine> {
         Some(OrderLine {

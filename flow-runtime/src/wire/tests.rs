@@ -164,6 +164,28 @@ proptest! {
     }
 
     #[test]
+    fn insights_reach_the_server_as_sent(
+        a in text(), b in text(), c in opt_text(), n in any::<u32>(), score in any::<u8>(),
+        words in prop::collection::vec(text(), 0..4),
+    ) {
+        sent(&InsightsBatch {
+            id: a.clone(),
+            flow: b.clone(),
+            fingerprint: a.clone(),
+            visitor_day: c,
+            conversations: n,
+            faq: vec![FaqTally { entry: a.clone(), answered: n, unsure: 1, missed: 0 }],
+            questions: vec![AskedQuestion { kind: b.clone(), text: a.clone(), entries: words.clone() }],
+            triggers: vec![TriggerTally { trigger: a.clone(), variant: b.clone(), shown: n, dismissed: 2, converted: 3, held_out: 4 }],
+            added_to_cart: n,
+            order_lookups: 1,
+            handoffs: words.iter().map(|w| Counted { name: w.clone(), count: n }).collect(),
+            ratings: vec![RatingTally { score, scale: 5 }],
+        });
+        sent(&InsightsBatch::default());
+    }
+
+    #[test]
     fn answers_reach_the_widget_as_written(o in order(), a in text(), b in text(), c in text()) {
         let found = OrderFound { order: o };
         received(&found);
