@@ -32,17 +32,23 @@ pub struct Tally {
 }
 
 fn text<'a>(props: &'a [(String, Prop)], name: &str) -> Option<&'a str> {
-    props.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
-        Prop::Text(t) => Some(t.as_str()),
-        _ => None,
-    })
+    props
+        .iter()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| match v {
+            Prop::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
 }
 
 fn number(props: &[(String, Prop)], name: &str) -> Option<i64> {
-    props.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
-        Prop::Number(n) => Some(n.0 / crate::value::Num::SCALE),
-        _ => None,
-    })
+    props
+        .iter()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| match v {
+            Prop::Number(n) => Some(n.0 / crate::value::Num::SCALE),
+            _ => None,
+        })
 }
 
 fn list(props: &[(String, Prop)], name: &str) -> Vec<String> {
@@ -108,7 +114,11 @@ impl Tally {
             kind @ ("faq_unsure" | "faq_missed") => {
                 self.engaged = true;
                 let entries = list(props, "entries");
-                let kind = if kind == "faq_unsure" { "unsure" } else { "missed" };
+                let kind = if kind == "faq_unsure" {
+                    "unsure"
+                } else {
+                    "missed"
+                };
                 if let Some(first) = entries.first() {
                     let tally = self.entry(first);
                     if kind == "unsure" {
@@ -127,8 +137,11 @@ impl Tally {
                 }
             }
             "quick_reply" | "question_left" | "link_opened" => self.engaged = true,
-            name @ ("trigger_shown" | "trigger_dismissed" | "trigger_converted" | "trigger_holdout") => {
-                let (Some(trigger), Some(variant)) = (text(props, "trigger"), text(props, "variant")) else {
+            name @ ("trigger_shown" | "trigger_dismissed" | "trigger_converted"
+            | "trigger_holdout") => {
+                let (Some(trigger), Some(variant)) =
+                    (text(props, "trigger"), text(props, "variant"))
+                else {
                     return;
                 };
                 let t = self.trigger(trigger, variant);
@@ -154,12 +167,16 @@ impl Tally {
                 };
                 match self.handoffs.iter_mut().find(|c| c.name == reason) {
                     Some(c) => c.count += 1,
-                    None => self.handoffs.push(Counted { name: reason.to_owned(), count: 1 }),
+                    None => self.handoffs.push(Counted {
+                        name: reason.to_owned(),
+                        count: 1,
+                    }),
                 }
             }
             "csat" => {
                 self.engaged = true;
-                if let (Some(score), Some(scale)) = (number(props, "score"), number(props, "scale")) {
+                if let (Some(score), Some(scale)) = (number(props, "score"), number(props, "scale"))
+                {
                     self.ratings.push(RatingTally {
                         score: score.clamp(0, 255) as u8,
                         scale: scale.clamp(0, 255) as u8,
@@ -174,7 +191,10 @@ impl Tally {
         let at = match self.faq.iter().position(|f| f.entry == id) {
             Some(i) => i,
             None => {
-                self.faq.push(FaqTally { entry: id.to_owned(), ..FaqTally::default() });
+                self.faq.push(FaqTally {
+                    entry: id.to_owned(),
+                    ..FaqTally::default()
+                });
                 self.faq.len() - 1
             }
         };
@@ -182,7 +202,11 @@ impl Tally {
     }
 
     fn trigger(&mut self, trigger: &str, variant: &str) -> &mut TriggerTally {
-        let at = match self.triggers.iter().position(|t| t.trigger == trigger && t.variant == variant) {
+        let at = match self
+            .triggers
+            .iter()
+            .position(|t| t.trigger == trigger && t.variant == variant)
+        {
             Some(i) => i,
             None => {
                 self.triggers.push(TriggerTally {
@@ -197,7 +221,13 @@ impl Tally {
     }
 
     /// The batch to send, and a fresh tally (`None` when there is nothing to send).
-    pub fn take(&mut self, id: String, flow: String, fingerprint: u64, visitor_day: Option<String>) -> Option<InsightsBatch> {
+    pub fn take(
+        &mut self,
+        id: String,
+        flow: String,
+        fingerprint: u64,
+        visitor_day: Option<String>,
+    ) -> Option<InsightsBatch> {
         if self.is_empty() {
             return None;
         }
@@ -233,7 +263,10 @@ mod tests {
 
     #[test]
     fn questions_lose_emails_and_numbers() {
-        assert_eq!(scrub("where is order #10234 for ana@example.com?"), "where is order [number] for [email]");
+        assert_eq!(
+            scrub("where is order #10234 for ana@example.com?"),
+            "where is order [number] for [email]"
+        );
         assert_eq!(scrub("call me on 555-0102"), "call me on [number]");
         assert_eq!(scrub("size 10 shoes"), "size 10 shoes");
     }
@@ -241,29 +274,85 @@ mod tests {
     #[test]
     fn a_page_view_is_counted_into_one_batch() {
         let mut t = Tally::default();
-        assert!(t.take("id".into(), "demo.json".into(), 1, None).is_none(), "nothing used, nothing sent");
-        t.record(&track("trigger_shown", vec![("trigger", Prop::text("rescue")), ("variant", Prop::text("a"))]));
-        t.record(&track("trigger_converted", vec![("trigger", Prop::text("rescue")), ("variant", Prop::text("a"))]));
-        t.record(&track("faq_answered", vec![("entry", Prop::text("returns")), ("question", Prop::text("secret"))]));
-        t.record(&track("faq_missed", vec![
-            ("entries", Prop::List(vec![Prop::text("warranty")])),
-            ("confidences", Prop::List(vec![])),
-            ("question", Prop::text("do you sell to 12345 ana@x.example")),
-        ]));
-        t.record(&track("human_offered", vec![("reason", Prop::text("missed"))]));
+        assert!(
+            t.take("id".into(), "demo.json".into(), 1, None).is_none(),
+            "nothing used, nothing sent"
+        );
+        t.record(&track(
+            "trigger_shown",
+            vec![
+                ("trigger", Prop::text("rescue")),
+                ("variant", Prop::text("a")),
+            ],
+        ));
+        t.record(&track(
+            "trigger_converted",
+            vec![
+                ("trigger", Prop::text("rescue")),
+                ("variant", Prop::text("a")),
+            ],
+        ));
+        t.record(&track(
+            "faq_answered",
+            vec![
+                ("entry", Prop::text("returns")),
+                ("question", Prop::text("secret")),
+            ],
+        ));
+        t.record(&track(
+            "faq_missed",
+            vec![
+                ("entries", Prop::List(vec![Prop::text("warranty")])),
+                ("confidences", Prop::List(vec![])),
+                ("question", Prop::text("do you sell to 12345 ana@x.example")),
+            ],
+        ));
+        t.record(&track(
+            "human_offered",
+            vec![("reason", Prop::text("missed"))],
+        ));
         t.record(&track("handoff_requested", vec![]));
-        t.record(&track("csat", vec![("score", Prop::int(4)), ("scale", Prop::int(5))]));
-        let b = t.take("id".into(), "demo.json".into(), 0xab, Some("day".into())).unwrap();
+        t.record(&track(
+            "csat",
+            vec![("score", Prop::int(4)), ("scale", Prop::int(5))],
+        ));
+        let b = t
+            .take("id".into(), "demo.json".into(), 0xab, Some("day".into()))
+            .unwrap();
         assert_eq!(b.fingerprint, "00000000000000ab");
         assert_eq!(b.conversations, 1);
-        assert_eq!(b.faq, vec![
-            FaqTally { entry: "returns".into(), answered: 1, ..FaqTally::default() },
-            FaqTally { entry: "warranty".into(), missed: 1, ..FaqTally::default() },
-        ]);
-        assert_eq!(b.questions, vec![AskedQuestion { kind: "missed".into(), text: "do you sell to [number] [email]".into(), entries: vec!["warranty".into()] }]);
+        assert_eq!(
+            b.faq,
+            vec![
+                FaqTally {
+                    entry: "returns".into(),
+                    answered: 1,
+                    ..FaqTally::default()
+                },
+                FaqTally {
+                    entry: "warranty".into(),
+                    missed: 1,
+                    ..FaqTally::default()
+                },
+            ]
+        );
+        assert_eq!(
+            b.questions,
+            vec![AskedQuestion {
+                kind: "missed".into(),
+                text: "do you sell to [number] [email]".into(),
+                entries: vec!["warranty".into()]
+            }]
+        );
         assert_eq!(b.triggers[0].shown, 1);
         assert_eq!(b.triggers[0].converted, 1);
-        assert_eq!(b.handoffs, vec![Counted { name: "missed".into(), count: 1 }]);
+        assert_eq!(
+            b.handoffs,
+            vec![Counted {
+                name: "missed".into(),
+                count: 1
+            }]
+        );
         assert_eq!(b.ratings, vec![RatingTally { score: 4, scale: 5 }]);
         // An answered question's words never leave.
         assert!(!format!("{b:?}").contains("secret"));

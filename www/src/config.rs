@@ -87,6 +87,15 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_CHANGES_PER_MINUTE", default_value_t = 5)]
     pub changes_per_minute: u32,
 
+    /// Insight reports (one per page view where the chat was used, from flows with insights
+    /// on) accepted per client address per minute (0: no limit).
+    #[arg(long, env = "BELLHOP_INSIGHTS_PER_MINUTE", default_value_t = 30)]
+    pub insights_per_minute: u32,
+
+    /// Days insights are kept (daily counts and questions).
+    #[arg(long, env = "BELLHOP_INSIGHTS_DAYS", default_value_t = 90)]
+    pub insights_days: u32,
+
     /// Behind this many reverse proxies of your own: take the client address from
     /// `X-Forwarded-For`, the entry that many from its end (`--trust-proxy` alone means 1).
     #[arg(

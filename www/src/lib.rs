@@ -17,6 +17,7 @@ pub mod db;
 pub mod flows;
 pub mod hours;
 pub mod inbox;
+pub mod insights;
 pub mod orders;
 pub mod secrets;
 mod server;
@@ -60,6 +61,7 @@ pub struct Settings {
     pub trust_proxy: u8,
     pub secure_cookies: bool,
     pub webhooks: bool,
+    pub insights_days: u32,
 }
 
 #[derive(Clone)]
@@ -67,6 +69,7 @@ pub struct Limits {
     pub lookup_by_client: RateLimit,
     pub lookup_by_order: RateLimit,
     pub handoff_by_client: RateLimit,
+    pub insights_by_client: RateLimit,
     pub logins: inbox::throttle::LoginThrottle,
     /// A live conversation's messages, email changes and ratings.
     pub messages: api::limits::PerConversation,
@@ -88,12 +91,14 @@ impl AppState {
                 trust_proxy: config.trust_proxy,
                 secure_cookies: config.secure_cookies,
                 webhooks,
+                insights_days: config.insights_days,
             }),
             db,
             limits: Limits {
                 lookup_by_client: RateLimit::per_minute(config.lookups_per_minute),
                 lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
                 handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
+                insights_by_client: RateLimit::per_minute(config.insights_per_minute),
                 logins: inbox::throttle::LoginThrottle::default(),
                 // A person types a few messages a minute; a script types thousands.
                 messages: api::limits::PerConversation::per_minute(
@@ -266,13 +271,27 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.flows.import_all().await?;
     match (&config.webhook_url, &config.webhook_secret) {
         (Some(url), Some(secret)) => {
-            let worker = webhooks::Worker::new(db, url.clone(), secret.clone());
+            let worker = webhooks::Worker::new(db.clone(), url.clone(), secret.clone());
             tokio::spawn(worker.run(state.conversations.subscribe(), Duration::from_secs(5)));
         }
         (Some(_), None) => anyhow::bail!(
             "--webhook-url needs --webhook-secret (BELLHOP_WEBHOOK_SECRET) to sign deliveries"
         ),
         _ => {}
+    }
+    // Old insights go, once an hour.
+    {
+        let db = db.clone();
+        let days = config.insights_days;
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(e) = insights::prune(&db, days, clock::now_ms()).await {
+                    tracing::error!("pruning insights: {e}");
+                }
+            }
+        });
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -641,6 +641,7 @@ fn the_openapi_schemas_have_the_fields_of_the_wire_types() {
         ("Email", serde_json::to_value(EmailChange::default())),
         ("Rating", serde_json::to_value(NewRating::default())),
         ("Error", serde_json::to_value(ErrorBody::default())),
+        ("Insights", serde_json::to_value(InsightsBatch::default())),
     ];
     for (name, value) in schemas {
         let documented = fields(doc["components"]["schemas"][name]["properties"].clone());

@@ -5,6 +5,7 @@
 mod conversations;
 mod error;
 mod handoffs;
+mod insights;
 pub mod limits;
 mod orders;
 
@@ -58,6 +59,7 @@ pub fn routes_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/conversations/{token}/events",
             get(conversations::events),
         ),
+        (Method::POST, "/insights", post(insights::report)),
         (Method::GET, "/openapi.json", get(openapi)),
     ]
 }

@@ -63,6 +63,8 @@ pub struct CompiledFlow {
     /// When people are there to take over: the handoff API answers from these, so that the
     /// flow and the server cannot disagree (`None`: the flow has none).
     pub hours: Option<flow_runtime::hours::BusinessHours>,
+    /// Whether the widget sends insights (and the server takes them).
+    pub insights: bool,
 }
 
 /// What `/flows/NAME.json` finds.
@@ -81,6 +83,7 @@ pub fn compile(name: &str, source: &str) -> Result<CompiledFlow, Vec<String>> {
             bytes: flow.to_bytes(),
             launch: flow.launch().to_bytes(),
             hours: flow.bot.business_hours.clone(),
+            insights: flow.insights,
         }),
         None => Err(result
             .diagnostics
@@ -195,6 +198,14 @@ impl Flows {
             .unwrap_or_else(|e| e.into_inner())
             .get(name)
             .cloned()
+    }
+
+    /// Whether the live version of flow `name` has insights on.
+    pub async fn insights_on(&self, name: &str) -> bool {
+        match self.find(name).await {
+            Ok(Found::Live(live)) => live.compiled.insights,
+            _ => false,
+        }
     }
 
     /// The business hours of flow `name` (`Some(None)`: it has none; `None`: there is no

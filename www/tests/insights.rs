@@ -1,0 +1,239 @@
+//! Insight reports over HTTP, on SQLite and PostgreSQL: stored as daily counts and
+//! de-duplicated questions for flows with insights on, refused otherwise.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use support::{on_every_database, split};
+use www::insights::{self, Period};
+
+const FLOW: &str = r#"{
+  "bot": { "name": "Shop", "languages": ["en"] },
+  "insights": true,
+  "steps": [ { "id": "hi", "type": "message", "text": "Hello" } ],
+  "faq": { "entries": [
+    { "id": "returns", "question": "How do I return something?", "phrasings": ["return policy", "send it back"], "answer": "Within 30 days." }
+  ] }
+}"#;
+
+fn id(n: u32) -> String {
+    format!("{n:032x}")
+}
+
+fn report(n: u32, fingerprint: &str) -> Value {
+    json!({
+        "id": id(n),
+        "flow": "shop.json",
+        "fingerprint": fingerprint,
+        "visitor_day": id(1000 + n % 2),
+        "conversations": 1,
+        "faq": [ { "entry": "returns", "answered": 1, "unsure": 0, "missed": 1 } ],
+        "questions": [ { "kind": "missed", "text": if n % 2 == 0 { "Do you sell GIFT cards?" } else { "do you sell gift cards" }, "entries": ["returns"] } ],
+        "triggers": [ { "trigger": "rescue", "variant": "a", "shown": 1, "dismissed": 0, "converted": n % 2, "held_out": 0 } ],
+        "added_to_cart": 0,
+        "order_lookups": 1,
+        "handoffs": [ { "name": "missed", "count": 1 } ],
+        "ratings": [ { "score": 4, "scale": 5 } ]
+    })
+}
+
+/// A beacon: JSON text as `text/plain`, from `client`.
+fn beacon(client: &str, body: String) -> Request<Body> {
+    let mut r = Request::post("/api/v1/insights")
+        .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
+        .body(Body::from(body))
+        .unwrap();
+    let addr: SocketAddr = format!("{client}:40000").parse().unwrap();
+    r.extensions_mut().insert(ConnectInfo(addr));
+    r
+}
+
+#[tokio::test]
+async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
+    on_every_database(
+        |c| c.insights_per_minute = 1000,
+        async |app| {
+            let db = &app.state.db;
+            // The demo flow has insights off: nothing is stored for it.
+            let mut off = report(1, "0000000000000000");
+            off["flow"] = json!("demo.json");
+            let (s, _, body) = app.post("/api/v1/insights", &off).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+
+            let outcome = www::flows::admin::import(db, "shop", FLOW, "test")
+                .await
+                .unwrap();
+            assert!(outcome.contains("version 1"), "{outcome}");
+            let compiled = flow_runtime::compile::compile_json(FLOW).flow.unwrap();
+            let print = format!("{:016x}", compiled.fingerprint);
+
+            for n in 0..4 {
+                let r = app
+                    .send(beacon("192.0.2.9", report(n, &print).to_string()))
+                    .await;
+                assert_eq!(r.status(), StatusCode::NO_CONTENT, "{:?}", split(r).await);
+            }
+            // A replay is refused and counts nothing.
+            let (s, _, body) = app.post("/api/v1/insights", &report(2, &print)).await;
+            assert_eq!(s, StatusCode::CONFLICT, "{body}");
+            assert_eq!(body["error"]["code"], "duplicate");
+            // A report from a copy the server cannot place counts as version 0.
+            let r = app
+                .send(beacon(
+                    "192.0.2.9",
+                    report(9, "00000000000000ff").to_string(),
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT);
+
+            let today = www::clock::iso_date(www::clock::now_ms());
+            let v1 = Period {
+                from: today.clone(),
+                to: today.clone(),
+                version: Some(1),
+            };
+            let counts = insights::counts(db, "shop", &v1).await.unwrap();
+            let get = |metric: &str, k1: &str, k2: &str| {
+                counts
+                    .iter()
+                    .find(|c| c.metric == metric && c.k1 == k1 && c.k2 == k2)
+                    .map_or(0, |c| c.count)
+            };
+            assert_eq!(get("page_views", "", ""), 4);
+            assert_eq!(get("conversations", "", ""), 4);
+            assert_eq!(get("faq_answered", "returns", ""), 4);
+            assert_eq!(get("faq_missed", "returns", ""), 4);
+            assert_eq!(get("trigger_shown", "rescue", "a"), 4);
+            assert_eq!(get("trigger_converted", "rescue", "a"), 2);
+            assert_eq!(get("handoffs", "missed", ""), 4);
+            assert_eq!(get("ratings", "5", "4"), 4);
+            assert_eq!(get("order_lookups", "", ""), 4);
+            let all = Period {
+                from: today.clone(),
+                to: today.clone(),
+                version: None,
+            };
+            let every = insights::counts(db, "shop", &all).await.unwrap();
+            assert_eq!(
+                every
+                    .iter()
+                    .find(|c| c.metric == "page_views")
+                    .unwrap()
+                    .count,
+                5
+            );
+            assert_eq!(insights::visitors(db, "shop", &all).await.unwrap(), 2);
+            // Two wordings, one question.
+            let questions = insights::questions(db, "shop", &v1, 50).await.unwrap();
+            assert_eq!(questions.len(), 1, "{questions:?}");
+            assert_eq!(questions[0].normalized, "do you sell gift cards");
+            assert_eq!(questions[0].count, 4);
+            assert_eq!(questions[0].entries, ["returns"]);
+
+            // Malformed or oversized reports are refused.
+            let bad = |edit: &dyn Fn(&mut Value)| {
+                let mut r = report(77, &print);
+                edit(&mut r);
+                r
+            };
+            for (label, body, status) in [
+                ("not JSON", "{not json".to_owned(), StatusCode::BAD_REQUEST),
+                (
+                    "short id",
+                    bad(&|r| r["id"] = json!("abc")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "odd kind",
+                    bad(&|r| r["questions"][0]["kind"] = json!("answered")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "huge count",
+                    bad(&|r| r["triggers"][0]["shown"] = json!(100000)).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "bad rating",
+                    bad(&|r| r["ratings"][0]["score"] = json!(9)).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "odd reason",
+                    bad(&|r| r["handoffs"][0]["name"] = json!("bored")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "unknown flow",
+                    bad(&|r| r["flow"] = json!("nope.json")).to_string(),
+                    StatusCode::FORBIDDEN,
+                ),
+                (
+                    "bad flow name",
+                    bad(&|r| r["flow"] = json!("../x.json")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "too large",
+                    format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                ),
+            ] {
+                let r = app.send(beacon("192.0.2.10", body)).await;
+                assert_eq!(r.status(), status, "{label}: {:?}", split(r).await);
+            }
+            let after = insights::counts(db, "shop", &all).await.unwrap();
+            assert_eq!(after, every, "refused reports count nothing");
+
+            // Old insights go.
+            insights::prune(db, 0, www::clock::now_ms() + 2 * www::clock::DAY_MS)
+                .await
+                .unwrap();
+            assert!(insights::counts(db, "shop", &all).await.unwrap().is_empty());
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn reports_are_rate_limited_per_address() {
+    on_every_database(
+        |c| c.insights_per_minute = 2,
+        async |app| {
+            www::flows::admin::import(&app.state.db, "shop", FLOW, "test")
+                .await
+                .unwrap();
+            let print = format!(
+                "{:016x}",
+                flow_runtime::compile::compile_json(FLOW)
+                    .flow
+                    .unwrap()
+                    .fingerprint
+            );
+            let mut statuses = Vec::new();
+            for n in 0..4 {
+                statuses.push(
+                    app.send(beacon("192.0.2.20", report(n, &print).to_string()))
+                        .await
+                        .status(),
+                );
+            }
+            assert_eq!(
+                statuses[..2],
+                [StatusCode::NO_CONTENT, StatusCode::NO_CONTENT]
+            );
+            assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+            // Another address is not held up.
+            let r = app
+                .send(beacon("192.0.2.21", report(10, &print).to_string()))
+                .await;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        },
+    )
+    .await;
+}
