@@ -31,6 +31,7 @@ mod api;
 mod config;
 pub mod host;
 mod host_api;
+mod insights;
 mod io;
 mod js;
 mod outbox;

@@ -36,6 +36,15 @@ pub struct Shell {
     pub config: Config,
     /// The armed timer: its handle, and when it fires.
     timer: Cell<Option<(i32, Time)>>,
+    /// This page view's counts, when the flow sends insights.
+    pub insights: Option<crate::insights::Insights>,
+}
+
+impl Shell {
+    /// The compiled flow's fingerprint (insights name their version by it).
+    pub fn fingerprint(&self) -> u64 {
+        self.flow.fingerprint
+    }
 }
 
 /// The bot's profile, for the header and the launcher.
@@ -102,12 +111,16 @@ impl Widget {
             }
             _ => Conversation::new(flow.clone(), &visitor, now),
         };
+        let insights = flow
+            .insights
+            .then(|| crate::insights::Insights::new(&config.api));
         let shell = Rc::new(Shell {
             conversation: RefCell::new(conversation),
             flow,
             io: Io::new(&config.api, config.flow_name()),
             config,
             timer: Cell::new(None),
+            insights,
         });
         let chat = Widget {
             shell: StoredValue::new_local(shell),
@@ -131,6 +144,9 @@ impl Widget {
         // page left unsent.
         chat.drain();
         chat.shell().io.pump(chat);
+        if chat.shell().insights.is_some() {
+            crate::insights::listen(chat);
+        }
         chat
     }
 
@@ -236,7 +252,11 @@ impl Widget {
     }
 
     fn announce(&self, announcement: Announcement) {
-        let text = self.shell().config.analytics_text;
+        let shell = self.shell();
+        if let Some(insights) = &shell.insights {
+            insights.record(&announcement);
+        }
+        let text = shell.config.analytics_text;
         match announcement {
             Announcement::Track(track) => page::announce(&track.name, &track.props, text),
             Announcement::AddToCart {

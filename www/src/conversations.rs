@@ -218,8 +218,8 @@ impl Conversations {
         let token = random_hex(24);
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO conversations (handoff_key, request_digest, token, status, live, email, context, created_at, updated_at)
-             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $7)
+            "INSERT INTO conversations (handoff_key, request_digest, token, status, live, email, context, created_at, updated_at, flow)
+             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $7, $8)
              ON CONFLICT (handoff_key) DO NOTHING RETURNING id",
         )
         .bind(&h.key)
@@ -229,6 +229,7 @@ impl Conversations {
         .bind(h.context.email.as_deref())
         .bind(serde_json::to_string(&h.context).unwrap_or_default())
         .bind(now)
+        .bind(h.flow.as_deref())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = inserted else {
@@ -707,4 +708,63 @@ impl Conversations {
 /// A payload of the live stream as the JSON stored with its event.
 fn wire(payload: &impl Serialize) -> Value {
     serde_json::to_value(payload).unwrap_or(Value::Null)
+}
+
+/// A handoff as the insights page shows it: what the shopper last said before it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoffQuestion {
+    pub id: i64,
+    pub at: i64,
+    /// The shopper's last words before the handoff (from the transcript their browser sent).
+    pub question: String,
+    /// `frustration` when the bot heard it, `missed` when the FAQ's best try was weak
+    /// (below 0.25), else `asked`.
+    pub reason: String,
+}
+
+/// The handoffs of flow `flow` (`demo.json`) between two times, newest first.
+pub async fn handoffs_of(
+    db: &Db,
+    flow: &str,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<HandoffQuestion>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.created_at, c.context,
+                (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' AND m.reported = 1
+                 ORDER BY m.id DESC LIMIT 1) AS question
+         FROM conversations c WHERE c.flow = $1 AND c.created_at >= $2 AND c.created_at < $3
+         ORDER BY c.created_at DESC LIMIT $4",
+    )
+    .bind(flow)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let context: String = r.try_get("context")?;
+            let context: flow_runtime::wire::HandoffContext =
+                serde_json::from_str(&context).unwrap_or_default();
+            // The FAQ's best try was below an answer's confidence: it had missed.
+            let missed = context.faq.first().is_some_and(|f| f.confidence.0 < 250);
+            let reason = if context.frustrated {
+                "frustration"
+            } else if missed {
+                "missed"
+            } else {
+                "asked"
+            };
+            Ok(HandoffQuestion {
+                id: r.try_get("id")?,
+                at: r.try_get("created_at")?,
+                question: r
+                    .try_get::<Option<String>, _>("question")?
+                    .unwrap_or_default(),
+                reason: reason.to_owned(),
+            })
+        })
+        .collect()
 }

@@ -125,6 +125,11 @@ pub async fn record(
         add("trigger_dismissed", &t.trigger, &t.variant, t.dismissed);
         add("trigger_converted", &t.trigger, &t.variant, t.converted);
         add("trigger_held_out", &t.trigger, &t.variant, t.held_out);
+        // Did the holdout use the chat anyway? Their rate beside the variant's conversions
+        // is the lift the message brought.
+        if t.held_out > 0 && batch.conversations > 0 {
+            add("trigger_held_out_engaged", &t.trigger, &t.variant, 1);
+        }
     }
     add("added_to_cart", "", "", batch.added_to_cart);
     add("order_lookups", "", "", batch.order_lookups);

@@ -4,7 +4,8 @@
 // their own origin, the Bellhop origin and 'wasm-unsafe-eval', no inline script or style.
 // Store files and images are passed through from `www`, which plays the store's backend.
 //
-// Query parameters shape the tag: `?consent=required` adds `data-consent="required"`;
+// Query parameters shape the tag: `?consent=required` adds `data-consent="required"`,
+// `?flow=NAME` embeds `/flows/NAME.json` instead of the demo flow;
 // `?csp=no-wasm` drops 'wasm-unsafe-eval' from the policy (the widget cannot start) and gives
 // the tag a `data-fallback` contact link.
 import { createServer } from "node:http";
@@ -25,6 +26,7 @@ export const csp = (wasm = true) => [
 function page(url) {
   const consent = url.searchParams.get("consent") === "required" ? ' data-consent="required"' : "";
   const fallback = url.searchParams.get("csp") === "no-wasm" ? ' data-fallback="mailto:help@elsewhere.example"' : "";
+  const flow = /^[a-z0-9_-]+$/.test(url.searchParams.get("flow") ?? "") ? url.searchParams.get("flow") : "demo";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,7 +35,7 @@ function page(url) {
 <title>Elsewhere Goods</title>
 <link rel="stylesheet" href="/store/store.css">
 <script defer src="/store/store.js"></script>
-<script async src="${bellhop}/bellhop/bellhop.js" data-flow="/flows/demo.json"${consent}${fallback}></script>
+<script async src="${bellhop}/bellhop/bellhop.js" data-flow="/flows/${flow}.json"${consent}${fallback}></script>
 </head>
 <body>
 <header class="site-header"><a class="brand" href="/">Elsewhere Goods</a>

@@ -48,3 +48,6 @@ CREATE TABLE insight_questions (
     count      INTEGER  NOT NULL,
     PRIMARY KEY (flow, version, day, kind, normalized)
 );
+
+-- The flow a handoff came from (`demo.json`), for the insights page's handoffs.
+ALTER TABLE conversations ADD COLUMN flow TEXT;

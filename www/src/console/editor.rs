@@ -148,6 +148,7 @@ fn bot(f: &Form) -> Markup {
         (f.step("/bot/menu", "Menu (the step “anything else?” goes back to)", Some("None")))
         (f.area("j", "/variables", "Variables at the start", "a JSON object, e.g. {\"vip\": false}; empty: none", f.get("/variables").map(|v| v.to_string()).unwrap_or_default()))
         (f.number("n", "/seed", "A/B seed", "change it to deal shoppers into variants afresh"))
+        (f.checkbox("/insights", "Send insights to this server: per page view where the chat is used, counts and the questions it missed (no emails, no numbers, no visitor id; after consent where the tag asks for it). See the Insights tab.", false))
         fieldset {
             legend { "Look" }
             (f.colour("/bot/theme/accent", "Accent colour"))

@@ -15,6 +15,7 @@
 mod apply;
 mod editor;
 mod fields;
+mod insights;
 mod markdown;
 mod pages;
 mod tryout;
@@ -55,6 +56,9 @@ pub fn routes() -> Router<AppState> {
         .route("/console/flows/{name}/versions/{number}/export", get(export_version))
         .route("/console/flows/{name}/versions/{number}/rollback", post(rollback))
         .route("/console/flows/{name}/health", get(health))
+        .route("/console/flows/{name}/insights", get(insights_page))
+        .route("/console/flows/{name}/insights/phrasing", post(teach))
+        .route("/console/flows/{name}/insights/winner", post(winner))
         .route("/console/flows/{name}/preview", get(preview_page))
         .route("/console/preview/{file}", get(preview_flow))
         .route("/console/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
@@ -945,4 +949,303 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[derive(Deserialize)]
+struct InsightsQuery {
+    from: Option<String>,
+    to: Option<String>,
+    version: Option<i64>,
+    csv: Option<String>,
+    note: Option<String>,
+}
+
+fn is_day(text: &str) -> bool {
+    crate::clock::parse_iso(&format!("{text}T00:00:00Z")).is_some() && text.len() == 10
+}
+
+async fn insights_page(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Query(q): Query<InsightsQuery>,
+) -> Response {
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let to =
+        q.to.filter(|d| is_day(d))
+            .unwrap_or_else(|| crate::clock::iso_date(now));
+    let from = q
+        .from
+        .filter(|d| is_day(d) && *d <= to)
+        .unwrap_or_else(|| crate::clock::iso_date(now - 29 * crate::clock::DAY_MS));
+    let version = q.version.filter(|v| *v > 0);
+    let period = crate::insights::Period {
+        from: from.clone(),
+        to: to.clone(),
+        version,
+    };
+    let (counts, visitors, questions) = match tokio::try_join!(
+        crate::insights::counts(&state.db, &name, &period),
+        crate::insights::visitors(&state.db, &name, &period),
+        crate::insights::questions(&state.db, &name, &period, 100),
+    ) {
+        Ok(x) => x,
+        Err(e) => return unavailable(e),
+    };
+    let start = crate::clock::parse_iso(&format!("{from}T00:00:00Z")).unwrap_or(0);
+    let end =
+        crate::clock::parse_iso(&format!("{to}T00:00:00Z")).unwrap_or(now) + crate::clock::DAY_MS;
+    let handoffs =
+        match crate::conversations::handoffs_of(&state.db, &format!("{name}.json"), start, end, 50)
+            .await
+        {
+            Ok(h) => h,
+            Err(e) => return unavailable(e),
+        };
+    let figures = insights::Figures::from_counts(&counts, visitors, &from, &to);
+    let languages = fields::Form::new(&loaded.doc, &[]).languages;
+    // Which of them the draft answers now, in any of its languages.
+    let answers: Vec<Option<String>> = questions
+        .iter()
+        .map(|question| {
+            let flow = loaded.compiled.flow.as_ref()?;
+            languages
+                .iter()
+                .find_map(|lang| match flow.faq.decide(&question.text, lang) {
+                    flow_runtime::faq::Decision::Answer(r) => {
+                        flow.faq.entries.get(r.entry as usize).map(|e| e.id.clone())
+                    }
+                    _ => None,
+                })
+        })
+        .collect();
+    if let Some(table) = q.csv.as_deref() {
+        let (header, rows): (&[&str], Vec<Vec<String>>) = match table {
+            "summary" => (&insights::SUMMARY, insights::summary_rows(&figures)),
+            "days" => (&insights::DAYS, insights::day_rows(&figures)),
+            "triggers" => (&insights::TRIGGERS, insights::trigger_rows(&figures)),
+            "questions" => (
+                &insights::QUESTIONS,
+                insights::question_rows(&questions, &answers),
+            ),
+            "handoffs" => (&insights::HANDOFFS, insights::handoff_rows(&handoffs)),
+            _ => return not_found("There is no such table."),
+        };
+        return (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}-{table}-{from}-{to}.csv\""),
+                ),
+            ],
+            insights::csv(header, rows),
+        )
+            .into_response();
+    }
+    let versions: Vec<i64> = match store::versions(&state.db, &name).await {
+        Ok(v) => v.iter().map(|v| v.number).collect(),
+        Err(e) => return unavailable(e),
+    };
+    let entries: Vec<(String, String)> = fields::Form::new(&loaded.doc, &[]).faqs;
+    let insights_on = state.flows.insights_on(&name).await;
+    let note = q.note.as_deref().and_then(|n| match n {
+        "taught" => Some("Added to the draft. Publish it to answer shoppers with it."),
+        "new-entry" => Some("A new FAQ entry with this question is in the draft: write its answer on the FAQ page, then publish."),
+        "winner" => Some("The draft now shows only that variant. Publish it to make it live."),
+        _ => None,
+    });
+    let page = pages::InsightsPage {
+        from: &from,
+        to: &to,
+        version,
+        versions: &versions,
+        figures: &figures,
+        questions: &questions,
+        answers: &answers,
+        handoffs: &handoffs,
+        insights_on,
+        entries: &entries,
+        note,
+    };
+    Html(pages::insights(&loaded.page(&owner.0), &page)).into_response()
+}
+
+#[derive(Deserialize)]
+struct Teach {
+    csrf: String,
+    revision: i64,
+    question: String,
+    entry: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Whether `back` is a query this page made (`from=…&to=…&version=…`).
+fn safe_query(back: &str) -> &str {
+    if back
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"=&-".contains(&b))
+    {
+        back
+    } else {
+        ""
+    }
+}
+
+/// One click: a missed question becomes a phrasing of an entry (or a new entry) in the draft.
+async fn teach(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Teach>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let question: String = form.question.trim().chars().take(300).collect();
+    if question.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem("Nothing to add", "The question is empty.")),
+        )
+            .into_response();
+    }
+    let mut doc = loaded.doc;
+    let languages = fields::Form::new(&doc, &[]).languages;
+    let lang = languages[0].clone();
+    let entries = doc
+        .pointer("/faq/entries")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let note;
+    let to_entry = entries
+        .iter()
+        .position(|e| e.get("id").and_then(Value::as_str) == Some(form.entry.as_str()));
+    match to_entry {
+        Some(i) => {
+            let ptr = format!("/faq/entries/{i}/phrasings");
+            // Phrasings written as one list are in the first language.
+            let list = match doc.pointer(&ptr) {
+                Some(Value::Array(_)) => ptr.clone(),
+                _ => format!("{ptr}/{lang}"),
+            };
+            let known = doc
+                .pointer(&list)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|p| p.as_str() == Some(question.as_str())));
+            if !known {
+                apply::push(&mut doc, &list, json!(question));
+            }
+            note = "taught";
+        }
+        None => {
+            let id = unique_id(&doc, "/faq/entries", &slug(&question));
+            let blank: Value =
+                Value::Object(languages.iter().map(|l| (l.clone(), json!(""))).collect());
+            let mut asked = blank.clone();
+            asked[&lang] = json!(question);
+            apply::push(
+                &mut doc,
+                "/faq/entries",
+                json!({ "id": id, "question": asked, "phrasings": {}, "answer": { "text": blank } }),
+            );
+            note = "new-entry";
+        }
+    }
+    let source = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    match store::save_draft(&state.db, &name, &source, form.revision, &owner.who()).await {
+        Ok(Ok(_)) => Redirect::to(&format!(
+            "/console/flows/{name}/insights?{}&note={note}",
+            safe_query(&form.back)
+        ))
+        .into_response(),
+        Ok(Err(_)) => (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Draft changed",
+                "The draft changed since this page was opened: reload it and try again.",
+            )),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Winner {
+    csrf: String,
+    revision: i64,
+    trigger: String,
+    variant: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// One click: the trigger keeps only the winning variant (in the draft), without holdout.
+async fn winner(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Winner>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut doc = loaded.doc;
+    let Some(triggers) = doc.get_mut("triggers").and_then(Value::as_array_mut) else {
+        return not_found("The draft has no triggers.");
+    };
+    let Some(trigger) = triggers
+        .iter_mut()
+        .find(|t| t.get("id").and_then(Value::as_str) == Some(form.trigger.as_str()))
+    else {
+        return not_found("The draft has no such trigger.");
+    };
+    let Some(step) = trigger
+        .get("variants")
+        .and_then(Value::as_array)
+        .and_then(|v| {
+            v.iter()
+                .find(|v| v.get("id").and_then(Value::as_str) == Some(form.variant.as_str()))
+        })
+        .and_then(|v| v.get("step").cloned())
+    else {
+        return not_found("The draft's trigger has no such variant.");
+    };
+    if let Some(t) = trigger.as_object_mut() {
+        t.shift_remove("variants");
+        t.shift_remove("holdout");
+        t.insert("step".into(), step);
+    }
+    let source = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    match store::save_draft(&state.db, &name, &source, form.revision, &owner.who()).await {
+        Ok(Ok(_)) => Redirect::to(&format!(
+            "/console/flows/{name}/insights?{}&note=winner",
+            safe_query(&form.back)
+        ))
+        .into_response(),
+        Ok(Err(_)) => (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Draft changed",
+                "The draft changed since this page was opened: reload it and try again.",
+            )),
+        )
+            .into_response(),
+        Err(e) => unavailable(e),
+    }
 }

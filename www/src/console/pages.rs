@@ -150,6 +150,7 @@ fn tabs(flow: &str, current: &str) -> Markup {
         ("edit/hours", "Business hours"),
         ("edit/handoff", "Handoff and orders"),
         ("health", "FAQ health"),
+        ("insights", "Insights"),
     ];
     html! {
         nav.tabs aria-label="Flow" {
@@ -469,4 +470,184 @@ pub fn preview(name: &str) -> String {
         }
     }
     .into_string()
+}
+
+pub struct InsightsPage<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub version: Option<i64>,
+    pub versions: &'a [i64],
+    pub figures: &'a super::insights::Figures,
+    pub questions: &'a [crate::insights::Question],
+    /// For each question, the entry the draft answers it with now.
+    pub answers: &'a [Option<String>],
+    pub handoffs: &'a [crate::conversations::HandoffQuestion],
+    pub insights_on: bool,
+    pub entries: &'a [(String, String)],
+    pub note: Option<&'a str>,
+}
+
+pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
+    use super::insights::{chart, percent, trigger_rows};
+    let name = p.name;
+    let f = i.figures;
+    let query = format!(
+        "from={}&to={}&version={}",
+        i.from,
+        i.to,
+        i.version.unwrap_or(0)
+    );
+    let csv = |table: &str| format!("/console/flows/{name}/insights?{query}&csv={table}");
+    let (csat, rated) = f.csat();
+    layout(
+        "Insights",
+        Some(p.session),
+        html! {
+            h1 { "Insights " span.hint { "— flow " (name) } }
+            (tabs(name, "insights"))
+            @if let Some(note) = i.note { p.notice role="status" { (note) } }
+            @if !i.insights_on {
+                p.notice role="status" { "Insights are off for the live version of this flow: shoppers' browsers send nothing. Switch them on in the Bot tab (“Send insights to this server”) and publish." }
+            }
+            form.filters method="get" action={"/console/flows/" (name) "/insights"} {
+                div.field { label for="from" { "From" } input #from type="date" name="from" value=(i.from); }
+                div.field { label for="to" { "To" } input #to type="date" name="to" value=(i.to); }
+                div.field {
+                    label for="version" { "Version" }
+                    select #version name="version" {
+                        option value="0" selected[i.version.is_none()] { "All versions" }
+                        @for v in i.versions { option value=(v) selected[i.version == Some(*v)] { "Version " (v) } }
+                    }
+                }
+                button type="submit" { "Show" }
+            }
+            section.card aria-labelledby="deflection-title" {
+                h2 #deflection-title { "Deflection" }
+                dl.figures {
+                    div { dt { "Conversations" } dd { (f.conversations) } }
+                    div { dt { "Resolved without a person" } dd { (percent(f.deflection())) } }
+                    div { dt { "FAQ answered outright" } dd { (percent(f.answer_rate())) } }
+                    div { dt { "Handoff rate" } dd { (percent(f.handoff_rate())) } }
+                    div { dt { "CSAT (out of 5)" } dd { (csat.map_or("—".into(), |c| format!("{c:.1}"))) " " span.hint { "(" (rated) " ratings)" } } }
+                    div { dt { "Unique visitors" } dd { (f.visitors) } }
+                }
+                (chart(f))
+                details {
+                    summary { "The numbers per day" }
+                    table.list {
+                        thead { tr { @for h in super::insights::DAYS { th scope="col" { (h) } } } }
+                        tbody { @for row in super::insights::day_rows(f) { tr { @for c in row { td { (c) } } } } }
+                    }
+                }
+                p { a href=(csv("summary")) { "Download the figures (CSV)" } " · " a href=(csv("days")) { "per day (CSV)" } }
+            }
+            section.card aria-labelledby="questions-title" {
+                h2 #questions-title { "What Bellhop missed or was unsure about" }
+                @if i.questions.is_empty() {
+                    p { "No missed or unsure questions in this period." }
+                } @else {
+                    table.list {
+                        thead { tr { th scope="col" { "Question" } th scope="col" { "Times" } th scope="col" { "Entries considered" } th scope="col" { "The draft now" } th scope="col" { "Teach it" } } }
+                        tbody {
+                            @for (q, answer) in i.questions.iter().zip(i.answers) {
+                                tr {
+                                    td { (q.text) br; span.hint { @if q.kind == "missed" { "missed" } @else { "did you mean" } } }
+                                    td { (q.count) }
+                                    td { (q.entries.join(", ")) }
+                                    td { @match answer { Some(e) => { "answers with " strong { (e) } }, None => { "does not answer" } } }
+                                    td {
+                                        form.teach method="post" action={"/console/flows/" (name) "/insights/phrasing"} {
+                                            input type="hidden" name="csrf" value=(p.session.csrf);
+                                            input type="hidden" name="revision" value=(p.revision);
+                                            input type="hidden" name="question" value=(q.text);
+                                            input type="hidden" name="back" value=(query);
+                                            @let id = format!("teach-{}", super::fields::id_for("q", &q.normalized));
+                                            label for=(id) { "Add as a phrasing of" }
+                                            select id=(id) name="entry" {
+                                                @for (e, question) in i.entries {
+                                                    option value=(e) selected[q.entries.first() == Some(e)] { (question) }
+                                                }
+                                                option value="" { "A new entry" }
+                                            }
+                                            button type="submit" { "Add" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.hint { "Added phrasings go into the draft: try them on the FAQ page, then publish." }
+                }
+                p { a href=(csv("questions")) { "Download the questions (CSV)" } }
+            }
+            section.card aria-labelledby="triggers-title" {
+                h2 #triggers-title { "Proactive messages" }
+                @if f.triggers.is_empty() {
+                    p { "No proactive message was shown in this period." }
+                } @else {
+                    table.list {
+                        thead { tr { th scope="col" { "Trigger" } th scope="col" { "Variant" } th scope="col" { "Shown" } th scope="col" { "Dismissed" } th scope="col" { "Converted" } th scope="col" { "Conversion (95 % interval)" } th scope="col" { "Holdout: used the chat anyway" } th scope="col" { span.visually-hidden { "Actions" } } } }
+                        tbody {
+                            @for row in trigger_rows(f) {
+                                tr {
+                                    td { (row[0]) } td { (row[1]) } td { (row[2]) } td { (row[3]) } td { (row[4]) }
+                                    td { (row[5]) " " span.hint { (row[6]) } }
+                                    td { @if row[7] == "0" { "—" } @else { (row[8]) " of " (row[7]) " " span.hint { (row[9]) } } }
+                                    td {
+                                        form method="post" action={"/console/flows/" (name) "/insights/winner"} {
+                                            input type="hidden" name="csrf" value=(p.session.csrf);
+                                            input type="hidden" name="revision" value=(p.revision);
+                                            input type="hidden" name="trigger" value=(row[0]);
+                                            input type="hidden" name="variant" value=(row[1]);
+                                            input type="hidden" name="back" value=(query);
+                                            button.secondary type="submit" aria-label={"Make " (row[1]) " the winner of " (row[0])} { "Make the winner" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.hint { "Conversion: the shopper opened or answered the message. The holdout saw nothing; how many of them used the chat anyway is the rate the message has to beat." }
+                }
+                p { a href=(csv("triggers")) { "Download the proactive messages (CSV)" } }
+            }
+            section.card aria-labelledby="handoffs-title" {
+                h2 #handoffs-title { "Handoffs" }
+                @if f.by_reason.is_empty() && i.handoffs.is_empty() {
+                    p { "No handoffs in this period." }
+                } @else {
+                    ul {
+                        @for (reason, n) in &f.by_reason {
+                            li { (reason_words(reason)) ": " (n) }
+                        }
+                    }
+                    @if !i.handoffs.is_empty() {
+                        table.list {
+                            caption { "What shoppers said last before a person took over" }
+                            thead { tr { th scope="col" { "When" } th scope="col" { "Why" } th scope="col" { "The shopper's last words" } } }
+                            tbody {
+                                @for h in i.handoffs {
+                                    tr {
+                                        td { (crate::clock::iso_minute(h.at)) }
+                                        td { (reason_words(&h.reason)) }
+                                        td { a href={"/inbox/conversations/" (h.id)} { @if h.question.is_empty() { "(nothing typed)" } @else { (h.question) } } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p { a href=(csv("handoffs")) { "Download the handoffs (CSV)" } }
+            }
+        },
+    )
+}
+
+fn reason_words(reason: &str) -> &str {
+    match reason {
+        "asked" => "Asked for a person",
+        "frustration" => "Sounded frustrated",
+        "missed" => "Repeated misses",
+        _ => "Other",
+    }
 }

@@ -1,0 +1,163 @@
+// Issue 22: insights. Off by default (the widget then asks the server for nothing but
+// order lookups and handoffs); switched on in the console, scripted shoppers produce the
+// counts the insights page shows; a missed question becomes a phrasing in one click; with
+// data-consent="required" nothing is sent before consent.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Bellhop } from "./fixtures/bellhop";
+import { shopUrl } from "./fixtures/shop";
+
+const screenshots = process.env.BELLHOP_SCREENSHOTS ?? "test-results";
+
+async function owner(page: Page) {
+  await page.goto("/inbox/login");
+  await page.getByLabel("Email").fill("owner@fernhill.example");
+  await page.getByLabel("Password").fill("fernhill-owner");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/console$/);
+}
+
+/** A copy of the demo flow named `name`, with insights on, published. */
+async function flowWithInsights(page: Page, name: string) {
+  await owner(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Start from").selectOption("demo");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.goto(`/console/flows/${name}/edit/bot`);
+  await page.getByLabel(/^Send insights to this server/).check();
+  await page.getByRole("button", { name: "Save the draft" }).click();
+  await expect(page.getByLabel(/^Send insights to this server/)).toBeChecked();
+  await page.goto(`/console/flows/${name}`);
+  await page.getByRole("button", { name: "Publish the draft" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Published" })).toBeVisible();
+}
+
+/** Every request the context makes to Bellhop's API, by path. */
+function apiCalls(context: BrowserContext): string[] {
+  const calls: string[] = [];
+  context.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/api/")) calls.push(`${r.method()} ${url.pathname}`);
+  });
+  return calls;
+}
+
+async function ask(bellhop: Bellhop, text: string, answer: RegExp | string) {
+  const composer = bellhop.panel.getByRole("textbox", { name: "Type your message…" });
+  await composer.fill(text);
+  await composer.press("Enter");
+  await expect(bellhop.log).toContainText(answer);
+}
+
+test("with insights off the widget calls the server for nothing else", async ({ browser }) => {
+  const context = await browser.newContext();
+  const calls = apiCalls(context);
+  const bellhop = new Bellhop(await context.newPage());
+  await bellhop.goto("/");
+  await bellhop.open();
+  await ask(bellhop, "how much is shipping", "free over $75");
+  await ask(bellhop, "do you sell socks for dogs", /didn't|not sure|understand/i);
+  await bellhop.page.goto("/products/trail-runner");
+  await bellhop.page.waitForTimeout(500);
+  await context.close();
+  expect(calls).toEqual([]);
+});
+
+test("scripted shoppers show up on the insights page, and a missed question is taught in one click", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await flowWithInsights(page, "insights-shop");
+
+  // Shopper 1 asks one question the FAQ answers and one it misses, then moves on.
+  let context = await browser.newContext();
+  const calls = apiCalls(context);
+  let shopper = new Bellhop(await context.newPage());
+  await shopper.goto("/?flow=insights-shop");
+  await shopper.open();
+  await ask(shopper, "how much is shipping", "free over $75");
+  await ask(shopper, "do you sell socks for dogs to ana@example.com", /didn't|not sure|understand/i);
+  await shopper.page.goto("/products/trail-runner?flow=insights-shop");
+  await expect.poll(() => calls.filter((c) => c === "POST /api/v1/insights").length).toBe(1);
+  await context.close();
+
+  // Shopper 2 gets the product offer (the browser's clock), takes it, and asks for a person.
+  context = await browser.newContext();
+  const page2 = await context.newPage();
+  await page2.clock.install();
+  shopper = new Bellhop(page2);
+  await shopper.goto("/products/trail-runner?flow=insights-shop");
+  await page2.clock.runFor(31_000);
+  await expect(shopper.teaser).toContainText("Runners who looked at this also liked");
+  await shopper.teaser.getByText("Runners who looked at this also liked").click();
+  await expect(shopper.panel).toBeVisible();
+  await ask(shopper, "I want to talk to a real person", /someone from our team|join/i);
+  await shopper.quickReply("Yes, please").click().catch(() => {});
+  await page2.goto("/?flow=insights-shop");
+  await context.close();
+
+  // Shopper 3 never opens the chat: nothing is sent for them.
+  context = await browser.newContext();
+  const quiet = apiCalls(context);
+  const idle = new Bellhop(await context.newPage());
+  await idle.goto("/?flow=insights-shop");
+  await idle.page.goto("/checkout?flow=insights-shop");
+  await idle.page.waitForTimeout(300);
+  await context.close();
+  expect(quiet).toEqual([]);
+
+  await page.goto("/console/flows/insights-shop/insights");
+  const figures = page.locator("dl.figures");
+  await expect(figures.locator("div", { hasText: "Conversations" }).locator("dd")).toHaveText("2");
+  await expect(figures.locator("div", { hasText: "Unique visitors" }).locator("dd")).toHaveText("2");
+  const missed = page.getByRole("row", { name: /do you sell socks for dogs/ });
+  await expect(missed).toContainText("[email]");
+  await expect(missed).not.toContainText("ana@example.com");
+  await expect(missed).toContainText("does not answer");
+  await expect(page.getByRole("row", { name: /product-offer/ })).toContainText("1");
+  await expect(page.locator("#handoffs-title + ul")).toContainText("Asked for a person: 1");
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, "console-insights.png"), fullPage: true });
+
+  // The CSV of the questions.
+  const csv = await (await page.request.get("/console/flows/insights-shop/insights?csv=questions")).text();
+  expect(csv.split("\n")[0]).toBe("question,kind,times,entries considered,the draft answers");
+  expect(csv).toContain("do you sell socks for dogs");
+
+  // One click: the question becomes a phrasing of the gift cards entry; the draft answers it.
+  await missed.getByLabel("Add as a phrasing of").selectOption("gift-cards");
+  await missed.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added to the draft" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /do you sell socks for dogs/ })).toContainText("answers with gift-cards");
+  await page.goto("/console/flows/insights-shop");
+  await page.getByRole("button", { name: "Publish the draft" }).click();
+  context = await browser.newContext();
+  shopper = new Bellhop(await context.newPage());
+  await shopper.goto("/?flow=insights-shop");
+  await shopper.open();
+  await ask(shopper, "do you sell socks for dogs", "digital gift cards");
+  await context.close();
+});
+
+test("with data-consent=required nothing is sent before consent", async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  await flowWithInsights(page, "insights-consent");
+  const context = await browser.newContext();
+  const calls = apiCalls(context);
+  const shopper = new Bellhop(await context.newPage());
+  await shopper.goto(shopUrl("/?consent=required&flow=insights-consent"));
+  await shopper.open();
+  await ask(shopper, "how much is shipping", "free over $75");
+  await shopper.page.goto(shopUrl("/products/trail-runner?consent=required&flow=insights-consent"));
+  await shopper.page.waitForTimeout(500);
+  expect(calls).toEqual([]);
+  // With consent, the page view's report goes as the page does.
+  await expect(shopper.launcher).toBeVisible();
+  await shopper.page.evaluate(() => (window as any).Bellhop("consent", true));
+  await shopper.open();
+  await ask(shopper, "how much is shipping", "free over $75");
+  await shopper.page.goto(shopUrl("/?consent=required&flow=insights-consent"));
+  await expect.poll(() => calls).toEqual(["POST /api/v1/insights"]);
+  await context.close();
+});

@@ -1,0 +1,112 @@
+//! Insights, for flows that switch them on (`"insights": true`): the engine's announcements
+//! of this page view are counted ([`flow_runtime::insights::Tally`]) and sent once, with
+//! `navigator.sendBeacon`, when the page is first hidden or left. Nothing is sent when the
+//! panel was not used, when the tag requires consent that was not given, or by flows
+//! without insights: then this module never adds a listener.
+
+use std::cell::RefCell;
+
+use flow_runtime::insights::Tally;
+use flow_runtime::wire::json::ToJson;
+use wasm_bindgen::prelude::*;
+
+use crate::run::Widget;
+use browser::storage;
+
+/// The browser's id for today: `YYYY-MM-DD:<32 hex digits>`, made afresh each day.
+const DAY_KEY: &str = "bellhop:day";
+
+/// The counts of this page view, and whether they went.
+pub struct Insights {
+    tally: RefCell<Tally>,
+    sent: std::cell::Cell<bool>,
+    url: String,
+}
+
+impl Insights {
+    pub fn new(api: &str) -> Insights {
+        Insights {
+            tally: RefCell::default(),
+            sent: std::cell::Cell::new(false),
+            url: format!("{}/api/v1/insights", api.trim_end_matches('/')),
+        }
+    }
+
+    pub fn record(&self, announcement: &flow_runtime::Announcement) {
+        if !self.sent.get() {
+            self.tally.borrow_mut().record(announcement);
+        }
+    }
+}
+
+/// Sends the page view's report when the page is first hidden or left.
+pub fn listen(chat: Widget) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let send = Closure::<dyn Fn()>::new(move || {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_none_or(|d| d.hidden());
+        if hidden {
+            send(chat);
+        }
+    });
+    let f = send.as_ref().unchecked_ref();
+    let _ = window.add_event_listener_with_callback("pagehide", f);
+    if let Some(d) = window.document() {
+        let _ = d.add_event_listener_with_callback("visibilitychange", f);
+    }
+    send.forget();
+}
+
+fn send(chat: Widget) {
+    let shell = chat.shell();
+    let Some(insights) = shell.insights.as_ref() else {
+        return;
+    };
+    // Consent, where the tag asks for it, before anything leaves; once per page view.
+    if insights.sent.get() || !storage::allowed() {
+        return;
+    }
+    let Some(flow) = shell.config.flow_name() else {
+        return;
+    };
+    let batch = insights.tally.borrow_mut().take(
+        storage::random_hex(16),
+        flow,
+        shell.fingerprint(),
+        Some(day_id()),
+    );
+    let Some(batch) = batch else {
+        return;
+    };
+    insights.sent.set(true);
+    if let Some(w) = web_sys::window() {
+        // A string goes as text/plain: no CORS preflight, which a beacon cannot make.
+        let _ = w
+            .navigator()
+            .send_beacon_with_opt_str(&insights.url, Some(&batch.to_json()));
+    }
+}
+
+/// A random id for this browser and today only.
+fn day_id() -> String {
+    let today: String = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default()
+        .chars()
+        .take(10)
+        .collect();
+    if let Some(kept) = storage::get(DAY_KEY) {
+        if let Some((day, id)) = kept.split_once(':') {
+            if day == today && id.len() == 32 {
+                return id.to_owned();
+            }
+        }
+    }
+    let id = storage::random_hex(16);
+    storage::set(DAY_KEY, &format!("{today}:{id}"));
+    id
+}
