@@ -44,20 +44,22 @@ pub fn listen(chat: Widget) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let send = Closure::<dyn Fn()>::new(move || {
-        let hidden = web_sys::window()
+    let left = Closure::<dyn Fn()>::new(move || send(chat));
+    let _ = window.add_event_listener_with_callback("pagehide", left.as_ref().unchecked_ref());
+    left.forget();
+    let hidden = Closure::<dyn Fn()>::new(move || {
+        if web_sys::window()
             .and_then(|w| w.document())
-            .is_none_or(|d| d.hidden());
-        if hidden {
+            .is_some_and(|d| d.hidden())
+        {
             send(chat);
         }
     });
-    let f = send.as_ref().unchecked_ref();
-    let _ = window.add_event_listener_with_callback("pagehide", f);
     if let Some(d) = window.document() {
-        let _ = d.add_event_listener_with_callback("visibilitychange", f);
+        let _ =
+            d.add_event_listener_with_callback("visibilitychange", hidden.as_ref().unchecked_ref());
     }
-    send.forget();
+    hidden.forget();
 }
 
 fn send(chat: Widget) {

@@ -1111,7 +1111,16 @@ async fn teach(
         Ok(l) => l,
         Err(r) => return r,
     };
-    let question: String = form.question.trim().chars().take(300).collect();
+    // The placeholders that stood for an email or a number are no words a shopper types.
+    let question: String = form
+        .question
+        .split_whitespace()
+        .filter(|w| *w != "[email]" && *w != "[number]")
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(300)
+        .collect();
     if question.is_empty() {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
