@@ -715,7 +715,8 @@ fn wire(payload: &impl Serialize) -> Value {
 pub struct HandoffQuestion {
     pub id: i64,
     pub at: i64,
-    /// The shopper's last words before the handoff (from the transcript their browser sent).
+    /// The shopper's last two lines before the handoff (from the transcript their browser
+    /// sent), joined by an arrow.
     pub question: String,
     /// `frustration` when the bot heard it, `missed` when the FAQ's best try was weak
     /// (below 0.25), else `asked`.
@@ -733,7 +734,9 @@ pub async fn handoffs_of(
     let rows = sqlx::query(
         "SELECT c.id, c.created_at, c.context,
                 (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' AND m.reported = 1
-                 ORDER BY m.id DESC LIMIT 1) AS question
+                 ORDER BY m.id DESC LIMIT 1) AS question,
+                (SELECT m.body FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' AND m.reported = 1
+                 ORDER BY m.id DESC LIMIT 1 OFFSET 1) AS before
          FROM conversations c WHERE c.flow = $1 AND c.created_at >= $2 AND c.created_at < $3
          ORDER BY c.created_at DESC LIMIT $4",
     )

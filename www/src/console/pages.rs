@@ -589,11 +589,13 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                         thead { tr { th scope="col" { "Trigger" } th scope="col" { "Variant" } th scope="col" { "Shown" } th scope="col" { "Dismissed" } th scope="col" { "Converted" } th scope="col" { "Conversion (95 % interval)" } th scope="col" { "Holdout: used the chat anyway" } th scope="col" { span.visually-hidden { "Actions" } } } }
                         tbody {
                             @for row in trigger_rows(f) {
+                                @let variants = f.triggers.keys().filter(|(t, _)| *t == row[0]).count();
                                 tr {
                                     td { (row[0]) } td { (row[1]) } td { (row[2]) } td { (row[3]) } td { (row[4]) }
                                     td { (row[5]) " " span.hint { (row[6]) } }
                                     td { @if row[7] == "0" { "—" } @else { (row[8]) " of " (row[7]) " " span.hint { (row[9]) } } }
                                     td {
+                                        @if variants > 1 {
                                         form method="post" action={"/console/flows/" (name) "/insights/winner"} {
                                             input type="hidden" name="csrf" value=(p.session.csrf);
                                             input type="hidden" name="revision" value=(p.revision);
@@ -601,6 +603,7 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                                             input type="hidden" name="variant" value=(row[1]);
                                             input type="hidden" name="back" value=(query);
                                             button.secondary type="submit" aria-label={"Make " (row[1]) " the winner of " (row[0])} { "Make the winner" }
+                                        }
                                         }
                                     }
                                 }
@@ -624,7 +627,7 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                     @if !i.handoffs.is_empty() {
                         table.list {
                             caption { "What shoppers said last before a person took over" }
-                            thead { tr { th scope="col" { "When" } th scope="col" { "Why" } th scope="col" { "The shopper's last words" } } }
+                            thead { tr { th scope="col" { "When" } th scope="col" { "Why" } th scope="col" { "The shopper's last words (the last two lines)" } } }
                             tbody {
                                 @for h in i.handoffs {
                                     tr {
