@@ -15,7 +15,14 @@ use www::insights::{self, Period};
 const FLOW: &str = r#"{
   "bot": { "name": "Shop", "languages": ["en"] },
   "insights": true,
-  "steps": [ { "id": "hi", "type": "message", "text": "Hello" } ],
+  "steps": [
+    { "id": "hi", "type": "message", "text": "Hello" },
+    { "id": "offer-a", "type": "message", "text": "Free shipping today" },
+    { "id": "offer-b", "type": "message", "text": "10 % off today" },
+    { "id": "handoff", "type": "handoff" }
+  ],
+  "triggers": [ { "id": "rescue", "on": "exit_intent", "variants": [
+    { "id": "a", "weight": 1, "step": "offer-a" }, { "id": "b", "weight": 1, "step": "offer-b" } ], "holdout": 0.1 } ],
   "faq": { "entries": [
     { "id": "returns", "question": "How do I return something?", "phrasings": ["return policy", "send it back"], "answer": "Within 30 days." }
   ] }
@@ -233,6 +240,111 @@ async fn reports_are_rate_limited_per_address() {
                 .send(beacon("192.0.2.21", report(10, &print).to_string()))
                 .await;
             assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        },
+    )
+    .await;
+}
+
+fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "console.test")
+        .header(header::ORIGIN, "http://console.test")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn page(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "console.test")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn text(r: axum::response::Response) -> String {
+    String::from_utf8_lossy(&axum::body::to_bytes(r.into_body(), 8 << 20).await.unwrap())
+        .into_owned()
+}
+
+fn hidden(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name}"));
+    let rest = &page[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv() {
+    on_every_database(
+        |c| c.insights_per_minute = 1000,
+        async |app| {
+            let db = &app.state.db;
+            www::flows::admin::import(db, "shop", FLOW, "test").await.unwrap();
+            let print = format!("{:016x}", flow_runtime::compile::compile_json(FLOW).flow.unwrap().fingerprint);
+            for n in 0..3 {
+                let mut r = report(n, &print);
+                r["questions"][0]["text"] = json!("do you sell socks for dogs [number]");
+                if n == 2 {
+                    r["triggers"][0]["variant"] = json!("b");
+                }
+                assert_eq!(app.send(beacon("192.0.2.30", r.to_string())).await.status(), StatusCode::NO_CONTENT);
+            }
+            // A handoff from this flow: the page lists the shopper's last lines.
+            let mut h = support::handoff("insights-handoff");
+            h["flow"] = json!("shop.json");
+            h["transcript"] = json!([
+                { "from": "shopper", "text": "where is my parcel", "at": support::said_at() },
+                { "from": "bot", "text": "Let me find someone", "at": support::said_at() }
+            ]);
+            let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
+            assert_eq!(s, StatusCode::CREATED, "{body}");
+
+            let r = app.send(form("/inbox/login", "", "email=owner%40fernhill.example&password=fernhill-owner")).await;
+            let cookie = r.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+            let html = text(app.send(page("/console/flows/shop/insights", &cookie)).await).await;
+            assert!(html.contains("do you sell socks for dogs [number]"), "{html}");
+            assert!(html.contains("does not answer"));
+            assert!(html.contains("where is my parcel"), "the handoff's last words");
+            assert!(html.contains("Make the winner"));
+            let csrf = hidden(&html, "csrf");
+            let revision = hidden(&html, "revision");
+
+            let csv = text(app.send(page("/console/flows/shop/insights?csv=triggers", &cookie)).await).await;
+            let mut lines = csv.lines();
+            assert_eq!(lines.next(), Some("trigger,variant,shown,dismissed,converted,conversion,95 % interval,held out,holdout engaged anyway,holdout 95 % interval"));
+            assert!(lines.next().unwrap().starts_with("rescue,a,2,0,1,50 %,"), "{csv}");
+            assert!(lines.next().unwrap().starts_with("rescue,b,1,0,0,0 %,"), "{csv}");
+            for table in ["summary", "days", "questions", "handoffs"] {
+                let r = app.send(page(&format!("/console/flows/shop/insights?csv={table}"), &cookie)).await;
+                assert_eq!(r.status(), StatusCode::OK, "{table}");
+                assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+            }
+
+            // One click: the question becomes a phrasing of `returns` (without the placeholder).
+            let body = format!("csrf={csrf}&revision={revision}&question=do+you+sell+socks+for+dogs+%5Bnumber%5D&entry=returns&back=from%3D2000-01-01");
+            let r = app.send(form("/console/flows/shop/insights/phrasing", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let draft = www::flows::store::draft(db, "shop").await.unwrap().unwrap();
+            let doc: Value = serde_json::from_str(&draft.source).unwrap();
+            assert_eq!(doc["faq"]["entries"][0]["phrasings"], json!(["return policy", "send it back", "do you sell socks for dogs"]));
+            let html = text(app.send(page("/console/flows/shop/insights", &cookie)).await).await;
+            assert!(html.contains("answers with <strong>returns</strong>"), "{html}");
+
+            // One click: variant b wins; the draft's trigger shows its step, without holdout.
+            let revision = hidden(&html, "revision");
+            let body = format!("csrf={csrf}&revision={revision}&trigger=rescue&variant=b");
+            let r = app.send(form("/console/flows/shop/insights/winner", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let draft = www::flows::store::draft(db, "shop").await.unwrap().unwrap();
+            let doc: Value = serde_json::from_str(&draft.source).unwrap();
+            assert_eq!(doc["triggers"][0], json!({ "id": "rescue", "on": "exit_intent", "step": "offer-b" }));
+            assert!(flow_runtime::compile::compile_json(&draft.source).flow.is_some());
+            // A stale page's click is refused.
+            let r = app.send(form("/console/flows/shop/insights/winner", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::CONFLICT);
         },
     )
     .await;

@@ -1111,6 +1111,16 @@ async fn teach(
         Ok(l) => l,
         Err(r) => return r,
     };
+    if loaded.draft.revision != form.revision {
+        return (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Draft changed",
+                "The draft changed since this page was opened: reload it and try again.",
+            )),
+        )
+            .into_response();
+    }
     // The placeholders that stood for an email or a number are no words a shopper types.
     let question: String = form
         .question
@@ -1214,6 +1224,16 @@ async fn winner(
         Ok(l) => l,
         Err(r) => return r,
     };
+    if loaded.draft.revision != form.revision {
+        return (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Draft changed",
+                "The draft changed since this page was opened: reload it and try again.",
+            )),
+        )
+            .into_response();
+    }
     let mut doc = loaded.doc;
     let Some(triggers) = doc.get_mut("triggers").and_then(Value::as_array_mut) else {
         return not_found("The draft has no triggers.");
