@@ -106,7 +106,35 @@ test("scripted shoppers show up on the insights page, and a missed question is t
   await leave(page2, "/?flow=insights-shop");
   await context.close();
 
-  // Shopper 3 never opens the chat: nothing is sent for them.
+  // Shopper 3 leaves a full cart at checkout: the cart rescue shows one of its variants.
+  context = await browser.newContext();
+  shopper = new Bellhop(await context.newPage());
+  await shopper.addToCart("/products/trail-runner?flow=insights-shop");
+  await shopper.goto("/checkout?flow=insights-shop");
+  await shopper.leaveThroughTop();
+  await expect(shopper.teaser).toContainText(/Before you go|Leaving already/);
+  await leave(shopper.page, "/?flow=insights-shop");
+  await context.close();
+
+  // Shopper 4 asks for a person; the owner closes the conversation in the inbox; the shopper
+  // rates it.
+  context = await browser.newContext();
+  shopper = new Bellhop(await context.newPage());
+  await shopper.goto("/products/day-pack?flow=insights-shop");
+  await shopper.open();
+  await shopper.choose("Talk to a person", "join in a moment");
+  await page.goto("/inbox");
+  const row = page.getByRole("row").filter({ hasText: "/products/day-pack?flow=insights-shop" }).first();
+  await row.getByRole("link").click();
+  await page.getByRole("button", { name: "Close conversation" }).click();
+  await expect(shopper.log).toContainText("How did we do today?");
+  await shopper.panel.getByRole("button", { name: "4 out of 5" }).click();
+  await shopper.panel.getByRole("button", { name: "Send rating" }).click();
+  await expect(shopper.log).toContainText("Thank you for telling us!");
+  await leave(shopper.page, "/?flow=insights-shop");
+  await context.close();
+
+  // Shopper 5 never opens the chat: nothing is sent for them.
   context = await browser.newContext();
   const quiet = apiCalls(context);
   const idle = new Bellhop(await context.newPage());
@@ -117,15 +145,22 @@ test("scripted shoppers show up on the insights page, and a missed question is t
 
   await page.goto("/console/flows/insights-shop/insights");
   const figures = page.locator("dl.figures");
-  await expect(figures.locator("div", { hasText: "Conversations" }).locator("dd")).toHaveText("2");
-  await expect(figures.locator("div", { hasText: "Unique visitors" }).locator("dd")).toHaveText("2");
+  await expect(figures.locator("div", { hasText: "Conversations" }).locator("dd")).toHaveText("3");
+  await expect(figures.locator("div", { hasText: "Unique visitors" }).locator("dd")).toHaveText("4");
+  await expect(figures.locator("div", { hasText: "CSAT" }).locator("dd")).toContainText("4.0");
+  await expect(figures.locator("div", { hasText: "CSAT" }).locator("dd")).toContainText("(1 ratings)");
+  await expect(figures.locator("div", { hasText: "Handoff rate" }).locator("dd")).toHaveText("67 %");
   const missed = page.getByRole("row", { name: /do you sell socks for dogs/ });
   // The shopper's email never left the browser (the engine takes it out of the question).
   await expect(missed).not.toContainText("ana@example.com");
   await expect(missed).not.toContainText("example.com");
   await expect(missed).toContainText("does not answer");
   await expect(page.getByRole("row", { name: /product-offer/ })).toContainText("1");
-  await expect(page.locator("#handoffs-title + ul")).toContainText("Asked for a person: 1");
+  const rescue = page.getByRole("row", { name: /cart-rescue/ });
+  await expect(rescue).toHaveCount(1);
+  await expect(rescue).toContainText(/free-shipping|discount/);
+  await expect(rescue.getByRole("button", { name: /Make .* the winner of cart-rescue/ })).toBeVisible();
+  await expect(page.locator("#handoffs-title + ul")).toContainText("Asked for a person: 2");
   expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, "console-insights.png"), fullPage: true });

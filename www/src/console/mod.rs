@@ -1053,6 +1053,21 @@ async fn insights_page(
     };
     let entries: Vec<(String, String)> = fields::Form::new(&loaded.doc, &[]).faqs;
     let insights_on = state.flows.insights_on(&name).await;
+    let with_variants: Vec<String> = loaded
+        .doc
+        .get("triggers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|t| {
+                    t.get("variants")
+                        .and_then(Value::as_array)
+                        .is_some_and(|v| v.len() > 1)
+                })
+                .filter_map(|t| t.get("id").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
     let note = q.note.as_deref().and_then(|n| match n {
         "taught" => Some("Added to the draft. Publish it to answer shoppers with it."),
         "new-entry" => Some("A new FAQ entry with this question is in the draft: write its answer on the FAQ page, then publish."),
@@ -1070,6 +1085,7 @@ async fn insights_page(
         handoffs: &handoffs,
         insights_on,
         entries: &entries,
+        with_variants: &with_variants,
         note,
     };
     Html(pages::insights(&loaded.page(&owner.0), &page)).into_response()

@@ -484,6 +484,8 @@ pub struct InsightsPage<'a> {
     pub handoffs: &'a [crate::conversations::HandoffQuestion],
     pub insights_on: bool,
     pub entries: &'a [(String, String)],
+    /// Triggers of the draft with more than one variant (a winner can be picked).
+    pub with_variants: &'a [String],
     pub note: Option<&'a str>,
 }
 
@@ -589,7 +591,7 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                         thead { tr { th scope="col" { "Trigger" } th scope="col" { "Variant" } th scope="col" { "Shown" } th scope="col" { "Dismissed" } th scope="col" { "Converted" } th scope="col" { "Conversion (95 % interval)" } th scope="col" { "Holdout: used the chat anyway" } th scope="col" { span.visually-hidden { "Actions" } } } }
                         tbody {
                             @for row in trigger_rows(f) {
-                                @let variants = f.triggers.keys().filter(|(t, _)| *t == row[0]).count();
+                                @let variants = if i.with_variants.contains(&row[0]) { 2 } else { 1 };
                                 tr {
                                     td { (row[0]) } td { (row[1]) } td { (row[2]) } td { (row[3]) } td { (row[4]) }
                                     td { (row[5]) " " span.hint { (row[6]) } }
