@@ -292,6 +292,12 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
                 }
                 assert_eq!(app.send(beacon("192.0.2.30", r.to_string())).await.status(), StatusCode::NO_CONTENT);
             }
+            // A shopper's words are text on the page, and no formula in the CSV.
+            let mut r = report(50, &print);
+            r["questions"][0]["text"] = json!("<script>alert(1)</script>");
+            r["triggers"] = json!([]);
+            r["questions"].as_array_mut().unwrap().push(json!({ "kind": "missed", "text": "=HYPERLINK(\"http://evil.example\")", "entries": [] }));
+            assert_eq!(app.send(beacon("192.0.2.31", r.to_string())).await.status(), StatusCode::NO_CONTENT);
             // A handoff from this flow: the page lists the shopper's last lines.
             let mut h = support::handoff("insights-handoff");
             h["flow"] = json!("shop.json");
@@ -308,6 +314,9 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
             assert!(html.contains("do you sell socks for dogs [number]"), "{html}");
             assert!(html.contains("does not answer"));
             assert!(html.contains("where is my parcel"), "the handoff's last words");
+            assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"));
+            let questions = text(app.send(page("/console/flows/shop/insights?csv=questions", &cookie)).await).await;
+            assert!(questions.contains("\"'=HYPERLINK("), "{questions}");
             assert!(html.contains("Make the winner"));
             let csrf = hidden(&html, "csrf");
             let revision = hidden(&html, "revision");

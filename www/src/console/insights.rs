@@ -201,12 +201,20 @@ pub fn chart(f: &Figures) -> Markup {
     }
 }
 
-/// A CSV file of `rows` under `header`.
+/// A CSV file of `rows` under `header`. Shoppers' words that a spreadsheet would take for
+/// a formula (`=`, `+`, `-`, `@` first) get a leading `'`, so opening the file runs nothing.
 pub fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
-        let _ = w.write_record(&r);
+        let safe: Vec<String> = r
+            .into_iter()
+            .map(|cell| match cell.chars().next() {
+                Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+                _ => cell,
+            })
+            .collect();
+        let _ = w.write_record(&safe);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -331,6 +339,22 @@ pub const HANDOFFS: [&str; 4] = ["when", "reason", "the shopper's last words", "
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shoppers_formula_does_not_run_in_a_spreadsheet() {
+        let text = csv(
+            &["question"],
+            vec![
+                vec!["=HYPERLINK(\"http://x\")".into()],
+                vec!["-1+2".into()],
+                vec!["fine".into()],
+            ],
+        );
+        assert_eq!(
+            text,
+            "question\n\"'=HYPERLINK(\"\"http://x\"\")\"\n'-1+2\nfine\n"
+        );
+    }
 
     #[test]
     fn wilson_intervals_are_the_textbook_ones() {
