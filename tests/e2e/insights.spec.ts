@@ -106,15 +106,38 @@ test("scripted shoppers show up on the insights page, and a missed question is t
   await leave(page2, "/?flow=insights-shop");
   await context.close();
 
-  // Shopper 3 leaves a full cart at checkout: the cart rescue shows one of its variants.
-  context = await browser.newContext();
-  shopper = new Bellhop(await context.newPage());
-  await shopper.addToCart("/products/trail-runner?flow=insights-shop");
-  await shopper.goto("/checkout?flow=insights-shop");
-  await shopper.leaveThroughTop();
-  await expect(shopper.teaser).toContainText(/Before you go|Leaving already/);
-  await leave(shopper.page, "/?flow=insights-shop");
-  await context.close();
+  // Shoppers 3 to 6 leave a full cart at checkout. Half the shoppers are held out of the
+  // cart rescue (set in the console): each either sees a variant or is held out, as the
+  // events on their page say, and the insights page counts them the same way.
+  await page.goto("/console/flows/insights-shop/edit/triggers/0");
+  await page.getByLabel("Holdout (%)").fill("50");
+  await page.getByRole("button", { name: "Save the draft" }).click();
+  await expect(page.getByLabel("Holdout (%)")).toHaveValue("50");
+  await page.goto("/console/flows/insights-shop");
+  await page.getByRole("button", { name: "Publish the draft" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Published" })).toBeVisible();
+  const rescued = { shown: 0, heldOut: 0 };
+  for (let i = 0; i < 4; i++) {
+    context = await browser.newContext();
+    const p = await context.newPage();
+    await Bellhop.recordEvents(p);
+    shopper = new Bellhop(p);
+    await shopper.addToCart("/products/trail-runner?flow=insights-shop");
+    await shopper.goto("/checkout?flow=insights-shop");
+    await shopper.leaveThroughTop();
+    await expect
+      .poll(async () => (await shopper.events("trigger_shown")).length + (await shopper.events("trigger_holdout")).length)
+      .toBe(1);
+    if ((await shopper.events("trigger_shown")).length === 1) {
+      rescued.shown += 1;
+      await expect(shopper.teaser).toContainText(/Before you go|Leaving already/);
+    } else {
+      rescued.heldOut += 1;
+      await expect(shopper.teaser).toHaveCount(0);
+    }
+    await leave(p, "/?flow=insights-shop");
+    await context.close();
+  }
 
   // Shopper 4 asks for a person; the owner closes the conversation in the inbox; the shopper
   // rates it.
@@ -146,7 +169,7 @@ test("scripted shoppers show up on the insights page, and a missed question is t
   await page.goto("/console/flows/insights-shop/insights");
   const figures = page.locator("dl.figures");
   await expect(figures.locator("div", { hasText: "Conversations" }).locator("dd")).toHaveText("3");
-  await expect(figures.locator("div", { hasText: "Unique visitors" }).locator("dd")).toHaveText("4");
+  await expect(figures.locator("div", { hasText: "Unique visitors" }).locator("dd")).toHaveText("7");
   await expect(figures.locator("div", { hasText: "CSAT" }).locator("dd")).toContainText("4.0");
   await expect(figures.locator("div", { hasText: "CSAT" }).locator("dd")).toContainText("(1 ratings)");
   await expect(figures.locator("div", { hasText: "Handoff rate" }).locator("dd")).toHaveText("67 %");
@@ -156,10 +179,21 @@ test("scripted shoppers show up on the insights page, and a missed question is t
   await expect(missed).not.toContainText("example.com");
   await expect(missed).toContainText("does not answer");
   await expect(page.getByRole("row", { name: /product-offer/ })).toContainText("1");
+  // Per variant: shown, and held out (the holdout is counted with the variant it would have seen).
   const rescue = page.getByRole("row", { name: /cart-rescue/ });
-  await expect(rescue).toHaveCount(1);
-  await expect(rescue).toContainText(/free-shipping|discount/);
-  await expect(rescue.getByRole("button", { name: /Make .* the winner of cart-rescue/ })).toBeVisible();
+  const cells = async (n: number) => Number(await rescue.nth(n).getByRole("cell").nth(2).innerText());
+  const held = async (n: number) => {
+    const text = await rescue.nth(n).getByRole("cell").nth(6).innerText();
+    return text === "—" ? 0 : Number(text.split(" of ")[1].split(" ")[0]);
+  };
+  let shown = 0;
+  let heldOut = 0;
+  for (let n = 0; n < (await rescue.count()); n++) {
+    shown += await cells(n);
+    heldOut += await held(n);
+  }
+  expect({ shown, heldOut }).toEqual(rescued);
+  await expect(rescue.first().getByRole("button", { name: /Make .* the winner of cart-rescue/ })).toBeVisible();
   await expect(page.locator("#handoffs-title + ul")).toContainText("Asked for a person: 2");
   expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
   mkdirSync(screenshots, { recursive: true });
