@@ -212,6 +212,19 @@ async fn owners_edit_publish_and_roll_back_and_agents_are_refused() {
             assert!(r.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().contains("shop-v2.json"));
             assert!(text(r).await.contains("\"dogs\""));
 
+            // The export of a version is a flow `flow test` passes: the demo's own
+            // conversation tests, on version 1 of the copy as exported.
+            let v1_export = text(app.send(get("/console/flows/shop/versions/1/export", &owner)).await).await;
+            let flow = flow_runtime::compile::compile_json(&v1_export).flow.expect("the export compiles");
+            // Read as `flow test` reads it: YAML to a JSON tree, then the test file.
+            let tree: serde_json::Value = serde_yaml::from_str(include_str!("../flows/demo.tests.yaml")).unwrap();
+            let tests: flow_runtime::testing::TestFile = serde_json::from_value(tree).unwrap();
+            assert!(tests.tests.len() > 10);
+            for case in &tests.tests {
+                flow_runtime::testing::run_case(&flow, &tests.orders, case)
+                    .unwrap_or_else(|report| panic!("{}: {report}", case.name));
+            }
+
             // Every page of the editor renders for the demo flow.
             for part in ["bot", "faq", "faq/0", "steps", "steps/0", "steps/2", "steps/3", "triggers", "triggers/0", "triggers/1", "hours", "handoff"] {
                 let r = app.send(get(&format!("/console/flows/shop/edit/{part}"), &owner)).await;
