@@ -169,6 +169,8 @@ for (const [name, broken] of [
     // The shopper used the chat once: both stages keep their part of the flow.
     await bellhop.goto("/");
     await bellhop.open();
+    // Escape where focus is: in the panel, once opening has moved it there.
+    await expect(bellhop.panel.getByRole("textbox", { name: "Type your message…" })).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(bellhop.panel).toBeHidden();
     await page.route("**/flows/demo.json*", (route) =>
