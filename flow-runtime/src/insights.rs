@@ -11,13 +11,22 @@
 use crate::engine::{Announcement, Prop};
 use crate::wire::{AskedQuestion, Counted, FaqTally, InsightsBatch, RatingTally, TriggerTally};
 
+/// What stands in a question for an email address, and for a word with three digits or
+/// more (the console drops them when a question becomes a phrasing).
+pub const EMAIL_PLACEHOLDER: &str = "[email]";
+pub const NUMBER_PLACEHOLDER: &str = "[number]";
+/// Why a handoff was asked for, as reports name it.
+pub const HANDOFF_REASONS: [&str; 4] = ["asked", "frustration", "missed", "other"];
+/// What the FAQ did with a reported question.
+pub const QUESTION_KINDS: [&str; 2] = ["missed", "unsure"];
+
 /// At most this many questions in one batch (the first ones of the page view).
 pub const MAX_QUESTIONS: usize = 20;
 /// At most this many characters of a question.
 pub const MAX_QUESTION_CHARS: usize = 300;
 
 /// The counts of one page view.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Tally {
     engaged: bool,
     faq: Vec<FaqTally>,
@@ -76,9 +85,9 @@ pub fn scrub(question: &str) -> String {
         .map(|w| {
             let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '@' && c != '.');
             if bare.contains('@') && crate::fields::find_email(bare).is_some() {
-                "[email]".to_owned()
+                EMAIL_PLACEHOLDER.to_owned()
             } else if w.chars().filter(char::is_ascii_digit).count() >= 3 {
-                "[number]".to_owned()
+                NUMBER_PLACEHOLDER.to_owned()
             } else {
                 w.to_owned()
             }
@@ -90,7 +99,15 @@ pub fn scrub(question: &str) -> String {
 impl Tally {
     /// Nothing worth sending: the panel was not used on this page.
     pub fn is_empty(&self) -> bool {
-        *self == Tally::default()
+        // What was last offered is bookkeeping, not something to report.
+        !self.engaged
+            && self.faq.is_empty()
+            && self.questions.is_empty()
+            && self.triggers.is_empty()
+            && self.added_to_cart == 0
+            && self.order_lookups == 0
+            && self.handoffs.is_empty()
+            && self.ratings.is_empty()
     }
 
     /// Counts one announcement of the engine.

@@ -9,6 +9,25 @@ use serde_json::{Value, json};
 
 const WWW: &str = env!("CARGO_BIN_EXE_www");
 
+/// Runs an admin command of `www` on the data folder `data` (`file` after the arguments,
+/// `password` as `BELLHOP_AGENT_PASSWORD`).
+fn www(
+    data: &Path,
+    args: &[&str],
+    file: Option<&Path>,
+    password: Option<&str>,
+) -> std::process::Output {
+    let mut command = Command::new(WWW);
+    command.arg("--data-dir").arg(data).args(args);
+    if let Some(file) = file {
+        command.arg(file);
+    }
+    if let Some(password) = password {
+        command.env("BELLHOP_AGENT_PASSWORD", password);
+    }
+    command.output().unwrap()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -59,13 +78,7 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
          A-77,Jo@Example.com,shipped,2026-11-18,2026-11-24,EUR,12.00,S1,Wool Socks,2,6.00,UPS,1Z999,https://ups.example/1Z999,2026-11-19,\n",
     )
     .unwrap();
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["orders", "import"])
-        .arg(&csv)
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["orders", "import"], Some(&csv), None);
     assert!(
         out.status.success(),
         "{}",
@@ -75,13 +88,7 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "number,email,status,placed_at,currency,total,sku,item_name,quantity,unit_price\n1,a@b.c,sent,2026-11-18,EUR,1,S,N,1,1\n").unwrap();
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["orders", "import"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["orders", "import"], Some(&bad), None);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -90,74 +97,56 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
     );
     assert!(err.contains("nothing was imported"), "{err}");
 
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["agent", "add", "--email", "jo@shop.example", "--name", "Jo"])
-        .env("BELLHOP_AGENT_PASSWORD", "a long enough password")
-        .output()
-        .unwrap();
+    let out = www(
+        dir.path(),
+        &["agent", "add", "--email", "jo@shop.example", "--name", "Jo"],
+        None,
+        Some("a long enough password"),
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["agent", "list"])
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["agent", "list"], None, None);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "jo@shop.example\tJo\tagent\n"
     );
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
+    let out = www(
+        dir.path(),
+        &[
             "owner",
             "add",
             "--email",
             "sam@shop.example",
             "--name",
             "Sam",
-        ])
-        .env("BELLHOP_AGENT_PASSWORD", "another long password")
-        .output()
-        .unwrap();
+        ],
+        None,
+        Some("another long password"),
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("/console"));
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["agent", "list"])
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["agent", "list"], None, None);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "jo@shop.example\tJo\tagent\nsam@shop.example\tSam\towner\n"
     );
 
-    // Flows: a file imported from the command line is published; its export is the same
-    // document, which `flow check` reads.
+    // Flows: a file imported from the command line is published, a broken one kept as the
+    // draft only; a version exports as the document.
     let flow = dir.path().join("shop.json");
     std::fs::write(
         &flow,
         r#"{"bot": {"name": "Shop"}, "steps": [{"id": "hi", "type": "message", "text": "Hello"}]}"#,
     )
     .unwrap();
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["flows", "import"])
-        .arg(&flow)
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["flows", "import"], Some(&flow), None);
     assert!(
         out.status.success(),
         "{}",
@@ -172,34 +161,18 @@ async fn merchants_import_orders_and_add_agents_from_the_command_line() {
         r#"{"bot": {"name": "Shop"}, "steps": [{"id": "hi", "type": "message", "next": "gone"}]}"#,
     )
     .unwrap();
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["flows", "import"])
-        .arg(&flow)
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["flows", "import"], Some(&flow), None);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("not published") && said.contains("gone"),
         "{said}"
     );
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["flows", "list"])
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["flows", "list"], None, None);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "shop\tversion 1\tdraft has changes\n"
     );
-    let out = Command::new(WWW)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["flows", "export", "shop"])
-        .output()
-        .unwrap();
+    let out = www(dir.path(), &["flows", "export", "shop"], None, None);
     let exported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(exported["steps"][0]["text"], "Hello");
 

@@ -4,12 +4,37 @@ use std::collections::HashSet;
 
 use super::diagnostic::push_pointer;
 use super::lower::Lower;
-use crate::doc::{PhrasingsDoc, TextDoc};
+use crate::doc::{FaqEntryDoc, PhrasingsDoc, TextDoc};
 use crate::faq::{FaqIndex, Phrasing};
 use crate::flow::Phrase;
 use crate::flow::{Content, Faq, FaqAnswer, FaqEntry};
 
 use crate::faq::Thresholds;
+
+/// The phrasings of FAQ entry number `entry` as the index gets them: its question (which
+/// counts as one) and its phrasings, per language; a text without languages is in
+/// `default`, the flow's first language. The console's question box and FAQ health read the
+/// draft's phrasings with this too.
+pub fn entry_phrasings(entry: u32, e: &FaqEntryDoc, default: &str) -> Vec<Phrasing> {
+    let one = |language: &str, text: &str| Phrasing {
+        entry,
+        language: language.to_owned(),
+        text: text.to_owned(),
+    };
+    let mut out: Vec<Phrasing> = match &e.question {
+        TextDoc::Same(q) => vec![one(default, q)],
+        TextDoc::ByLanguage(map) => map.iter().map(|(l, q)| one(l, q)).collect(),
+    };
+    match &e.phrasings {
+        PhrasingsDoc::Same(list) => out.extend(list.iter().map(|t| one(default, t))),
+        PhrasingsDoc::ByLanguage(map) => {
+            for (lang, list) in map {
+                out.extend(list.iter().map(|t| one(lang, t)));
+            }
+        }
+    }
+    out
+}
 
 impl Lower<'_> {
     pub fn faq(&mut self) -> Faq {
@@ -74,43 +99,19 @@ impl Lower<'_> {
                 }
             };
             let entry = entries.len() as u32;
-            let default = self.default_language();
-            match &e.question {
-                TextDoc::Same(q) => phrases.push(Phrasing {
-                    entry,
-                    language: default.clone(),
-                    text: q.clone(),
-                }),
-                TextDoc::ByLanguage(map) => phrases.extend(map.iter().map(|(l, q)| Phrasing {
-                    entry,
-                    language: l.clone(),
-                    text: q.clone(),
-                })),
-            }
-            match &e.phrasings {
-                PhrasingsDoc::Same(list) => phrases.extend(list.iter().map(|t| Phrasing {
-                    entry,
-                    language: default.clone(),
-                    text: t.clone(),
-                })),
-                PhrasingsDoc::ByLanguage(map) => {
-                    for (lang, list) in map {
-                        if !self.languages.contains(lang) {
-                            self.error(
-                                "unknown-language",
-                                push_pointer(&push_pointer(&at, "phrasings"), lang),
-                                format!("`{lang}` is not one of the flow's languages"),
-                                "add it to bot.languages",
-                            );
-                        }
-                        phrases.extend(list.iter().map(|t| Phrasing {
-                            entry,
-                            language: lang.clone(),
-                            text: t.clone(),
-                        }));
+            if let PhrasingsDoc::ByLanguage(map) = &e.phrasings {
+                for lang in map.keys() {
+                    if !self.languages.contains(lang) {
+                        self.error(
+                            "unknown-language",
+                            push_pointer(&push_pointer(&at, "phrasings"), lang),
+                            format!("`{lang}` is not one of the flow's languages"),
+                            "add it to bot.languages",
+                        );
                     }
                 }
             }
+            phrases.extend(entry_phrasings(entry, e, &self.default_language()));
             entries.push(FaqEntry {
                 id: e.id.clone(),
                 question,

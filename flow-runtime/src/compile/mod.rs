@@ -20,6 +20,7 @@ mod suggest;
 mod triggers;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use faq::entry_phrasings;
 pub use lower::MAX_QUICK_REPLIES;
 pub use suggest::{closest, distance};
 

@@ -122,10 +122,7 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         }
     }
     if let Some(flow) = &h.flow {
-        if !flow
-            .strip_suffix(".json")
-            .is_some_and(crate::flows::is_flow_name)
-        {
+        if crate::flows::flow_of_file(flow).is_none() {
             return Err(ApiError::invalid(
                 "flow",
                 "must be a flow's name on this server, such as `demo.json`",

@@ -10,6 +10,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
+use flow_runtime::insights::{HANDOFF_REASONS, MAX_QUESTION_CHARS, MAX_QUESTIONS, QUESTION_KINDS};
 use flow_runtime::wire::InsightsBatch;
 
 use super::{ApiError, Client};
@@ -60,25 +61,21 @@ fn check(b: &InsightsBatch) -> Result<(), ApiError> {
             bounded("faq", n, 200)?;
         }
     }
-    bounded(
-        "questions",
-        b.questions.len() as u32,
-        flow_runtime::insights::MAX_QUESTIONS as u32,
-    )?;
+    bounded("questions", b.questions.len() as u32, MAX_QUESTIONS as u32)?;
     for q in &b.questions {
-        if q.kind != "missed" && q.kind != "unsure" {
+        if !QUESTION_KINDS.contains(&q.kind.as_str()) {
             return Err(ApiError::invalid(
                 "questions.kind",
-                "must be missed or unsure",
+                &format!("must be one of {}", QUESTION_KINDS.join(", ")),
             ));
         }
         if q.text.trim().is_empty()
-            || q.text.chars().count() > flow_runtime::insights::MAX_QUESTION_CHARS
+            || q.text.chars().count() > MAX_QUESTION_CHARS
             || q.text.contains('\0')
         {
             return Err(ApiError::invalid(
                 "questions.text",
-                "must be 1 to 300 characters",
+                &format!("must be 1 to {MAX_QUESTION_CHARS} characters"),
             ));
         }
         bounded("questions.entries", q.entries.len() as u32, 3)?;
@@ -98,10 +95,10 @@ fn check(b: &InsightsBatch) -> Result<(), ApiError> {
     bounded("order_lookups", b.order_lookups, 100)?;
     bounded("handoffs", b.handoffs.len() as u32, 4)?;
     for h in &b.handoffs {
-        if !["asked", "frustration", "missed", "other"].contains(&h.name.as_str()) {
+        if !HANDOFF_REASONS.contains(&h.name.as_str()) {
             return Err(ApiError::invalid(
                 "handoffs.name",
-                "must be asked, frustration, missed or other",
+                &format!("must be one of {}", HANDOFF_REASONS.join(", ")),
             ));
         }
         bounded("handoffs.count", h.count, 20)?;
@@ -143,11 +140,7 @@ pub async fn report(
         )
     })?;
     check(&batch)?;
-    let Some(flow) = batch
-        .flow
-        .strip_suffix(".json")
-        .filter(|n| crate::flows::is_flow_name(n))
-    else {
+    let Some(flow) = crate::flows::flow_of_file(&batch.flow) else {
         return Err(ApiError::invalid(
             "flow",
             "must be a flow's name on this server, such as `demo.json`",

@@ -1,401 +1,308 @@
-//! The insights page: what shoppers asked, what the FAQ missed, what the proactive messages
-//! earned, over a period and a version, from the counts `crate::insights` keeps. Every
-//! table also downloads as CSV.
+//! The insights page and its one-click actions: teach the draft a missed question, pick a
+//! proactive message's winning variant.
 
-use std::collections::BTreeMap;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
 
-use maud::{Markup, html};
+use super::*;
+use crate::AppState;
 
-use crate::clock::iso_date;
-use crate::conversations::HandoffQuestion;
-use crate::insights::{Count, Question};
-
-/// The figures of a period, summed from the daily counts.
-#[derive(Default)]
-pub struct Figures {
-    pub days: Vec<String>,
-    /// Per day: page views with the chat used, conversations, handoffs.
-    pub per_day: BTreeMap<String, (i64, i64, i64)>,
-    pub page_views: i64,
-    pub conversations: i64,
-    pub visitors: i64,
-    pub answered: i64,
-    pub unsure: i64,
-    pub missed: i64,
-    pub handoffs: i64,
-    pub by_reason: BTreeMap<String, i64>,
-    pub ratings: Vec<(i64, i64, i64)>,
-    pub added_to_cart: i64,
-    pub order_lookups: i64,
-    /// Trigger, variant → shown, dismissed, converted, held out, held out but engaged.
-    pub triggers: BTreeMap<(String, String), [i64; 5]>,
+#[derive(Deserialize)]
+pub(super) struct InsightsQuery {
+    from: Option<String>,
+    to: Option<String>,
+    version: Option<i64>,
+    csv: Option<String>,
+    note: Option<String>,
 }
 
-impl Figures {
-    pub fn from_counts(counts: &[Count], visitors: i64, from: &str, to: &str) -> Figures {
-        let mut f = Figures {
-            visitors,
-            ..Figures::default()
+fn is_day(text: &str) -> bool {
+    crate::clock::parse_iso(&format!("{text}T00:00:00Z")).is_some() && text.len() == 10
+}
+
+pub(super) async fn insights_page(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Query(q): Query<InsightsQuery>,
+) -> Response {
+    let loaded = match load(&state, &name).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let now = now_ms();
+    let to =
+        q.to.filter(|d| is_day(d))
+            .unwrap_or_else(|| crate::clock::iso_date(now));
+    let from = q
+        .from
+        .filter(|d| is_day(d) && *d <= to)
+        .unwrap_or_else(|| crate::clock::iso_date(now - 29 * crate::clock::DAY_MS));
+    let version = q.version.filter(|v| *v > 0);
+    let period = crate::insights::Period {
+        from: from.clone(),
+        to: to.clone(),
+        version,
+    };
+    let (counts, visitors, questions) = match tokio::try_join!(
+        crate::insights::counts(&state.db, &name, &period),
+        crate::insights::visitors(&state.db, &name, &period),
+        crate::insights::questions(&state.db, &name, &period, 100),
+    ) {
+        Ok(x) => x,
+        Err(e) => return unavailable(e),
+    };
+    let start = crate::clock::parse_iso(&format!("{from}T00:00:00Z")).unwrap_or(0);
+    let end =
+        crate::clock::parse_iso(&format!("{to}T00:00:00Z")).unwrap_or(now) + crate::clock::DAY_MS;
+    let handoffs =
+        match crate::conversations::handoffs_of(&state.db, &format!("{name}.json"), start, end, 50)
+            .await
+        {
+            Ok(h) => h,
+            Err(e) => return unavailable(e),
         };
-        // Every day of the period, also the quiet ones.
-        let (Some(a), Some(b)) = (
-            crate::clock::parse_iso(&format!("{from}T00:00:00Z")),
-            crate::clock::parse_iso(&format!("{to}T00:00:00Z")),
-        ) else {
-            return f;
-        };
-        let mut t = a;
-        while t <= b && f.days.len() < 400 {
-            f.days.push(iso_date(t));
-            t += crate::clock::DAY_MS;
-        }
-        for d in &f.days {
-            f.per_day.insert(d.clone(), (0, 0, 0));
-        }
-        for c in counts {
-            let day = f.per_day.entry(c.day.clone()).or_default();
-            match c.metric.as_str() {
-                "page_views" => {
-                    day.0 += c.count;
-                    f.page_views += c.count;
-                }
-                "conversations" => {
-                    day.1 += c.count;
-                    f.conversations += c.count;
-                }
-                "handoffs" => {
-                    day.2 += c.count;
-                    f.handoffs += c.count;
-                    *f.by_reason.entry(c.k1.clone()).or_default() += c.count;
-                }
-                "faq_answered" => f.answered += c.count,
-                "faq_unsure" => f.unsure += c.count,
-                "faq_missed" => f.missed += c.count,
-                "added_to_cart" => f.added_to_cart += c.count,
-                "order_lookups" => f.order_lookups += c.count,
-                "ratings" => {
-                    let scale = c.k1.parse().unwrap_or(0);
-                    let score = c.k2.parse().unwrap_or(0);
-                    f.ratings.push((scale, score, c.count));
-                }
-                metric if metric.starts_with("trigger_") => {
-                    let slot = match metric {
-                        "trigger_shown" => 0,
-                        "trigger_dismissed" => 1,
-                        "trigger_converted" => 2,
-                        "trigger_held_out" => 3,
-                        _ => 4,
-                    };
-                    f.triggers.entry((c.k1.clone(), c.k2.clone())).or_default()[slot] += c.count;
-                }
-                _ => {}
-            }
-        }
-        f
-    }
-
-    /// Questions the FAQ took on, and the share answered outright.
-    pub fn answer_rate(&self) -> Option<f64> {
-        let asked = self.answered + self.unsure + self.missed;
-        (asked > 0).then(|| self.answered as f64 / asked as f64)
-    }
-
-    /// Conversations that ended without a person.
-    pub fn deflection(&self) -> Option<f64> {
-        (self.conversations > 0)
-            .then(|| (self.conversations - self.handoffs).max(0) as f64 / self.conversations as f64)
-    }
-
-    pub fn handoff_rate(&self) -> Option<f64> {
-        (self.conversations > 0).then(|| self.handoffs as f64 / self.conversations as f64)
-    }
-
-    /// The average rating out of 5 (thumbs: up 5, down 1), and how many.
-    pub fn csat(&self) -> (Option<f64>, i64) {
-        let mut sum = 0.0;
-        let mut n = 0;
-        for &(scale, score, count) in &self.ratings {
-            let out_of_five = if scale == 2 {
-                if score == 2 { 5.0 } else { 1.0 }
-            } else {
-                score as f64
-            };
-            sum += out_of_five * count as f64;
-            n += count;
-        }
-        ((n > 0).then(|| sum / n as f64), n)
-    }
-}
-
-/// The 95 % Wilson interval of `k` successes in `n` tries.
-pub fn wilson(k: i64, n: i64) -> Option<(f64, f64)> {
-    if n <= 0 {
-        return None;
-    }
-    let (k, n) = (k as f64, n as f64);
-    let z = 1.96_f64;
-    let p = k / n;
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z * ((p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt()) / denom;
-    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
-}
-
-pub fn percent(x: Option<f64>) -> String {
-    x.map_or("—".to_owned(), |x| format!("{:.0} %", x * 100.0))
-}
-
-/// Conversations (bars) and handoffs (a line with square markers) per day, as SVG with
-/// its own text: readable without colour, and the numbers are in a table below it.
-pub fn chart(f: &Figures) -> Markup {
-    let days: Vec<(&String, &(i64, i64, i64))> = f.per_day.iter().collect();
-    let n = days.len().max(1) as f64;
-    let max = days
+    let figures = figures::Figures::from_counts(&counts, visitors, &from, &to);
+    let languages = fields::Form::new(&loaded.doc, &[]).languages;
+    // Which of them the draft answers now, in any of its languages.
+    let answers: Vec<Option<String>> = questions
         .iter()
-        .map(|(_, v)| v.1.max(v.2))
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let (w, h, left, bottom) = (640.0, 220.0, 40.0, 30.0);
-    let plot_w = w - left - 10.0;
-    let plot_h = h - bottom - 10.0;
-    let step = plot_w / n;
-    let x = |i: usize| left + step * i as f64 + step / 2.0;
-    let y = |v: i64| 10.0 + plot_h - plot_h * v as f64 / max;
-    let line: String = days
-        .iter()
-        .enumerate()
-        .map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(v.2)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let label = format!(
-        "Conversations and handoffs per day, {} to {}: {} conversations, {} handoffs in all.",
-        days.first().map_or("", |d| d.0.as_str()),
-        days.last().map_or("", |d| d.0.as_str()),
-        f.conversations,
-        f.handoffs
-    );
-    let every = (days.len() / 7).max(1);
-    html! {
-        figure.chart {
-            svg viewBox={"0 0 " (w) " " (h)} role="img" aria-label=(label) {
-                line x1=(left) y1=(10.0 + plot_h) x2=(w - 10.0) y2=(10.0 + plot_h) stroke="#1d2430" {}
-                line x1=(left) y1="10" x2=(left) y2=(10.0 + plot_h) stroke="#1d2430" {}
-                text x=(left - 6.0) y=(14.0) text-anchor="end" font-size="11" { (max as i64) }
-                text x=(left - 6.0) y=(10.0 + plot_h) text-anchor="end" font-size="11" { "0" }
-                @for (i, (day, v)) in days.iter().enumerate() {
-                    rect x=(x(i) - step * 0.35) y=(y(v.1)) width=(step * 0.7) height=(10.0 + plot_h - y(v.1)) fill="#9bb8d3" stroke="#0b57d0" {}
-                    @if i % every == 0 {
-                        text x=(x(i)) y=(h - 10.0) text-anchor="middle" font-size="11" { (&day[5..]) }
+        .map(|question| {
+            let flow = loaded.compiled.flow.as_ref()?;
+            languages
+                .iter()
+                .find_map(|lang| match flow.faq.decide(&question.text, lang) {
+                    flow_runtime::faq::Decision::Answer(r) => {
+                        flow.faq.entries.get(r.entry as usize).map(|e| e.id.clone())
                     }
-                }
-                polyline points=(line) fill="none" stroke="#a3261b" stroke-width="2" stroke-dasharray="6 3" {}
-                @for (i, (_, v)) in days.iter().enumerate() {
-                    rect x=(x(i) - 3.0) y=(y(v.2) - 3.0) width="6" height="6" fill="#a3261b" {}
-                }
+                    _ => None,
+                })
+        })
+        .collect();
+    if let Some(table) = q.csv.as_deref() {
+        let (header, rows): (&[&str], Vec<Vec<String>>) = match table {
+            "summary" => (&figures::SUMMARY, figures::summary_rows(&figures)),
+            "days" => (&figures::DAYS, figures::day_rows(&figures)),
+            "triggers" => (&figures::TRIGGERS, figures::trigger_rows(&figures)),
+            "questions" => (
+                &figures::QUESTIONS,
+                figures::question_rows(&questions, &answers),
+            ),
+            "handoffs" => (&figures::HANDOFFS, figures::handoff_rows(&handoffs)),
+            _ => return not_found("There is no such table."),
+        };
+        return (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}-{table}-{from}-{to}.csv\""),
+                ),
+            ],
+            figures::csv(header, rows),
+        )
+            .into_response();
+    }
+    let versions: Vec<i64> = match store::versions(&state.db, &name).await {
+        Ok(v) => v.iter().map(|v| v.number).collect(),
+        Err(e) => return unavailable(e),
+    };
+    let entries: Vec<(String, String)> = fields::Form::new(&loaded.doc, &[]).faqs;
+    let insights_on = state.flows.insights_on(&name).await;
+    let with_variants: Vec<String> = loaded
+        .doc
+        .get("triggers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter(|t| {
+                    t.get("variants")
+                        .and_then(Value::as_array)
+                        .is_some_and(|v| v.len() > 1)
+                })
+                .filter_map(|t| t.get("id").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let note = q.note.as_deref().and_then(|n| match n {
+        "taught" => Some("Added to the draft. Publish it to answer shoppers with it."),
+        "new-entry" => Some("A new FAQ entry with this question is in the draft: write its answer on the FAQ page, then publish."),
+        "winner" => Some("The draft now shows only that variant. Publish it to make it live."),
+        _ => None,
+    });
+    let page = pages::InsightsPage {
+        from: &from,
+        to: &to,
+        version,
+        versions: &versions,
+        figures: &figures,
+        questions: &questions,
+        answers: &answers,
+        handoffs: &handoffs,
+        insights_on,
+        entries: &entries,
+        with_variants: &with_variants,
+        note,
+    };
+    Html(pages::insights(&loaded.page(&owner.0), &page)).into_response()
+}
+
+#[derive(Deserialize)]
+pub(super) struct Teach {
+    csrf: String,
+    revision: i64,
+    question: String,
+    entry: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Whether `back` is a query this page made (`from=…&to=…&version=…`).
+fn safe_query(back: &str) -> &str {
+    if back
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"=&-".contains(&b))
+    {
+        back
+    } else {
+        ""
+    }
+}
+
+/// One click: a missed question becomes a phrasing of an entry (or a new entry) in the draft.
+pub(super) async fn teach(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Teach>,
+) -> Response {
+    let loaded = match draft_for_form(&state, &owner, &name, &form.csrf, form.revision).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    // The placeholders that stood for an email or a number are no words a shopper types.
+    let question: String = form
+        .question
+        .split_whitespace()
+        .filter(|w| {
+            *w != flow_runtime::insights::EMAIL_PLACEHOLDER
+                && *w != flow_runtime::insights::NUMBER_PLACEHOLDER
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(300)
+        .collect();
+    if question.is_empty() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem("Nothing to add", "The question is empty.")),
+        )
+            .into_response();
+    }
+    let mut doc = loaded.doc;
+    let languages = fields::Form::new(&doc, &[]).languages;
+    let lang = languages[0].clone();
+    let entries = doc
+        .pointer("/faq/entries")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let note;
+    let to_entry = entries
+        .iter()
+        .position(|e| e.get("id").and_then(Value::as_str) == Some(form.entry.as_str()));
+    match to_entry {
+        Some(i) => {
+            let ptr = format!("/faq/entries/{i}/phrasings");
+            // Phrasings written as one list are in the first language.
+            let list = match doc.pointer(&ptr) {
+                Some(Value::Array(_)) => ptr.clone(),
+                _ => format!("{ptr}/{lang}"),
+            };
+            let known = doc
+                .pointer(&list)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|p| p.as_str() == Some(question.as_str())));
+            if !known {
+                apply::push(&mut doc, &list, json!(question));
             }
-            figcaption {
-                "Bars: conversations. Dashed line with squares: handoffs to a person."
-            }
+            note = "taught";
+        }
+        None => {
+            let id = unique_id(&doc, "/faq/entries", &slug(&question));
+            let blank: Value =
+                Value::Object(languages.iter().map(|l| (l.clone(), json!(""))).collect());
+            let mut asked = blank.clone();
+            asked[&lang] = json!(question);
+            apply::push(
+                &mut doc,
+                "/faq/entries",
+                json!({ "id": id, "question": asked, "phrasings": {}, "answer": { "text": blank } }),
+            );
+            note = "new-entry";
         }
     }
+    let to = format!(
+        "/console/flows/{name}/insights?{}&note={note}",
+        safe_query(&form.back)
+    );
+    save_then(&state, &owner, &name, &doc, form.revision, to).await
 }
 
-/// A CSV file of `rows` under `header`. Shoppers' words that a spreadsheet would take for
-/// a formula (`=`, `+`, `-`, `@` first) get a leading `'`, so opening the file runs nothing.
-pub fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(header);
-    for r in rows {
-        let safe: Vec<String> = r
-            .into_iter()
-            .map(|cell| match cell.chars().next() {
-                Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-                _ => cell,
-            })
-            .collect();
-        let _ = w.write_record(&safe);
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+#[derive(Deserialize)]
+pub(super) struct Winner {
+    csrf: String,
+    revision: i64,
+    trigger: String,
+    variant: String,
+    #[serde(default)]
+    back: String,
 }
 
-pub fn summary_rows(f: &Figures) -> Vec<Vec<String>> {
-    let (csat, rated) = f.csat();
-    vec![
-        vec![
-            "page views with the chat used".into(),
-            f.page_views.to_string(),
-        ],
-        vec!["conversations".into(), f.conversations.to_string()],
-        vec!["unique visitors (per day)".into(), f.visitors.to_string()],
-        vec!["resolved without a person".into(), percent(f.deflection())],
-        vec!["FAQ answered outright".into(), percent(f.answer_rate())],
-        vec!["FAQ unsure (did you mean)".into(), f.unsure.to_string()],
-        vec!["FAQ missed".into(), f.missed.to_string()],
-        vec!["handoff rate".into(), percent(f.handoff_rate())],
-        vec!["handoffs".into(), f.handoffs.to_string()],
-        vec![
-            "CSAT (out of 5)".into(),
-            csat.map_or("—".into(), |c| format!("{c:.1}")),
-        ],
-        vec!["ratings".into(), rated.to_string()],
-        vec![
-            "added to cart from the chat".into(),
-            f.added_to_cart.to_string(),
-        ],
-        vec!["order lookups".into(), f.order_lookups.to_string()],
-    ]
-}
-
-pub fn day_rows(f: &Figures) -> Vec<Vec<String>> {
-    f.per_day
-        .iter()
-        .map(|(d, v)| vec![d.clone(), v.0.to_string(), v.1.to_string(), v.2.to_string()])
-        .collect()
-}
-
-pub fn trigger_rows(f: &Figures) -> Vec<Vec<String>> {
-    f.triggers
-        .iter()
-        .map(|((t, v), c)| {
-            let ci = wilson(c[2], c[0]).map_or(String::new(), |(a, b)| {
-                format!("{:.0}–{:.0} %", a * 100.0, b * 100.0)
-            });
-            let held = wilson(c[4], c[3]).map_or(String::new(), |(a, b)| {
-                format!("{:.0}–{:.0} %", a * 100.0, b * 100.0)
-            });
-            vec![
-                t.clone(),
-                v.clone(),
-                c[0].to_string(),
-                c[1].to_string(),
-                c[2].to_string(),
-                percent((c[0] > 0).then(|| c[2] as f64 / c[0] as f64)),
-                ci,
-                c[3].to_string(),
-                percent((c[3] > 0).then(|| c[4] as f64 / c[3] as f64)),
-                held,
-            ]
+/// One click: the trigger keeps only the winning variant (in the draft), without holdout.
+pub(super) async fn winner(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<Winner>,
+) -> Response {
+    let loaded = match draft_for_form(&state, &owner, &name, &form.csrf, form.revision).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut doc = loaded.doc;
+    let Some(triggers) = doc.get_mut("triggers").and_then(Value::as_array_mut) else {
+        return not_found("The draft has no triggers.");
+    };
+    let Some(trigger) = triggers
+        .iter_mut()
+        .find(|t| t.get("id").and_then(Value::as_str) == Some(form.trigger.as_str()))
+    else {
+        return not_found("The draft has no such trigger.");
+    };
+    let Some(step) = trigger
+        .get("variants")
+        .and_then(Value::as_array)
+        .and_then(|v| {
+            v.iter()
+                .find(|v| v.get("id").and_then(Value::as_str) == Some(form.variant.as_str()))
         })
-        .collect()
-}
-
-pub fn question_rows(q: &[Question], answers: &[Option<String>]) -> Vec<Vec<String>> {
-    q.iter()
-        .zip(answers)
-        .map(|(q, a)| {
-            vec![
-                q.text.clone(),
-                q.kind.clone(),
-                q.count.to_string(),
-                q.entries.join(" "),
-                a.clone().unwrap_or_default(),
-            ]
-        })
-        .collect()
-}
-
-pub fn handoff_rows(h: &[HandoffQuestion]) -> Vec<Vec<String>> {
-    h.iter()
-        .map(|h| {
-            vec![
-                crate::clock::iso_minute(h.at),
-                h.reason.clone(),
-                h.question.clone(),
-                h.id.to_string(),
-            ]
-        })
-        .collect()
-}
-
-pub const SUMMARY: [&str; 2] = ["figure", "value"];
-pub const DAYS: [&str; 4] = [
-    "day",
-    "page views with the chat used",
-    "conversations",
-    "handoffs",
-];
-pub const TRIGGERS: [&str; 10] = [
-    "trigger",
-    "variant",
-    "shown",
-    "dismissed",
-    "converted",
-    "conversion",
-    "95 % interval",
-    "held out",
-    "holdout engaged anyway",
-    "holdout 95 % interval",
-];
-pub const QUESTIONS: [&str; 5] = [
-    "question",
-    "kind",
-    "times",
-    "entries considered",
-    "the draft answers",
-];
-pub const HANDOFFS: [&str; 4] = ["when", "reason", "the shopper's last words", "conversation"];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_shoppers_formula_does_not_run_in_a_spreadsheet() {
-        let text = csv(
-            &["question"],
-            vec![
-                vec!["=HYPERLINK(\"http://x\")".into()],
-                vec!["-1+2".into()],
-                vec!["fine".into()],
-            ],
-        );
-        assert_eq!(
-            text,
-            "question\n\"'=HYPERLINK(\"\"http://x\"\")\"\n'-1+2\nfine\n"
-        );
+        .and_then(|v| v.get("step").cloned())
+    else {
+        return not_found("The draft's trigger has no such variant.");
+    };
+    if let Some(t) = trigger.as_object_mut() {
+        t.shift_remove("variants");
+        t.shift_remove("holdout");
+        t.insert("step".into(), step);
     }
-
-    #[test]
-    fn wilson_intervals_are_the_textbook_ones() {
-        let (a, b) = wilson(5, 10).unwrap();
-        assert!(
-            (a - 0.2366).abs() < 1e-3 && (b - 0.7634).abs() < 1e-3,
-            "{a} {b}"
-        );
-        let (a, b) = wilson(0, 20).unwrap();
-        assert!(a == 0.0 && (b - 0.1611).abs() < 1e-3, "{a} {b}");
-        assert!(wilson(0, 0).is_none());
-    }
-
-    #[test]
-    fn figures_sum_the_days_and_rates_follow() {
-        let c = |day: &str, metric: &str, k1: &str, k2: &str, count: i64| Count {
-            day: day.into(),
-            metric: metric.into(),
-            k1: k1.into(),
-            k2: k2.into(),
-            count,
-        };
-        let f = Figures::from_counts(
-            &[
-                c("2026-12-01", "conversations", "", "", 4),
-                c("2026-12-02", "conversations", "", "", 6),
-                c("2026-12-02", "handoffs", "asked", "", 2),
-                c("2026-12-02", "faq_answered", "returns", "", 6),
-                c("2026-12-02", "faq_missed", "returns", "", 2),
-                c("2026-12-02", "ratings", "2", "2", 1),
-                c("2026-12-02", "ratings", "5", "3", 1),
-            ],
-            3,
-            "2026-11-30",
-            "2026-12-02",
-        );
-        assert_eq!(f.days, ["2026-11-30", "2026-12-01", "2026-12-02"]);
-        assert_eq!(f.conversations, 10);
-        assert_eq!(f.deflection(), Some(0.8));
-        assert_eq!(f.answer_rate(), Some(0.75));
-        assert_eq!(f.csat(), (Some(4.0), 2));
-        assert_eq!(f.per_day["2026-11-30"], (0, 0, 0));
-    }
+    let to = format!(
+        "/console/flows/{name}/insights?{}&note=winner",
+        safe_query(&form.back)
+    );
+    save_then(&state, &owner, &name, &doc, form.revision, to).await
 }

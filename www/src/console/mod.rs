@@ -12,23 +12,25 @@
 //! Security: the inbox's session cookie, CSRF token and same-origin check; [`Owner`]
 //! refuses agents with 403 on every page and action.
 
+mod accounts;
 mod apply;
 mod editor;
 mod fields;
+mod figures;
 mod insights;
 mod markdown;
 mod pages;
 mod tryout;
+mod versions;
 
 use axum::Router;
 use axum::extract::{Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 use crate::agents::{self, Role, Session};
@@ -42,45 +44,62 @@ const CSS: &str = include_str!("console.css");
 const JS: &str = include_str!("console.js");
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .route("/console", get(home))
         .route("/console/flows", post(create))
-        .route("/console/accounts", get(accounts).post(add_account))
-        .route("/console/accounts/{id}/remove", post(remove_account))
+        .route(
+            "/console/accounts",
+            get(accounts::accounts).post(accounts::add_account),
+        )
+        .route(
+            "/console/accounts/{id}/remove",
+            post(accounts::remove_account),
+        )
         .route("/console/flows/{name}", get(overview))
         .route("/console/flows/{name}/edit/{*section}", get(edit))
         .route("/console/flows/{name}/draft", post(save))
-        .route("/console/flows/{name}/draft/export", get(export_draft))
-        .route("/console/flows/{name}/publish", post(publish))
-        .route("/console/flows/{name}/import", post(import))
-        .route("/console/flows/{name}/versions/{number}/export", get(export_version))
-        .route("/console/flows/{name}/versions/{number}/rollback", post(rollback))
+        .route(
+            "/console/flows/{name}/draft/export",
+            get(versions::export_draft),
+        )
+        .route("/console/flows/{name}/publish", post(versions::publish))
+        .route("/console/flows/{name}/import", post(versions::import))
+        .route(
+            "/console/flows/{name}/versions/{number}/export",
+            get(versions::export_version),
+        )
+        .route(
+            "/console/flows/{name}/versions/{number}/rollback",
+            post(versions::rollback),
+        )
         .route("/console/flows/{name}/health", get(health))
-        .route("/console/flows/{name}/insights", get(insights_page))
-        .route("/console/flows/{name}/insights/phrasing", post(teach))
-        .route("/console/flows/{name}/insights/winner", post(winner))
+        .route(
+            "/console/flows/{name}/insights",
+            get(insights::insights_page),
+        )
+        .route(
+            "/console/flows/{name}/insights/phrasing",
+            post(insights::teach),
+        )
+        .route(
+            "/console/flows/{name}/insights/winner",
+            post(insights::winner),
+        )
         .route("/console/flows/{name}/preview", get(preview_page))
         .route("/console/preview/{file}", get(preview_flow))
-        .route("/console/console.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/console/console.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
+        )
         .route(
             "/console/console.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
-        )
-        // The preview runs the widget: its wasm ('wasm-unsafe-eval') in a frame of ours.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'",
-            ),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        );
+    // The preview runs the widget: its wasm ('wasm-unsafe-eval') in a frame of ours.
+    crate::inbox::private_pages(
+        router,
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'",
+    )
 }
 
 /// A logged-in owner. Agents get 403, whatever they ask for; nobody gets the login page
@@ -113,21 +132,7 @@ impl FromRequestParts<AppState> for Owner {
 
 impl Owner {
     fn check(&self, csrf: &str) -> Result<(), Response> {
-        if bool::from(subtle::ConstantTimeEq::ct_eq(
-            csrf.as_bytes(),
-            self.0.csrf.as_bytes(),
-        )) {
-            Ok(())
-        } else {
-            Err((
-                StatusCode::FORBIDDEN,
-                Html(pages::problem(
-                    "Expired form",
-                    "This form has expired: go back, reload the page and try again.",
-                )),
-            )
-                .into_response())
-        }
+        crate::inbox::check_csrf(&self.0, csrf)
     }
 
     fn who(&self) -> String {
@@ -579,194 +584,6 @@ fn slug(text: &str) -> String {
     out.trim_end_matches('-').chars().take(48).collect()
 }
 
-#[derive(Deserialize)]
-struct Publish {
-    csrf: String,
-    revision: i64,
-    #[serde(default)]
-    note: String,
-}
-
-async fn publish(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(name): Path<String>,
-    Form(form): Form<Publish>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    let loaded = match load(&state, &name).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    if loaded.draft.revision != form.revision {
-        return (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Draft changed",
-                "The draft changed since you looked at it: look again before publishing.",
-            )),
-        )
-            .into_response();
-    }
-    if loaded.compiled.errors() > 0 {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not published",
-                "The draft has errors: fix them first (the flow's page lists them).",
-            )),
-        )
-            .into_response();
-    }
-    let note: String = form.note.trim().chars().take(200).collect();
-    match store::publish(&state.db, &name, &loaded.draft.source, &owner.who(), &note).await {
-        Ok(n) => {
-            tracing::info!(
-                "console: {} published {name} version {n}",
-                owner.0.agent.email
-            );
-            Redirect::to(&format!("/console/flows/{name}?note=published")).into_response()
-        }
-        Err(e) => unavailable(e),
-    }
-}
-
-#[derive(Deserialize)]
-struct Csrf {
-    csrf: String,
-}
-
-/// Publishes a copy of an older version; the draft follows it unless it held unpublished
-/// changes (those are never thrown away).
-async fn rollback(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path((name, number)): Path<(String, i64)>,
-    Form(form): Form<Csrf>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    let loaded = match load(&state, &name).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let old = match store::version(&state.db, &name, number).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return not_found("There is no such version."),
-        Err(e) => return unavailable(e),
-    };
-    let unchanged = loaded
-        .live
-        .as_ref()
-        .is_some_and(|v| v.source == loaded.draft.source);
-    let note = format!("rollback to version {number}");
-    if let Err(e) = store::publish(&state.db, &name, &old.source, &owner.who(), &note).await {
-        return unavailable(e);
-    }
-    if unchanged {
-        if let Err(e) = store::replace_draft(&state.db, &name, &old.source, &owner.who()).await {
-            return unavailable(e);
-        }
-    }
-    tracing::info!(
-        "console: {} rolled {name} back to version {number}",
-        owner.0.agent.email
-    );
-    Redirect::to(&format!("/console/flows/{name}?note=rolled-back")).into_response()
-}
-
-#[derive(Deserialize)]
-struct Import {
-    csrf: String,
-    source: String,
-}
-
-async fn import(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(name): Path<String>,
-    Form(form): Form<Import>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    if !is_flow_name(&name) {
-        return not_found("There is no flow by that name.");
-    }
-    if form.source.len() > 2 << 20 {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Html(pages::problem(
-                "Too large",
-                "A flow file can be at most 2 MiB.",
-            )),
-        )
-            .into_response();
-    }
-    if let Err(e) = serde_json::from_str::<Value>(&form.source) {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not imported",
-                &format!("This is not a JSON document: {e}. Nothing was changed."),
-            )),
-        )
-            .into_response();
-    }
-    match flows::admin::import(&state.db, &name, &form.source, &owner.who()).await {
-        Ok(outcome) => {
-            let note = if outcome.contains("published") {
-                "imported"
-            } else {
-                "import-errors"
-            };
-            Redirect::to(&format!("/console/flows/{name}?note={note}")).into_response()
-        }
-        Err(e) => unavailable(e),
-    }
-}
-
-fn download(name: String, source: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        source,
-    )
-        .into_response()
-}
-
-async fn export_version(
-    State(state): State<AppState>,
-    _owner: Owner,
-    Path((name, number)): Path<(String, i64)>,
-) -> Response {
-    match store::version(&state.db, &name, number).await {
-        Ok(Some(v)) => download(format!("{name}-v{number}.json"), v.source),
-        Ok(None) => not_found("There is no such version."),
-        Err(e) => unavailable(e),
-    }
-}
-
-async fn export_draft(
-    State(state): State<AppState>,
-    _owner: Owner,
-    Path(name): Path<String>,
-) -> Response {
-    match store::draft(&state.db, &name).await {
-        Ok(Some(d)) => download(format!("{name}-draft.json"), d.source),
-        Ok(None) => not_found("There is no flow by that name."),
-        Err(e) => unavailable(e),
-    }
-}
-
 async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<String>) -> Response {
     let loaded = match load(&state, &name).await {
         Ok(l) => l,
@@ -792,7 +609,7 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
     let Ok(report) = report else {
         return unavailable("the FAQ health check failed");
     };
-    let entries: Vec<(usize, String)> = tryout::phrasings(&loaded.doc)
+    let entries: Vec<(usize, String)> = tryout::faq_of(&loaded.doc)
         .0
         .into_iter()
         .enumerate()
@@ -831,7 +648,7 @@ async fn preview_flow(
     Query(q): Query<Format>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(name) = file.strip_suffix(".json") else {
+    let Some(name) = flows::flow_of_file(&file) else {
         return not_found("There is no flow by that name.");
     };
     let draft = match store::draft(&state.db, name).await {
@@ -863,434 +680,52 @@ async fn preview_flow(
 }
 
 #[derive(Deserialize)]
-struct NewAccount {
+struct Csrf {
     csrf: String,
-    name: String,
-    email: String,
-    password: String,
-    role: String,
 }
 
-async fn accounts(State(state): State<AppState>, owner: Owner, Query(q): Query<Note>) -> Response {
-    match agents::list(&state.db).await {
-        Ok(list) => Html(pages::accounts(&owner.0, &list, q.note.as_deref())).into_response(),
-        Err(e) => unavailable(e),
+/// The draft an owner's form acts on: the form's CSRF token checked, and the draft still
+/// at the revision the form was made from (else [`draft_changed`]).
+async fn draft_for_form(
+    state: &AppState,
+    owner: &Owner,
+    name: &str,
+    csrf: &str,
+    revision: i64,
+) -> Result<Loaded, Response> {
+    owner.check(csrf)?;
+    let loaded = load(state, name).await?;
+    if loaded.draft.revision != revision {
+        return Err(draft_changed());
     }
+    Ok(loaded)
 }
 
-async fn add_account(
-    State(state): State<AppState>,
-    owner: Owner,
-    Form(form): Form<NewAccount>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    let role = if form.role == "owner" {
-        Role::Owner
-    } else {
-        Role::Agent
-    };
-    match agents::add_with_role(
-        &state.db,
-        &form.email,
-        &form.name,
-        &form.password,
-        Some(role),
+/// The answer to an action made from a page older than the draft: nothing was applied.
+fn draft_changed() -> Response {
+    (
+        StatusCode::CONFLICT,
+        Html(pages::problem(
+            "Draft changed",
+            "The draft changed since this page was opened: reload it and try again.",
+        )),
     )
-    .await
-    {
-        Ok(a) => Redirect::to(&format!(
-            "/console/accounts?note={}",
-            urlencode(&format!("{} can log in now.", a.email))
-        ))
-        .into_response(),
-        Err(e) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Not added", &e.to_string())),
-        )
-            .into_response(),
-    }
+        .into_response()
 }
 
-async fn remove_account(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(id): Path<i64>,
-    Form(form): Form<Csrf>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    if id == owner.0.agent.id {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not removed",
-                "You cannot remove your own account.",
-            )),
-        )
-            .into_response();
-    }
-    match agents::remove(&state.db, id).await {
-        Ok(()) => Redirect::to("/console/accounts?note=Removed.").into_response(),
-        Err(e) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Not removed", &e.to_string())),
-        )
-            .into_response(),
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[derive(Deserialize)]
-struct InsightsQuery {
-    from: Option<String>,
-    to: Option<String>,
-    version: Option<i64>,
-    csv: Option<String>,
-    note: Option<String>,
-}
-
-fn is_day(text: &str) -> bool {
-    crate::clock::parse_iso(&format!("{text}T00:00:00Z")).is_some() && text.len() == 10
-}
-
-async fn insights_page(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(name): Path<String>,
-    Query(q): Query<InsightsQuery>,
-) -> Response {
-    let loaded = match load(&state, &name).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let now = now_ms();
-    let to =
-        q.to.filter(|d| is_day(d))
-            .unwrap_or_else(|| crate::clock::iso_date(now));
-    let from = q
-        .from
-        .filter(|d| is_day(d) && *d <= to)
-        .unwrap_or_else(|| crate::clock::iso_date(now - 29 * crate::clock::DAY_MS));
-    let version = q.version.filter(|v| *v > 0);
-    let period = crate::insights::Period {
-        from: from.clone(),
-        to: to.clone(),
-        version,
-    };
-    let (counts, visitors, questions) = match tokio::try_join!(
-        crate::insights::counts(&state.db, &name, &period),
-        crate::insights::visitors(&state.db, &name, &period),
-        crate::insights::questions(&state.db, &name, &period, 100),
-    ) {
-        Ok(x) => x,
-        Err(e) => return unavailable(e),
-    };
-    let start = crate::clock::parse_iso(&format!("{from}T00:00:00Z")).unwrap_or(0);
-    let end =
-        crate::clock::parse_iso(&format!("{to}T00:00:00Z")).unwrap_or(now) + crate::clock::DAY_MS;
-    let handoffs =
-        match crate::conversations::handoffs_of(&state.db, &format!("{name}.json"), start, end, 50)
-            .await
-        {
-            Ok(h) => h,
-            Err(e) => return unavailable(e),
-        };
-    let figures = insights::Figures::from_counts(&counts, visitors, &from, &to);
-    let languages = fields::Form::new(&loaded.doc, &[]).languages;
-    // Which of them the draft answers now, in any of its languages.
-    let answers: Vec<Option<String>> = questions
-        .iter()
-        .map(|question| {
-            let flow = loaded.compiled.flow.as_ref()?;
-            languages
-                .iter()
-                .find_map(|lang| match flow.faq.decide(&question.text, lang) {
-                    flow_runtime::faq::Decision::Answer(r) => {
-                        flow.faq.entries.get(r.entry as usize).map(|e| e.id.clone())
-                    }
-                    _ => None,
-                })
-        })
-        .collect();
-    if let Some(table) = q.csv.as_deref() {
-        let (header, rows): (&[&str], Vec<Vec<String>>) = match table {
-            "summary" => (&insights::SUMMARY, insights::summary_rows(&figures)),
-            "days" => (&insights::DAYS, insights::day_rows(&figures)),
-            "triggers" => (&insights::TRIGGERS, insights::trigger_rows(&figures)),
-            "questions" => (
-                &insights::QUESTIONS,
-                insights::question_rows(&questions, &answers),
-            ),
-            "handoffs" => (&insights::HANDOFFS, insights::handoff_rows(&handoffs)),
-            _ => return not_found("There is no such table."),
-        };
-        return (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}-{table}-{from}-{to}.csv\""),
-                ),
-            ],
-            insights::csv(header, rows),
-        )
-            .into_response();
-    }
-    let versions: Vec<i64> = match store::versions(&state.db, &name).await {
-        Ok(v) => v.iter().map(|v| v.number).collect(),
-        Err(e) => return unavailable(e),
-    };
-    let entries: Vec<(String, String)> = fields::Form::new(&loaded.doc, &[]).faqs;
-    let insights_on = state.flows.insights_on(&name).await;
-    let with_variants: Vec<String> = loaded
-        .doc
-        .get("triggers")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|t| {
-                    t.get("variants")
-                        .and_then(Value::as_array)
-                        .is_some_and(|v| v.len() > 1)
-                })
-                .filter_map(|t| t.get("id").and_then(Value::as_str).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let note = q.note.as_deref().and_then(|n| match n {
-        "taught" => Some("Added to the draft. Publish it to answer shoppers with it."),
-        "new-entry" => Some("A new FAQ entry with this question is in the draft: write its answer on the FAQ page, then publish."),
-        "winner" => Some("The draft now shows only that variant. Publish it to make it live."),
-        _ => None,
-    });
-    let page = pages::InsightsPage {
-        from: &from,
-        to: &to,
-        version,
-        versions: &versions,
-        figures: &figures,
-        questions: &questions,
-        answers: &answers,
-        handoffs: &handoffs,
-        insights_on,
-        entries: &entries,
-        with_variants: &with_variants,
-        note,
-    };
-    Html(pages::insights(&loaded.page(&owner.0), &page)).into_response()
-}
-
-#[derive(Deserialize)]
-struct Teach {
-    csrf: String,
+/// Saves `doc` as the draft when it is still at `revision`, then sends the owner to `to`.
+async fn save_then(
+    state: &AppState,
+    owner: &Owner,
+    name: &str,
+    doc: &Value,
     revision: i64,
-    question: String,
-    entry: String,
-    #[serde(default)]
-    back: String,
-}
-
-/// Whether `back` is a query this page made (`from=…&to=…&version=…`).
-fn safe_query(back: &str) -> &str {
-    if back
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"=&-".contains(&b))
-    {
-        back
-    } else {
-        ""
-    }
-}
-
-/// One click: a missed question becomes a phrasing of an entry (or a new entry) in the draft.
-async fn teach(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(name): Path<String>,
-    Form(form): Form<Teach>,
+    to: String,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    let loaded = match load(&state, &name).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    if loaded.draft.revision != form.revision {
-        return (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Draft changed",
-                "The draft changed since this page was opened: reload it and try again.",
-            )),
-        )
-            .into_response();
-    }
-    // The placeholders that stood for an email or a number are no words a shopper types.
-    let question: String = form
-        .question
-        .split_whitespace()
-        .filter(|w| *w != "[email]" && *w != "[number]")
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(300)
-        .collect();
-    if question.is_empty() {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Nothing to add", "The question is empty.")),
-        )
-            .into_response();
-    }
-    let mut doc = loaded.doc;
-    let languages = fields::Form::new(&doc, &[]).languages;
-    let lang = languages[0].clone();
-    let entries = doc
-        .pointer("/faq/entries")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let note;
-    let to_entry = entries
-        .iter()
-        .position(|e| e.get("id").and_then(Value::as_str) == Some(form.entry.as_str()));
-    match to_entry {
-        Some(i) => {
-            let ptr = format!("/faq/entries/{i}/phrasings");
-            // Phrasings written as one list are in the first language.
-            let list = match doc.pointer(&ptr) {
-                Some(Value::Array(_)) => ptr.clone(),
-                _ => format!("{ptr}/{lang}"),
-            };
-            let known = doc
-                .pointer(&list)
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|p| p.as_str() == Some(question.as_str())));
-            if !known {
-                apply::push(&mut doc, &list, json!(question));
-            }
-            note = "taught";
-        }
-        None => {
-            let id = unique_id(&doc, "/faq/entries", &slug(&question));
-            let blank: Value =
-                Value::Object(languages.iter().map(|l| (l.clone(), json!(""))).collect());
-            let mut asked = blank.clone();
-            asked[&lang] = json!(question);
-            apply::push(
-                &mut doc,
-                "/faq/entries",
-                json!({ "id": id, "question": asked, "phrasings": {}, "answer": { "text": blank } }),
-            );
-            note = "new-entry";
-        }
-    }
-    let source = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    match store::save_draft(&state.db, &name, &source, form.revision, &owner.who()).await {
-        Ok(Ok(_)) => Redirect::to(&format!(
-            "/console/flows/{name}/insights?{}&note={note}",
-            safe_query(&form.back)
-        ))
-        .into_response(),
-        Ok(Err(_)) => (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Draft changed",
-                "The draft changed since this page was opened: reload it and try again.",
-            )),
-        )
-            .into_response(),
-        Err(e) => unavailable(e),
-    }
-}
-
-#[derive(Deserialize)]
-struct Winner {
-    csrf: String,
-    revision: i64,
-    trigger: String,
-    variant: String,
-    #[serde(default)]
-    back: String,
-}
-
-/// One click: the trigger keeps only the winning variant (in the draft), without holdout.
-async fn winner(
-    State(state): State<AppState>,
-    owner: Owner,
-    Path(name): Path<String>,
-    Form(form): Form<Winner>,
-) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
-    let loaded = match load(&state, &name).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    if loaded.draft.revision != form.revision {
-        return (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Draft changed",
-                "The draft changed since this page was opened: reload it and try again.",
-            )),
-        )
-            .into_response();
-    }
-    let mut doc = loaded.doc;
-    let Some(triggers) = doc.get_mut("triggers").and_then(Value::as_array_mut) else {
-        return not_found("The draft has no triggers.");
-    };
-    let Some(trigger) = triggers
-        .iter_mut()
-        .find(|t| t.get("id").and_then(Value::as_str) == Some(form.trigger.as_str()))
-    else {
-        return not_found("The draft has no such trigger.");
-    };
-    let Some(step) = trigger
-        .get("variants")
-        .and_then(Value::as_array)
-        .and_then(|v| {
-            v.iter()
-                .find(|v| v.get("id").and_then(Value::as_str) == Some(form.variant.as_str()))
-        })
-        .and_then(|v| v.get("step").cloned())
-    else {
-        return not_found("The draft's trigger has no such variant.");
-    };
-    if let Some(t) = trigger.as_object_mut() {
-        t.shift_remove("variants");
-        t.shift_remove("holdout");
-        t.insert("step".into(), step);
-    }
-    let source = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    match store::save_draft(&state.db, &name, &source, form.revision, &owner.who()).await {
-        Ok(Ok(_)) => Redirect::to(&format!(
-            "/console/flows/{name}/insights?{}&note=winner",
-            safe_query(&form.back)
-        ))
-        .into_response(),
-        Ok(Err(_)) => (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Draft changed",
-                "The draft changed since this page was opened: reload it and try again.",
-            )),
-        )
-            .into_response(),
+    let source = serde_json::to_string_pretty(doc).unwrap_or_default();
+    match store::save_draft(&state.db, name, &source, revision, &owner.who()).await {
+        Ok(Ok(_)) => Redirect::to(&to).into_response(),
+        Ok(Err(_)) => draft_changed(),
         Err(e) => unavailable(e),
     }
 }

@@ -477,7 +477,7 @@ pub struct InsightsPage<'a> {
     pub to: &'a str,
     pub version: Option<i64>,
     pub versions: &'a [i64],
-    pub figures: &'a super::insights::Figures,
+    pub figures: &'a super::figures::Figures,
     pub questions: &'a [crate::insights::Question],
     /// For each question, the entry the draft answers it with now.
     pub answers: &'a [Option<String>],
@@ -490,7 +490,7 @@ pub struct InsightsPage<'a> {
 }
 
 pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
-    use super::insights::{chart, percent, trigger_rows};
+    use super::figures::{chart, percent, trigger_rows};
     let name = p.name;
     let f = i.figures;
     let query = format!(
@@ -537,8 +537,8 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                 details {
                     summary { "The numbers per day" }
                     table.list {
-                        thead { tr { @for h in super::insights::DAYS { th scope="col" { (h) } } } }
-                        tbody { @for row in super::insights::day_rows(f) { tr { @for c in row { td { (c) } } } } }
+                        thead { tr { @for h in super::figures::DAYS { th scope="col" { (h) } } } }
+                        tbody { @for row in super::figures::day_rows(f) { tr { @for c in row { td { (c) } } } } }
                     }
                 }
                 p { a href=(csv("summary")) { "Download the figures (CSV)" } " · " a href=(csv("days")) { "per day (CSV)" } }

@@ -28,81 +28,24 @@ pub struct Explained {
     pub candidates: Vec<Candidate>,
 }
 
-/// The phrasings of the document's FAQ (the question counts as one), as the compiler
-/// reads them: `(entry index, language, text)`.
-pub fn phrasings(doc: &Value) -> (Vec<String>, Vec<Phrasing>) {
-    let default = doc
-        .pointer("/bot/languages/0")
-        .and_then(Value::as_str)
-        .unwrap_or("en")
-        .to_owned();
-    let mut ids = Vec::new();
-    let mut out = Vec::new();
-    let entries = doc
-        .pointer("/faq/entries")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for (i, e) in entries.iter().enumerate() {
-        ids.push(
-            e.get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-        );
-        let entry = i as u32;
-        let mut add = |language: &str, text: &str| {
-            if !text.trim().is_empty() {
-                out.push(Phrasing {
-                    entry,
-                    language: language.to_owned(),
-                    text: text.to_owned(),
-                });
-            }
-        };
-        match e.get("question") {
-            Some(Value::String(q)) => add(&default, q),
-            Some(Value::Object(m)) => m
-                .iter()
-                .for_each(|(l, q)| add(l, q.as_str().unwrap_or_default())),
-            _ => {}
-        }
-        match e.get("phrasings") {
-            Some(Value::Array(list)) => list
-                .iter()
-                .filter_map(Value::as_str)
-                .for_each(|t| add(&default, t)),
-            Some(Value::Object(m)) => {
-                for (l, list) in m {
-                    list.as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .for_each(|t| add(l, t));
-                }
-            }
-            _ => {}
-        }
-    }
-    (ids, out)
-}
-
-pub fn synonyms(doc: &Value) -> Vec<Vec<String>> {
-    doc.pointer("/faq/synonyms")
-        .and_then(Value::as_array)
-        .map(|groups| {
-            groups
-                .iter()
-                .filter_map(Value::as_array)
-                .map(|g| {
-                    g.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The FAQ of the draft as the compiler reads it: entry ids, the phrasings (the question
+/// counts as one; `flow_runtime::compile::entry_phrasings`, the compiler's own reading),
+/// and the synonym groups. Empty when the draft is not a flow document.
+pub fn faq_of(doc: &Value) -> (Vec<String>, Vec<Phrasing>, Vec<Vec<String>>) {
+    let Ok(doc) = serde_json::from_value::<flow_runtime::doc::Document>(doc.clone()) else {
+        return Default::default();
+    };
+    let default = doc.bot.languages.first().map_or("en", String::as_str);
+    let ids = doc.faq.entries.iter().map(|e| e.id.clone()).collect();
+    let phrasings = doc
+        .faq
+        .entries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| flow_runtime::compile::entry_phrasings(i as u32, e, default))
+        .filter(|p| !p.text.trim().is_empty())
+        .collect();
+    (ids, phrasings, doc.faq.synonyms)
 }
 
 /// The content words of `text`, stemmed, as the matcher compares them.
@@ -124,7 +67,7 @@ pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Expl
         Decision::Missed(_) => ("missed", None),
     };
     let lang = Language::from_code(language);
-    let (_, all) = phrasings(doc);
+    let (_, all, _) = faq_of(doc);
     let entry_id = |i: u32| {
         flow.faq
             .entries
@@ -209,8 +152,7 @@ pub const MIN_PHRASINGS: usize = 4;
 /// Leave-one-out over the phrasings: each is asked of an FAQ built without it, decided as
 /// the widget decides with the draft's thresholds.
 pub fn health(flow: &Flow, doc: &Value, languages: &[String]) -> Health {
-    let (ids, all) = phrasings(doc);
-    let synonyms = synonyms(doc);
+    let (ids, all, synonyms) = faq_of(doc);
     let thresholds = flow.faq.thresholds();
     let mut pairs: BTreeMap<(String, String), (usize, usize, Vec<String>)> = BTreeMap::new();
     let mut own = 0;

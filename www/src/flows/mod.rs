@@ -211,10 +211,7 @@ impl Flows {
     /// The business hours of flow `name` (`Some(None)`: it has none; `None`: there is no
     /// such flow, or it is not published).
     pub async fn hours(&self, name: &str) -> Option<Option<flow_runtime::hours::BusinessHours>> {
-        let name = name.strip_suffix(".json")?;
-        if !is_flow_name(name) {
-            return None;
-        }
+        let name = flow_of_file(name)?;
         match self.find(name).await {
             Ok(Found::Live(live)) => Some(live.compiled.hours.clone()),
             Ok(_) => None,
@@ -234,8 +231,7 @@ impl Flows {
                     anyhow::anyhow!("cannot read the flows folder {}: {e}", dir.display())
                 })?
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
-                .filter(|n| is_flow_name(n))
+                .filter_map(|n| flow_of_file(&n).map(str::to_owned))
                 .collect(),
             None => vec!["demo".into()],
         };
@@ -276,7 +272,7 @@ async fn flow(
     Query(q): Query<FlowQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(name) = file.strip_suffix(".json").filter(|n| is_flow_name(n)) else {
+    let Some(name) = flow_of_file(&file) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let live = match state.flows.find(name).await {
@@ -336,6 +332,12 @@ fn cors() -> [(header::HeaderName, HeaderValue); 1] {
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     )]
+}
+
+/// The flow a file name names (`demo.json` → `demo`): how the widget, its handoffs and
+/// its insight reports name a flow on this server.
+pub fn flow_of_file(file: &str) -> Option<&str> {
+    file.strip_suffix(".json").filter(|n| is_flow_name(n))
 }
 
 /// `demo`, `summer-sale`: 1 to 64 lowercase letters, digits, `-` and `_` (served as

@@ -22,7 +22,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use auth::{AgentSession, SESSION_COOKIE};
+pub use auth::{AgentSession, SESSION_COOKIE, check_csrf};
 
 use crate::AppState;
 use crate::agents;
@@ -32,7 +32,7 @@ const CSS: &str = include_str!("inbox.css");
 const JS: &str = include_str!("inbox.js");
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let router = Router::new()
         .route("/inbox", get(queue))
         .route("/inbox/login", get(login_page).post(login))
         .route("/inbox/logout", post(logout))
@@ -41,16 +41,27 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/conversations/{id}/close", post(close))
         .route("/inbox/events", get(events))
         .route("/inbox/webhooks", get(webhook_log))
-        .route("/inbox/inbox.css", get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }))
+        .route(
+            "/inbox/inbox.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
+        )
         .route(
             "/inbox/inbox.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
-        )
+        );
+    private_pages(
+        router,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+}
+
+/// The headers of pages behind a login (the inbox, the console): their own content
+/// policy, never stored by a cache, and no URL sent to other sites.
+pub fn private_pages(router: Router<AppState>, csp: &'static str) -> Router<AppState> {
+    router
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
+            HeaderValue::from_static(csp),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
