@@ -2,8 +2,8 @@
 //! on the server (`www`): one rule each, here.
 
 /// The longest message a shopper may send, in characters: the composer stops there, the
-/// engine cuts there, and the server refuses longer.
-pub const MAX_MESSAGE_CHARS: usize = 2_000;
+/// engine cuts there, and the server refuses longer (the wire's limit).
+pub const MAX_MESSAGE_CHARS: usize = crate::wire::limits::MESSAGE_CHARS;
 
 /// Whether `s` is a plain email address, `local@domain.tld`: no markup, quotes, spaces or
 /// brackets (the server sends it on in webhooks, an agent may write to it).

@@ -9,21 +9,16 @@
 //! numbers, postcodes) replaced.
 
 use crate::engine::{Announcement, Prop};
-use crate::wire::{AskedQuestion, Counted, FaqTally, InsightsBatch, RatingTally, TriggerTally};
+use crate::wire::limits;
+use crate::wire::{
+    AskedQuestion, FaqTally, HandoffCount, HandoffReason, InsightsBatch, QuestionKind,
+    RatingTally, TriggerTally,
+};
 
 /// What stands in a question for an email address, and for a word with three digits or
 /// more (the console drops them when a question becomes a phrasing).
 pub const EMAIL_PLACEHOLDER: &str = "[email]";
 pub const NUMBER_PLACEHOLDER: &str = "[number]";
-/// Why a handoff was asked for, as reports name it.
-pub const HANDOFF_REASONS: [&str; 4] = ["asked", "frustration", "missed", "other"];
-/// What the FAQ did with a reported question.
-pub const QUESTION_KINDS: [&str; 2] = ["missed", "unsure"];
-
-/// At most this many questions in one batch (the first ones of the page view).
-pub const MAX_QUESTIONS: usize = 20;
-/// At most this many characters of a question.
-pub const MAX_QUESTION_CHARS: usize = 300;
 
 /// The counts of one page view.
 #[derive(Clone, Debug, Default)]
@@ -34,10 +29,8 @@ pub struct Tally {
     triggers: Vec<TriggerTally>,
     added_to_cart: u32,
     order_lookups: u32,
-    handoffs: Vec<Counted>,
+    handoffs: Vec<HandoffCount>,
     ratings: Vec<RatingTally>,
-    /// Why a person was last offered, for the handoff that may follow.
-    offered: Option<String>,
 }
 
 fn text<'a>(props: &'a [(String, Prop)], name: &str) -> Option<&'a str> {
@@ -93,13 +86,12 @@ pub fn scrub(question: &str) -> String {
             }
         })
         .collect();
-    words.join(" ").chars().take(MAX_QUESTION_CHARS).collect()
+    limits::cut(&words.join(" "), limits::REPORT_QUESTION_CHARS)
 }
 
 impl Tally {
     /// Nothing worth sending: the panel was not used on this page.
     pub fn is_empty(&self) -> bool {
-        // What was last offered is bookkeeping, not something to report.
         !self.engaged
             && self.faq.is_empty()
             && self.questions.is_empty()
@@ -132,24 +124,27 @@ impl Tally {
                 self.engaged = true;
                 let entries = list(props, "entries");
                 let kind = if kind == "faq_unsure" {
-                    "unsure"
+                    QuestionKind::Unsure
                 } else {
-                    "missed"
+                    QuestionKind::Missed
                 };
                 if let Some(first) = entries.first() {
                     let tally = self.entry(first);
-                    if kind == "unsure" {
+                    if kind == QuestionKind::Unsure {
                         tally.unsure += 1;
                     } else {
                         tally.missed += 1;
                     }
                 }
                 let question = scrub(text(props, "question").unwrap_or_default());
-                if !question.is_empty() && self.questions.len() < MAX_QUESTIONS {
+                if !question.is_empty() && self.questions.len() < limits::REPORT_QUESTIONS {
                     self.questions.push(AskedQuestion {
-                        kind: kind.to_owned(),
+                        kind,
                         text: question,
-                        entries: entries.into_iter().take(3).collect(),
+                        entries: entries
+                            .into_iter()
+                            .take(limits::REPORT_QUESTION_ENTRIES)
+                            .collect(),
                     });
                 }
             }
@@ -173,26 +168,20 @@ impl Tally {
                 self.engaged = true;
                 self.order_lookups += 1;
             }
-            "human_offered" => self.offered = text(props, "reason").map(str::to_owned),
             "handoff_requested" => {
                 self.engaged = true;
-                let reason = match self.offered.take().as_deref() {
-                    None | Some("asked") => "asked",
-                    Some("frustrated") => "frustration",
-                    Some("missed") => "missed",
-                    Some(_) => "other",
-                };
-                match self.handoffs.iter_mut().find(|c| c.name == reason) {
-                    Some(c) => c.count += 1,
-                    None => self.handoffs.push(Counted {
-                        name: reason.to_owned(),
-                        count: 1,
-                    }),
+                // One page view, one conversation: at most one handoff in a report.
+                let name = text(props, "reason")
+                    .and_then(HandoffReason::parse)
+                    .unwrap_or_default();
+                if self.handoffs.len() < limits::REPORT_HANDOFFS {
+                    self.handoffs.push(HandoffCount { name, count: 1 });
                 }
             }
             "csat" => {
                 self.engaged = true;
                 if let (Some(score), Some(scale)) = (number(props, "score"), number(props, "scale"))
+                    && self.ratings.len() < limits::REPORT_RATINGS
                 {
                     self.ratings.push(RatingTally {
                         score: score.clamp(0, 255) as u8,
@@ -328,6 +317,11 @@ mod tests {
             "human_offered",
             vec![("reason", Prop::text("missed"))],
         ));
+        t.record(&track(
+            "handoff_requested",
+            vec![("reason", Prop::text("missed"))],
+        ));
+        // A second handoff on the same page is not counted again: a report has one.
         t.record(&track("handoff_requested", vec![]));
         t.record(&track(
             "csat",
@@ -356,7 +350,7 @@ mod tests {
         assert_eq!(
             b.questions,
             vec![AskedQuestion {
-                kind: "missed".into(),
+                kind: QuestionKind::Missed,
                 text: "do you sell to [number] [email]".into(),
                 entries: vec!["warranty".into()]
             }]
@@ -365,8 +359,8 @@ mod tests {
         assert_eq!(b.triggers[0].converted, 1);
         assert_eq!(
             b.handoffs,
-            vec![Counted {
-                name: "missed".into(),
+            vec![HandoffCount {
+                name: HandoffReason::Missed,
                 count: 1
             }]
         );

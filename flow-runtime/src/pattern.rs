@@ -5,8 +5,16 @@
 //! quantifiers `? * + {n} {n,} {n,m}`, with `^`/`$` anchors. Matching is case-insensitive.
 //!
 //! A pattern is parsed once (by the compiler) into a flat program for a Pike virtual
-//! machine, so matching takes time linear in the input whatever the pattern: no
-//! catastrophic backtracking, and no recursion when a flow is decoded in the browser.
+//! machine. Two promises, each with its own guard:
+//! - **compiling is bounded by the work it does**, not only by the program it writes:
+//!   `((((){1000}){1000}){1000}){1000}` writes nothing but would visit the empty group
+//!   10^12 times, so every visit of a part of the pattern is counted against
+//!   [`MAX_COMPILE_WORK`];
+//! - **matching takes time linear in the input for every program**: one pass over the
+//!   text with at most one thread per instruction, each carrying where its match began
+//!   (leftmost-first, as Perl and the `regex` crate choose), rather than one run per
+//!   starting position (which made `(.?){990}x` take 42 s on a 2,000-character message).
+//!   No recursion either, so a hostile compiled flow cannot overflow the stack.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,8 +22,13 @@ use crate::codec::codec;
 
 /// Most instructions one pattern may compile to (a bounded repeat copies its body).
 const MAX_PROGRAM: usize = 2_000;
+/// Most parts of the pattern the compiler may visit: a repeat visits its body once per
+/// copy, even when the body writes nothing.
+pub const MAX_COMPILE_WORK: usize = 20_000;
 /// Deepest group nesting accepted.
 const MAX_DEPTH: usize = 16;
+
+const TOO_LARGE: &str = "the pattern is too large (use smaller repeat counts)";
 
 /// A parsed pattern, ready to match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,12 +76,17 @@ impl Pattern {
         if parser.pos < chars.len() {
             return Err(parser.error("unmatched `)`"));
         }
-        let mut program = Vec::new();
-        compile(&ast, &mut program).map_err(|message| PatternError { message, offset: 0 })?;
+        let mut out = Compiler {
+            program: Vec::new(),
+            work: 0,
+        };
+        out.compile(&ast)
+            .map_err(|message| PatternError { message, offset: 0 })?;
+        let mut program = out.program;
         program.push(PatternNode::Match);
         if program.len() > MAX_PROGRAM {
             return Err(PatternError {
-                message: "the pattern is too large (use smaller repeat counts)".into(),
+                message: TOO_LARGE.into(),
                 offset: 0,
             });
         }
@@ -81,10 +99,11 @@ impl Pattern {
     /// Whether the whole of `text` matches (surrounding whitespace ignored).
     pub fn matches_whole(&self, text: &str) -> bool {
         let text: Vec<char> = text.trim().chars().collect();
-        self.run(&text, 0, true).is_some()
+        self.run(&text, true).is_some()
     }
 
-    /// The leftmost match in `text`, as a byte range.
+    /// The leftmost match in `text` (the preferred one among those starting there), as a
+    /// byte range.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
         let chars: Vec<char> = text.chars().collect();
         let offsets: Vec<usize> = text
@@ -92,80 +111,122 @@ impl Pattern {
             .map(|(i, _)| i)
             .chain([text.len()])
             .collect();
-        for start in 0..=chars.len() {
-            if let Some(end) = self.run(&chars, start, false) {
-                return Some((offsets[start], offsets[end]));
-            }
-        }
-        None
+        let (start, end) = self.run(&chars, false)?;
+        Some((offsets[start], offsets[end]))
     }
 
-    /// Runs the program anchored at `start`; returns the end of the preferred match.
-    /// With `whole`, only a match reaching the end of the input counts.
-    fn run(&self, text: &[char], start: usize, whole: bool) -> Option<usize> {
+    /// One pass of the Pike VM over `text`: the preferred leftmost match as a range of
+    /// character positions. With `whole`, the match must start at 0 and end at the end.
+    fn run(&self, text: &[char], whole: bool) -> Option<(usize, usize)> {
         let n = self.program.len();
-        let mut current: Vec<u32> = Vec::new();
-        let mut next: Vec<u32> = Vec::new();
-        let mut seen = vec![usize::MAX; n];
+        let mut vm = Vm {
+            current: Vec::new(),
+            next: Vec::new(),
+            seen: vec![usize::MAX; n],
+            stack: Vec::new(),
+        };
         let mut best = None;
-        self.add(&mut current, &mut seen, 0, start, text.len());
-        let mut pos = start;
+        let mut pos = 0;
         loop {
-            for &pc in &current {
+            // A match may begin here (lowest priority: those begun earlier come first),
+            // until one is found: after that only earlier starts can do better.
+            if best.is_none() && (!whole || pos == 0) {
+                vm.add_current(self, 0, pos, pos, text.len());
+            }
+            if vm.current.is_empty() && (best.is_some() || whole) {
+                return best;
+            }
+            for i in 0..vm.current.len() {
+                let (pc, start) = vm.current[i];
                 match self.program.get(pc as usize) {
-                    Some(PatternNode::Match) if (!whole || pos == text.len()) => {
-                        best = Some(pos);
-                        // Lower-priority threads are cut off: leftmost-first semantics.
-                        break;
+                    Some(PatternNode::Match) => {
+                        if !whole || pos == text.len() {
+                            best = Some((start, pos));
+                            // Lower-priority threads are cut off: leftmost-first.
+                            break;
+                        }
                     }
                     Some(PatternNode::Class { negated, ranges }) => {
                         if let Some(&c) = text.get(pos)
                             && class_matches(*negated, ranges, c)
                         {
-                            self.add(&mut next, &mut seen, pc + 1, pos + 1, text.len());
+                            vm.add_next(self, pc + 1, start, pos + 1, text.len());
                         }
                     }
                     _ => {}
                 }
             }
-            if next.is_empty() || pos >= text.len() {
+            if pos >= text.len() {
                 return best;
             }
-            std::mem::swap(&mut current, &mut next);
-            next.clear();
+            std::mem::swap(&mut vm.current, &mut vm.next);
+            vm.next.clear();
             pos += 1;
         }
     }
+}
+
+/// The Pike VM's threads: `(instruction, where its match began)`, in priority order.
+struct Vm {
+    current: Vec<(u32, usize)>,
+    next: Vec<(u32, usize)>,
+    /// The position each instruction was last added at: one thread per instruction and
+    /// position, the one with priority.
+    seen: Vec<usize>,
+    stack: Vec<u32>,
+}
+
+impl Vm {
+    fn add_current(&mut self, p: &Pattern, pc: u32, start: usize, pos: usize, len: usize) {
+        let mut list = std::mem::take(&mut self.current);
+        self.add(p, &mut list, pc, start, pos, len);
+        self.current = list;
+    }
+
+    fn add_next(&mut self, p: &Pattern, pc: u32, start: usize, pos: usize, len: usize) {
+        let mut list = std::mem::take(&mut self.next);
+        self.add(p, &mut list, pc, start, pos, len);
+        self.next = list;
+    }
 
     /// Adds thread `pc` at `pos`, following jumps, splits and assertions.
-    fn add(&self, list: &mut Vec<u32>, seen: &mut [usize], pc: u32, pos: usize, len: usize) {
+    fn add(
+        &mut self,
+        p: &Pattern,
+        list: &mut Vec<(u32, usize)>,
+        pc: u32,
+        start: usize,
+        pos: usize,
+        len: usize,
+    ) {
         // An explicit stack, not recursion: a hostile program cannot overflow anything.
-        let mut stack = vec![pc];
-        while let Some(pc) = stack.pop() {
-            let Some(slot) = seen.get_mut(pc as usize) else {
+        self.stack.clear();
+        self.stack.push(pc);
+        while let Some(pc) = self.stack.pop() {
+            let Some(slot) = self.seen.get_mut(pc as usize) else {
                 continue;
             };
             if *slot == pos {
                 continue;
             }
             *slot = pos;
-            match &self.program[pc as usize] {
-                PatternNode::Jump(to) => stack.push(*to),
+            match &p.program[pc as usize] {
+                PatternNode::Jump(to) => self.stack.push(*to),
                 PatternNode::Split(a, b) => {
-                    stack.push(*b);
-                    stack.push(*a);
+                    self.stack.push(*b);
+                    self.stack.push(*a);
                 }
                 PatternNode::Start => {
                     if pos == 0 {
-                        stack.push(pc + 1);
+                        self.stack.push(pc + 1);
                     }
                 }
                 PatternNode::End => {
                     if pos == len {
-                        stack.push(pc + 1);
+                        self.stack.push(pc + 1);
                     }
                 }
-                PatternNode::Class { .. } | PatternNode::Match => list.push(pc),
+                PatternNode::Class { .. } | PatternNode::Match => list.push((pc, start)),
             }
         }
     }
@@ -418,77 +479,100 @@ impl Parser<'_> {
     }
 }
 
-fn compile(ast: &Ast, out: &mut Vec<PatternNode>) -> Result<(), String> {
-    if out.len() > MAX_PROGRAM {
-        return Err("the pattern is too large (use smaller repeat counts)".into());
-    }
-    match ast {
-        Ast::Empty => {}
-        Ast::Class { negated, ranges } => out.push(PatternNode::Class {
-            negated: *negated,
-            ranges: ranges.clone(),
-        }),
-        Ast::Start => out.push(PatternNode::Start),
-        Ast::End => out.push(PatternNode::End),
-        Ast::Concat(items) => {
-            for item in items {
-                compile(item, out)?;
-            }
+/// Writes a program, counting the work done (see [`MAX_COMPILE_WORK`]).
+struct Compiler {
+    program: Vec<PatternNode>,
+    work: usize,
+}
+
+impl Compiler {
+    fn compile(&mut self, ast: &Ast) -> Result<(), String> {
+        self.work += 1;
+        if self.work > MAX_COMPILE_WORK || self.program.len() > MAX_PROGRAM {
+            return Err(TOO_LARGE.into());
         }
-        Ast::Alt(branches) => {
-            // split L1, next ; L1: a ; jmp end ; next: split L2, … ; last: z ; end:
-            let mut jumps = Vec::new();
-            for (i, branch) in branches.iter().enumerate() {
-                if i + 1 < branches.len() {
-                    let split = out.len();
-                    out.push(PatternNode::Split(0, 0));
-                    compile(branch, out)?;
-                    jumps.push(out.len());
-                    out.push(PatternNode::Jump(0));
-                    out[split] = PatternNode::Split(split as u32 + 1, out.len() as u32);
-                } else {
-                    compile(branch, out)?;
+        let out = &mut self.program;
+        match ast {
+            Ast::Empty => {}
+            Ast::Class { negated, ranges } => out.push(PatternNode::Class {
+                negated: *negated,
+                ranges: ranges.clone(),
+            }),
+            Ast::Start => out.push(PatternNode::Start),
+            Ast::End => out.push(PatternNode::End),
+            Ast::Concat(items) => {
+                for item in items {
+                    self.compile(item)?;
                 }
             }
-            let end = out.len() as u32;
-            for j in jumps {
-                out[j] = PatternNode::Jump(end);
-            }
-        }
-        Ast::Repeat { node, min, max } => {
-            for _ in 0..*min {
-                compile(node, out)?;
-            }
-            match max {
-                None => {
-                    // L: split body, end ; body ; jmp L ; end:
-                    let split = out.len();
-                    out.push(PatternNode::Split(0, 0));
-                    compile(node, out)?;
-                    out.push(PatternNode::Jump(split as u32));
-                    out[split] = PatternNode::Split(split as u32 + 1, out.len() as u32);
-                }
-                Some(max) => {
-                    let mut splits = Vec::new();
-                    for _ in *min..*max {
-                        splits.push(out.len());
-                        out.push(PatternNode::Split(0, 0));
-                        compile(node, out)?;
-                        if out.len() > MAX_PROGRAM {
-                            return Err(
-                                "the pattern is too large (use smaller repeat counts)".into()
-                            );
-                        }
-                    }
-                    let end = out.len() as u32;
-                    for s in splits {
-                        out[s] = PatternNode::Split(s as u32 + 1, end);
+            Ast::Alt(branches) => {
+                // split L1, next ; L1: a ; jmp end ; next: split L2, … ; last: z ; end:
+                let mut jumps = Vec::new();
+                for (i, branch) in branches.iter().enumerate() {
+                    if i + 1 < branches.len() {
+                        let split = self.program.len();
+                        self.program.push(PatternNode::Split(0, 0));
+                        self.compile(branch)?;
+                        jumps.push(self.program.len());
+                        self.program.push(PatternNode::Jump(0));
+                        self.program[split] =
+                            PatternNode::Split(split as u32 + 1, self.program.len() as u32);
+                    } else {
+                        self.compile(branch)?;
                     }
                 }
+                let end = self.program.len() as u32;
+                for j in jumps {
+                    self.program[j] = PatternNode::Jump(end);
+                }
+            }
+            Ast::Repeat {
+                node,
+                min,
+                max: None,
+            } => {
+                // `x*` is `(x+)?` and `x{n,}` is n - 1 copies and `x+`, with the loop's
+                // choice after the body, as the `regex` crate compiles them: an iteration
+                // that matched nothing then leaves the loop before the body is tried
+                // again, as backtracking engines do (`(^|.)*` on "a" matches "", not "a").
+                let skip = (*min == 0).then(|| {
+                    self.program.push(PatternNode::Split(0, 0));
+                    self.program.len() - 1
+                });
+                for _ in 1..*min {
+                    self.compile(node)?;
+                }
+                // L: body ; split L, end ; end:
+                let body = self.program.len() as u32;
+                self.compile(node)?;
+                let end = self.program.len() as u32 + 1;
+                self.program.push(PatternNode::Split(body, end));
+                if let Some(split) = skip {
+                    self.program[split] = PatternNode::Split(split as u32 + 1, end);
+                }
+            }
+            Ast::Repeat {
+                node,
+                min,
+                max: Some(max),
+            } => {
+                for _ in 0..*min {
+                    self.compile(node)?;
+                }
+                let mut splits = Vec::new();
+                for _ in *min..*max {
+                    splits.push(self.program.len());
+                    self.program.push(PatternNode::Split(0, 0));
+                    self.compile(node)?;
+                }
+                let end = self.program.len() as u32;
+                for s in splits {
+                    self.program[s] = PatternNode::Split(s as u32 + 1, end);
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
@@ -566,6 +650,49 @@ mod tests {
             Pattern::parse("a{1000}{1000}").is_err(),
             "huge programs are refused"
         );
+    }
+
+    /// Nested repeats of nothing write no instruction but would take the compiler 10^12
+    /// steps; the work is counted, so it refuses them at once.
+    #[test]
+    fn compiling_is_bounded_by_its_work() {
+        for source in [
+            "((((){1000}){1000}){1000}){1000}",
+            "(((){1000}){1000}){1000}",
+            "((a{0}){1000}){1000}",
+            "(a?){1000}(b?){1000}(c?){1000}",
+        ] {
+            assert_eq!(
+                Pattern::parse(source).map_err(|e| e.message),
+                Err(TOO_LARGE.to_owned()),
+                "{source}"
+            );
+        }
+        assert!(Pattern::parse("(){1000}").is_ok(), "a little work is fine");
+    }
+
+    /// One pass whatever the pattern: `(.?){990}x` against 2,000 characters is about
+    /// 2,000 × 2,000 thread steps, not one run per starting position (42 s before). The
+    /// bound checked is on steps, not seconds, so a busy machine cannot fail it.
+    #[test]
+    fn matching_is_linear_in_the_input() {
+        let slow = p("(.?){990}x");
+        let text = "a".repeat(2_000);
+        assert_eq!(slow.find(&text), None);
+        assert!(!slow.matches_whole(&text));
+        let mut found = text.clone();
+        found.push('x');
+        assert_eq!(slow.find(&found), Some((1_010, 2_001)));
+    }
+
+    #[test]
+    fn leftmost_first_like_perl() {
+        assert_eq!(p("a|ab").find("xab"), Some((1, 2)));
+        assert_eq!(p("ab|a").find("xab"), Some((1, 3)));
+        assert_eq!(p("a*").find("baa"), Some((0, 0)));
+        assert_eq!(p("a+").find("baa"), Some((1, 3)));
+        assert_eq!(p("b$").find("bab"), Some((2, 3)));
+        assert_eq!(p("^b").find("ab"), None);
     }
 
     #[test]

@@ -609,7 +609,8 @@ impl Driver {
                 format!("  → look up order {number} for {email}")
             }
             Effect::Request(Request::HandOff(h)) => format!(
-                "  → hand off: {} lines of transcript{}{}",
+                "  → hand off ({}): {} lines of transcript{}{}",
+                h.context.reason.as_str(),
                 h.transcript.len(),
                 if h.context.frustrated {
                     ", frustrated"

@@ -37,6 +37,83 @@ pub fn entry_phrasings(entry: u32, e: &FaqEntryDoc, default: &str) -> Vec<Phrasi
 }
 
 impl Lower<'_> {
+    /// The entry's question as "did you mean" offers it: as written, or, where it is blank
+    /// in a language, the entry's first phrasing in that language (a warning says so). A
+    /// blank question would be a blank button; an entry with neither is an error.
+    fn question_of(&mut self, e: &FaqEntryDoc, at: &str) -> TextDoc {
+        let default = self.default_language();
+        let first_phrasing = |lang: &str| -> Option<String> {
+            let list = match &e.phrasings {
+                PhrasingsDoc::Same(list) if lang == default => list,
+                PhrasingsDoc::Same(_) => return None,
+                PhrasingsDoc::ByLanguage(map) => map.get(lang)?,
+            };
+            list.iter().find(|p| !p.trim().is_empty()).cloned()
+        };
+        let pointer = push_pointer(at, "question");
+        let fill = |l: &mut Self, lang: &str, pointer: String| -> Option<String> {
+            match first_phrasing(lang) {
+                Some(p) => {
+                    l.warn(
+                        "faq-question",
+                        pointer,
+                        format!(
+                            "this FAQ entry has no question in `{lang}`: its first phrasing, “{p}”, is offered in \"did you mean\" instead"
+                        ),
+                        "write the question as shoppers should see it offered",
+                    );
+                    Some(p)
+                }
+                None => None,
+            }
+        };
+        match &e.question {
+            TextDoc::Same(q) if q.trim().is_empty() => {
+                let any = std::iter::once(default.clone())
+                    .chain(self.languages.clone())
+                    .find_map(|lang| first_phrasing(&lang).map(|_| lang));
+                match any.and_then(|lang| fill(self, &lang, pointer.clone())) {
+                    Some(p) => TextDoc::Same(p),
+                    None => {
+                        self.error(
+                            "faq-question",
+                            pointer,
+                            "this FAQ entry has no question and no phrasing",
+                            "write the question as shoppers ask it",
+                        );
+                        e.question.clone()
+                    }
+                }
+            }
+            TextDoc::ByLanguage(map) if map.values().any(|q| q.trim().is_empty()) => {
+                let mut out = map.clone();
+                for (lang, q) in map {
+                    if q.trim().is_empty() {
+                        match fill(self, lang, push_pointer(&pointer, lang)) {
+                            Some(p) => {
+                                out.insert(lang.clone(), p);
+                            }
+                            None => {
+                                out.remove(lang);
+                            }
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    self.error(
+                        "faq-question",
+                        pointer,
+                        "this FAQ entry has no question and no phrasing",
+                        "write the question as shoppers ask it",
+                    );
+                    return e.question.clone();
+                }
+                TextDoc::ByLanguage(out)
+            }
+            written => written.clone(),
+        }
+    }
+
     pub fn faq(&mut self) -> Faq {
         let doc = self.parsed.doc.faq.clone();
         let mut entries = Vec::new();
@@ -55,7 +132,8 @@ impl Lower<'_> {
                     "FAQ ids must be unique",
                 );
             }
-            let question = self.text(&e.question, &push_pointer(&at, "question"));
+            let question_doc = self.question_of(e, &at);
+            let question = self.text(&question_doc, &push_pointer(&at, "question"));
             let answer = match (&e.answer, &e.goto) {
                 (Some(a), None) => {
                     let blank = a.0.text.as_ref().is_none_or(|t| match t {

@@ -463,6 +463,18 @@ impl<'a> Lower<'a> {
         on_card: bool,
     ) -> Option<(Text, ButtonAction)> {
         let label = self.text(&b.label, &push_pointer(pointer, "label"));
+        let blank = match &b.label {
+            TextDoc::Same(s) => s.trim().is_empty(),
+            TextDoc::ByLanguage(m) => m.values().any(|s| s.trim().is_empty()),
+        };
+        if blank {
+            self.error(
+                "empty-label",
+                push_pointer(pointer, "label"),
+                "this button has no label",
+                "write what the shopper taps, e.g. \"Track my order\"",
+            );
+        }
         let count = [
             b.goto.is_some(),
             b.faq.is_some(),

@@ -421,24 +421,23 @@ fn bot(l: &mut Lower) -> Bot {
     }
 }
 
-fn parse_color(c: &str) -> Option<(u8, u8, u8)> {
-    let hex = c.strip_prefix('#')?;
-    let digit = |s: &str| u8::from_str_radix(s, 16).ok();
-    match hex.len() {
-        3 => {
-            let d: Vec<u8> = hex
-                .chars()
-                .map(|ch| digit(&ch.to_string()))
-                .collect::<Option<_>>()?;
-            Some((d[0] * 17, d[1] * 17, d[2] * 17))
-        }
-        6 => Some((digit(&hex[0..2])?, digit(&hex[2..4])?, digit(&hex[4..6])?)),
+/// `#1f5f4a` or `#fff` as red, green and blue. Read as characters, never sliced as bytes:
+/// `#aé€` is six bytes and no colour.
+pub fn parse_color(c: &str) -> Option<(u8, u8, u8)> {
+    let digits: Vec<u8> = c
+        .strip_prefix('#')?
+        .chars()
+        .map(|ch| ch.to_digit(16).map(|d| d as u8))
+        .collect::<Option<_>>()?;
+    match digits[..] {
+        [r, g, b] => Some((r * 17, g * 17, b * 17)),
+        [r1, r2, g1, g2, b1, b2] => Some((r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
         _ => None,
     }
 }
 
 /// WCAG contrast ratio of two sRGB colours.
-fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let lum = |(r, g, b): (u8, u8, u8)| {
         let ch = |c: u8| {
             let c = f64::from(c) / 255.0;

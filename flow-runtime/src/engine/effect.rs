@@ -327,6 +327,8 @@ pub struct HandoffContext {
     pub variant: Option<String>,
     /// The shopper's words sounded frustrated.
     pub frustrated: bool,
+    /// Why the conversation came to a person, as the engine knows it.
+    pub reason: crate::wire::HandoffReason,
     pub visits: u32,
     pub email: Option<String>,
 }

@@ -49,8 +49,8 @@ pub use input::{
 pub use logic::glob;
 pub use render::{safe_image, safe_link};
 pub use state::{
-    Action, Chat, Cursor, Offered, SNAPSHOT_VERSION, Session, State, Status, TriggerHistory,
-    Visitor,
+    Action, Chat, Cursor, Offered, OfferedFor, SNAPSHOT_VERSION, Session, State, Status,
+    TriggerHistory, Visitor,
 };
 pub use triggers::{Cue, EXIT_GRACE_MS, ExitSignal, TAB_RETURN_MS, Watch as PageWatch};
 pub use watcher::{ChatSummary, Handover, Need, Watch, Watched, Watcher};
@@ -476,7 +476,10 @@ impl Conversation {
         (ButtonView { label, href }, action)
     }
 
-    fn offer(&mut self, offered: Vec<Offered>) {
+    fn offer(&mut self, mut offered: Vec<Offered>) {
+        // A button with nothing on it is no choice (the compiler refuses blank labels;
+        // a variable may still render as nothing).
+        offered.retain(|o| !o.label.trim().is_empty());
         let views = offered
             .iter()
             .map(|o| ButtonView {

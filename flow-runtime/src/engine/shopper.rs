@@ -8,6 +8,7 @@ use super::{Action, Conversation, HandoffStatus, Phrase, Prop, answer, escalatio
 use crate::faq::{Decision, Ranked};
 use crate::flow::{FaqAnswer, Flow, StepKind};
 use crate::value::Value;
+use crate::wire::HandoffReason;
 
 /// How many FAQ matches are remembered for the agent.
 const FAQ_LOG: usize = 10;
@@ -64,7 +65,7 @@ impl Conversation {
 
         if asks_for_human(self, &text) {
             self.leave_question();
-            self.offer_human("asked");
+            self.offer_human(HandoffReason::Asked);
             return;
         }
         if let Some(Cursor::Ask { .. }) = &self.state.chat.cursor {
@@ -99,7 +100,7 @@ impl Conversation {
                 .iter()
                 .any(|o| o.action == Action::Handoff)
         {
-            self.offer_human("frustrated");
+            self.offer_human(HandoffReason::Frustrated);
         }
     }
 
@@ -155,7 +156,7 @@ impl Conversation {
         if !free && self.flow.escalation.on_frustration && escalation::sounds_frustrated(text) {
             self.state.chat.frustrated = true;
             self.leave_question();
-            self.offer_human("frustrated");
+            self.offer_human(HandoffReason::Frustrated);
             return;
         }
         self.answer(text);
@@ -321,12 +322,7 @@ impl Conversation {
         let max = view.choices().iter().map(|c| c.score).max().unwrap_or(0);
         let comment: Option<String> = comment
             .filter(|_| csat.comment)
-            .map(|c| {
-                c.trim()
-                    .chars()
-                    .take(super::MAX_MESSAGE_CHARS)
-                    .collect::<String>()
-            })
+            .map(|c| crate::wire::limits::cut(c.trim(), crate::wire::limits::COMMENT_CHARS))
             .filter(|c| !c.is_empty());
         self.state.chat.cursor = None;
         self.state.chat.csat = None;
@@ -463,6 +459,7 @@ impl Conversation {
             },
             Action::Decline => {
                 self.state.chat.misses = 0;
+                self.state.chat.offered_for = Default::default();
                 if matches!(self.state.chat.cursor, Some(Cursor::Ask { .. })) {
                     self.ask_again();
                 } else {
@@ -509,7 +506,7 @@ impl Conversation {
                 self.track("ask_failed", vec![("step", Prop::text(&step))]);
                 match ask.on_fail {
                     Some(next) => self.run(next),
-                    None => self.offer_human("answer_failed"),
+                    None => self.offer_human(HandoffReason::AnswerFailed),
                 }
             }
             None => {
@@ -527,7 +524,23 @@ impl Conversation {
 
     /// A free-text question: FAQ answer, "did you mean …?", or the fallback.
     fn question(&mut self, text: &str) {
-        let decision = self.flow.faq.decide(text, &self.state.chat.language);
+        let mut decision = self.flow.faq.decide(text, &self.state.chat.language);
+        // "Did you mean" offers each entry by its question: an entry whose question is
+        // blank in this language (a flow compiled before questions were required) is no
+        // choice, and with none left the question was missed.
+        if let Decision::Unsure(suggest) = &mut decision {
+            let lang = self.lang();
+            suggest.retain(|r| {
+                self.flow.faq.entries.get(r.entry as usize).is_some_and(|e| {
+                    !super::render::localized(&e.question, &lang, &super::Variables(self))
+                        .trim()
+                        .is_empty()
+                })
+            });
+            if suggest.is_empty() {
+                decision = Decision::Missed(Vec::new());
+            }
+        }
         match decision {
             Decision::Answer(Ranked {
                 entry, confidence, ..
@@ -597,7 +610,7 @@ impl Conversation {
                 let max = self.flow.escalation.max_misses;
                 if max > 0 && self.state.chat.misses >= max {
                     self.state.chat.misses = 0;
-                    self.offer_human("missed");
+                    self.offer_human(HandoffReason::Missed);
                 }
             }
         }
@@ -717,11 +730,11 @@ impl Conversation {
         rest
     }
 
-    /// Offers a person: the flow's offer step, or the built-in question. `reason` is for
-    /// analytics: `asked`, `frustrated`, `missed` (the FAQ did not understand, repeatedly)
-    /// or `answer_failed` (a question's answer did not fit, repeatedly).
-    pub(super) fn offer_human(&mut self, reason: &str) {
-        self.track("human_offered", vec![("reason", Prop::text(reason))]);
+    /// Offers a person: the flow's offer step, or the built-in question. The reason goes
+    /// to analytics and, when the shopper takes the offer, with the handoff.
+    pub(super) fn offer_human(&mut self, reason: HandoffReason) {
+        self.state.chat.offered_for = super::state::OfferedFor(reason);
+        self.track("human_offered", vec![("reason", Prop::text(reason.as_str()))]);
         if let Some(step) = self.flow.escalation.offer {
             self.run(step);
             return;

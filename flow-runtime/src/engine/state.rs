@@ -126,6 +126,38 @@ pub struct Chat {
     pub composer: Option<Composer>,
     pub csat: Option<CsatView>,
     pub typing_shown: bool,
+    /// Why a person was last offered: the reason a handoff that follows carries. Kept last
+    /// in the snapshot, so that one written before it existed still reads (see
+    /// [`OfferedFor`]).
+    pub offered_for: OfferedFor,
+}
+
+/// Why a person was last offered ([`crate::wire::HandoffReason`]). The snapshot's last
+/// field: a snapshot written before it was added ends where it would start, and reads it
+/// as `asked` instead of failing, so no conversation is lost to the upgrade.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferedFor(pub crate::wire::HandoffReason);
+
+impl crate::codec::Encode for OfferedFor {
+    fn encode(&self, w: &mut Vec<u8>) {
+        let tag = crate::wire::HandoffReason::ALL
+            .iter()
+            .position(|r| *r == self.0)
+            .unwrap_or(0);
+        w.push(tag as u8);
+    }
+}
+
+impl crate::codec::Decode for OfferedFor {
+    fn decode(r: &mut crate::codec::Reader) -> OfferedFor {
+        if r.remaining() == 0 {
+            return OfferedFor::default();
+        }
+        let tag = r.byte() as usize;
+        let reason = crate::wire::HandoffReason::ALL.get(tag).copied();
+        r.check(reason.is_some());
+        OfferedFor(reason.unwrap_or_default())
+    }
 }
 
 /// A quick reply on screen and what it does.
@@ -211,15 +243,24 @@ impl Chat {
     /// The transcript as plain text, for a handoff: what the shopper and the bot said in
     /// the last [`TRANSCRIPT_DAYS`] days (the server takes no other lines from a browser:
     /// a person's words and the system's it writes itself).
+    /// Its latest [`limits::TRANSCRIPT_LINES`] lines, each cut to the wire's length.
+    ///
+    /// [`limits::TRANSCRIPT_LINES`]: crate::wire::limits::TRANSCRIPT_LINES
     pub fn transcript(&self, now: Time) -> Vec<super::effect::TranscriptLine> {
+        use crate::wire::limits::{TRANSCRIPT_LINE_CHARS, TRANSCRIPT_LINES, cut};
         let since = now.0.saturating_sub(TRANSCRIPT_DAYS * 24 * 3600 * 1000);
-        self.messages
+        let lines: Vec<_> = self
+            .messages
             .iter()
             .filter(|m| matches!(m.from, Speaker::Shopper | Speaker::Bot) && m.at.0 >= since)
+            .collect();
+        let skip = lines.len().saturating_sub(TRANSCRIPT_LINES);
+        lines[skip..]
+            .iter()
             .map(|m| super::effect::TranscriptLine {
                 at: m.at,
                 from: m.from,
-                text: super::render::plain_text(m),
+                text: cut(&super::render::plain_text(m), TRANSCRIPT_LINE_CHARS),
             })
             .collect()
     }
@@ -264,7 +305,7 @@ codec!(struct Visitor { id, visits, first_seen, last_seen, triggers });
 codec!(struct TriggerHistory { shown, last_shown, last_visit, dismissed, engaged });
 codec!(struct Session { page, page_shown_at, active_ms, visible_since, last_activity, scrolled, fired_on_page, cart, typing, panel_open });
 codec!(enum Status { 0 => New, 1 => Engaged, 2 => WaitingOnCustomer, 3 => WaitingOnAgent, 4 => Completed });
-codec!(struct Chat { id, status, language, greeted, messages, offered, card_actions, cursor, suspended, vars, misses, pending, handoff, order, trigger, teaser, faq_log, frustrated, last_shopper_at, unread, composer, csat, typing_shown });
+codec!(struct Chat { id, status, language, greeted, messages, offered, card_actions, cursor, suspended, vars, misses, pending, handoff, order, trigger, teaser, faq_log, frustrated, last_shopper_at, unread, composer, csat, typing_shown, offered_for });
 codec!(struct Offered { label, href, action });
 codec!(enum Action { 0 => Goto(v0), 1 => Faq(v0), 2 => Url(v0), 3 => Handoff, 4 => AddToCart { sku, quantity }, 5 => Answer(v0), 6 => Decline });
 codec!(enum Cursor { 0 => Ask { step, retries }, 1 => Csat { step } });

@@ -217,16 +217,29 @@ impl Conversation {
             .map(|v| v.to_text());
         let s = &self.state.session;
         let chat = &self.state.chat;
+        // Everything cut to the contract's limits here, so that a long page address (a
+        // `utm_` tail) or a long cart never makes the server refuse a shopper's handoff.
+        use crate::wire::limits::{self as limit, cut};
+        let reason = chat.offered_for.0;
         let context = HandoffContext {
-            page_url: s.page.url.clone(),
-            language: chat.language.clone(),
-            device: s.page.device.as_str().to_owned(),
+            page_url: cut(&s.page.url, limit::PAGE_URL_CHARS),
+            language: cut(&chat.language, limit::LANGUAGE_CHARS),
+            device: cut(s.page.device.as_str(), limit::DEVICE_CHARS),
             cart_items: s.cart.items,
-            cart_value: s.cart.value.to_string(),
-            currency: s.cart.currency.clone(),
-            cart_lines: s.cart.lines.clone(),
-            faq: chat
-                .faq_log
+            cart_value: cut(&s.cart.value.to_string(), limit::CART_VALUE_CHARS),
+            currency: cut(&s.cart.currency, limit::CURRENCY_CHARS),
+            cart_lines: s
+                .cart
+                .lines
+                .iter()
+                .take(limit::CART_LINES)
+                .filter(|l| !l.name.trim().is_empty())
+                .map(|l| super::input::CartLine {
+                    name: cut(&l.name, limit::CART_LINE_NAME_CHARS),
+                    quantity: l.quantity,
+                })
+                .collect(),
+            faq: chat.faq_log[chat.faq_log.len().saturating_sub(limit::FAQ_TRIES)..]
                 .iter()
                 .map(|(id, confidence)| {
                     let question = self
@@ -240,19 +253,21 @@ impl Conversation {
                         })
                         .unwrap_or_default();
                     crate::wire::FaqTry {
-                        entry: id.clone(),
-                        question,
+                        entry: cut(id, limit::NAME_CHARS),
+                        question: cut(&question, limit::FAQ_QUESTION_CHARS),
                         confidence: crate::wire::Confidence(*confidence),
                     }
                 })
                 .collect(),
-            trigger: chat.trigger.as_ref().map(|(t, _)| t.clone()),
-            variant: chat.trigger.as_ref().map(|(_, v)| v.clone()),
+            trigger: chat.trigger.as_ref().map(|(t, _)| cut(t, limit::NAME_CHARS)),
+            variant: chat.trigger.as_ref().map(|(_, v)| cut(v, limit::NAME_CHARS)),
             frustrated: chat.frustrated,
+            reason,
             visits: self.state.visitor.visits,
-            email,
+            email: email.filter(|e| e.chars().count() <= limit::EMAIL_CHARS),
         };
         let transcript = chat.transcript(self.now);
+        let context_reason = context.reason;
         self.request(Request::HandOff(HandoffRequest {
             request,
             transcript,
@@ -275,7 +290,11 @@ impl Conversation {
         self.set_typing(true);
         let reason = self.phrase(Phrase::Connecting).to_owned();
         self.set_composer(Composer::Waiting { reason });
-        self.track("handoff_requested", vec![]);
+        self.state.chat.offered_for = Default::default();
+        self.track(
+            "handoff_requested",
+            vec![("reason", super::Prop::text(context_reason.as_str()))],
+        );
     }
 
     /// A reference that no longer leads anywhere: apologise and offer the greeting again.

@@ -454,6 +454,7 @@ impl ToJson for HandoffContext {
             "trigger" => &self.trigger,
             "variant" => &self.variant,
             "frustrated" => &self.frustrated,
+            "reason" => &self.reason,
             "visits" => &self.visits,
             "email" => &self.email,
         );
@@ -539,11 +540,22 @@ impl ToJson for TriggerTally {
     }
 }
 
-impl ToJson for Counted {
+impl ToJson for HandoffCount {
     fn write(&self, out: &mut String) {
         object!(out, "name" => &self.name, "count" => &self.count);
     }
 }
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn write(&self, out: &mut String) {
+                self.as_str().write(out);
+            }
+        }
+    )*};
+}
+named!(HandoffReason, QuestionKind, OrderStatus);
 
 impl ToJson for RatingTally {
     fn write(&self, out: &mut String) {
@@ -565,7 +577,7 @@ impl FromJson for OrderRecord {
         let items = v.field("items").elements()?;
         Some(OrderRecord {
             number: v.field("number").string()?,
-            status: v.field("status").string()?,
+            status: OrderStatus::parse(&v.field("status").string()?)?,
             placed_on: v.field("placed_on").string()?,
             items: items.iter().map(OrderLine::read).collect::<Option<_>>()?,
             carrier: v.field("carrier").opt_string()?,

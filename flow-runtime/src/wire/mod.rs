@@ -11,6 +11,7 @@
 //! conversation to the inbox. A confidence is a [`Confidence`] from the FAQ to the inbox.
 
 pub mod json;
+pub mod limits;
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +60,103 @@ impl<'de> Deserialize<'de> for Confidence {
     }
 }
 
+/// A fixed set of names on the wire: each enum below is written as one of its `ALL`
+/// names, and anything else is refused when read.
+macro_rules! named {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// Its name on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+
+            /// The value a wire name names.
+            pub fn parse(text: &str) -> Option<$name> {
+                match text { $($text => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&text).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    serde::de::Error::custom(format!("must be one of {}", names.join(", ")))
+                })
+            }
+        }
+    };
+}
+
+named! {
+    /// Where an order is, as a shopper reads it.
+    OrderStatus {
+        /// Placed, not shipped yet.
+        Processing = "processing",
+        Shipped = "shipped",
+        Delivered = "delivered",
+        Cancelled = "cancelled",
+        /// Paid back (wholly or partly: a refund is what the shopper needs to know).
+        Refunded = "refunded",
+    }
+}
+
+impl Default for OrderStatus {
+    fn default() -> OrderStatus {
+        OrderStatus::Processing
+    }
+}
+
+named! {
+    /// Why a shopper was handed to a person, as the engine knows it (the server never
+    /// guesses it again).
+    HandoffReason {
+        /// They asked: a quick reply, a button, or their own words.
+        Asked = "asked",
+        /// Their words sounded frustrated.
+        Frustrated = "frustrated",
+        /// The FAQ did not understand them, again and again.
+        Missed = "missed",
+        /// Their answer to a question did not fit, again and again.
+        AnswerFailed = "answer_failed",
+    }
+}
+
+impl Default for HandoffReason {
+    fn default() -> HandoffReason {
+        HandoffReason::Asked
+    }
+}
+
+named! {
+    /// What the FAQ did with a question an insights report carries.
+    QuestionKind {
+        /// Nothing came close enough: the fallback was shown.
+        Missed = "missed",
+        /// "Did you mean": the shopper was asked back.
+        Unsure = "unsure",
+    }
+}
+
+impl Default for QuestionKind {
+    fn default() -> QuestionKind {
+        QuestionKind::Missed
+    }
+}
+
 /// One thing the FAQ understood during the conversation, for the person taking over.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -88,8 +186,7 @@ pub struct OrderFound {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRecord {
     pub number: String,
-    /// `received`, `processing`, `shipped`, `delivered`, `cancelled` or `returned`.
-    pub status: String,
+    pub status: OrderStatus,
     /// The day it was placed, `YYYY-MM-DD`.
     pub placed_on: String,
     pub items: Vec<OrderLine>,
@@ -111,7 +208,7 @@ impl From<OrderRecord> for crate::engine::Order {
     fn from(o: OrderRecord) -> crate::engine::Order {
         crate::engine::Order {
             number: o.number,
-            status: o.status,
+            status: o.status.as_str().to_owned(),
             items: o
                 .items
                 .into_iter()
@@ -215,10 +312,9 @@ pub struct InsightsBatch {
     pub added_to_cart: u32,
     #[serde(default)]
     pub order_lookups: u32,
-    /// Handoffs asked for, by what led to them: `asked` (a quick reply or the shopper's
-    /// words), `frustration`, `missed` (repeated misses), `other`.
+    /// Handoffs asked for, by what led to them (at most one a page view).
     #[serde(default)]
-    pub handoffs: Vec<Counted>,
+    pub handoffs: Vec<HandoffCount>,
     #[serde(default)]
     pub ratings: Vec<RatingTally>,
 }
@@ -240,7 +336,7 @@ pub struct FaqTally {
 /// that came closest, best first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AskedQuestion {
-    pub kind: String,
+    pub kind: QuestionKind,
     pub text: String,
     #[serde(default)]
     pub entries: Vec<String>,
@@ -262,10 +358,10 @@ pub struct TriggerTally {
     pub held_out: u32,
 }
 
-/// A count by name.
+/// Handoffs for one reason.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counted {
-    pub name: String,
+pub struct HandoffCount {
+    pub name: HandoffReason,
     pub count: u32,
 }
 

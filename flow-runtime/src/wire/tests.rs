@@ -51,6 +51,7 @@ fn context() -> impl Strategy<Value = HandoffContext> {
             opt_text(),
             opt_text(),
             any::<bool>(),
+            prop::sample::select(HandoffReason::ALL),
             any::<u32>(),
             opt_text(),
         ),
@@ -60,7 +61,7 @@ fn context() -> impl Strategy<Value = HandoffContext> {
                 (page_url, language, device, cart_items, cart_value, currency),
                 cart_lines,
                 faq,
-                (trigger, variant, frustrated, visits, email),
+                (trigger, variant, frustrated, reason, visits, email),
             )| HandoffContext {
                 page_url,
                 language,
@@ -73,6 +74,7 @@ fn context() -> impl Strategy<Value = HandoffContext> {
                 trigger,
                 variant,
                 frustrated,
+                reason,
                 visits,
                 email,
             },
@@ -103,7 +105,7 @@ fn handoff() -> impl Strategy<Value = NewHandoff> {
 
 fn order() -> impl Strategy<Value = OrderRecord> {
     (
-        (text(), text(), text()),
+        (text(), prop::sample::select(OrderStatus::ALL), text()),
         prop::collection::vec(
             (text(), any::<u32>()).prop_map(|(name, quantity)| OrderLine { name, quantity }),
             0..3,
@@ -175,11 +177,11 @@ proptest! {
             visitor_day: c,
             conversations: n,
             faq: vec![FaqTally { entry: a.clone(), answered: n, unsure: 1, missed: 0 }],
-            questions: vec![AskedQuestion { kind: b.clone(), text: a.clone(), entries: words.clone() }],
+            questions: QuestionKind::ALL.iter().map(|&kind| AskedQuestion { kind, text: a.clone(), entries: words.clone() }).collect(),
             triggers: vec![TriggerTally { trigger: a.clone(), variant: b.clone(), shown: n, dismissed: 2, converted: 3, held_out: 4 }],
             added_to_cart: n,
             order_lookups: 1,
-            handoffs: words.iter().map(|w| Counted { name: w.clone(), count: n }).collect(),
+            handoffs: HandoffReason::ALL.iter().map(|&name| HandoffCount { name, count: n }).collect(),
             ratings: vec![RatingTally { score, scale: 5 }],
         });
         sent(&InsightsBatch::default());

@@ -266,14 +266,79 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               shopper: Yes, connect me
               · quick_reply label=Yes, connect me action=handoff target=
               Fern: Let me get someone.
-              → hand off: 5 lines of transcript
+              → hand off (asked): 5 lines of transcript
               (handoff: connecting)
               (composer waits: Connecting you to a person…)
-              · handoff_requested
+              · handoff_requested reason=asked
             > handoff available
               (handoff: a person will join)
               · handoff result=available
               Fern: A person will be with you shortly.
+        "#]],
+    );
+    // The handoff carries why a person was offered: the server and the insights page
+    // never guess it again. Declining forgets it.
+    check(
+        SHOP,
+        "open\nsay blorp\nsay zzzz qqq\npick Yes, connect me",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say blorp
+              shopper: blorp
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+            > say zzzz qqq
+              shopper: zzzz qqq
+              · faq_missed entries= confidences= question=zzzz qqq
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+              · human_offered reason=missed
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+            > pick Yes, connect me
+              shopper: Yes, connect me
+              · quick_reply label=Yes, connect me action=handoff target=
+              Fern: Let me get someone.
+              → hand off (missed): 8 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested reason=missed
+        "#]],
+    );
+    check(
+        SHOP,
+        "open\nsay this is USELESS!!!\npick No, thanks\nsay can I talk to a real person\npick Yes, connect me",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say this is USELESS!!!
+              shopper: this is USELESS!!!
+              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!!
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+              · human_offered reason=frustrated
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+            > pick No, thanks
+              shopper: No, thanks
+              · quick_reply label=No, thanks action=decline target=
+              Fern: Alright! Ask me anything else.
+            > say can I talk to a real person
+              shopper: can I talk to a real person
+              · human_offered reason=asked
+              Fern: Would you like to talk to a person from our team?
+              [Yes, connect me] [No, thanks]
+            > pick Yes, connect me
+              shopper: Yes, connect me
+              · quick_reply label=Yes, connect me action=handoff target=
+              Fern: Let me get someone.
+              → hand off (asked): 10 lines of transcript, frustrated
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested reason=asked
         "#]],
     );
     check(

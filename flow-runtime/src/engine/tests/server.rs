@@ -158,10 +158,10 @@ fn a_live_handoff_carries_messages_both_ways_and_ends_with_a_rating() {
               shopper: Talk to a person
               · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
-              → hand off: 3 lines of transcript
+              → hand off (asked): 3 lines of transcript
               (handoff: connecting)
               (composer waits: Connecting you to a person…)
-              · handoff_requested
+              · handoff_requested reason=asked
             > handoff available
               (handoff: a person will join)
               · handoff result=available
@@ -205,10 +205,10 @@ fn offline_handoffs_collect_an_email_and_promise_a_reply() {
               shopper: Talk to a person
               · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
-              → hand off: 3 lines of transcript
+              → hand off (asked): 3 lines of transcript
               (handoff: connecting)
               (composer waits: Connecting you to a person…)
-              · handoff_requested
+              · handoff_requested reason=asked
             > handoff offline
               (handoff: offline, reply by email)
               · handoff result=offline
@@ -237,10 +237,10 @@ fn a_failed_handoff_tells_the_shopper_what_to_do() {
               shopper: Talk to a person
               · quick_reply label=Talk to a person action=handoff target=
               Fern: Connecting you…
-              → hand off: 3 lines of transcript
+              → hand off (asked): 3 lines of transcript
               (handoff: connecting)
               (composer waits: Connecting you to a person…)
-              · handoff_requested
+              · handoff_requested reason=asked
             > handoff error
               · handoff result=error
               Fern: I could not reach the team. Please email help@shop.example.

@@ -115,3 +115,21 @@ fn snapshots_round_trip_through_json_and_the_binary_form() {
     assert_eq!(back, state);
     assert_eq!(State::from_bytes(b"not a snapshot"), None);
 }
+
+/// A snapshot written before the reason a person was offered was kept (it ends one byte
+/// sooner) still reads, with the reason `asked`: an upgrade loses no conversation.
+#[test]
+fn a_snapshot_from_before_the_offer_reason_still_reads() {
+    let mut state = snapshot_after("open\npick Size help");
+    state.chat.offered_for = crate::OfferedFor(crate::wire::HandoffReason::Missed);
+    let bytes = state.to_bytes();
+    assert_eq!(State::from_bytes(&bytes).as_ref(), Some(&state));
+    let older = &bytes[..bytes.len() - 1];
+    let read = State::from_bytes(older).expect("an older snapshot reads");
+    assert_eq!(read.chat.offered_for, crate::OfferedFor::default());
+    assert_eq!(read.chat.messages, state.chat.messages);
+    // A reason that is no reason is refused like any other bad byte.
+    let mut bad = bytes.clone();
+    *bad.last_mut().unwrap() = 9;
+    assert_eq!(State::from_bytes(&bad), None);
+}
