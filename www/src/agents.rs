@@ -117,7 +117,9 @@ pub async fn add(db: &Db, email: &str, name: &str, password: &str) -> anyhow::Re
 }
 
 /// Creates the account with `role`, or gives an existing one this name and password, and
-/// this role when one is given.
+/// this role when one is given. Giving an existing account a password is a reset: its
+/// sessions end and its devices are forgotten (whoever knew the old password is out).
+/// The last owner cannot be made an agent.
 pub async fn add_with_role(
     db: &Db,
     email: &str,
@@ -127,16 +129,27 @@ pub async fn add_with_role(
 ) -> anyhow::Result<Agent> {
     let email = email.trim().to_lowercase();
     let name = name.trim();
-    anyhow::ensure!(email.contains('@'), "`{email}` is not an email address");
+    anyhow::ensure!(
+        flow_runtime::fields::is_email(&email),
+        "`{email}` is not an email address"
+    );
     anyhow::ensure!(
         !name.is_empty() && name.chars().count() <= 60,
         "the name must be 1 to 60 characters"
     );
     anyhow::ensure!(
-        password.chars().count() >= 10,
-        "the password must be at least 10 characters"
+        (10..=MAX_PASSWORD_CHARS).contains(&password.chars().count()),
+        "the password must be 10 to {MAX_PASSWORD_CHARS} characters"
     );
     let hash = hash_password(password)?;
+    let mut tx = begin_accounts(db).await?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT role FROM agents WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if existing.as_deref().map(Role::parse) == Some(Role::Owner) && role == Some(Role::Agent) {
+        ensure_another_owner(&mut tx).await?;
+    }
     let row = sqlx::query(
         "INSERT INTO agents (email, name, password_hash, created_at, role) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash,
@@ -149,16 +162,59 @@ pub async fn add_with_role(
     .bind(now_ms())
     .bind(role.unwrap_or(Role::Agent).as_str())
     .bind(i64::from(role.is_some()))
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(agent_from(&row)?)
+    let agent = agent_from(&row)?;
+    if existing.is_some() {
+        for table in ["sessions", "login_devices"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE agent_id = $1"
+            )))
+            .bind(agent.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(agent)
+}
+
+/// The longest password accepted: hashing is paid per character, and no one types more.
+pub const MAX_PASSWORD_CHARS: usize = 1_024;
+
+/// A transaction for changing accounts, serialised with every other: the "at least one
+/// owner" rule is checked and applied inside it, so two owners removing each other at
+/// once cannot both succeed (SQLite's `BEGIN IMMEDIATE` serialises writers; PostgreSQL
+/// takes a transaction-level advisory lock).
+async fn begin_accounts(db: &Db) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    let mut tx = db.begin_write().await?;
+    if db.backend() == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7412)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
+/// Fails unless there is an owner besides the one about to go.
+async fn ensure_another_owner(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> anyhow::Result<()> {
+    let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE role = 'owner'")
+        .fetch_one(&mut **tx)
+        .await?;
+    anyhow::ensure!(
+        owners > 1,
+        "the last owner must stay an owner: make another account an owner first"
+    );
+    Ok(())
 }
 
 /// Removes an account (its sessions end with it; the conversations it answered keep its
 /// messages). The last owner cannot be removed: someone must be able to log in to the
 /// console.
 pub async fn remove(db: &Db, id: i64) -> anyhow::Result<()> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = begin_accounts(db).await?;
     let role: Option<String> = sqlx::query_scalar("SELECT role FROM agents WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -167,10 +223,9 @@ pub async fn remove(db: &Db, id: i64) -> anyhow::Result<()> {
         anyhow::bail!("there is no such account");
     };
     if Role::parse(&role) == Role::Owner {
-        let owners: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE role = 'owner'")
-            .fetch_one(&mut *tx)
-            .await?;
-        anyhow::ensure!(owners > 1, "the last owner cannot be removed");
+        ensure_another_owner(&mut tx)
+            .await
+            .map_err(|_| anyhow::anyhow!("the last owner cannot be removed"))?;
     }
     sqlx::query("UPDATE conversations SET agent_id = NULL WHERE agent_id = $1")
         .bind(id)
@@ -315,6 +370,62 @@ pub async fn session(db: &Db, cookie: &str) -> sqlx::Result<Option<Session>> {
 
 pub async fn end_session(db: &Db, cookie: &str) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(sha256_hex(cookie))
+        .execute(db.pool())
+        .await
+        .map(drop)
+}
+
+/// How many devices an account remembers (the least recently used are forgotten first).
+const DEVICES_PER_ACCOUNT: i64 = 20;
+/// How long a device is remembered without logging in.
+pub const DEVICE_MS: i64 = 180 * 24 * 60 * MINUTE_MS;
+
+/// Remembers the browser that just logged in to `agent`; returns its device cookie.
+pub async fn remember_device(db: &Db, agent: &Agent) -> sqlx::Result<String> {
+    let cookie = random_hex(32);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO login_devices (id_hash, agent_id, created_at, last_used) VALUES ($1, $2, $3, $3)",
+    )
+    .bind(sha256_hex(&cookie))
+    .bind(agent.id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    sqlx::query(
+        "DELETE FROM login_devices WHERE agent_id = $1 AND (last_used < $2 OR id_hash NOT IN
+           (SELECT id_hash FROM login_devices WHERE agent_id = $1 ORDER BY last_used DESC LIMIT $3))",
+    )
+    .bind(agent.id)
+    .bind(now - DEVICE_MS)
+    .bind(DEVICES_PER_ACCOUNT)
+    .execute(db.pool())
+    .await?;
+    Ok(cookie)
+}
+
+/// Whether `cookie` is a device that logged in to the account with this email before.
+pub async fn knows_device(db: &Db, cookie: &str, email: &str) -> sqlx::Result<bool> {
+    if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT d.agent_id FROM login_devices d JOIN agents a ON a.id = d.agent_id
+         WHERE d.id_hash = $1 AND a.email = $2 AND d.last_used > $3",
+    )
+    .bind(sha256_hex(cookie))
+    .bind(email.trim().to_lowercase())
+    .bind(now_ms() - DEVICE_MS)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The device logged in again: remembered for longer.
+pub async fn device_used(db: &Db, cookie: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE login_devices SET last_used = $1 WHERE id_hash = $2")
+        .bind(now_ms())
         .bind(sha256_hex(cookie))
         .execute(db.pool())
         .await

@@ -68,10 +68,84 @@ pub struct Message {
     pub reported: bool,
 }
 
+/// Conversations on one page of the inbox's list.
+pub const PAGE_SIZE: i64 = 50;
+/// Most conversations one bulk action closes.
+pub const MAX_BULK: i64 = 1_000;
+
+/// Which conversations the inbox lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Show {
+    /// Waiting and open: the work to do.
+    #[default]
+    Active,
+    Waiting,
+    Open,
+    Closed,
+    All,
+}
+
+impl Show {
+    pub const ALL: [Show; 5] = [Show::Active, Show::Waiting, Show::Open, Show::Closed, Show::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Show::Active => "active",
+            Show::Waiting => "waiting",
+            Show::Open => "open",
+            Show::Closed => "closed",
+            Show::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Show> {
+        Show::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Show::Active => "c.status <> 'closed'",
+            Show::Waiting => "c.status = 'waiting'",
+            Show::Open => "c.status = 'open'",
+            Show::Closed => "c.status = 'closed'",
+            Show::All => "1 = 1",
+        }
+    }
+}
+
+/// What the inbox asks for: which, in which order, which page (from 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub show: Show,
+    pub newest_first: bool,
+    pub page: u32,
+}
+
+/// Conversations by state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub waiting: i64,
+    pub open: i64,
+    pub closed: i64,
+}
+
+/// One page of the list.
+#[derive(Clone, Debug)]
+pub struct QueuePage {
+    pub list: Vec<Summary>,
+    pub counts: Counts,
+    /// How many the query matches, on every page.
+    pub total: i64,
+    /// Waiting conversations in which the shopper never wrote.
+    pub silent: i64,
+}
+
 /// A conversation open in the inbox.
 #[derive(Clone, Debug)]
 pub struct Detail {
     pub summary: Summary,
+    /// Other conversations, not closed, from the same address.
+    pub same_address: usize,
     pub messages: Vec<Message>,
     pub rating_comment: Option<String>,
     /// The stream resumes after this.
@@ -113,6 +187,8 @@ pub struct Conversations {
     /// How often a stream looks again without being woken: other servers on the same
     /// PostgreSQL do not wake ours; one server on SQLite wakes itself.
     poll: std::time::Duration,
+    /// The key of the client-address digests (read from the database once).
+    address_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Conversations {
@@ -127,6 +203,7 @@ impl Conversations {
             changed: watch::Sender::new(0),
             each: Arc::default(),
             poll,
+            address_key: Arc::default(),
         }
     }
 
@@ -201,6 +278,15 @@ impl Conversations {
         Ok(())
     }
 
+    /// A digest of the client's address that groups a flood without keeping the address.
+    pub async fn address_digest(&self, client: &str) -> sqlx::Result<String> {
+        let key = self
+            .address_key
+            .get_or_try_init(|| crate::secrets::server_secret(&self.db, "client-address"))
+            .await?;
+        Ok(crate::secrets::keyed_digest(key, client))
+    }
+
     /// Creates the conversation of a handoff, or finds the one created by an earlier try
     /// with the same key and the same request (`digest`, the SHA-256 of its body). The
     /// same key with another request is [`Handoff::KeyReused`]: whoever learns or guesses
@@ -210,16 +296,18 @@ impl Conversations {
         h: &NewHandoff,
         digest: &str,
         live: bool,
+        client: &str,
     ) -> sqlx::Result<Handoff> {
         if let Some(found) = self.by_key(&h.key, digest).await? {
             return Ok(found);
         }
         let now = now_ms();
         let token = random_hex(24);
+        let client = self.address_digest(client).await?;
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO conversations (handoff_key, request_digest, token, status, live, email, context, created_at, updated_at, flow)
-             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $7, $8)
+            "INSERT INTO conversations (handoff_key, request_digest, token, status, live, email, context, created_at, updated_at, flow, client_digest)
+             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $7, $8, $9)
              ON CONFLICT (handoff_key) DO NOTHING RETURNING id",
         )
         .bind(&h.key)
@@ -230,6 +318,7 @@ impl Conversations {
         .bind(serde_json::to_string(&h.context).unwrap_or_default())
         .bind(now)
         .bind(h.flow.as_deref())
+        .bind(&client)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = inserted else {
@@ -580,20 +669,106 @@ impl Conversations {
             .try_get("id")
     }
 
-    /// Conversations for the inbox: waiting and open ones oldest first, then the latest
-    /// closed ones.
-    pub async fn queue(&self) -> sqlx::Result<Vec<Summary>> {
+    /// One page of the inbox's list, and how many conversations there are in each state.
+    /// However many arrive (a flood included), every waiting shopper can be reached: by
+    /// page, newest first, or by state.
+    pub async fn queue(&self, q: &QueueQuery) -> sqlx::Result<QueuePage> {
+        let filter = q.show.condition();
+        let order = if q.newest_first {
+            "c.created_at DESC, c.id DESC"
+        } else {
+            "c.created_at, c.id"
+        };
+        // `filter` and `order` are this module's constants.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SUMMARY} WHERE c.status <> 'closed' ORDER BY c.created_at, c.id LIMIT 200"
+            "{SUMMARY} WHERE {filter} ORDER BY {order} LIMIT $1 OFFSET $2"
         )))
+        .bind(PAGE_SIZE)
+        .bind(i64::from(q.page) * PAGE_SIZE)
         .fetch_all(self.db.pool())
         .await?;
-        let closed = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SUMMARY} WHERE c.status = 'closed' ORDER BY c.closed_at DESC, c.id DESC LIMIT 20"
+        let list = rows.iter().map(summary).collect::<sqlx::Result<Vec<_>>>()?;
+        let mut counts = Counts::default();
+        for r in sqlx::query("SELECT status, COUNT(*) AS n FROM conversations GROUP BY status")
+            .fetch_all(self.db.pool())
+            .await?
+        {
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("status")?.as_str() {
+                "waiting" => counts.waiting = n,
+                "open" => counts.open = n,
+                _ => counts.closed = n,
+            }
+        }
+        let total = match q.show {
+            Show::Active => counts.waiting + counts.open,
+            Show::Waiting => counts.waiting,
+            Show::Open => counts.open,
+            Show::Closed => counts.closed,
+            Show::All => counts.waiting + counts.open + counts.closed,
+        };
+        Ok(QueuePage {
+            list,
+            counts,
+            total,
+            silent: self.silent_count().await?,
+        })
+    }
+
+    /// Waiting conversations in which the shopper has written nothing since the handoff
+    /// and no agent has answered: what a flood of scripted handoffs looks like.
+    const SILENT: &'static str = "c.status = 'waiting' AND c.agent_id IS NULL AND NOT EXISTS
+        (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.sender = 'shopper' AND m.reported = 0)";
+
+    async fn silent_count(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM conversations c WHERE {}",
+            Self::SILENT
         )))
+        .fetch_one(self.db.pool())
+        .await
+    }
+
+    /// Closes every waiting conversation in which the shopper never wrote (at most
+    /// [`MAX_BULK`] at a time); how many were closed.
+    pub async fn close_silent(&self) -> sqlx::Result<usize> {
+        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT c.id FROM conversations c WHERE {} ORDER BY c.id LIMIT $1",
+            Self::SILENT
+        )))
+        .bind(MAX_BULK)
         .fetch_all(self.db.pool())
         .await?;
-        rows.iter().chain(&closed).map(summary).collect()
+        self.close_all(&ids).await
+    }
+
+    /// The other conversations, not closed, that came from the same address as `id`.
+    pub async fn same_address(&self, id: i64) -> sqlx::Result<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT c.id FROM conversations c JOIN conversations o ON o.client_digest = c.client_digest
+             WHERE o.id = $1 AND c.id <> $1 AND c.status <> 'closed' ORDER BY c.id LIMIT $2",
+        )
+        .bind(id)
+        .bind(MAX_BULK)
+        .fetch_all(self.db.pool())
+        .await
+    }
+
+    /// Closes `id` and every conversation, not closed, from the same address; how many.
+    pub async fn close_same_address(&self, id: i64) -> sqlx::Result<usize> {
+        let mut ids = self.same_address(id).await?;
+        ids.push(id);
+        self.close_all(&ids).await
+    }
+
+    async fn close_all(&self, ids: &[i64]) -> sqlx::Result<usize> {
+        let mut closed = 0;
+        for &id in ids {
+            if self.close(id).await? {
+                closed += 1;
+            }
+        }
+        Ok(closed)
     }
 
     pub async fn detail(&self, id: i64) -> sqlx::Result<Option<Detail>> {
@@ -629,7 +804,9 @@ impl Conversations {
                 .fetch_one(self.db.pool())
                 .await?
                 .try_get("id")?;
+        let same_address = self.same_address(id).await?.len();
         Ok(Some(Detail {
+            same_address,
             rating_comment: row.try_get("rating_comment")?,
             summary: summary(&row)?,
             messages,
@@ -718,9 +895,8 @@ pub struct HandoffQuestion {
     /// The shopper's last two lines before the handoff (from the transcript their browser
     /// sent), joined by an arrow.
     pub question: String,
-    /// `frustration` when the bot heard it, `missed` when the FAQ's best try was weak
-    /// (below 0.25), else `asked`.
-    pub reason: String,
+    /// Why the shopper came to a person, as their engine knew it.
+    pub reason: flow_runtime::wire::HandoffReason,
 }
 
 /// The handoffs of flow `flow` (`demo.json`) between two times, newest first.
@@ -751,22 +927,15 @@ pub async fn handoffs_of(
             let context: String = r.try_get("context")?;
             let context: flow_runtime::wire::HandoffContext =
                 serde_json::from_str(&context).unwrap_or_default();
-            // The FAQ's best try was below an answer's confidence: it had missed.
-            let missed = context.faq.first().is_some_and(|f| f.confidence.0 < 250);
-            let reason = if context.frustrated {
-                "frustration"
-            } else if missed {
-                "missed"
-            } else {
-                "asked"
-            };
+            // Why, as the shopper's engine knew it when it handed off: never guessed here.
+            let reason = context.reason;
             Ok(HandoffQuestion {
                 id: r.try_get("id")?,
                 at: r.try_get("created_at")?,
                 question: r
                     .try_get::<Option<String>, _>("question")?
                     .unwrap_or_default(),
-                reason: reason.to_owned(),
+                reason,
             })
         })
         .collect()

@@ -14,3 +14,27 @@ pub fn random_hex(bytes: usize) -> String {
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
+
+/// The deployment's secret called `name`: 32 random bytes made by the first instance that
+/// asks, then read by every instance (they share the database).
+pub async fn server_secret(db: &crate::db::Db, name: &str) -> sqlx::Result<String> {
+    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(random_hex(32))
+        .execute(db.pool())
+        .await?;
+    sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_one(db.pool())
+        .await
+}
+
+/// A digest of `text` under `key` that cannot be reversed by trying every value (an IPv4
+/// address has only 2^32) without the key.
+pub fn keyed_digest(key: &str, text: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update([0]);
+    h.update(text.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}

@@ -236,7 +236,7 @@ async fn a_retried_handoff_finds_its_conversation_instead_of_making_a_second() {
             assert_eq!(first, again);
             assert_eq!(first["status"], "available");
             assert!(first["token"].as_str().unwrap().len() >= 32);
-            let queue = app.state.conversations.queue().await.unwrap();
+            let queue = app.conversations().await;
             assert_eq!(queue.len(), 1);
             let detail = app
                 .state
@@ -263,7 +263,7 @@ async fn a_retried_handoff_finds_its_conversation_instead_of_making_a_second() {
                 .map(|(_, _, b)| b["token"].as_str().unwrap().to_owned())
                 .collect();
             assert_eq!(tokens.len(), 1, "{}", app.backend);
-            assert_eq!(app.state.conversations.queue().await.unwrap().len(), 2);
+            assert_eq!(app.conversations().await.len(), 2);
         },
     )
     .await;
@@ -344,7 +344,7 @@ async fn a_transcript_holds_only_the_shoppers_and_the_bots_lines_at_plausible_ti
                     "{body}"
                 );
             }
-            assert!(app.state.conversations.queue().await.unwrap().is_empty());
+            assert!(app.conversations().await.is_empty());
         },
     )
     .await;
@@ -367,7 +367,7 @@ async fn outside_business_hours_the_shopper_is_told_the_team_will_email() {
                 )
                 .await;
             assert_eq!(s, StatusCode::NO_CONTENT);
-            let queue = app.state.conversations.queue().await.unwrap();
+            let queue = app.conversations().await;
             assert_eq!(queue[0].email.as_deref(), Some("ana@example.com"));
             assert!(!queue[0].live);
         },
@@ -446,6 +446,20 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
         include_str!("../src/api/conversations.rs"),
     ]
     .join("\n");
+    // The insights endpoint's and the flows' codes (their sources name fields with `_`
+    // too, so they are listed rather than scanned).
+    for code in [
+        "invalid_json",
+        "insights_off",
+        "duplicate",
+        "insights_full",
+        "flow_not_found",
+        "flow_unpublished",
+        "flow_invalid",
+        "bad_format",
+    ] {
+        assert!(codes.iter().any(|c| c == code), "error code {code} is not in openapi.json");
+    }
     for code in sources.split('"').filter(|s| {
         s.len() > 3 && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') && s.contains('_')
     }) {
@@ -646,5 +660,110 @@ fn the_openapi_schemas_have_the_fields_of_the_wire_types() {
     for (name, value) in schemas {
         let documented = fields(doc["components"]["schemas"][name]["properties"].clone());
         assert_eq!(documented, fields(value.unwrap()), "openapi.json's {name}");
+    }
+}
+
+/// Every bound `openapi.json` states is the contract's constant (`flow_runtime::wire::limits`)
+/// that the engine cuts to and the server checks: the document cannot promise one number
+/// while the server enforces another, and no bound is stated without its constant here.
+#[test]
+fn the_openapi_bounds_are_the_contracts_limits() {
+    use flow_runtime::wire::limits::*;
+    let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let token = "/parameters/0/schema/maxLength";
+    let s = "/components/schemas";
+    let table: Vec<(String, usize)> = [
+        (format!("/paths/~1conversations~1{{token}}/get{token}"), TOKEN_CHARS),
+        (format!("/paths/~1conversations~1{{token}}~1messages/post{token}"), TOKEN_CHARS),
+        (format!("/paths/~1conversations~1{{token}}~1email/post{token}"), TOKEN_CHARS),
+        (format!("/paths/~1conversations~1{{token}}~1rating/post{token}"), TOKEN_CHARS),
+        (format!("/paths/~1conversations~1{{token}}~1events/get{token}"), TOKEN_CHARS),
+        (format!("{s}/Lookup/properties/number/maxLength"), ORDER_NUMBER_CHARS),
+        (format!("{s}/Lookup/properties/email/maxLength"), EMAIL_CHARS),
+        (format!("{s}/Handoff/properties/key/minLength"), KEY_MIN_CHARS),
+        (format!("{s}/Handoff/properties/key/maxLength"), KEY_CHARS),
+        (format!("{s}/Handoff/properties/transcript/maxItems"), TRANSCRIPT_LINES),
+        (format!("{s}/Handoff/properties/transcript/items/properties/text/maxLength"), TRANSCRIPT_LINE_CHARS),
+        (format!("{s}/Context/properties/page_url/maxLength"), PAGE_URL_CHARS),
+        (format!("{s}/Context/properties/language/maxLength"), LANGUAGE_CHARS),
+        (format!("{s}/Context/properties/device/maxLength"), DEVICE_CHARS),
+        (format!("{s}/Context/properties/cart_value/maxLength"), CART_VALUE_CHARS),
+        (format!("{s}/Context/properties/currency/maxLength"), CURRENCY_CHARS),
+        (format!("{s}/Context/properties/cart_lines/maxItems"), CART_LINES),
+        (format!("{s}/Context/properties/cart_lines/items/properties/name/maxLength"), CART_LINE_NAME_CHARS),
+        (format!("{s}/Context/properties/faq/maxItems"), FAQ_TRIES),
+        (format!("{s}/Context/properties/faq/items/properties/entry/maxLength"), NAME_CHARS),
+        (format!("{s}/Context/properties/faq/items/properties/question/maxLength"), FAQ_QUESTION_CHARS),
+        (format!("{s}/Context/properties/trigger/maxLength"), NAME_CHARS),
+        (format!("{s}/Context/properties/variant/maxLength"), NAME_CHARS),
+        (format!("{s}/Context/properties/email/maxLength"), EMAIL_CHARS),
+        (format!("{s}/Message/properties/key/maxLength"), KEY_CHARS),
+        (format!("{s}/Message/properties/text/maxLength"), MESSAGE_CHARS),
+        (format!("{s}/Email/properties/email/maxLength"), EMAIL_CHARS),
+        (format!("{s}/Rating/properties/comment/maxLength"), COMMENT_CHARS),
+        (format!("{s}/Insights/properties/faq/maxItems"), REPORT_FAQ_ENTRIES),
+        (format!("{s}/Insights/properties/faq/items/properties/entry/maxLength"), REPORT_NAME_CHARS),
+        (format!("{s}/Insights/properties/faq/items/properties/answered/maximum"), REPORT_FAQ_COUNT as usize),
+        (format!("{s}/Insights/properties/faq/items/properties/unsure/maximum"), REPORT_FAQ_COUNT as usize),
+        (format!("{s}/Insights/properties/faq/items/properties/missed/maximum"), REPORT_FAQ_COUNT as usize),
+        (format!("{s}/Insights/properties/questions/maxItems"), REPORT_QUESTIONS),
+        (format!("{s}/Insights/properties/questions/items/properties/text/maxLength"), REPORT_QUESTION_CHARS),
+        (format!("{s}/Insights/properties/questions/items/properties/entries/maxItems"), REPORT_QUESTION_ENTRIES),
+        (format!("{s}/Insights/properties/questions/items/properties/entries/items/maxLength"), REPORT_NAME_CHARS),
+        (format!("{s}/Insights/properties/triggers/maxItems"), REPORT_TRIGGERS),
+        (format!("{s}/Insights/properties/triggers/items/properties/trigger/maxLength"), REPORT_NAME_CHARS),
+        (format!("{s}/Insights/properties/triggers/items/properties/variant/maxLength"), REPORT_NAME_CHARS),
+        (format!("{s}/Insights/properties/triggers/items/properties/shown/maximum"), REPORT_TRIGGER_COUNT as usize),
+        (format!("{s}/Insights/properties/triggers/items/properties/dismissed/maximum"), REPORT_TRIGGER_COUNT as usize),
+        (format!("{s}/Insights/properties/triggers/items/properties/converted/maximum"), REPORT_TRIGGER_COUNT as usize),
+        (format!("{s}/Insights/properties/triggers/items/properties/held_out/maximum"), REPORT_TRIGGER_COUNT as usize),
+        (format!("{s}/Insights/properties/added_to_cart/maximum"), REPORT_ADDED_TO_CART as usize),
+        (format!("{s}/Insights/properties/order_lookups/maximum"), REPORT_ORDER_LOOKUPS as usize),
+        (format!("{s}/Insights/properties/handoffs/maxItems"), REPORT_HANDOFFS),
+        (format!("{s}/Insights/properties/ratings/maxItems"), REPORT_RATINGS),
+    ]
+    .into_iter()
+    .collect();
+    for (pointer, expected) in &table {
+        assert_eq!(
+            doc.pointer(pointer).and_then(|v| v.as_u64()),
+            Some(*expected as u64),
+            "openapi.json at {pointer}"
+        );
+    }
+    // And nothing the document bounds is missing from the table (fixed facts of the
+    // format, such as a confidence's 1 or a rating's 5, aside).
+    fn bounds(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    if ["maxLength", "maxItems", "maximum"].contains(&k.as_str()) {
+                        out.push(here.clone());
+                    }
+                    bounds(v, here, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    bounds(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut stated = Vec::new();
+    bounds(&doc, String::new(), &mut stated);
+    let facts = [
+        format!("{s}/Context/properties/faq/items/properties/confidence/maximum"),
+        format!("{s}/Rating/properties/score/maximum"),
+        format!("{s}/Insights/properties/conversations/maximum"),
+        format!("{s}/Insights/properties/handoffs/items/properties/count/maximum"),
+    ];
+    for pointer in stated {
+        assert!(
+            table.iter().any(|(p, _)| *p == pointer) || facts.contains(&pointer),
+            "openapi.json states a bound at {pointer} that no constant of wire::limits backs"
+        );
     }
 }

@@ -80,23 +80,24 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
             let print = format!("{:016x}", compiled.fingerprint);
 
             for n in 0..4 {
-                let r = app
-                    .send(beacon("192.0.2.9", report(n, &print).to_string()))
-                    .await;
+                // Two visitors, from two addresses.
+                let from = if n % 2 == 0 { "192.0.2.9" } else { "198.51.100.9" };
+                let r = app.send(beacon(from, report(n, &print).to_string())).await;
                 assert_eq!(r.status(), StatusCode::NO_CONTENT, "{:?}", split(r).await);
             }
             // A replay is refused and counts nothing.
             let (s, _, body) = app.post("/api/v1/insights", &report(2, &print)).await;
             assert_eq!(s, StatusCode::CONFLICT, "{body}");
             assert_eq!(body["error"]["code"], "duplicate");
-            // A report from a copy the server cannot place counts as version 0.
+            // A report must come from a version that was published: any other fingerprint
+            // is refused (it used to count as "version 0", which every figure included).
             let r = app
                 .send(beacon(
                     "192.0.2.9",
                     report(9, "00000000000000ff").to_string(),
                 ))
                 .await;
-            assert_eq!(r.status(), StatusCode::NO_CONTENT);
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
             let today = www::clock::iso_date(www::clock::now_ms());
             let v1 = Period {
@@ -132,7 +133,7 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
                     .find(|c| c.metric == "page_views")
                     .unwrap()
                     .count,
-                5
+                4
             );
             assert_eq!(insights::visitors(db, "shop", &all).await.unwrap(), 2);
             // Two wordings, one question.
@@ -172,7 +173,7 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
                 ),
                 (
                     "odd reason",
-                    bad(&|r| r["handoffs"][0]["name"] = json!("bored")).to_string(),
+                    bad(&|r| r["handoffs"][0]["name"] = json!("frustration")).to_string(),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
                 (
@@ -183,6 +184,52 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
                 (
                     "bad flow name",
                     bad(&|r| r["flow"] = json!("../x.json")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                // Names the version does not have: refused, so a stranger cannot invent
+                // entries, triggers or variants on the owner's page.
+                (
+                    "unknown entry",
+                    bad(&|r| r["faq"][0]["entry"] = json!("phishing")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "unknown entry of a question",
+                    bad(&|r| r["questions"][0]["entries"] = json!(["phishing"])).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "unknown trigger",
+                    bad(&|r| r["triggers"][0]["trigger"] = json!("invented")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "unknown variant",
+                    bad(&|r| r["triggers"][0]["variant"] = json!("z")).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                // More than one page view can do: one handoff and one rating at most.
+                (
+                    "80 handoffs",
+                    bad(&|r| r["handoffs"][0]["count"] = json!(80)).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "two handoffs",
+                    bad(&|r| {
+                        r["handoffs"] = json!([{ "name": "asked", "count": 1 }, { "name": "missed", "count": 1 }])
+                    })
+                    .to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "two ratings",
+                    bad(&|r| r["ratings"] = json!([{ "score": 1, "scale": 5 }, { "score": 1, "scale": 5 }])).to_string(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                ),
+                (
+                    "a trigger shown 11 times",
+                    bad(&|r| r["triggers"][0]["shown"] = json!(11)).to_string(),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
                 (
@@ -290,14 +337,26 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
                 if n == 2 {
                     r["triggers"][0]["variant"] = json!("b");
                 }
-                assert_eq!(app.send(beacon("192.0.2.30", r.to_string())).await.status(), StatusCode::NO_CONTENT);
+                let from = format!("192.0.2.{}", 30 + n);
+                assert_eq!(app.send(beacon(&from, r.to_string())).await.status(), StatusCode::NO_CONTENT);
             }
-            // A shopper's words are text on the page, and no formula in the CSV.
-            let mut r = report(50, &print);
-            r["questions"][0]["text"] = json!("<script>alert(1)</script>");
-            r["triggers"] = json!([]);
-            r["questions"].as_array_mut().unwrap().push(json!({ "kind": "missed", "text": "=HYPERLINK(\"http://evil.example\")", "entries": [] }));
-            assert_eq!(app.send(beacon("192.0.2.31", r.to_string())).await.status(), StatusCode::NO_CONTENT);
+            // A question one visitor asked, however often, is not listed: a stranger cannot
+            // put words on the owner's page (nor with bidi tricks in them).
+            for n in 0..3 {
+                let mut r = report(60 + n, &print);
+                r["visitor_day"] = json!(id(7));
+                r["questions"][0]["text"] = json!("click \u{202e}moc.live//:sptth to get a refund");
+                assert_eq!(app.send(beacon("203.0.113.7", r.to_string())).await.status(), StatusCode::NO_CONTENT);
+            }
+            // A shopper's words are text on the page, and no formula in the CSV (asked by
+            // two visitors, so that they are listed).
+            for (n, from) in [(50, "192.0.2.41"), (51, "192.0.2.42")] {
+                let mut r = report(n, &print);
+                r["questions"][0]["text"] = json!("<script>alert(1)</script>");
+                r["triggers"] = json!([]);
+                r["questions"].as_array_mut().unwrap().push(json!({ "kind": "missed", "text": "=HYPERLINK(\"http://evil.example\")", "entries": [] }));
+                assert_eq!(app.send(beacon(from, r.to_string())).await.status(), StatusCode::NO_CONTENT);
+            }
             // A handoff from this flow: the page lists the shopper's last lines.
             let mut h = support::handoff("insights-handoff");
             h["flow"] = json!("shop.json");
@@ -316,15 +375,17 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
             assert!(html.contains("where is my parcel"), "the handoff's last words");
             assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"));
             let questions = text(app.send(page("/console/flows/shop/insights?csv=questions", &cookie)).await).await;
-            assert!(questions.contains("\"'=HYPERLINK("), "{questions}");
-            assert!(html.contains("Make the winner"));
+            assert!(!html.contains("to get a refund"), "one visitor's question is not listed");
+            // 2 shown against 1 is no evidence: no winner is offered, and a forged click
+            // is refused.
+            assert!(!html.contains("the winner of rescue"));
             let csrf = hidden(&html, "csrf");
             let revision = hidden(&html, "revision");
 
             let csv = text(app.send(page("/console/flows/shop/insights?csv=triggers", &cookie)).await).await;
             let mut lines = csv.lines();
             assert_eq!(lines.next(), Some("trigger,variant,shown,dismissed,converted,conversion,95 % interval,held out,holdout engaged anyway,holdout 95 % interval"));
-            assert!(lines.next().unwrap().starts_with("rescue,a,2,0,1,50 %,"), "{csv}");
+            assert!(lines.next().unwrap().starts_with("rescue,a,5,0,2,40 %,"), "{csv}");
             assert!(lines.next().unwrap().starts_with("rescue,b,1,0,0,0 %,"), "{csv}");
             for table in ["summary", "days", "questions", "handoffs"] {
                 let r = app.send(page(&format!("/console/flows/shop/insights?csv={table}"), &cookie)).await;
@@ -342,6 +403,21 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
             let html = text(app.send(page("/console/flows/shop/insights", &cookie)).await).await;
             assert!(html.contains("answers with <strong>returns</strong>"), "{html}");
 
+            // A forged "make the winner" on a handful of reports is refused.
+            let revision = hidden(&html, "revision");
+            let body = format!("csrf={csrf}&revision={revision}&trigger=rescue&variant=b");
+            let r = app.send(form("/console/flows/shop/insights/winner", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::CONFLICT);
+            // Real evidence: 300 shoppers saw each variant, b converted three times as often.
+            let mut batch: flow_runtime::wire::InsightsBatch = serde_json::from_value(report(90, &print)).unwrap();
+            batch.triggers = vec![
+                flow_runtime::wire::TriggerTally { trigger: "rescue".into(), variant: "a".into(), shown: 300, converted: 30, ..Default::default() },
+                flow_runtime::wire::TriggerTally { trigger: "rescue".into(), variant: "b".into(), shown: 300, converted: 90, ..Default::default() },
+            ];
+            insights::record(db, "shop", 1, &batch, "test", www::clock::now_ms()).await.unwrap();
+            let html = text(app.send(page("/console/flows/shop/insights", &cookie)).await).await;
+            assert!(html.contains("Make b the winner of rescue"), "{html}");
+            assert!(!html.contains("Make a the winner of rescue"));
             // One click: variant b wins; the draft's trigger shows its step, without holdout.
             let revision = hidden(&html, "revision");
             let body = format!("csrf={csrf}&revision={revision}&trigger=rescue&variant=b");

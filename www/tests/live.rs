@@ -47,7 +47,7 @@ async fn the_shopper_sees_the_agent_join_reply_and_close_live_and_resumes_withou
         async |app| {
             let (_, _, h) = app.post("/api/v1/handoffs", &handoff("live-1-1")).await;
             let token = h["token"].as_str().unwrap().to_owned();
-            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let id = app.conversations().await[0].id;
             let agent = www::agents::add(
                 &app.state.db,
                 "alex@shop.example",
@@ -228,7 +228,7 @@ async fn an_agent_logs_in_sees_the_queue_and_context_replies_and_closes() {
                 "the last shopper message shows"
             );
             assert!(queue.contains("https://shop.example/checkout"));
-            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let id = app.conversations().await[0].id;
 
             let (s, _, html) = support::split(
                 app.send(page(&format!("/inbox/conversations/{id}"), &cookie))
@@ -368,7 +368,7 @@ async fn an_agent_and_the_shopper_writing_at_once_both_land() {
                 .post("/api/v1/handoffs", &handoff("busy-writers-1"))
                 .await;
             let token = h["token"].as_str().unwrap().to_owned();
-            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let id = app.conversations().await[0].id;
             let agent = www::agents::add(
                 &app.state.db,
                 "sam@shop.example",
@@ -441,7 +441,7 @@ async fn password_guessing_is_slowed_down_per_address_and_per_account() {
                     &format!("email=agent%40fernhill.example&password={password}"),
                 )
             };
-            for i in 0..www::inbox::throttle::FREE_FAILURES {
+            for i in 0..www::inbox::throttle::PAIR_FAILURES {
                 // Mistyping is allowed a few times.
                 let r = app.send(login(&format!("guess-{i}"))).await;
                 assert_eq!(r.status(), StatusCode::SEE_OTHER, "guess {i}");

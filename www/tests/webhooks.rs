@@ -53,7 +53,7 @@ async fn conversation_events_reach_the_help_desk_signed_and_retried_until_accept
                 &json!({ "key": "k1", "text": "hello?" }),
             )
             .await;
-            let id = app.state.conversations.queue().await.unwrap()[0].id;
+            let id = app.conversations().await[0].id;
             app.state.conversations.close(id).await.unwrap();
 
             let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

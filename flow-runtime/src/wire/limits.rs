@@ -58,6 +58,13 @@ pub const REPORT_NAME_CHARS: usize = 64;
 /// One page view is one conversation: at most one handoff and one rating in it.
 pub const REPORT_HANDOFFS: usize = 1;
 pub const REPORT_RATINGS: usize = 1;
+/// What one page view can do at most: answers per FAQ entry, events per trigger and
+/// variant (a trigger fires once a page; a shop that navigates without reloading has a few
+/// pages per page view), order lookups, products added to the cart.
+pub const REPORT_FAQ_COUNT: u32 = 50;
+pub const REPORT_TRIGGER_COUNT: u32 = 10;
+pub const REPORT_ORDER_LOOKUPS: u32 = 20;
+pub const REPORT_ADDED_TO_CART: u32 = 50;
 
 /// `text` cut to at most `max` characters (on a character boundary).
 pub fn cut(text: &str, max: usize) -> String {

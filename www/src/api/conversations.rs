@@ -19,11 +19,10 @@ use flow_runtime::wire::{
     ConversationStatus, EmailChange, MessageAccepted, NewMessage, NewRating, event,
 };
 
-/// As long as the widget lets a shopper type: one limit, the runtime's.
-pub use flow_runtime::fields::MAX_MESSAGE_CHARS;
+use flow_runtime::wire::limits as limit;
 
 async fn conversation(state: &AppState, token: &str) -> Result<Conversation, ApiError> {
-    if token.len() > 128 {
+    if token.len() > limit::TOKEN_CHARS {
         return Err(ApiError::not_found("conversation"));
     }
     state
@@ -53,8 +52,8 @@ pub async fn message(
     Client(client): Client,
     ApiJson(m): ApiJson<NewMessage>,
 ) -> Result<Json<MessageAccepted>, ApiError> {
-    text_field("key", &m.key, 1, 128)?;
-    text_field("text", &m.text, 1, MAX_MESSAGE_CHARS)?;
+    text_field("key", &m.key, 1, limit::KEY_CHARS)?;
+    text_field("text", &m.text, 1, limit::MESSAGE_CHARS)?;
     if m.text.trim().is_empty() {
         return Err(ApiError::invalid("text", "is blank"));
     }
@@ -108,7 +107,7 @@ pub async fn rating(
         return Err(ApiError::invalid("score", "must be 1 to 5"));
     }
     if let Some(comment) = &r.comment {
-        text_field("comment", comment, 0, 1000)?;
+        text_field("comment", comment, 0, limit::COMMENT_CHARS)?;
     }
     let c = conversation(&state, &token).await?;
     state

@@ -15,9 +15,7 @@ use crate::AppState;
 use crate::clock::now_ms;
 use crate::conversations::{Handoff, NewHandoff};
 use flow_runtime::Speaker;
-
-pub const MAX_TRANSCRIPT_LINES: usize = 500;
-pub const MAX_LINE_CHARS: usize = 8_000;
+use flow_runtime::wire::limits as limit;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -31,7 +29,11 @@ pub async fn create(
         .check(&client, now_ms())
         .map_err(ApiError::rate_limited)?;
     let live = available(&state, h.flow.as_deref(), now_ms()).await;
-    let (c, status) = match state.conversations.hand_off(&h, &digest, live).await? {
+    let (c, status) = match state
+        .conversations
+        .hand_off(&h, &digest, live, &client)
+        .await?
+    {
         Handoff::Created(c) => (c, StatusCode::CREATED),
         Handoff::Again(c) => (c, StatusCode::OK),
         Handoff::KeyReused => {
@@ -70,18 +72,16 @@ async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
     }
 }
 
-/// Idempotency keys are at least this long: 128 random bits written in hex are 32
-/// characters, so a key cannot be guessed.
-pub const MIN_KEY_CHARS: usize = 32;
-
 /// How far back a transcript line may be dated: a conversation kept in a browser for weeks
 /// is still one conversation; a line from years ago, or from the future, is made up.
 pub const TRANSCRIPT_MAX_AGE_MS: i64 = 90 * 24 * 3600 * 1000;
 /// Clocks drift: a line may be this far ahead of the server's clock.
 pub const TRANSCRIPT_MAX_AHEAD_MS: i64 = 5 * 60 * 1000;
 
+/// Every bound is the contract's (`flow_runtime::wire::limits`): the engine cuts what it
+/// sends to them, so a widget of ours never hits one.
 fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
-    if !(MIN_KEY_CHARS..=128).contains(&h.key.len())
+    if !(limit::KEY_MIN_CHARS..=limit::KEY_CHARS).contains(&h.key.len())
         || !h
             .key
             .bytes()
@@ -89,13 +89,17 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
     {
         return Err(ApiError::invalid(
             "key",
-            &format!("must be {MIN_KEY_CHARS} to 128 letters, digits, `-` or `_`"),
+            &format!(
+                "must be {} to {} letters, digits, `-` or `_`",
+                limit::KEY_MIN_CHARS,
+                limit::KEY_CHARS
+            ),
         ));
     }
-    if h.transcript.len() > MAX_TRANSCRIPT_LINES {
+    if h.transcript.len() > limit::TRANSCRIPT_LINES {
         return Err(ApiError::invalid(
             "transcript",
-            &format!("may have at most {MAX_TRANSCRIPT_LINES} lines"),
+            &format!("may have at most {} lines", limit::TRANSCRIPT_LINES),
         ));
     }
     for (i, line) in h.transcript.iter().enumerate() {
@@ -103,7 +107,7 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
             &format!("transcript[{i}].text"),
             &line.text,
             0,
-            MAX_LINE_CHARS,
+            limit::TRANSCRIPT_LINE_CHARS,
         )?;
         // The browser reports what the shopper and the bot said; what a person or the
         // system says is written by this server alone.
@@ -130,29 +134,39 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         }
     }
     let c = &h.context;
-    text_field("context.page_url", &c.page_url, 0, 2048)?;
-    text_field("context.language", &c.language, 0, 35)?;
-    text_field("context.device", &c.device, 0, 32)?;
-    text_field("context.cart_value", &c.cart_value, 0, 32)?;
-    text_field("context.currency", &c.currency, 0, 8)?;
-    if c.cart_lines.len() > 20 {
+    text_field("context.page_url", &c.page_url, 0, limit::PAGE_URL_CHARS)?;
+    text_field("context.language", &c.language, 0, limit::LANGUAGE_CHARS)?;
+    text_field("context.device", &c.device, 0, limit::DEVICE_CHARS)?;
+    text_field("context.cart_value", &c.cart_value, 0, limit::CART_VALUE_CHARS)?;
+    text_field("context.currency", &c.currency, 0, limit::CURRENCY_CHARS)?;
+    if c.cart_lines.len() > limit::CART_LINES {
         return Err(ApiError::invalid(
             "context.cart_lines",
-            "may have at most 20 lines",
+            &format!("may have at most {} lines", limit::CART_LINES),
         ));
     }
     for (i, line) in c.cart_lines.iter().enumerate() {
-        text_field(&format!("context.cart_lines[{i}].name"), &line.name, 1, 120)?;
+        text_field(
+            &format!("context.cart_lines[{i}].name"),
+            &line.name,
+            1,
+            limit::CART_LINE_NAME_CHARS,
+        )?;
     }
-    if c.faq.len() > 50 {
+    if c.faq.len() > limit::FAQ_TRIES {
         return Err(ApiError::invalid(
             "context.faq",
-            "may have at most 50 entries",
+            &format!("may have at most {} entries", limit::FAQ_TRIES),
         ));
     }
     for (i, f) in c.faq.iter().enumerate() {
-        text_field(&format!("context.faq[{i}].entry"), &f.entry, 0, 128)?;
-        text_field(&format!("context.faq[{i}].question"), &f.question, 0, 1000)?;
+        text_field(&format!("context.faq[{i}].entry"), &f.entry, 0, limit::NAME_CHARS)?;
+        text_field(
+            &format!("context.faq[{i}].question"),
+            &f.question,
+            0,
+            limit::FAQ_QUESTION_CHARS,
+        )?;
         // A confidence outside 0..1 does not even read (`wire::Confidence`).
     }
     for (field, value) in [
@@ -160,7 +174,7 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         ("context.variant", &c.variant),
     ] {
         if let Some(v) = value {
-            text_field(field, v, 0, 128)?;
+            text_field(field, v, 0, limit::NAME_CHARS)?;
         }
     }
     if let Some(email) = &c.email {

@@ -199,7 +199,7 @@ pub fn text_field(field: &str, value: &str, min: usize, max: usize) -> Result<()
 /// `<svg/onload=…>@evil.example` is refused, not merely escaped where it is shown (it
 /// would travel raw in webhook JSON to a help desk).
 pub fn email_field(field: &str, value: &str) -> Result<(), ApiError> {
-    text_field(field, value, 3, 254)?;
+    text_field(field, value, 3, flow_runtime::wire::limits::EMAIL_CHARS)?;
     // The same rule as the engine's (one rule, in flow_runtime::fields).
     let ok = flow_runtime::fields::is_email(value.trim());
     if ok {

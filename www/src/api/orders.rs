@@ -14,7 +14,12 @@ pub async fn look_up(
     Client(client): Client,
     ApiJson(q): ApiJson<OrderLookup>,
 ) -> Result<Json<OrderFound>, ApiError> {
-    text_field("number", &q.number, 1, 64)?;
+    text_field(
+        "number",
+        &q.number,
+        1,
+        flow_runtime::wire::limits::ORDER_NUMBER_CHARS,
+    )?;
     email_field("email", &q.email)?;
     let now = now_ms();
     let limits = &state.limits;

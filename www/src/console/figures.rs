@@ -141,6 +141,36 @@ pub fn wilson(k: i64, n: i64) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
+/// The fewest shoppers each variant must have been shown to before a winner is named.
+pub const MIN_WINNER_SAMPLE: i64 = 100;
+
+/// The variant of `trigger` the figures show to be better than every other (of `variants`,
+/// the draft's): each shown at least [`MIN_WINNER_SAMPLE`] times, and its conversion's 95 %
+/// interval wholly above every other variant's. `None` while the evidence is not there:
+/// "make the winner" is not offered on a coin toss, nor on a handful of forged reports.
+pub fn winner(f: &Figures, trigger: &str, variants: &[String]) -> Option<String> {
+    if variants.len() < 2 {
+        return None;
+    }
+    let interval = |v: &str| {
+        let c = f.triggers.get(&(trigger.to_owned(), v.to_owned()))?;
+        (c[0] >= MIN_WINNER_SAMPLE).then(|| wilson(c[2], c[0])).flatten()
+    };
+    let intervals: Vec<(&String, (f64, f64))> = variants
+        .iter()
+        .map(|v| Some((v, interval(v)?)))
+        .collect::<Option<_>>()?;
+    intervals
+        .iter()
+        .find(|(v, (low, _))| {
+            intervals
+                .iter()
+                .filter(|(w, _)| w != v)
+                .all(|(_, (_, high))| low > high)
+        })
+        .map(|(v, _)| (*v).clone())
+}
+
 pub fn percent(x: Option<f64>) -> String {
     x.map_or("—".to_owned(), |x| format!("{:.0} %", x * 100.0))
 }
@@ -300,7 +330,7 @@ pub fn handoff_rows(h: &[HandoffQuestion]) -> Vec<Vec<String>> {
         .map(|h| {
             vec![
                 crate::clock::iso_minute(h.at),
-                h.reason.clone(),
+                h.reason.as_str().to_owned(),
                 h.question.clone(),
                 h.id.to_string(),
             ]
@@ -354,6 +384,32 @@ mod tests {
             text,
             "question\n\"'=HYPERLINK(\"\"http://x\"\")\"\n'-1+2\nfine\n"
         );
+    }
+
+    #[test]
+    fn a_winner_needs_a_sample_and_an_interval_clear_of_the_others() {
+        let mut f = Figures::default();
+        let variants = vec!["a".to_owned(), "b".to_owned()];
+        let mut set = |v: &str, shown: i64, converted: i64| {
+            f.triggers
+                .insert(("t".into(), v.into()), [shown, 0, converted, 0, 0]);
+        };
+        // 100 % against 0 %, but from three shoppers each: no winner.
+        set("a", 3, 3);
+        set("b", 3, 0);
+        assert_eq!(winner(&f, "t", &variants), None);
+        // Enough shoppers, but the intervals overlap: no winner.
+        let mut f2 = Figures::default();
+        f2.triggers.insert(("t".into(), "a".into()), [200, 0, 30, 0, 0]);
+        f2.triggers.insert(("t".into(), "b".into()), [200, 0, 24, 0, 0]);
+        assert_eq!(winner(&f2, "t", &variants), None);
+        // A clear difference on enough shoppers: a winner.
+        f2.triggers.insert(("t".into(), "a".into()), [400, 0, 120, 0, 0]);
+        f2.triggers.insert(("t".into(), "b".into()), [400, 0, 40, 0, 0]);
+        assert_eq!(winner(&f2, "t", &variants), Some("a".into()));
+        // A variant never shown means no verdict.
+        let three = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        assert_eq!(winner(&f2, "t", &three), None);
     }
 
     #[test]

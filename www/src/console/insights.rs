@@ -34,19 +34,8 @@ pub(super) async fn insights_page(
         Err(r) => return r,
     };
     let now = now_ms();
-    let to =
-        q.to.filter(|d| is_day(d))
-            .unwrap_or_else(|| crate::clock::iso_date(now));
-    let from = q
-        .from
-        .filter(|d| is_day(d) && *d <= to)
-        .unwrap_or_else(|| crate::clock::iso_date(now - 29 * crate::clock::DAY_MS));
-    let version = q.version.filter(|v| *v > 0);
-    let period = crate::insights::Period {
-        from: from.clone(),
-        to: to.clone(),
-        version,
-    };
+    let period = period_of(q.from, q.to, q.version, now);
+    let (from, to) = (period.from.clone(), period.to.clone());
     let (counts, visitors, questions) = match tokio::try_join!(
         crate::insights::counts(&state.db, &name, &period),
         crate::insights::visitors(&state.db, &name, &period),
@@ -112,21 +101,7 @@ pub(super) async fn insights_page(
     };
     let entries: Vec<(String, String)> = fields::Form::new(&loaded.doc, &[]).faqs;
     let insights_on = state.flows.insights_on(&name).await;
-    let with_variants: Vec<String> = loaded
-        .doc
-        .get("triggers")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter(|t| {
-                    t.get("variants")
-                        .and_then(Value::as_array)
-                        .is_some_and(|v| v.len() > 1)
-                })
-                .filter_map(|t| t.get("id").and_then(Value::as_str).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let with_variants = draft_variants(&loaded.doc);
     let note = q.note.as_deref().and_then(|n| match n {
         "taught" => Some("Added to the draft. Publish it to answer shoppers with it."),
         "new-entry" => Some("A new FAQ entry with this question is in the draft: write its answer on the FAQ page, then publish."),
@@ -136,7 +111,7 @@ pub(super) async fn insights_page(
     let page = pages::InsightsPage {
         from: &from,
         to: &to,
-        version,
+        version: period.version,
         versions: &versions,
         figures: &figures,
         questions: &questions,
@@ -161,6 +136,42 @@ pub(super) struct Teach {
 }
 
 /// Whether `back` is a query this page made (`from=…&to=…&version=…`).
+/// The draft's triggers that have more than one variant, with their variants' ids.
+fn draft_variants(doc: &Value) -> Vec<(String, Vec<String>)> {
+    doc.get("triggers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|t| {
+                    let id = t.get("id").and_then(Value::as_str)?;
+                    let variants: Vec<String> = t
+                        .get("variants")
+                        .and_then(Value::as_array)?
+                        .iter()
+                        .filter_map(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+                        .collect();
+                    (variants.len() > 1).then(|| (id.to_owned(), variants))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The period a page's query names (`from=…&to=…&version=…`), the last 30 days by default.
+fn period_of(from: Option<String>, to: Option<String>, version: Option<i64>, now: i64) -> crate::insights::Period {
+    let to = to
+        .filter(|d| is_day(d))
+        .unwrap_or_else(|| crate::clock::iso_date(now));
+    let from = from
+        .filter(|d| is_day(d) && *d <= to)
+        .unwrap_or_else(|| crate::clock::iso_date(now - 29 * crate::clock::DAY_MS));
+    crate::insights::Period {
+        from,
+        to,
+        version: version.filter(|v| *v > 0),
+    }
+}
+
 fn safe_query(back: &str) -> &str {
     if back
         .bytes()
@@ -275,12 +286,50 @@ pub(super) async fn winner(
         Err(r) => return r,
     };
     let mut doc = loaded.doc;
-    let Some(triggers) = doc.get_mut("triggers").and_then(Value::as_array_mut) else {
-        return not_found("The draft has no triggers.");
+    // Only on evidence: the period the owner was looking at must show this variant ahead.
+    let back = safe_query(&form.back);
+    let param = |key: &str| {
+        back.split('&')
+            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+            .map(str::to_owned)
     };
-    let Some(trigger) = triggers
-        .iter_mut()
-        .find(|t| t.get("id").and_then(Value::as_str) == Some(form.trigger.as_str()))
+    let period = period_of(
+        param("from"),
+        param("to"),
+        param("version").and_then(|v| v.parse().ok()),
+        now_ms(),
+    );
+    let counts = match crate::insights::counts(&state.db, &name, &period).await {
+        Ok(c) => c,
+        Err(e) => return unavailable(e),
+    };
+    let figures = figures::Figures::from_counts(&counts, 0, &period.from, &period.to);
+    let variants = draft_variants(&doc)
+        .into_iter()
+        .find(|(t, _)| *t == form.trigger)
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    if figures::winner(&figures, &form.trigger, &variants).as_deref() != Some(form.variant.as_str()) {
+        return (
+            StatusCode::CONFLICT,
+            Html(pages::problem(
+                "Not a winner yet",
+                &format!(
+                    "The figures of this period do not show this variant ahead: each variant needs at least {} shoppers, and the winner's 95 % interval must be above every other's.",
+                    figures::MIN_WINNER_SAMPLE
+                ),
+            )),
+        )
+            .into_response();
+    }
+    let Some(trigger) = doc
+        .get_mut("triggers")
+        .and_then(Value::as_array_mut)
+        .and_then(|triggers| {
+            triggers
+                .iter_mut()
+                .find(|t| t.get("id").and_then(Value::as_str) == Some(form.trigger.as_str()))
+        })
     else {
         return not_found("The draft has no such trigger.");
     };
@@ -300,9 +349,6 @@ pub(super) async fn winner(
         t.shift_remove("holdout");
         t.insert("step".into(), step);
     }
-    let to = format!(
-        "/console/flows/{name}/insights?{}&note=winner",
-        safe_query(&form.back)
-    );
+    let to = format!("/console/flows/{name}/insights?{back}&note=winner");
     save_then(&state, &owner, &name, &doc, form.revision, to).await
 }

@@ -271,7 +271,9 @@ async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
         Err(e) => return Err(unavailable(e)),
     };
     let doc: Value = serde_json::from_str(&draft.source).unwrap_or_else(|_| json!({}));
-    let compiled = flow_runtime::compile::compile_json(&draft.source);
+    let compiled = flows::compile_off_thread(draft.source.clone())
+        .await
+        .ok_or_else(|| unavailable("compiling the draft took too long"))?;
     Ok(Loaded {
         draft,
         doc,
@@ -656,7 +658,7 @@ async fn preview_flow(
         Ok(None) => return not_found("There is no flow by that name."),
         Err(e) => return unavailable(e),
     };
-    let compiled = match flows::compile(name, &draft.source) {
+    let compiled = match flows::compile_async(name, &draft.source).await {
         Ok(c) => c,
         Err(problems) => {
             return (

@@ -484,8 +484,8 @@ pub struct InsightsPage<'a> {
     pub handoffs: &'a [crate::conversations::HandoffQuestion],
     pub insights_on: bool,
     pub entries: &'a [(String, String)],
-    /// Triggers of the draft with more than one variant (a winner can be picked).
-    pub with_variants: &'a [String],
+    /// Triggers of the draft with more than one variant, and their variants.
+    pub with_variants: &'a [(String, Vec<String>)],
     pub note: Option<&'a str>,
 }
 
@@ -591,13 +591,14 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                         thead { tr { th scope="col" { "Trigger" } th scope="col" { "Variant" } th scope="col" { "Shown" } th scope="col" { "Dismissed" } th scope="col" { "Converted" } th scope="col" { "Conversion (95 % interval)" } th scope="col" { "Holdout: used the chat anyway" } th scope="col" { span.visually-hidden { "Actions" } } } }
                         tbody {
                             @for row in trigger_rows(f) {
-                                @let variants = if i.with_variants.contains(&row[0]) { 2 } else { 1 };
+                                @let variants = i.with_variants.iter().find(|(t, _)| *t == row[0]).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+                                @let winner = super::figures::winner(f, &row[0], variants);
                                 tr {
                                     td { (row[0]) } td { (row[1]) } td { (row[2]) } td { (row[3]) } td { (row[4]) }
                                     td { (row[5]) " " span.hint { (row[6]) } }
                                     td { @if row[7] == "0" { "—" } @else { (row[8]) " of " (row[7]) " " span.hint { (row[9]) } } }
                                     td {
-                                        @if variants > 1 {
+                                        @if variants.len() > 1 && winner.as_deref() == Some(row[1].as_str()) {
                                         form method="post" action={"/console/flows/" (name) "/insights/winner"} {
                                             input type="hidden" name="csrf" value=(p.session.csrf);
                                             input type="hidden" name="revision" value=(p.revision);
@@ -613,6 +614,7 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                         }
                     }
                     p.hint { "Conversion: the shopper opened or answered the message. The holdout saw nothing; how many of them used the chat anyway is the rate the message has to beat." }
+                    p.hint { "“Make the winner” appears beside a variant once each variant was shown to at least " (super::figures::MIN_WINNER_SAMPLE) " shoppers and the variant's 95 % interval is above every other's: before that, a difference may be chance." }
                 }
                 p { a href=(csv("triggers")) { "Download the proactive messages (CSV)" } }
             }
@@ -634,7 +636,7 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                                 @for h in i.handoffs {
                                     tr {
                                         td { (crate::clock::iso_minute(h.at)) }
-                                        td { (reason_words(&h.reason)) }
+                                        td { (reason_words(h.reason.as_str())) }
                                         td { a href={"/inbox/conversations/" (h.id)} { @if h.question.is_empty() { "(nothing typed)" } @else { (h.question) } } }
                                     }
                                 }
@@ -648,11 +650,16 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
     )
 }
 
-fn reason_words(reason: &str) -> &str {
-    match reason {
-        "asked" => "Asked for a person",
-        "frustration" => "Sounded frustrated",
-        "missed" => "Repeated misses",
-        _ => "Other",
+/// A handoff's reason for the insights page: the inbox's words, capitalised.
+fn reason_words(reason: &str) -> String {
+    match flow_runtime::wire::HandoffReason::parse(reason) {
+        Some(r) => {
+            let words = crate::inbox::reason_words(r);
+            let mut c = words.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        None => "Other".into(),
     }
 }

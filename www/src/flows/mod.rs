@@ -11,7 +11,8 @@
 //! `--flows-dir` folder, or the built-in demo) are imported the first time their name is
 //! asked for, or at start: from then on the console's versions are what is served, and a
 //! file edited later is only reported in the log. A version is published only without
-//! errors; a flow never published whose draft has errors answers 422 with every problem.
+//! errors; a flow never published answers 404 (drafts are compiled for owners only, never
+//! for an anonymous request).
 
 pub mod admin;
 pub mod store;
@@ -44,6 +45,41 @@ pub struct Flows {
     dir: Option<PathBuf>,
     /// Name → (live version, its source and compiled form).
     live: Arc<Mutex<HashMap<String, Live>>>,
+    /// (name, version) → the names its insight reports may use.
+    names: Arc<Mutex<HashMap<(String, i64), Arc<VersionNames>>>>,
+    /// Name → (live version, its problems) for a version this compiler refuses: compiled
+    /// once, not on every request.
+    broken: Arc<Mutex<HashMap<String, (i64, Vec<String>)>>>,
+}
+
+/// What a published version calls its FAQ entries, triggers and their variants: an
+/// insights report naming anything else is refused.
+#[derive(Debug, Default)]
+pub struct VersionNames {
+    pub entries: std::collections::HashSet<String>,
+    /// Trigger id → its variants' ids.
+    pub triggers: HashMap<String, Vec<String>>,
+}
+
+/// How long compiling may take before the request gives up on it (the compiler's own
+/// budgets bound its work; this bounds a request's wait on a busy machine).
+pub const COMPILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Compiles `source` on a blocking thread, never on the async workers that serve every
+/// other request, and gives up waiting after [`COMPILE_TIMEOUT`].
+pub async fn compile_off_thread(source: String) -> Option<flow_runtime::compile::Compiled> {
+    let work = tokio::task::spawn_blocking(move || compile_json(&source));
+    match tokio::time::timeout(COMPILE_TIMEOUT, work).await {
+        Ok(Ok(compiled)) => Some(compiled),
+        Ok(Err(e)) => {
+            tracing::error!("compiling a flow failed: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::error!("compiling a flow took longer than {COMPILE_TIMEOUT:?}");
+            None
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -70,14 +106,29 @@ pub struct CompiledFlow {
 /// What `/flows/NAME.json` finds.
 enum Found {
     Live(Live),
-    /// Never published: the draft's problems.
+    /// Published by an older compiler that allowed what this one does not: the problems.
     Broken(Vec<String>),
+    /// A draft, never published.
+    Unpublished,
     Missing,
 }
 
 /// Compiles `source`; the flow's problems rendered for people on failure.
 pub fn compile(name: &str, source: &str) -> Result<CompiledFlow, Vec<String>> {
-    let result = compile_json(source);
+    served(name, compile_json(source))
+}
+
+/// [`compile`], off the async workers (see [`compile_off_thread`]).
+pub async fn compile_async(name: &str, source: &str) -> Result<CompiledFlow, Vec<String>> {
+    match compile_off_thread(source.to_owned()).await {
+        Some(compiled) => served(name, compiled),
+        None => Err(vec![format!(
+            "{name}.json could not be compiled in time; try again in a moment"
+        )]),
+    }
+}
+
+fn served(name: &str, result: flow_runtime::compile::Compiled) -> Result<CompiledFlow, Vec<String>> {
     match result.flow {
         Some(flow) => Ok(CompiledFlow {
             bytes: flow.to_bytes(),
@@ -100,6 +151,8 @@ impl Flows {
             db,
             dir,
             live: Arc::default(),
+            names: Arc::default(),
+            broken: Arc::default(),
         }
     }
 
@@ -119,7 +172,7 @@ impl Flows {
         if !store::create(&self.db, name, source, from).await? {
             return Ok(false);
         }
-        match compile(name, source) {
+        match compile_async(name, source).await {
             Ok(_) => {
                 let number = store::publish(
                     &self.db,
@@ -160,12 +213,10 @@ impl Flows {
             number = store::live_number(&self.db, name).await?;
         }
         let Some(number) = number else {
+            // Never published. The draft is the owner's business: it is not compiled for
+            // whoever asks (that made every anonymous request a compile).
             return Ok(match store::draft(&self.db, name).await? {
-                // Never published: its problems, or nothing to serve yet.
-                Some(draft) => match compile(name, &draft.source) {
-                    Err(problems) => Found::Broken(problems),
-                    Ok(_) => Found::Missing,
-                },
+                Some(_) => Found::Unpublished,
                 None => Found::Missing,
             });
         };
@@ -175,10 +226,29 @@ impl Flows {
         let Some(version) = store::version(&self.db, name, number).await? else {
             return Ok(Found::Missing);
         };
-        let compiled = match compile(name, &version.source) {
+        if let Some((n, problems)) = self
+            .broken
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+            && *n == number
+        {
+            return Ok(Found::Broken(problems.clone()));
+        }
+        // A compile that did not finish in time is a passing trouble (a 503), not a verdict.
+        let compiled = compile_off_thread(version.source.clone())
+            .await
+            .ok_or_else(|| sqlx::Error::Protocol("compiling the flow took too long".into()))?;
+        let compiled = match served(name, compiled) {
             Ok(c) => c,
             // Published by an older compiler that allowed what this one does not.
-            Err(problems) => return Ok(Found::Broken(problems)),
+            Err(problems) => {
+                self.broken
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(name.to_owned(), (number, problems.clone()));
+                return Ok(Found::Broken(problems));
+            }
         };
         let live = Live {
             number,
@@ -198,6 +268,43 @@ impl Flows {
             .unwrap_or_else(|e| e.into_inner())
             .get(name)
             .cloned()
+    }
+
+    /// The names a published version of flow `name` uses (`None`: no such version).
+    pub async fn version_names(
+        &self,
+        name: &str,
+        number: i64,
+    ) -> sqlx::Result<Option<Arc<VersionNames>>> {
+        let key = (name.to_owned(), number);
+        if let Some(n) = self
+            .names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(Some(n.clone()));
+        }
+        let Some(version) = store::version(&self.db, name, number).await? else {
+            return Ok(None);
+        };
+        let Some(flow) = compile_off_thread(version.source).await.and_then(|c| c.flow) else {
+            return Ok(None);
+        };
+        let names = Arc::new(VersionNames {
+            entries: flow.faq.entries.iter().map(|e| e.id.clone()).collect(),
+            triggers: flow
+                .triggers
+                .iter()
+                .map(|t| (t.id.clone(), t.variants.iter().map(|v| v.id.clone()).collect()))
+                .collect(),
+        });
+        let mut cache = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert(key, names.clone());
+        Ok(Some(names))
     }
 
     /// Whether the live version of flow `name` has insights on.
@@ -272,23 +379,34 @@ async fn flow(
     Query(q): Query<FlowQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let missing = || {
+        let body = serde_json::json!({ "error": { "code": "flow_not_found", "message": "there is no flow by that name on this server" } });
+        (StatusCode::NOT_FOUND, cors(), Json(body)).into_response()
+    };
     let Some(name) = flow_of_file(&file) else {
-        return StatusCode::NOT_FOUND.into_response();
+        return missing();
     };
     let live = match state.flows.find(name).await {
         Ok(Found::Live(live)) => live,
-        Ok(Found::Missing) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(Found::Missing) => return missing(),
+        Ok(Found::Unpublished) => {
+            let body = serde_json::json!({ "error": {
+                "code": "flow_unpublished",
+                "message": format!("the flow {name} has not been published yet: publish it in the console"),
+            } });
+            return (StatusCode::NOT_FOUND, cors(), Json(body)).into_response();
+        }
         Ok(Found::Broken(problems)) => {
             let body = serde_json::json!({
-                "error": "flow_invalid",
-                "message": format!("the flow {name} has errors and was never published; fix them in the console"),
+                "error": { "code": "flow_invalid", "message": format!("the flow {name} has errors; fix them in the console and publish it again") },
                 "problems": problems,
             });
             return (StatusCode::UNPROCESSABLE_ENTITY, cors(), Json(body)).into_response();
         }
         Err(e) => {
             tracing::error!("flow {name}: {e}");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            let body = serde_json::json!({ "error": { "code": "unavailable", "message": "the flow cannot be read right now; try again in a moment" } });
+            return (StatusCode::SERVICE_UNAVAILABLE, cors(), Json(body)).into_response();
         }
     };
     let (body, content_type): (Vec<u8>, &str) = match q.format.as_deref() {
@@ -299,7 +417,8 @@ async fn flow(
         ),
         Some("bhf") => (live.compiled.bytes.clone(), "application/vnd.bellhop.flow"),
         Some(_) => {
-            return (StatusCode::BAD_REQUEST, "format must be json, bhf or bhl").into_response();
+            let body = serde_json::json!({ "error": { "code": "bad_format", "message": "format must be json, bhf or bhl" } });
+            return (StatusCode::BAD_REQUEST, cors(), Json(body)).into_response();
         }
     };
     serve_bytes(&headers, body, content_type)

@@ -10,6 +10,20 @@ use crate::AppState;
 use crate::agents::{self, SESSION_MS, Session};
 
 pub const SESSION_COOKIE: &str = "bellhop_session";
+/// A browser that logged in before (see `throttle`): strangers' failed logins do not
+/// lock it out.
+pub const DEVICE_COOKIE: &str = "bellhop_device";
+
+/// The device cookie: sent only to the login form, kept as long as the server remembers
+/// the device.
+pub fn device_cookie(value: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={value}; Path=/inbox/login; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        agents::DEVICE_MS / 1000
+    ))
+    .expect("a cookie of hex digits")
+}
 
 pub fn session_cookie(value: &str, secure: bool) -> HeaderValue {
     let max_age = if value.is_empty() {
@@ -25,8 +39,12 @@ pub fn session_cookie(value: &str, secure: bool) -> HeaderValue {
 }
 
 fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// The value of cookie `name` in a request's headers.
+pub fn cookie_in<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -35,6 +35,11 @@ pub fn money(amount: &str, currency: &str) -> String {
     format!("{sign}{symbol}{}", grouped(value.abs(), decimals))
 }
 
+/// A whole number as people write it: `4000` → "4,000".
+pub fn count(n: i64) -> String {
+    grouped(n as f64, 0)
+}
+
 /// `1234.5` → `1,234.50` with `decimals` decimals.
 fn grouped(value: f64, decimals: usize) -> String {
     let fixed = format!("{value:.decimals$}");

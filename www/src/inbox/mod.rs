@@ -22,10 +22,13 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use auth::{AgentSession, SESSION_COOKIE, check_csrf};
+pub use auth::{AgentSession, DEVICE_COOKIE, SESSION_COOKIE, check_csrf};
+pub use pages::reason_words;
 
 use crate::AppState;
 use crate::agents;
+use crate::conversations::{QueueQuery, Show};
+use flow_runtime::wire::limits::AGENT_REPLY_CHARS;
 use crate::webhooks;
 
 const CSS: &str = include_str!("inbox.css");
@@ -34,11 +37,22 @@ const JS: &str = include_str!("inbox.js");
 pub fn routes() -> Router<AppState> {
     let router = Router::new()
         .route("/inbox", get(queue))
-        .route("/inbox/login", get(login_page).post(login))
+        .route(
+            "/inbox/login",
+            get(login_page)
+                .post(login)
+                // An email and a password fit in far less; a bigger form is no login.
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
+        )
         .route("/inbox/logout", post(logout))
         .route("/inbox/conversations/{id}", get(conversation))
         .route("/inbox/conversations/{id}/reply", post(reply))
         .route("/inbox/conversations/{id}/close", post(close))
+        .route(
+            "/inbox/conversations/{id}/close-same-address",
+            post(close_same_address),
+        )
+        .route("/inbox/close-silent", post(close_silent))
         .route("/inbox/events", get(events))
         .route("/inbox/webhooks", get(webhook_log))
         .route(
@@ -84,17 +98,81 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
-async fn queue(State(state): State<AppState>, session: AgentSession) -> Response {
-    match state.conversations.queue().await {
-        Ok(list) => {
+#[derive(Deserialize)]
+struct QueueParams {
+    show: Option<String>,
+    order: Option<String>,
+    page: Option<u32>,
+    note: Option<String>,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Query(p): Query<QueueParams>,
+) -> Response {
+    let q = QueueQuery {
+        show: p.show.as_deref().and_then(Show::parse).unwrap_or_default(),
+        newest_first: p.order.as_deref() == Some("newest"),
+        page: p.page.unwrap_or(0).min(100_000),
+    };
+    // Notes are chosen here, never text from the URL.
+    let note = match p.note.as_deref() {
+        Some("closed") => Some("The conversations were closed."),
+        _ => None,
+    };
+    match state.conversations.queue(&q).await {
+        Ok(page) => {
             let last = state.conversations.last_event().await.unwrap_or(0);
             Html(pages::queue(
                 &session.0,
-                &list,
+                &q,
+                &page,
                 last,
                 crate::clock::now_ms(),
+                note,
             ))
             .into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// Closes every waiting conversation in which the shopper never wrote (a flood).
+async fn close_silent(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = session.check_csrf(&form.csrf) {
+        return r;
+    }
+    match state.conversations.close_silent().await {
+        Ok(n) => {
+            tracing::info!("inbox: {} closed {n} silent conversations", session.0.agent.email);
+            Redirect::to("/inbox?note=closed").into_response()
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// Closes a conversation and every other one from the same address.
+async fn close_same_address(
+    State(state): State<AppState>,
+    session: AgentSession,
+    Path(id): Path<i64>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    if let Err(r) = session.check_csrf(&form.csrf) {
+        return r;
+    }
+    match state.conversations.close_same_address(id).await {
+        Ok(n) => {
+            tracing::info!(
+                "inbox: {} closed {n} conversations from one address",
+                session.0.agent.email
+            );
+            Redirect::to("/inbox?note=closed").into_response()
         }
         Err(e) => unavailable(e),
     }
@@ -133,9 +211,26 @@ async fn login(
     headers: axum::http::HeaderMap,
     Form(form): Form<Login>,
 ) -> Response {
+    // Emails and passwords no account can have are refused before anything is counted or
+    // hashed: the throttle's memory and the password threads stay bounded.
+    if form.email.chars().count() > throttle::MAX_EMAIL_CHARS
+        || form.password.chars().count() > agents::MAX_PASSWORD_CHARS
+    {
+        return (StatusCode::UNPROCESSABLE_ENTITY, Html(pages::login(true))).into_response();
+    }
+    let device = auth::cookie_in(&headers, DEVICE_COOKIE).unwrap_or("");
+    let known = match agents::knows_device(&state.db, device, &form.email).await {
+        Ok(known) => known,
+        Err(e) => return unavailable(e),
+    };
+    let attempt = throttle::Attempt {
+        address: &client,
+        account: &form.email,
+        device: known.then_some(device),
+    };
     let throttle = &state.limits.logins;
     let now = crate::clock::now_ms();
-    if let Err(wait) = throttle.check(&client, &form.email, now) {
+    if let Err(wait) = throttle.check(attempt, now) {
         let mut response = (
             StatusCode::TOO_MANY_REQUESTS,
             Html(pages::login_locked(wait)),
@@ -146,31 +241,51 @@ async fn login(
             .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         return response;
     }
-    match agents::authenticate(&state.db, &form.email, &form.password).await {
+    let agent = match agents::authenticate(&state.db, &form.email, &form.password).await {
+        Ok(Some(agent)) => agent,
         Ok(None) => {
-            throttle.failed(&client, &form.email, now);
-            Redirect::to("/inbox/login?failed=true").into_response()
+            throttle.failed(attempt, now);
+            return Redirect::to("/inbox/login?failed=true").into_response();
         }
-        Ok(Some(agent)) => match agents::start_session(&state.db, &agent).await {
-            Ok(cookie) => {
-                throttle.succeeded(&client, &form.email);
-                tracing::info!("inbox: {} logged in", agent.email);
-                // Owners come to edit the assistant; agents to answer shoppers.
-                let home = match agent.role {
-                    agents::Role::Owner => "/console",
-                    agents::Role::Agent => "/inbox",
-                };
-                let mut response = Redirect::to(home).into_response();
-                response.headers_mut().insert(
-                    header::SET_COOKIE,
-                    auth::session_cookie(&cookie, secure(&state, &headers)),
-                );
-                response
+        Err(e) => return unavailable(e),
+    };
+    let session = match agents::start_session(&state.db, &agent).await {
+        Ok(cookie) => cookie,
+        Err(e) => return unavailable(e),
+    };
+    throttle.succeeded(attempt);
+    // This browser is one the account knows from now on.
+    let device = if known {
+        if let Err(e) = agents::device_used(&state.db, device).await {
+            tracing::warn!("inbox: remembering a device: {e}");
+        }
+        None
+    } else {
+        match agents::remember_device(&state.db, &agent).await {
+            Ok(cookie) => Some(cookie),
+            Err(e) => {
+                tracing::warn!("inbox: remembering a device: {e}");
+                None
             }
-            Err(e) => unavailable(e),
-        },
-        Err(e) => unavailable(e),
+        }
+    };
+    tracing::info!("inbox: {} logged in", agent.email);
+    // Owners come to edit the assistant; agents to answer shoppers.
+    let home = match agent.role {
+        agents::Role::Owner => "/console",
+        agents::Role::Agent => "/inbox",
+    };
+    let mut response = Redirect::to(home).into_response();
+    let secure = secure(&state, &headers);
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, auth::session_cookie(&session, secure));
+    if let Some(device) = device {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, auth::device_cookie(&device, secure));
     }
+    response
 }
 
 #[derive(Deserialize)]
@@ -239,10 +354,13 @@ async fn reply(
     if text.is_empty() {
         return back;
     }
-    if text.chars().count() > 4000 || text.contains('\0') {
+    if text.chars().count() > AGENT_REPLY_CHARS || text.contains('\0') {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("A reply can be at most 4,000 characters.")),
+            Html(pages::problem(&format!(
+                "A reply can be at most {} characters.",
+                format::count(AGENT_REPLY_CHARS as i64)
+            ))),
         )
             .into_response();
     }

@@ -4,7 +4,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::agents::Session;
 use crate::clock::{duration_words, iso_minute};
-use crate::conversations::{Detail, Summary};
+use crate::conversations::{Detail, PAGE_SIZE, QueuePage, QueueQuery, Show, Summary};
 use crate::webhooks::Delivery;
 use flow_runtime::Speaker;
 
@@ -101,15 +101,73 @@ fn status_label(s: &Summary) -> &'static str {
     }
 }
 
-pub fn queue(session: &Session, list: &[Summary], last_event: i64, now: i64) -> String {
-    let waiting = list.iter().filter(|s| s.status != "closed").count();
+/// The link to the list as `q` with one thing changed.
+fn queue_href(q: &QueueQuery) -> String {
+    let mut href = format!("/inbox?show={}", q.show.as_str());
+    if q.newest_first {
+        href.push_str("&order=newest");
+    }
+    if q.page > 0 {
+        href.push_str(&format!("&page={}", q.page));
+    }
+    href
+}
+
+pub fn queue(
+    session: &Session,
+    q: &QueueQuery,
+    page: &QueuePage,
+    last_event: i64,
+    now: i64,
+    note: Option<&str>,
+) -> String {
+    let c = &page.counts;
+    let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let first = i64::from(q.page) * PAGE_SIZE;
+    let shown = |show: Show, n: i64, label: &str| {
+        let href = queue_href(&QueueQuery { show, page: 0, ..*q });
+        html! {
+            @if q.show == show {
+                a href=(href) aria-current="page" { (label) " (" (n) ")" }
+            } @else {
+                a href=(href) { (label) " (" (n) ")" }
+            }
+        }
+    };
     layout(
         "Queue",
         Some(session),
         html! {
             h1 { "Conversations" }
-            p.summary { (waiting) " waiting or open" }
-            table.queue data-live="queue" data-after=(last_event) {
+            @if let Some(note) = note {
+                p.note role="status" { (note) }
+            }
+            nav.filters aria-label="Which conversations" {
+                (shown(Show::Active, c.waiting + c.open, "Waiting or open"))
+                (shown(Show::Waiting, c.waiting, "Waiting"))
+                (shown(Show::Open, c.open, "Open"))
+                (shown(Show::Closed, c.closed, "Closed"))
+                (shown(Show::All, c.waiting + c.open + c.closed, "All"))
+                @if q.newest_first {
+                    a href=(queue_href(&QueueQuery { newest_first: false, page: 0, ..*q })) { "Oldest first" }
+                } @else {
+                    a href=(queue_href(&QueueQuery { newest_first: true, page: 0, ..*q })) { "Newest first" }
+                }
+            }
+            @if page.silent > 0 {
+                form.bulk method="post" action="/inbox/close-silent" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    p { (page.silent) " waiting conversations have no message from the shopper since the handoff (a flood of scripted handoffs looks like this)." }
+                    button type="submit" { "Close those " (page.silent) }
+                }
+            }
+            p.summary {
+                @if page.total == 0 { "None." } @else {
+                    "Showing " (first + 1) "–" ((first + page.list.len() as i64)) " of " (page.total)
+                    @if q.newest_first { ", newest first" } @else { ", oldest first" }
+                }
+            }
+            table.queue data-live=(if q.page == 0 && !q.newest_first { "queue" } else { "" }) data-after=(last_event) {
                 thead { tr {
                     th scope="col" { "Shopper" }
                     th scope="col" { "Status" }
@@ -118,7 +176,7 @@ pub fn queue(session: &Session, list: &[Summary], last_event: i64, now: i64) -> 
                     th scope="col" { "Page" }
                 } }
                 tbody {
-                    @for s in list {
+                    @for s in &page.list {
                         tr.(s.status) {
                             td { a href={ "/inbox/conversations/" (s.id) } {
                                 "#" (s.id) " " (s.email.as_deref().unwrap_or("anonymous shopper"))
@@ -129,13 +187,35 @@ pub fn queue(session: &Session, list: &[Summary], last_event: i64, now: i64) -> 
                             td.page { (s.context.page_url) }
                         }
                     }
-                    @if list.is_empty() {
+                    @if page.list.is_empty() {
                         tr { td colspan="5" { "Nobody is waiting. New conversations appear here as they arrive." } }
+                    }
+                }
+            }
+            @if pages > 1 {
+                nav.pages aria-label="Pages" {
+                    @if q.page > 0 {
+                        a rel="prev" href=(queue_href(&QueueQuery { page: q.page - 1, ..*q })) { "Previous" }
+                    }
+                    span { "Page " (q.page + 1) " of " (pages) }
+                    @if i64::from(q.page) + 1 < pages {
+                        a rel="next" href=(queue_href(&QueueQuery { page: q.page + 1, ..*q })) { "Next" }
                     }
                 }
             }
         },
     )
+}
+
+/// Why the shopper came to a person, as the engine knew it.
+pub fn reason_words(r: flow_runtime::wire::HandoffReason) -> &'static str {
+    use flow_runtime::wire::HandoffReason::*;
+    match r {
+        Asked => "asked for a person",
+        Frustrated => "sounded frustrated",
+        Missed => "the bot did not understand, several times",
+        AnswerFailed => "their answers did not fit a question, several times",
+    }
 }
 
 fn sender(m: &crate::conversations::Message) -> String {
@@ -191,12 +271,19 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
                         form.reply method="post" action={ "/inbox/conversations/" (s.id) "/reply" } {
                             input type="hidden" name="csrf" value=(session.csrf);
                             label for="reply" { "Reply to the shopper" }
-                            textarea #reply name="text" rows="3" maxlength="4000" required {}
+                            textarea #reply name="text" rows="3" maxlength=(flow_runtime::wire::limits::AGENT_REPLY_CHARS) required {}
                             button type="submit" { "Send" }
                         }
                         form.close method="post" action={ "/inbox/conversations/" (s.id) "/close" } {
                             input type="hidden" name="csrf" value=(session.csrf);
                             button type="submit" { "Close conversation" }
+                        }
+                        @if d.same_address > 0 {
+                            form.close method="post" action={ "/inbox/conversations/" (s.id) "/close-same-address" } {
+                                input type="hidden" name="csrf" value=(session.csrf);
+                                p { (d.same_address) " other open conversations came from the same address." }
+                                button type="submit" { "Close this and those " (d.same_address) }
+                            }
                         }
                     }
                 }
@@ -205,12 +292,17 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
                     dl {
                         dt { "Page" } dd { (c.page_url) }
                         dt { "Cart" } dd { (super::format::cart(c)) }
-                        dt { "Email" } dd { (s.email.as_deref().or(c.email.as_deref()).unwrap_or("not given")) }
+                        dt { "Email" } dd {
+                            @if let Some(email) = s.email.as_deref().or(c.email.as_deref()) {
+                                a href={ "mailto:" (email) } { (email) }
+                            } @else { "not given" }
+                        }
                         dt { "Language" } dd { (c.language) }
                         dt { "Device" } dd { (c.device) }
                         dt { "Visits" } dd { (c.visits) }
                         dt { "Trigger" } dd { (c.trigger.as_deref().unwrap_or("none")) @if let Some(v) = &c.variant { " (variant " (v) ")" } }
                         dt { "Mood" } dd { @if c.frustrated { "sounded frustrated" } @else { "calm" } }
+                        dt { "Why" } dd { (reason_words(c.reason)) }
                         dt { "Handoff" } dd { @if s.live { "live, in business hours" } @else { "outside business hours: reply by email" } }
                     }
                     h3 { "What the bot tried" }

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{NewItem, NewOrder, NewShipment, STATUSES, normalize_number};
+use super::{NewItem, NewOrder, NewShipment, OrderStatus, normalize_number};
 use crate::clock::parse_iso;
 
 const REQUIRED: [&str; 10] = [
@@ -83,10 +83,11 @@ pub fn parse(text: &str) -> Result<Vec<NewOrder>, Vec<String>> {
         if !email.contains('@') || email.len() > 254 {
             row.problem("email", &format!("`{email}` is not an email address"));
         }
-        if !STATUSES.contains(&status.as_str()) {
+        if OrderStatus::parse(&status).is_none() {
+            let all: Vec<&str> = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
             row.problem(
                 "status",
-                &format!("`{status}` is not one of {}", STATUSES.join(", ")),
+                &format!("`{status}` is not one of {}", all.join(", ")),
             );
         }
         let placed_at = row.date("placed_at", get("placed_at"), true);

@@ -13,13 +13,7 @@ use subtle::ConstantTimeEq;
 use crate::clock::iso_date;
 use crate::db::Db;
 
-pub const STATUSES: [&str; 5] = [
-    "processing",
-    "shipped",
-    "delivered",
-    "cancelled",
-    "refunded",
-];
+pub use flow_runtime::wire::OrderStatus;
 
 /// An order as the merchant's system knows it (what the import and the demo write).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,13 +115,14 @@ pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<
         ),
         None => (None, None, None),
     };
-    let status: String = row.try_get("status")?;
+    // Imports write only the statuses the contract knows; anything else reads as processing.
+    let status = OrderStatus::parse(&row.try_get::<String, _>("status")?).unwrap_or_default();
     let estimated: Option<i64> = row.try_get("estimated_delivery")?;
     Ok(Some(ShopperOrder {
         number: row.try_get("number")?,
         // An estimate only means something while the parcel is on its way.
         estimated_delivery: estimated
-            .filter(|_| status == "processing" || status == "shipped")
+            .filter(|_| matches!(status, OrderStatus::Processing | OrderStatus::Shipped))
             .map(iso_date),
         status,
         placed_on: iso_date(row.try_get("placed_at")?),

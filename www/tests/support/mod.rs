@@ -157,3 +157,14 @@ pub fn handoff(label: &str) -> Value {
         }
     })
 }
+
+impl TestApp {
+    /// Every conversation the inbox can list, oldest first (the first page).
+    pub async fn conversations(&self) -> Vec<www::conversations::Summary> {
+        let all = www::conversations::QueueQuery {
+            show: www::conversations::Show::All,
+            ..Default::default()
+        };
+        self.state.conversations.queue(&all).await.unwrap().list
+    }
+}
