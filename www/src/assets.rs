@@ -13,7 +13,7 @@ use axum::{
     extract::Request,
     http::{HeaderValue, StatusCode, header},
     middleware::{self, Next},
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use tower_http::services::ServeDir;
 
@@ -34,6 +34,15 @@ pub fn service(dir: Option<&Path>) -> Router {
 async fn cache_headers(request: Request, next: Next) -> Response {
     let immutable = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
+    if response.status() == StatusCode::NOT_FOUND {
+        // Every 404 says what it is (the file service's own has no body).
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Bellhop has no file by that name. The script tag's address is /bellhop/bellhop.js; the other files are named by it.",
+        )
+            .into_response();
+    }
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let headers = response.headers_mut();
         headers.insert(

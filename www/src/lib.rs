@@ -130,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .merge(inbox::routes())
         .merge(console::routes())
         .route("/healthz", get(healthz))
+        .fallback(not_found_page)
         // On every response: browsers take content types as they are (no sniffing a JSON
         // error or a flow into a script), and send no full URL to other sites.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -142,6 +143,16 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every 404 has a body: a page for people (under `/api/v1`, the API's JSON instead).
+async fn not_found_page() -> (StatusCode, axum::response::Html<&'static str>) {
+    (
+        StatusCode::NOT_FOUND,
+        axum::response::Html(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Not found · Bellhop</title></head><body><main><h1>Not found</h1><p>There is no page at this address. The agent inbox is at <a href=\"/inbox\">/inbox</a>, the merchant console at <a href=\"/console\">/console</a>.</p></main></body></html>",
+        ),
+    )
 }
 
 /// Ready when the database answers.

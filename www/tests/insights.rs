@@ -75,7 +75,7 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
             let outcome = www::flows::admin::import(db, "shop", FLOW, "test")
                 .await
                 .unwrap();
-            assert!(outcome.contains("version 1"), "{outcome}");
+            assert_eq!(outcome, www::flows::admin::Imported::Published(1));
             let compiled = flow_runtime::compile::compile_json(FLOW).flow.unwrap();
             let print = format!("{:016x}", compiled.fingerprint);
 
@@ -375,6 +375,7 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
             assert!(html.contains("where is my parcel"), "the handoff's last words");
             assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"));
             let questions = text(app.send(page("/console/flows/shop/insights?csv=questions", &cookie)).await).await;
+            assert!(questions.contains("\"'=HYPERLINK("), "{questions}");
             assert!(!html.contains("to get a refund"), "one visitor's question is not listed");
             // 2 shown against 1 is no evidence: no winner is offered, and a forged click
             // is refused.

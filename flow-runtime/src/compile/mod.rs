@@ -374,14 +374,7 @@ fn bot(l: &mut Lower) -> Bot {
         Some(c.to_lowercase())
     };
     let accent = color(l, &t.accent, "accent").unwrap_or_else(|| "#1f5f4a".into());
-    let on_accent = color(l, &t.on_accent, "on_accent").unwrap_or_else(|| {
-        let a = parse_color(&accent).unwrap_or((0, 0, 0));
-        if contrast(a, (255, 255, 255)) >= contrast(a, (0, 0, 0)) {
-            "#ffffff".into()
-        } else {
-            "#000000".into()
-        }
-    });
+    let on_accent = color(l, &t.on_accent, "on_accent").unwrap_or_else(|| text_on(&accent).into());
     if let (Some(a), Some(b)) = (parse_color(&accent), parse_color(&on_accent)) {
         let ratio = contrast(a, b);
         if ratio < 4.5 {
@@ -433,6 +426,17 @@ pub fn parse_color(c: &str) -> Option<(u8, u8, u8)> {
         [r, g, b] => Some((r * 17, g * 17, b * 17)),
         [r1, r2, g1, g2, b1, b2] => Some((r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
         _ => None,
+    }
+}
+
+/// The text colour for an accent without one: white or black, whichever contrasts more.
+/// The compiler and the console's contrast check both ask here.
+pub fn text_on(accent: &str) -> &'static str {
+    let a = parse_color(accent).unwrap_or((0, 0, 0));
+    if contrast(a, (255, 255, 255)) >= contrast(a, (0, 0, 0)) {
+        "#ffffff"
+    } else {
+        "#000000"
     }
 }
 

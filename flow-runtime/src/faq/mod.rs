@@ -229,8 +229,33 @@ impl FaqIndex {
     /// Ranks entries for `query`, asked in `language` (a tag such as `en` or `es-MX`),
     /// best first, at most `limit` of them.
     pub fn rank(&self, query: &str, language: &str, limit: usize) -> Vec<Ranked> {
+        self.rank_excluding(query, language, limit, None)
+    }
+
+    /// [`Self::rank`] as if phrasing `phrasing` (its position among the phrasings the
+    /// index was built from) were not there: its entry's centroid without it, and neither
+    /// its exact words nor its own words count. The IDF stays as built. What FAQ health
+    /// asks of every phrasing, at the cost of one ranking each rather than an index built
+    /// per phrasing (which made it quadratic).
+    pub fn rank_without(
+        &self,
+        phrasing: usize,
+        query: &str,
+        language: &str,
+        limit: usize,
+    ) -> Vec<Ranked> {
+        self.rank_excluding(query, language, limit, Some(phrasing))
+    }
+
+    fn rank_excluding(
+        &self,
+        query: &str,
+        language: &str,
+        limit: usize,
+        exclude: Option<usize>,
+    ) -> Vec<Ranked> {
         let language = Language::from_code(language);
-        let mut scores = self.scores(query, language);
+        let mut scores = self.scores(query, language, exclude);
         // A chatty message ("I bought a jacket for a hiking trip… Anyway, where is my
         // order?") is also read sentence by sentence: each entry keeps its best score, so
         // the question is not drowned by the story around it.
@@ -240,7 +265,10 @@ impl FaqIndex {
             .collect();
         if sentences.len() > 1 {
             for sentence in sentences {
-                for (score, s) in scores.iter_mut().zip(self.scores(sentence, language)) {
+                for (score, s) in scores
+                    .iter_mut()
+                    .zip(self.scores(sentence, language, exclude))
+                {
                     *score = score.max(s);
                 }
             }
@@ -270,7 +298,7 @@ impl FaqIndex {
         let content = self.content_words(query, language);
         for r in &mut ranked {
             r.content = content.len().min(255) as u8;
-            r.shared = self.shared_words(r.entry, &content).min(255) as u8;
+            r.shared = self.shared_words(r.entry, &content, exclude).min(255) as u8;
         }
         ranked
     }
@@ -291,7 +319,7 @@ impl FaqIndex {
     /// How many of `content` (from [`Self::content_words`]) the phrasings of `entry` use:
     /// the same stem, or one edit away for words of five letters or more (two from nine),
     /// which are typos far more often than other words.
-    fn shared_words(&self, entry: u32, content: &[String]) -> usize {
+    fn shared_words(&self, entry: u32, content: &[String], exclude: Option<usize>) -> usize {
         let s = &self.source;
         // The entry's distinct (canonical word, language) pairs first: its phrasings share
         // most of their words, and stemming is the costly part.
@@ -300,6 +328,7 @@ impl FaqIndex {
             .model()
             .phrasings_of(entry)
             .iter()
+            .filter(|&&i| Some(i as usize) != exclude)
             .filter_map(|&i| s.phrases.get(i as usize))
         {
             ids.extend(p.words.iter().map(|&w| (self.canonical_id(w), p.language)));
@@ -326,7 +355,7 @@ impl FaqIndex {
 
     /// Each entry's score (0–1) for `text`: its centroid and its closest phrasing, or 1
     /// for a phrasing typed word for word.
-    fn scores(&self, text: &str, language: Language) -> Vec<f32> {
+    fn scores(&self, text: &str, language: Language, exclude: Option<usize>) -> Vec<f32> {
         let model = self.model();
         let query: Vec<String> = lexicon::expand(language, words(text))
             .iter()
@@ -334,6 +363,9 @@ impl FaqIndex {
             .collect();
         let vector = model.vector(&query, language);
         let mut scores = model.centroids.dot(&vector);
+        if let Some(p) = exclude {
+            model.without_phrasing(p, &vector, &mut scores);
+        }
         // The closest phrasing is looked at only for the entries whose centroids are
         // closest: it is a fifth of a score, and an entry far down by its centroid is not
         // among the few a shopper is offered. The others keep their centroid's share.
@@ -341,19 +373,22 @@ impl FaqIndex {
         for score in scores.iter_mut() {
             *score *= 1.0 - CLOSEST_PHRASING;
         }
-        for (&e, c) in candidates.iter().zip(model.closest(&vector, &candidates)) {
+        for (&e, c) in candidates
+            .iter()
+            .zip(model.closest(&vector, &candidates, exclude))
+        {
             scores[e as usize] += c * CLOSEST_PHRASING;
         }
         // What the merchant wrote, word for word, is certain: a centroid of several
         // phrasings would otherwise give each of them well under 1.
-        if let Some(entry) = self.exact(&query) {
+        if let Some(entry) = self.exact(&query, exclude) {
             scores[entry as usize] = 1.0;
         }
         scores
     }
 
-    /// The entry one of whose phrasings is exactly these (canonical) words.
-    fn exact(&self, query: &[String]) -> Option<u32> {
+    /// The entry one of whose phrasings (but `exclude`) is exactly these (canonical) words.
+    fn exact(&self, query: &[String], exclude: Option<usize>) -> Option<u32> {
         let s = &self.source;
         let ids: Vec<u32> = query
             .iter()
@@ -361,6 +396,9 @@ impl FaqIndex {
             .collect::<Option<_>>()?;
         s.phrases
             .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != exclude)
+            .map(|(_, p)| p)
             .find(|p| {
                 !p.words.is_empty()
                     && p.words.len() == ids.len()

@@ -21,6 +21,9 @@ pub(super) struct Model {
     features: Vec<u32>,
     idf: Vec<f32>,
     pub centroids: Postings,
+    /// Each entry's centroid's length before it was normalised (the sum of its phrasings'
+    /// vectors), so that one phrasing can be taken out of it again.
+    centroid_norms: Vec<f32>,
     /// Each phrasing's vector, for the closest phrasing of the entries a question is
     /// closest to (a few dozen rows read per question, rather than an index of every
     /// phrasing built for the first one).
@@ -216,7 +219,7 @@ impl Model {
         }
 
         let entry_of: Vec<u32> = phrases.iter().map(|&(e, _, _)| e).collect();
-        let centroids = centroids(&rows, &entry_of, table.len());
+        let (centroids, centroid_norms) = centroids(&rows, &entry_of, table.len());
         // Phrasings by entry, a counting sort.
         let entries = centroids.len();
         let mut entry_start = vec![0u32; entries + 1];
@@ -234,6 +237,7 @@ impl Model {
         }
         Model {
             centroids: Postings::new(&centroids, table.len()),
+            centroid_norms,
             phrasings: rows,
             by_entry,
             entry_start,
@@ -244,8 +248,13 @@ impl Model {
     }
 
     /// For each of the `candidates` entries, in their order, the cosine of `vector` with
-    /// its closest phrasing.
-    pub fn closest(&self, vector: &[(u32, f32)], candidates: &[u32]) -> Vec<f32> {
+    /// its closest phrasing (but phrasing `exclude`).
+    pub fn closest(
+        &self,
+        vector: &[(u32, f32)],
+        candidates: &[u32],
+        exclude: Option<usize>,
+    ) -> Vec<f32> {
         let mut dense = vec![0f32; self.features.len()];
         let dense: &mut [f32] = &mut dense;
         for &(f, w) in vector {
@@ -260,6 +269,9 @@ impl Model {
                 self.entry_start[e as usize + 1] as usize,
             );
             for &p in &self.by_entry[from..to] {
+                if Some(p as usize) == exclude {
+                    continue;
+                }
                 let mut dot = 0.0;
                 for &(f, w) in &items[start[p as usize]..start[p as usize + 1]] {
                     dot += dense[f as usize] * w;
@@ -300,6 +312,44 @@ impl Model {
 }
 
 impl Model {
+    /// Corrects `scores` (the centroids' dot products with `vector`) as if phrasing `p`
+    /// were not part of its entry's centroid: (S − v)·q / |S − v|, with S the entry's sum
+    /// of phrasing vectors, from what is stored (|S|, S/|S|, v) without rebuilding.
+    pub fn without_phrasing(&self, p: usize, vector: &[(u32, f32)], scores: &mut [f32]) {
+        let Some(&e) = self
+            .entry_start
+            .windows(2)
+            .position(|w| (w[0] as usize..w[1] as usize).any(|i| self.by_entry[i] as usize == p))
+            .as_ref()
+        else {
+            return;
+        };
+        let (Some(&norm), Some(score)) = (self.centroid_norms.get(e), scores.get_mut(e)) else {
+            return;
+        };
+        let (start, items) = (&self.phrasings.start, &self.phrasings.items);
+        let Some(row) = items.get(start[p]..start[p + 1]) else {
+            return;
+        };
+        let mut dense = vec![0f32; self.features.len()];
+        for &(f, w) in vector {
+            dense[f as usize] = w;
+        }
+        let (mut v_q, mut v_v, mut c_v) = (0f32, 0f32, 0f32);
+        for &(f, w) in row {
+            v_q += dense[f as usize] * w;
+            v_v += w * w;
+            c_v += self.centroids.weight(f, e as u32) * w;
+        }
+        let rest = norm * norm - 2.0 * norm * c_v + v_v;
+        *score = if rest > 1e-6 {
+            ((norm * *score - v_q) / rest.sqrt()).max(0.0)
+        } else {
+            // The entry's only phrasing: nothing of it is left.
+            0.0
+        };
+    }
+
     /// The ids (positions in the shipped source) of `entry`'s phrasings.
     pub fn phrasings_of(&self, entry: u32) -> &[u32] {
         let e = entry as usize;
@@ -389,8 +439,8 @@ fn tf(count: f32) -> f32 {
     if count == 1.0 { 1.0 } else { 1.0 + count.ln() }
 }
 
-/// Each entry's vector: the sum of its phrasings' vectors, normalised.
-fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> Rows {
+/// Each entry's vector: the sum of its phrasings' vectors, normalised; and the sum's length.
+fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> (Rows, Vec<f32>) {
     let entries = entry_of.iter().map(|&e| e as usize + 1).max().unwrap_or(0);
     let mut of_entry: Vec<Vec<usize>> = vec![Vec::new(); entries];
     for (p, &e) in entry_of.iter().enumerate() {
@@ -400,6 +450,7 @@ fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> Rows {
     let sum: &mut [f32] = &mut sum;
     let (items, row_start): (&[(u32, f32)], &[usize]) = (&phrasings.items, &phrasings.start);
     let mut out = Rows::new();
+    let mut norms = Vec::with_capacity(of_entry.len());
     for list in &of_entry {
         let from = out.items.len();
         for &p in list {
@@ -419,9 +470,10 @@ fn centroids(phrasings: &Rows, entry_of: &[u32], features: usize) -> Rows {
         }
         let norm = norm.sqrt();
         row.iter_mut().for_each(|(_, w)| *w /= norm);
+        norms.push(norm);
         out.end_row();
     }
-    out
+    (out, norms)
 }
 
 /// Sorts hashes byte by byte (least significant first): a few plain passes, where the
@@ -509,6 +561,20 @@ impl Postings {
             items,
             rows: rows.len(),
         }
+    }
+
+    /// The weight of feature `f` in row `row` (0 when it has none): rows are stored in
+    /// order within a feature, so a binary search finds it.
+    pub fn weight(&self, f: u32, row: u32) -> f32 {
+        let (Some(&a), Some(&b)) = (
+            self.start.get(f as usize),
+            self.start.get(f as usize + 1),
+        ) else {
+            return 0.0;
+        };
+        let list = &self.items[a as usize..b as usize];
+        list.binary_search_by_key(&row, |&(r, _)| r)
+            .map_or(0.0, |i| list[i].1)
     }
 
     /// The dot product of every row with `vector`.

@@ -14,6 +14,26 @@
 
 use serde_json::{Map, Value, json};
 
+/// The deepest pointer a form of ours names (`/faq/entries/2/answer/text/en` is 6 deep;
+/// a card's button in a step's content is 8). Deeper is no field of ours.
+pub const MAX_POINTER_DEPTH: usize = 12;
+
+/// The first field name, or pointer in the form's `action`, deeper than
+/// [`MAX_POINTER_DEPTH`]: refused before anything is applied (a name with 100,000
+/// segments once built a document too deep to drop without overflowing the stack).
+pub fn too_deep(fields: &[(String, String)]) -> Option<&str> {
+    let depth = |text: &str| text.bytes().filter(|&b| b == b'/').count();
+    fields.iter().find_map(|(name, value)| {
+        if depth(name) > MAX_POINTER_DEPTH {
+            Some(name.as_str())
+        } else if name == "action" && depth(value) > MAX_POINTER_DEPTH {
+            Some(value.as_str())
+        } else {
+            None
+        }
+    })
+}
+
 /// Applies the form's fields to `doc`. Unknown kinds and bad pointers are ignored: the
 /// fields come from our own forms, and a forged one can only write into the merchant's
 /// own draft, which the compiler checks like any other.
@@ -460,6 +480,23 @@ pub fn push(doc: &mut Value, ptr: &str, value: Value) -> Option<String> {
     };
     items.push(value);
     Some(format!("{ptr}/{}", items.len() - 1))
+}
+
+#[cfg(test)]
+mod depth_tests {
+    #[test]
+    fn pointers_deeper_than_our_forms_are_refused() {
+        let deep = format!("s:{}", "/a".repeat(100_000));
+        let form = vec![("csrf".to_owned(), "x".to_owned()), (deep, "v".to_owned())];
+        assert!(super::too_deep(&form).is_some());
+        let action = vec![("action".to_owned(), format!("remove:{}", "/0".repeat(50)))];
+        assert!(super::too_deep(&action).is_some());
+        let fine = vec![
+            ("s:/faq/entries/2/answer/text/en".to_owned(), "See https://a.example/b/c/d/e/f/g/h/i/j/k/l/m/n".to_owned()),
+            ("action".to_owned(), "add:/steps/0/cards/1/buttons:button".to_owned()),
+        ];
+        assert_eq!(super::too_deep(&fine), None);
+    }
 }
 
 #[cfg(test)]

@@ -161,16 +161,18 @@ fn bot(f: &Form) -> Markup {
     }
 }
 
-/// WCAG contrast between the accent and the text on it (white unless set).
+/// WCAG contrast between the accent and the text on it, by the compiler's rules: its
+/// colour reader, its ratio, and its choice of text colour when none is set.
 fn contrast(accent: &str, on_accent: &str) -> Markup {
+    use flow_runtime::compile::{contrast, parse_color, text_on};
     let on = if on_accent.is_empty() {
-        "#ffffff"
+        text_on(accent)
     } else {
         on_accent
     };
-    match (luminance(accent), luminance(on)) {
+    match (parse_color(accent), parse_color(on)) {
         (Some(a), Some(b)) => {
-            let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+            let ratio = contrast(a, b);
             let ok = ratio >= 4.5;
             html! {
                 p.contrast class=(if ok { "ok" } else { "bad" }) role="status" {
@@ -187,24 +189,6 @@ fn contrast(accent: &str, on_accent: &str) -> Markup {
         _ if accent.is_empty() => html! {},
         _ => html! { p.contrast.bad { "Colours are written #rrggbb (or #rgb)." } },
     }
-}
-
-fn luminance(hex: &str) -> Option<f64> {
-    let h = hex.strip_prefix('#')?;
-    let h: String = match h.len() {
-        3 => h.chars().flat_map(|c| [c, c]).collect(),
-        6 => h.to_owned(),
-        _ => return None,
-    };
-    let channel = |i: usize| -> Option<f64> {
-        let v = u8::from_str_radix(&h[i..i + 2], 16).ok()? as f64 / 255.0;
-        Some(if v <= 0.03928 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        })
-    };
-    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
 }
 
 fn hours(f: &Form) -> Markup {

@@ -301,6 +301,8 @@ impl Loaded {
 #[derive(Deserialize)]
 struct Note {
     note: Option<String>,
+    /// The version a note is about (a number: nothing else of the URL reaches the page).
+    version: Option<i64>,
 }
 
 async fn overview(
@@ -318,19 +320,22 @@ async fn overview(
         Err(e) => return unavailable(e),
     };
     let note = q.note.as_deref().and_then(|n| match n {
-        "published" => Some("Published: shoppers get the new version on their next page."),
-        "rolled-back" => Some("Rolled back: the old version is live again, as a new version."),
-        "imported" => Some("Imported."),
-        "import-errors" => {
-            Some("Imported as the draft, not published: it has errors (listed below).")
-        }
+        "published" => Some("Published: shoppers get the new version on their next page.".to_owned()),
+        "rolled-back" => Some("Rolled back: the old version is live again, as a new version.".to_owned()),
+        "imported" => Some(match q.version {
+            Some(v) => format!("Imported and published as version {v}: shoppers get it on their next page."),
+            None => "Imported and published.".to_owned(),
+        }),
+        "import-errors" => Some(
+            "Imported as the draft only, not published: it has errors (listed below). Shoppers still get the version that was live.".to_owned(),
+        ),
         _ => None,
     });
     Html(pages::overview(
         &loaded.page(&owner.0),
         &versions,
         now_ms(),
-        note,
+        note.as_deref(),
     ))
     .into_response()
 }
@@ -426,6 +431,16 @@ async fn save(
 ) -> Response {
     if let Err(r) = owner.check(field(&form, "csrf")) {
         return r;
+    }
+    if apply::too_deep(&form).is_some() {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Not saved",
+                "This form names a field deeper than any of the console's: nothing was changed.",
+            )),
+        )
+            .into_response();
     }
     let Some(back) = Section::parse(field(&form, "back")) else {
         return (StatusCode::BAD_REQUEST, "unknown part of the flow").into_response();
@@ -604,9 +619,17 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
     let languages = fields::Form::new(&loaded.doc, &[]).languages;
     let doc = loaded.doc.clone();
     let flow = flow.clone();
-    // Hundreds of small index builds: off the async threads.
+    // Off the async threads, for at most `HEALTH_TIME`, and not a moment longer than the
+    // owner waits: when the browser goes, axum drops this future, and with it `_stop`,
+    // which tells the check to end.
     let started = std::time::Instant::now();
-    let report = tokio::task::spawn_blocking(move || tryout::health(&flow, &doc, &languages)).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _stop = StopOnDrop(stop.clone());
+    let deadline = started + tryout::HEALTH_TIME;
+    let report = tokio::task::spawn_blocking(move || {
+        tryout::health(&flow, &doc, &languages, deadline, &stop)
+    })
+    .await;
     let took = started.elapsed();
     let Ok(report) = report else {
         return unavailable("the FAQ health check failed");
@@ -623,6 +646,15 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
         took,
     ))
     .into_response()
+}
+
+/// Sets the flag when dropped: a request's work stops when its client goes.
+struct StopOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 async fn preview_page(

@@ -399,7 +399,13 @@ pub fn health(
                 "Each phrasing was asked of the FAQ without it, as a shopper's question. "
                 (h.own) " of " (h.asked) " found their own entry as the answer"
                 @if h.asked > 0 { " (" (h.own * 100 / h.asked) " %)" } ". "
-                span.hint { "(" (h.asked) " indexes built and asked in " (took.as_millis()) " ms.)" }
+                span.hint { "(" (h.asked) " phrasings asked in " (took.as_millis()) " ms.)" }
+            }
+            @if !h.complete {
+                p.problem role="status" {
+                    "The check stopped after " (super::tryout::HEALTH_TIME.as_secs()) " seconds: what it found so far is below. "
+                    "An FAQ this large is better checked in parts, or with `flow bench` from a terminal."
+                }
             }
             section.card aria-labelledby="confused-title" {
                 h2 #confused-title { "Entries the matcher confuses" }

@@ -139,6 +139,8 @@ pub struct Confusion {
 
 pub struct Health {
     pub confusions: Vec<Confusion>,
+    /// Whether every phrasing was asked (else the time ran out or the owner left first).
+    pub complete: bool,
     /// Entries with fewer than [`MIN_PHRASINGS`] phrasings in a language: `(id, language, count)`.
     pub thin: Vec<(String, String, usize)>,
     /// Phrasings asked, and how many came back to their own entry as the answer.
@@ -149,22 +151,32 @@ pub struct Health {
 /// Fewer than this, and an entry is found only by its own words.
 pub const MIN_PHRASINGS: usize = 4;
 
-/// Leave-one-out over the phrasings: each is asked of an FAQ built without it, decided as
-/// the widget decides with the draft's thresholds.
-pub fn health(flow: &Flow, doc: &Value, languages: &[String]) -> Health {
+/// How long FAQ health may run: what it found by then is shown, marked as partial.
+pub const HEALTH_TIME: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Leave-one-out over the phrasings: each is asked of the FAQ without it (one index, each
+/// phrasing taken out of its entry in turn: `FaqIndex::rank_without`), decided as the
+/// widget decides with the draft's thresholds. Stops at `deadline`, or as soon as `stop`
+/// is set (the owner closed the page).
+pub fn health(
+    flow: &Flow,
+    doc: &Value,
+    languages: &[String],
+    deadline: std::time::Instant,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Health {
     let (ids, all, synonyms) = faq_of(doc);
     let thresholds = flow.faq.thresholds();
     let mut pairs: BTreeMap<(String, String), (usize, usize, Vec<String>)> = BTreeMap::new();
     let mut own = 0;
+    let mut asked = 0;
+    let index = FaqIndex::build(&all, &synonyms);
     for (k, p) in all.iter().enumerate() {
-        let rest: Vec<Phrasing> = all
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != k)
-            .map(|(_, p)| p.clone())
-            .collect();
-        let index = FaqIndex::build(&rest, &synonyms);
-        let ranked = index.rank(&p.text, &p.language, 3);
+        if stop.load(std::sync::atomic::Ordering::Relaxed) || std::time::Instant::now() > deadline {
+            break;
+        }
+        asked += 1;
+        let ranked = index.rank_without(k, &p.text, &p.language, 3);
         let other = match flow_runtime::faq::decide(&ranked, thresholds) {
             Decision::Answer(r) if r.entry == p.entry => {
                 own += 1;
@@ -214,8 +226,9 @@ pub fn health(flow: &Flow, doc: &Value, languages: &[String]) -> Health {
     }
     Health {
         confusions,
+        complete: asked == all.len(),
         thin,
-        asked: all.len(),
+        asked,
         own,
     }
 }

@@ -129,13 +129,13 @@ pub(super) async fn import(
             .into_response();
     }
     match flows::admin::import(&state.db, &name, &form.source, &owner.who()).await {
-        Ok(outcome) => {
-            let note = if outcome.contains("published") {
-                "imported"
-            } else {
-                "import-errors"
-            };
-            Redirect::to(&format!("/console/flows/{name}?note={note}")).into_response()
+        // Said as it happened: published (and as which version), or kept as the draft.
+        Ok(flows::admin::Imported::Published(n)) => {
+            Redirect::to(&format!("/console/flows/{name}?note=imported&version={n}"))
+                .into_response()
+        }
+        Ok(flows::admin::Imported::Draft(_)) => {
+            Redirect::to(&format!("/console/flows/{name}?note=import-errors")).into_response()
         }
         Err(e) => unavailable(e),
     }

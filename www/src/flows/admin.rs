@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use super::{compile, is_flow_name, store};
+use super::{is_flow_name, store};
 use crate::FlowsCommand;
 use crate::db::Db;
 
@@ -40,7 +40,7 @@ pub async fn run(db: &Db, command: FlowsCommand) -> anyhow::Result<()> {
             );
             let from = format!("{} (www flows import)", file.display());
             let outcome = import(db, &name, &source, &from).await?;
-            println!("{outcome}");
+            println!("flow {name}: {outcome}");
             Ok(())
         }
         FlowsCommand::Export {
@@ -71,22 +71,41 @@ pub async fn run(db: &Db, command: FlowsCommand) -> anyhow::Result<()> {
     }
 }
 
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// It compiled: published as this version.
+    Published(i64),
+    /// It has errors: saved as the draft only; the live version is unchanged.
+    Draft(Vec<String>),
+}
+
+impl std::fmt::Display for Imported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Imported::Published(n) => write!(f, "published as version {n}"),
+            Imported::Draft(problems) => write!(
+                f,
+                "saved as the draft, not published; it has errors:\n  {}",
+                problems.join("\n  ")
+            ),
+        }
+    }
+}
+
 /// Makes `source` the draft of flow `name` (creating the flow) and publishes it when it
 /// compiles; says what happened. Problems leave the draft saved and the live version alone.
-pub async fn import(db: &Db, name: &str, source: &str, by: &str) -> anyhow::Result<String> {
+pub async fn import(db: &Db, name: &str, source: &str, by: &str) -> anyhow::Result<Imported> {
     serde_json::from_str::<serde_json::Value>(source)
         .map_err(|e| anyhow::anyhow!("this is not a JSON document: {e}"))?;
     if !store::create(db, name, source, by).await? {
         store::replace_draft(db, name, source, by).await?;
     }
-    match compile(name, source) {
+    match super::compile_async(name, source).await {
         Ok(_) => {
             let number = store::publish(db, name, source, by, "imported").await?;
-            Ok(format!("flow {name}: published as version {number}"))
+            Ok(Imported::Published(number))
         }
-        Err(problems) => Ok(format!(
-            "flow {name}: saved as the draft, not published; it has errors:\n  {}",
-            problems.join("\n  ")
-        )),
+        Err(problems) => Ok(Imported::Draft(problems)),
     }
 }

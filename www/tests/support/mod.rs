@@ -168,3 +168,66 @@ impl TestApp {
         self.state.conversations.queue(&all).await.unwrap().list
     }
 }
+
+/// A browser's requests to the inbox and the console: same host, same origin.
+pub mod browser {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+
+    pub const HOST: &str = "console.test";
+    pub const ORIGIN: &str = "http://console.test";
+
+    /// A form POST with the session `cookie` (may be empty).
+    pub fn form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    }
+
+    pub fn get(path: &str, cookie: &str) -> Request<Body> {
+        Request::get(path)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    pub async fn text(r: axum::response::Response) -> String {
+        let bytes = axum::body::to_bytes(r.into_body(), 8 << 20).await.unwrap();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Form encoding.
+    pub fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    /// The value of each `Set-Cookie` of a response, as `name=value`.
+    pub fn cookies(r: &axum::response::Response) -> Vec<String> {
+        r.headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The value of the first `name="csrf"` (or other) hidden field on a page.
+    pub fn hidden(page: &str, name: &str) -> String {
+        let at = page
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("no {name} in {page}"));
+        let rest = &page[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
