@@ -1,10 +1,13 @@
-//! `cargo xtask fuzz [--seconds N]`: hunts for panics in the flow loader, the decoder of
-//! compiled flows and the engine.
+//! `cargo xtask fuzz [--seconds N]`: hunts for panics in the flow loader, the compiler, the
+//! decoder of compiled flows, the engine and the pattern matcher.
 //!
-//! Two campaigns, one after the other:
+//! Campaigns, one after the other:
 //! 1. cargo-fuzz (libFuzzer, nightly toolchain) on the targets in `flow-runtime/fuzz/`,
 //!    `N` seconds each (installs cargo-fuzz from crates.io if it is missing);
-//! 2. the property tests of `flow-runtime/tests/properties.rs` with many more cases.
+//! 2. the property tests with many more cases than CI gives them: random flows driven by
+//!    random inputs (`tests/properties.rs`), the compiler on damaged real flows
+//!    (`tests/compile_fuzz.rs`, structure-aware: what CI runs on every commit too), and
+//!    the pattern matcher against the `regex` crate (`tests/pattern_oracle.rs`).
 //!
 //! It prints executions, time and crashes per target. A crash leaves its input in
 //! `flow-runtime/fuzz/artifacts/TARGET/`: turn it into a regression test, then fix it.
@@ -76,25 +79,31 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "xtask fuzz: no nightly toolchain here, so no libFuzzer; running the property tests only"
         );
     }
-    let cases: u64 = seconds * 500;
-    let started = Instant::now();
-    let status = cargo()
-        .args([
-            "test",
-            "--release",
-            "--package",
-            "flow-runtime",
-            "--test",
-            "properties",
-        ])
-        .env("PROPTEST_CASES", cases.to_string())
-        .status()?;
-    rows.push((
-        "proptest (4 properties)".into(),
-        format!("{}", cases * 4),
-        started.elapsed().as_secs(),
-        if status.success() { "0" } else { "FAIL" },
-    ));
+    for (test, properties, per_second) in [
+        ("properties", 4, 500),
+        ("compile_fuzz", 1, 1_000),
+        ("pattern_oracle", 2, 1_000),
+    ] {
+        let cases: u64 = seconds * per_second;
+        let started = Instant::now();
+        let status = cargo()
+            .args([
+                "test",
+                "--release",
+                "--package",
+                "flow-runtime",
+                "--test",
+                test,
+            ])
+            .env("PROPTEST_CASES", cases.to_string())
+            .status()?;
+        rows.push((
+            format!("proptest {test} ({properties})"),
+            format!("{}", cases * properties),
+            started.elapsed().as_secs(),
+            if status.success() { "0" } else { "FAIL" },
+        ));
+    }
 
     println!(
         "\n{:<28} {:>14} {:>8} {:>8}",

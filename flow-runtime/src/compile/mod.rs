@@ -260,12 +260,12 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
 fn languages(codes: &[String], diags: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, code) in codes.iter().enumerate() {
-        let ok = code.len() >= 2
-            && code[..2].chars().all(|c| c.is_ascii_lowercase())
-            && (code.len() == 2
-                || (code.as_bytes()[2] == b'-'
-                    && code.len() > 3
-                    && code[3..].chars().all(|c| c.is_ascii_alphanumeric())));
+        // Read as bytes, never sliced as a string: `#€€€` is no language and no panic.
+        let b = code.as_bytes();
+        let ok = b.len() >= 2
+            && b[..2].iter().all(u8::is_ascii_lowercase)
+            && (b.len() == 2
+                || (b[2] == b'-' && b.len() > 3 && b[3..].iter().all(u8::is_ascii_alphanumeric)));
         if !ok {
             diags.push(
                 Diagnostic::error(

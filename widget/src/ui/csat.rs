@@ -75,7 +75,7 @@ fn Rating(chat: Widget, view: CsatView) -> impl IntoView {
         <div class="csat" data-testid="csat">
             <div class="rates" role="group">{buttons}</div>
             <form class="csat-comment" hidden=move || chosen.get().is_none() on:submit=submit>
-                <textarea node_ref=comment rows="2" maxlength=flow_runtime::MAX_MESSAGE_CHARS aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
+                <textarea node_ref=comment rows="2" maxlength=flow_runtime::wire::limits::COMMENT_CHARS aria-label=chat.t(Phrase::CommentPlaceholder) placeholder=chat.t(Phrase::CommentPlaceholder)></textarea>
                 <button class="send-rating" type="submit">{chat.t(Phrase::SendRating)}</button>
             </form>
         </div>
