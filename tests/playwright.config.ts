@@ -73,6 +73,9 @@ export default defineConfig({
       // Demo orders and the demo agent (agent@fernhill.example / fernhill-demo).
       "--demo",
       `--allowed-origins http://127.0.0.1:${shopPort}`,
+      // As behind one proxy of ours: a test may say which address a shopper comes from
+      // (`X-Forwarded-For`); without the header the socket's address counts.
+      "--trust-proxy 1",
     ].join(" "),
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
