@@ -50,6 +50,8 @@ pub struct Lower<'a> {
     pub entry_ids: HashMap<String, u32>,
     /// Variables the flow sets or declares (for "unknown variable" warnings).
     pub variables: BTreeSet<String>,
+    /// Where buttons hand off: each leads nowhere unless the flow has a handoff step.
+    pub handoff_buttons: Vec<String>,
 }
 
 impl<'a> Lower<'a> {
@@ -73,6 +75,7 @@ impl<'a> Lower<'a> {
             step_ids,
             entry_ids,
             variables: BTreeSet::new(),
+            handoff_buttons: Vec::new(),
         }
     }
 
@@ -515,6 +518,7 @@ impl<'a> Lower<'a> {
                 );
                 return None;
             }
+            self.handoff_buttons.push(push_pointer(pointer, "handoff"));
             ButtonAction::Handoff
         } else if let Some(cart) = &b.add_to_cart {
             if !on_card {

@@ -186,18 +186,22 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
     let languages = l.languages.clone();
     let languages_for_phrases = languages.clone();
     let step_pointers: Vec<String> = (0..steps.len()).map(|i| l.step_pointer(i)).collect();
-    let uses_handoff_button = parsed.doc.steps.iter().any(|s| match s {
-        StepDoc::Message(m) | StepDoc::Carousel(m) => {
-            m.quick_replies.iter().any(|q| q.handoff == Some(true))
+    // A person is offered (when asked for, after misses, on frustration) only by a flow
+    // that can hand off; a button that hands off without a handoff step leads nowhere.
+    if escalation.handoff.is_none() {
+        for at in std::mem::take(&mut l.handoff_buttons) {
+            l.error(
+                "no-handoff-step",
+                at,
+                "this button hands off to a person, but the flow has no handoff step",
+                "add a step with \"type\": \"handoff\" (the console's Handoff tab has one ready)",
+            );
         }
-        _ => false,
-    });
-    if uses_handoff_button && escalation.handoff.is_none() {
-        l.error(
+        l.warn(
             "no-handoff-step",
             "/steps",
-            "a quick reply hands off, but the flow has no handoff step",
-            "add a step with \"type\": \"handoff\"",
+            "the flow has no handoff step: shoppers who ask for a person are never offered one",
+            "add a step with \"type\": \"handoff\" so that shoppers can reach the team",
         );
     }
 

@@ -63,7 +63,7 @@ impl Conversation {
         }
         self.clear_offer();
 
-        if asks_for_human(self, &text) {
+        if self.can_hand_off() && asks_for_human(self, &text) {
             self.leave_question();
             self.offer_human(HandoffReason::Asked);
             return;
@@ -733,6 +733,11 @@ impl Conversation {
     /// Offers a person: the flow's offer step, or the built-in question. The reason goes
     /// to analytics and, when the shopper takes the offer, with the handoff.
     pub(super) fn offer_human(&mut self, reason: HandoffReason) {
+        // A flow without a handoff step has no person to offer: the shopper's words go to
+        // the FAQ like any other (its "contact us" entry answers them).
+        if !self.can_hand_off() {
+            return;
+        }
         self.state.chat.offered_for = super::state::OfferedFor(reason);
         self.track("human_offered", vec![("reason", Prop::text(reason.as_str()))]);
         if let Some(step) = self.flow.escalation.offer {
@@ -754,6 +759,11 @@ impl Conversation {
             },
         ];
         self.offer(offered);
+    }
+
+    /// Whether the flow has a person to hand off to.
+    pub(super) fn can_hand_off(&self) -> bool {
+        self.flow.escalation.handoff.is_some()
     }
 
     /// The shopper wants a person: run the flow's handoff step.

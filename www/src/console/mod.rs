@@ -229,17 +229,31 @@ async fn create(
     }
 }
 
-fn blank_flow() -> String {
+/// A new flow that works end to end as created: a greeting, an FAQ entry, and a way to a
+/// person (live in business hours, else an email to reply to; a clear message when the
+/// team cannot be reached), so that nothing a shopper can tap leads nowhere.
+pub fn blank_flow() -> String {
     serde_json::to_string_pretty(&json!({
         "version": 1,
         "bot": { "name": "Assistant", "greeting": "welcome", "languages": ["en"] },
         "steps": [
-            { "id": "welcome", "type": "message", "text": { "en": "Hi! Ask me anything about our shop." } }
+            { "id": "welcome", "type": "message", "text": { "en": "Hi! Ask me anything about our shop." },
+              "quick_replies": [ { "label": { "en": "Talk to a person" }, "handoff": true } ] },
+            { "id": "handoff", "type": "handoff", "text": { "en": "Let me find someone from the team…" },
+              "available": "handoff-available", "offline": "handoff-offline", "error": "handoff-error" },
+            { "id": "handoff-available", "type": "message",
+              "text": { "en": "Someone from the team will join in a moment. You can keep typing: they'll see everything." } },
+            { "id": "handoff-offline", "type": "ask", "text": { "en": "Our team is away right now. What email can we reply to?" },
+              "var": "email", "expect": "email", "next": "handoff-send-email" },
+            { "id": "handoff-send-email", "type": "handoff_email", "var": "email", "next": "handoff-promise", "error": "handoff-error" },
+            { "id": "handoff-promise", "type": "end", "text": { "en": "Thanks! We'll reply to {{email}} as soon as we can." } },
+            { "id": "handoff-error", "type": "message",
+              "text": { "en": "I couldn't reach the team just now. Please write to us at help@example.com." } }
         ],
         "faq": { "entries": [
             { "id": "contact", "question": { "en": "How can I contact you?" },
-              "phrasings": { "en": ["phone number", "email address", "talk to someone", "customer service"] },
-              "answer": { "text": { "en": "Write to us at help@example.com." } } }
+              "phrasings": { "en": ["phone number", "email address", "customer service", "how do i reach you"] },
+              "answer": { "text": { "en": "Write to us at help@example.com, or ask for a person here." } } }
         ] }
     }))
     .unwrap_or_default()
@@ -761,5 +775,34 @@ async fn save_then(
         Ok(Ok(_)) => Redirect::to(&to).into_response(),
         Ok(Err(_)) => draft_changed(),
         Err(e) => unavailable(e),
+    }
+}
+
+#[cfg(test)]
+mod blank_flow_tests {
+    use flow_runtime::testing::{Driver, parse_act};
+
+    /// A new flow works end to end as created: it compiles without errors, and every way to
+    /// a person leads somewhere (live, by email, or a clear message when the team cannot be
+    /// reached).
+    #[test]
+    fn a_new_flow_reaches_a_person() {
+        let compiled = flow_runtime::compile::compile_json(&super::blank_flow());
+        assert_eq!(compiled.errors(), 0, "{:?}", compiled.diagnostics);
+        assert_eq!(compiled.warnings(), 0, "{:?}", compiled.diagnostics);
+        let flow = compiled.flow.unwrap();
+        for (script, ends_with) in [
+            ("open\npick Talk to a person\nhandoff available", "will join in a moment"),
+            ("open\nsay can I talk to someone\npick Yes, connect me\nhandoff offline\nsay ana@example.com\ndelivered", "reply to ana@example.com"),
+            ("open\npick Talk to a person\nhandoff error", "help@example.com"),
+        ] {
+            let mut driver = Driver::new(flow.clone());
+            for line in script.lines() {
+                driver.act(&parse_act(line).unwrap()).unwrap();
+            }
+            let said = driver.transcript.join("\n");
+            assert!(!said.contains("lost my place"), "{said}");
+            assert!(said.trim_end().lines().rev().take(4).any(|l| l.contains(ends_with)), "{script}:\n{said}");
+        }
     }
 }

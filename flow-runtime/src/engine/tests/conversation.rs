@@ -463,3 +463,43 @@ fn every_event_carries_the_conversation_and_questions_leave_out_emails_and_order
                 && matches!(v, Prop::Number(n) if n.0 > 0 && n.0 <= 1000))
     );
 }
+
+/// A flow without a handoff step has no person to offer: asking for one, missing twice or
+/// sounding frustrated never offers "connect me" (whose yes would lead nowhere); the words
+/// go to the FAQ, whose contact entry answers them.
+#[test]
+fn a_flow_without_a_handoff_step_never_offers_a_person() {
+    const NO_PERSON: &str = r##"{
+      "bot": { "name": "Fern" },
+      "steps": [ { "id": "welcome", "type": "message", "text": "Hi!" } ],
+      "faq": { "entries": [
+        { "id": "contact", "question": "How can I contact you?",
+          "phrasings": ["talk to someone", "talk to a person", "customer service", "phone number"],
+          "answer": "Write to us at help@example.com." } ] }
+    }"##;
+    check(
+        NO_PERSON,
+        "open\nsay can I talk to a real person\nsay blorp\nsay zzzz qqq\nsay this is USELESS!!!",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+            > say can I talk to a real person
+              shopper: can I talk to a real person
+              · faq_answered entry=contact confidence=0.55 question=can I talk to a real person
+              Fern: Write to us at help@example.com.
+            > say blorp
+              shopper: blorp
+              · faq_missed entries= confidences= question=blorp
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+            > say zzzz qqq
+              shopper: zzzz qqq
+              · faq_missed entries= confidences= question=zzzz qqq
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+            > say this is USELESS!!!
+              shopper: this is USELESS!!!
+              · faq_missed entries=contact confidences=0.023 question=this is USELESS!!!
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+        "#]],
+    );
+}
