@@ -53,9 +53,14 @@ pub struct Api {
 /// How a request ended: the status and the body's text, or no answer at all.
 pub enum Reply {
     Answered(u16, String),
-    /// The network failed (offline, server down, CORS): worth retrying later.
+    /// The network failed (offline, server down, refused by CORS) or the server took longer
+    /// than [`TIMEOUT_MS`].
     NoAnswer,
 }
+
+/// How long a request may take before the shopper is told it did not work: a shop's
+/// slow order system must not leave them watching "Looking up your order…".
+pub const TIMEOUT_MS: u32 = 10_000;
 
 impl Api {
     pub fn new(base: &str) -> Api {
@@ -76,6 +81,7 @@ impl Api {
         let init = RequestInit::new();
         init.set_method("POST");
         init.set_body(&JsValue::from_str(body));
+        init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)));
         let request = Request::new_with_str_and_init(&format!("{}{path}", self.base), &init)?;
         request.headers().set("content-type", "application/json")?;
         let window = web_sys::window().ok_or("no window")?;
@@ -116,7 +122,8 @@ pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
             },
         ),
         Reply::Answered(404, _) => Some(OrderAnswer::NotFound),
-        // Overloaded or rate limited now: try again later. Other errors are final.
+        // Overloaded, rate limited or behind a failing proxy: worth another try (the outbox
+        // gives up after a couple, see `io`). Other errors are final.
         Reply::Answered(429 | 502..=504, _) => None,
         Reply::Answered(..) => Some(OrderAnswer::Error),
     }

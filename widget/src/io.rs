@@ -148,8 +148,19 @@ impl Io {
                         sink.answer(input);
                     }
                     None => {
-                        sink.waiting(true);
                         let wait = io.outbox.failed(job.request);
+                        // Online and still no answer after a second try (refused by CORS,
+                        // the server down, the shop's system too slow): a lookup or a
+                        // handoff is the shopper's question now, so the engine says what
+                        // happened and what else they can do. Offline, it waits for the
+                        // connection (the panel says so), as messages to a person always do.
+                        if let Some(input) = gave_up(&job, crate::js::online()) {
+                            io.outbox.remove(job.request);
+                            sink.waiting(!io.outbox.is_empty());
+                            sink.answer(input);
+                            return;
+                        }
+                        sink.waiting(true);
                         let again = Rc::clone(&io);
                         io.outbox.retry_in(wait, Rc::new(move || again.pump(sink)));
                     }
@@ -170,6 +181,28 @@ impl Io {
         }
         let stream = open_stream(self, token, after.to_owned(), 0, sink);
         *self.stream.borrow_mut() = stream;
+    }
+}
+
+/// Tries a lookup or a handoff gets while the browser is online before the shopper is told.
+const TRIES_ONLINE: u32 = 2;
+
+/// The answer to give the engine when `job` has failed often enough (online only):
+/// lookups and handoffs end in the engine's error path; deliveries keep waiting.
+fn gave_up(job: &Job, online: bool) -> Option<Input> {
+    if !online || job.tries + 1 < TRIES_ONLINE {
+        return None;
+    }
+    match job.kind {
+        Kind::Lookup => Some(Input::OrderAnswered {
+            request: job.request,
+            answer: flow_runtime::OrderAnswer::Error,
+        }),
+        Kind::Handoff => Some(Input::HandoffAnswered {
+            request: job.request,
+            answer: flow_runtime::HandoffAnswer::Error,
+        }),
+        Kind::Delivery => None,
     }
 }
 

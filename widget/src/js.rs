@@ -131,3 +131,18 @@ impl flow_runtime::wire::json::JsonValue for Parsed {
             .map(|a| a.iter().map(Parsed).collect())
     }
 }
+
+/// Whether the browser believes it is online (`navigator.onLine`; `true` when unknown).
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// `src` (an image of the flow) as an absolute address, resolved against the flow's own:
+/// a path like `/store/img/fern.svg` is on the Bellhop server that served the flow, not on
+/// the store whose page the widget is in.
+pub fn asset(src: &str, flow_url: &str) -> String {
+    match web_sys::Url::new_with_base(src, flow_url) {
+        Ok(url) => url.href(),
+        Err(_) => src.to_owned(),
+    }
+}

@@ -41,6 +41,11 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// An image of the flow as an absolute address (see [`crate::js::asset`]).
+    pub fn asset(&self, src: &str) -> String {
+        crate::js::asset(src, &self.config.flow_url)
+    }
+
     /// The compiled flow's fingerprint (insights name their version by it).
     pub fn fingerprint(&self) -> u64 {
         self.flow.fingerprint
@@ -99,7 +104,12 @@ impl Widget {
             .unwrap_or_else(storage::visitor_id);
         let bot = Bot {
             name: flow.bot.name.clone(),
-            avatar: flow.bot.avatar.clone(),
+            // Paths are the Bellhop server's, whatever store's page this is.
+            avatar: flow
+                .bot
+                .avatar
+                .as_deref()
+                .map(|a| crate::js::asset(a, &config.flow_url)),
             theme: flow.bot.theme.clone(),
         };
         let lang = flow.default_language().to_owned();

@@ -50,13 +50,14 @@ pub struct AppState {
     pub conversations: Conversations,
     pub settings: Arc<Settings>,
     pub limits: Limits,
+    /// Where the assistants are installed: the origins the API answers (CORS).
+    pub origins: flows::origins::Origins,
 }
 
 /// The settings handlers read (from [`Config`]).
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub hours: BusinessHours,
-    pub allowed_origins: Vec<String>,
     /// How many proxies of ours stand in front (0: none; trust no `X-Forwarded-For`).
     pub trust_proxy: u8,
     pub secure_cookies: bool,
@@ -85,9 +86,9 @@ impl AppState {
             conversations: Conversations::new(db.clone(), webhooks),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
+            origins: flows::origins::Origins::new(db.clone(), &config.allowed_origins),
             settings: Arc::new(Settings {
                 hours: config.hours(),
-                allowed_origins: config.allowed_origins.clone(),
                 trust_proxy: config.trust_proxy,
                 secure_cookies: config.secure_cookies,
                 webhooks,

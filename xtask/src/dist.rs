@@ -361,9 +361,12 @@ pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 /// handover, the shared record: +1.9 KiB), then lowered to 154 KiB when the page's
 /// listeners moved to the loader, and 155 KiB since the shadow host and the theme's classes
 /// are one function shared with the eager stage (+0.2 KiB), then 160 KiB for insights (the
-/// page view's tally, its JSON writer, the beacon: 157,899 → 162,840 bytes, +4.8 KiB). The
-/// issue's goal for the panel is 90 KiB. Lower it when the panel shrinks.
-pub const PANEL_BUDGET_BROTLI: usize = 160 * 1024;
+/// page view's tally, its JSON writer, the beacon: 157,899 → 162,840 bytes, +4.8 KiB), then
+/// 166 KiB for the contract's limits cut by the engine and its enums (issue 26: 164,295
+/// bytes, +1.4 KiB) and the merchant's-first-hour fixes (issue 27: "did this help?",
+/// errors with a way forward, images from the flow's server). The goal for the panel is 140
+/// KiB (issue 32) and, further off, 90 KiB. Lower it when the panel shrinks.
+pub const PANEL_BUDGET_BROTLI: usize = 166 * 1024;
 
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::effect::{Composer, InputHint, Speaker};
 use super::input::{AgentEvent, HandoffAnswer, OrderAnswer};
-use super::state::{PendingKind, Status};
+use super::state::{Action, Offered, PendingKind, Status};
 use super::{Conversation, HandoffStatus, Phrase, Prop};
 use crate::flow::StepKind;
 use crate::value::{Num, Value};
@@ -86,12 +86,36 @@ impl Conversation {
             }
             OrderAnswer::Error => {
                 self.track("order_lookup", vec![("result", Prop::text("error"))]);
+                if lookup.error.is_none() {
+                    // The flow has nothing to say: say what happened and what else there is.
+                    self.could_not_reach(Phrase::LookupFailed, Action::Goto(step.clone()));
+                }
                 lookup.error
             }
         };
         if let Some(next) = next {
             self.run(next);
         }
+    }
+
+    /// The server could not do what the shopper asked (`what` says so): offer to try
+    /// again (`again`) and, where the flow has a team, a person.
+    fn could_not_reach(&mut self, what: Phrase, again: Action) {
+        let text = self.phrase(what).to_owned();
+        self.show_text(Speaker::Bot, None, &text);
+        let mut offered = vec![Offered {
+            label: self.phrase(Phrase::TryAgain).to_owned(),
+            href: None,
+            action: again.clone(),
+        }];
+        if self.can_hand_off() && again != Action::Handoff {
+            offered.push(Offered {
+                label: self.phrase(Phrase::TalkToPerson).to_owned(),
+                href: None,
+                action: Action::Handoff,
+            });
+        }
+        self.offer(offered);
     }
 
     pub(super) fn handoff_answered(&mut self, request: u64, answer: HandoffAnswer) {
@@ -128,7 +152,11 @@ impl Conversation {
                 self.set_handoff_status(None);
                 self.state.chat.status = Status::Engaged;
                 self.track("handoff", vec![("result", Prop::text("error"))]);
-                handoff.and_then(|h| h.error)
+                let next = handoff.and_then(|h| h.error);
+                if next.is_none() {
+                    self.could_not_reach(Phrase::HandoffFailed, Action::Handoff);
+                }
+                next
             }
         };
         if let Some(next) = next {

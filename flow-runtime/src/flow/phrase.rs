@@ -65,11 +65,21 @@ pub enum Phrase {
     BackToQuestion,
     LeftQuestion,
     LeftQuestionAsk,
+    // When the server cannot be reached, and what else the shopper can do.
+    LookupFailed,
+    HandoffFailed,
+    TryAgain,
+    TalkToPerson,
+    // "Did this help?" after an FAQ answer.
+    DidItHelp,
+    HelpedYes,
+    HelpedNo,
+    NotHelped,
 }
 
 impl Phrase {
     /// Every phrase, in table order.
-    pub const ALL: [Phrase; 57] = [
+    pub const ALL: [Phrase; 65] = [
         Phrase::OfferHuman,
         Phrase::OfferHumanYes,
         Phrase::OfferHumanNo,
@@ -127,5 +137,13 @@ impl Phrase {
         Phrase::BackToQuestion,
         Phrase::LeftQuestion,
         Phrase::LeftQuestionAsk,
+        Phrase::LookupFailed,
+        Phrase::HandoffFailed,
+        Phrase::TryAgain,
+        Phrase::TalkToPerson,
+        Phrase::DidItHelp,
+        Phrase::HelpedYes,
+        Phrase::HelpedNo,
+        Phrase::NotHelped,
     ];
 }

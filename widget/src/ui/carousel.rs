@@ -73,7 +73,7 @@ pub fn Carousel(chat: Widget, message: u64, cards: Vec<CardView>) -> impl IntoVi
                 .collect_view();
             view! {
                 <div class="card" role="group" aria-roledescription="slide" aria-label=label>
-                    {card.image.map(|i| view! { <img src=i.src alt=i.alt loading="lazy" width="240" height="180" /> })}
+                    {card.image.map(|i| view! { <img src=chat.shell().asset(&i.src) alt=i.alt loading="lazy" width="240" height="180" /> })}
                     <p class="card-title">{card.title}</p>
                     {card.subtitle.map(|s| view! { <p class="card-subtitle">{s}</p> })}
                     {card.price.map(|p| view! { <p class="card-price">{p}</p> })}

@@ -31,7 +31,7 @@ pub fn MessageView(chat: Widget, message: Message) -> impl IntoView {
     });
     let image = message
         .image
-        .map(|i| view! { <img class="picture" src=i.src alt=i.alt loading="lazy" /> });
+        .map(|i| view! { <img class="picture" src=chat.shell().asset(&i.src) alt=i.alt loading="lazy" /> });
     let cards = (!message.cards.is_empty())
         .then(|| view! { <Carousel chat message=message.id cards=message.cards /> });
     let order = message

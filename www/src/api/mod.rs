@@ -74,14 +74,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
     for (_, path, handler) in routes_table() {
         router = router.route(path, handler);
     }
-    let origins: Vec<HeaderValue> = state
-        .settings
-        .allowed_origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim().trim_end_matches('/')).ok())
-        .collect();
+    // The server's `--allowed-origins` and each flow's own (set in the console, at once).
+    let origins = state.origins.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::async_predicate(
+            move |origin: HeaderValue, _: &Parts| {
+                let origins = origins.clone();
+                async move {
+                    match origin.to_str() {
+                        Ok(o) => origins.allows(o).await,
+                        Err(_) => false,
+                    }
+                }
+            },
+        ))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,

@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/flows/{name}/publish", post(versions::publish))
         .route("/console/flows/{name}/import", post(versions::import))
+        .route("/console/flows/{name}/origins", post(set_origins))
         .route(
             "/console/flows/{name}/versions/{number}/export",
             get(versions::export_version),
@@ -324,6 +325,7 @@ async fn overview(
     owner: Owner,
     Path(name): Path<String>,
     Query(q): Query<Note>,
+    headers: HeaderMap,
 ) -> Response {
     let loaded = match load(&state, &name).await {
         Ok(l) => l,
@@ -343,11 +345,22 @@ async fn overview(
         "import-errors" => Some(
             "Imported as the draft only, not published: it has errors (listed below). Shoppers still get the version that was live.".to_owned(),
         ),
+        "origins" => Some("Saved: pages of those addresses can use this assistant now.".to_owned()),
         _ => None,
     });
+    let origins = match store::origins(&state.db, &name).await {
+        Ok(o) => o,
+        Err(e) => return unavailable(e),
+    };
+    let install = pages::Install {
+        script_src: format!("{}/bellhop/bellhop.js", this_server(&state, &headers)),
+        origins,
+        server_wide: state.origins.server_wide(),
+    };
     Html(pages::overview(
         &loaded.page(&owner.0),
         &versions,
+        &install,
         now_ms(),
         note.as_deref(),
     ))
@@ -660,6 +673,67 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
         took,
     ))
     .into_response()
+}
+
+/// This server's address as the owner's browser reached it (behind our own proxy, as the
+/// proxy says it was reached).
+fn this_server(state: &AppState, headers: &HeaderMap) -> String {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let forwarded = state.settings.trust_proxy > 0;
+    let scheme = match header("x-forwarded-proto").filter(|_| forwarded) {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https",
+        _ if state.settings.secure_cookies => "https",
+        _ => "http",
+    };
+    let host = header("x-forwarded-host")
+        .filter(|_| forwarded)
+        .or_else(|| header("host"))
+        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)))
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
+#[derive(Deserialize)]
+struct OriginsForm {
+    csrf: String,
+    origins: String,
+}
+
+/// Where the flow is installed: the storefronts whose pages may call the API for it.
+async fn set_origins(
+    State(state): State<AppState>,
+    owner: Owner,
+    Path(name): Path<String>,
+    Form(form): Form<OriginsForm>,
+) -> Response {
+    if let Err(r) = owner.check(&form.csrf) {
+        return r;
+    }
+    let origins = match flows::origins::parse(&form.origins) {
+        Ok(o) => o,
+        Err(problems) => {
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(pages::problem(
+                    "Not saved",
+                    &format!(
+                        "Some addresses are not a shop's address ({}). Write each as https://www.your-shop.example, one per line. Nothing was changed.",
+                        problems.join("; ")
+                    ),
+                )),
+            )
+                .into_response();
+        }
+    };
+    match store::set_origins(&state.db, &name, &origins).await {
+        Ok(true) => {
+            state.origins.changed();
+            tracing::info!("console: {} set where {name} is installed: {origins:?}", owner.who());
+            Redirect::to(&format!("/console/flows/{name}?note=origins")).into_response()
+        }
+        Ok(false) => not_found("There is no flow by that name."),
+        Err(e) => unavailable(e),
+    }
 }
 
 /// Sets the flag when dropped: a request's work stops when its client goes.

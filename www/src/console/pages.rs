@@ -186,7 +186,23 @@ pub struct FlowPage<'a> {
     pub changed: bool,
 }
 
-pub fn overview(p: &FlowPage, versions: &[Version], now: i64, note: Option<&str>) -> String {
+/// Where a flow is installed, for the overview's "Install" card.
+pub struct Install {
+    /// The tag to paste, with this server's address.
+    pub script_src: String,
+    /// The storefronts this flow is installed on.
+    pub origins: Vec<String>,
+    /// Those the server allows for every flow (`--allowed-origins`).
+    pub server_wide: Vec<String>,
+}
+
+pub fn overview(
+    p: &FlowPage,
+    versions: &[Version],
+    install: &Install,
+    now: i64,
+    note: Option<&str>,
+) -> String {
     let errors = p.diags.iter().filter(|d| d.is_error()).count();
     let name = p.name;
     layout(
@@ -224,6 +240,23 @@ pub fn overview(p: &FlowPage, versions: &[Version], now: i64, note: Option<&str>
                         input #publish-note type="text" name="note" maxlength="200";
                     }
                     button type="submit" disabled[errors > 0 || !p.changed] { "Publish the draft" }
+                }
+            }
+            section.card aria-labelledby="install-title" {
+                h2 #install-title { "Install on your shop" }
+                p { "Paste this tag into your shop's pages (in the theme, before " code { "</body>" } "):" }
+                pre.snippet { code { "<script async src=\"" (install.script_src) "\" data-flow=\"/flows/" (name) ".json\"></script>" } }
+                form method="post" action={"/console/flows/" (name) "/origins"} {
+                    input type="hidden" name="csrf" value=(p.session.csrf);
+                    div.field {
+                        label for="origins" { "Your shop's addresses" }
+                        p.hint #origins-hint { "One per line, such as https://www.your-shop.example. Pages there may look up orders and reach your team through this assistant; the change applies at once." }
+                        textarea #origins name="origins" rows="3" aria-describedby="origins-hint" { (install.origins.join("\n")) }
+                    }
+                    button type="submit" { "Save the addresses" }
+                }
+                @if !install.server_wide.is_empty() {
+                    p.hint { "Allowed for every assistant by the server's settings: " (install.server_wide.join(", ")) "." }
                 }
             }
             section.card aria-labelledby="versions-title" {

@@ -15,6 +15,7 @@
 //! for an anonymous request).
 
 pub mod admin;
+pub mod origins;
 pub mod store;
 
 use std::collections::HashMap;

@@ -235,3 +235,42 @@ pub async fn replace_draft(db: &Db, name: &str, source: &str, by: &str) -> sqlx:
     .fetch_one(db.pool())
     .await
 }
+
+/// The storefront origins flow `name` is installed on (empty when none were set).
+pub async fn origins(db: &Db, name: &str) -> sqlx::Result<Vec<String>> {
+    let text: Option<String> = sqlx::query_scalar("SELECT origins FROM flows WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(text
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Every origin any flow is installed on.
+pub async fn all_origins(db: &Db) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<String> = sqlx::query_scalar("SELECT origins FROM flows WHERE origins <> ''")
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Sets where flow `name` is installed (origins already checked, see
+/// `crate::flows::origins::parse`).
+pub async fn set_origins(db: &Db, name: &str, origins: &[String]) -> sqlx::Result<bool> {
+    Ok(sqlx::query("UPDATE flows SET origins = $1 WHERE name = $2")
+        .bind(origins.join("\n"))
+        .bind(name)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+        == 1)
+}

@@ -370,3 +370,81 @@ fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
         assert!(!line.text.contains("old question"));
     }
 }
+
+/// A flow without `error` branches still tells the shopper what happened when the server
+/// cannot answer, and offers what else there is: try again, or a person.
+#[test]
+fn failures_without_error_branches_say_so_and_offer_a_way_forward() {
+    const BARE: &str = r##"{
+      "bot": { "name": "Fern" },
+      "order_number": "#?[0-9]{5}",
+      "steps": [
+        { "id": "welcome", "type": "message", "text": "Hi!",
+          "quick_replies": [ { "label": "Track my order", "goto": "ask-number" }, { "label": "Talk to a person", "handoff": true } ] },
+        { "id": "ask-number", "type": "ask", "text": "Your order number?", "var": "order_number", "expect": "order_number", "next": "ask-email" },
+        { "id": "ask-email", "type": "ask", "text": "And the email you ordered with?", "var": "email", "expect": "email", "next": "lookup" },
+        { "id": "lookup", "type": "order_lookup", "text": "One moment…", "found": "found" },
+        { "id": "found", "type": "message", "text": "Found it.", "show_order": true },
+        { "id": "handoff", "type": "handoff", "text": "Connecting you…" }
+      ]
+    }"##;
+    check(
+        BARE,
+        "open\npick Track my order\nsay 10493\nsay ana@example.com\norder error\npick Try again\norder error\npick Talk to a person\nhandoff error\npick Try again\nhandoff available",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi!
+              [Track my order] [Talk to a person]
+            > pick Track my order
+              shopper: Track my order
+              · quick_reply label=Track my order action=goto target=ask-number
+              Fern: Your order number?
+            > say 10493
+              shopper: 10493
+              Fern: And the email you ordered with?
+            > say ana@example.com
+              shopper: ana@example.com
+              Fern: One moment…
+              → look up order 10493 for ana@example.com
+              (composer waits: Looking up your order…)
+            > order error
+              · order_lookup result=error
+              Fern: I can’t check orders right now: the shop’s system did not answer.
+              [Try again] [Talk to a person]
+            > pick Try again
+              shopper: Try again
+              · quick_reply label=Try again action=goto target=lookup
+              Fern: One moment…
+              → look up order 10493 for ana@example.com
+              (composer waits: Looking up your order…)
+            > order error
+              · order_lookup result=error
+              Fern: I can’t check orders right now: the shop’s system did not answer.
+              [Try again] [Talk to a person]
+            > pick Talk to a person
+              shopper: Talk to a person
+              · quick_reply label=Talk to a person action=handoff target=
+              Fern: Connecting you…
+              → hand off (asked): 13 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested reason=asked
+            > handoff error
+              · handoff result=error
+              Fern: I couldn’t reach the team just now.
+              [Try again]
+            > pick Try again
+              shopper: Try again
+              · quick_reply label=Try again action=handoff target=
+              Fern: Connecting you…
+              → hand off (asked): 16 lines of transcript
+              (handoff: connecting)
+              (composer waits: Connecting you to a person…)
+              · handoff_requested reason=asked
+            > handoff available
+              (handoff: a person will join)
+              · handoff result=available
+        "#]],
+    );
+}

@@ -1,0 +1,4 @@
+-- Where each assistant is installed: the storefront origins (`https://shop.example`, one per
+-- line) whose pages may call the API for it, set by owners in the console and effective at
+-- once (the server's `--allowed-origins` stays the default for every flow).
+ALTER TABLE flows ADD COLUMN origins TEXT NOT NULL DEFAULT '';
