@@ -148,6 +148,22 @@ impl Tally {
                     });
                 }
             }
+            "faq_feedback" => {
+                self.engaged = true;
+                if text(props, "helpful") == Some("no")
+                    && let Some(entry) = text(props, "entry")
+                {
+                    self.entry(entry).unhelpful += 1;
+                    let question = scrub(text(props, "question").unwrap_or_default());
+                    if !question.is_empty() && self.questions.len() < limits::REPORT_QUESTIONS {
+                        self.questions.push(AskedQuestion {
+                            kind: QuestionKind::Unhelpful,
+                            text: question,
+                            entries: vec![entry.to_owned()],
+                        });
+                    }
+                }
+            }
             "quick_reply" | "question_left" | "link_opened" => self.engaged = true,
             name @ ("trigger_shown" | "trigger_dismissed" | "trigger_converted"
             | "trigger_holdout") => {
@@ -305,6 +321,23 @@ mod tests {
                 ("question", Prop::text("secret")),
             ],
         ));
+        // The shopper said the answer did not help: counted, with their question.
+        t.record(&track(
+            "faq_feedback",
+            vec![
+                ("entry", Prop::text("returns")),
+                ("helpful", Prop::text("no")),
+                ("question", Prop::text("can I return worn boots")),
+            ],
+        ));
+        t.record(&track(
+            "faq_feedback",
+            vec![
+                ("entry", Prop::text("returns")),
+                ("helpful", Prop::text("yes")),
+                ("question", Prop::text("how long do I have")),
+            ],
+        ));
         t.record(&track(
             "faq_missed",
             vec![
@@ -338,6 +371,7 @@ mod tests {
                 FaqTally {
                     entry: "returns".into(),
                     answered: 1,
+                    unhelpful: 1,
                     ..FaqTally::default()
                 },
                 FaqTally {
@@ -349,12 +383,19 @@ mod tests {
         );
         assert_eq!(
             b.questions,
-            vec![AskedQuestion {
+            vec![
+                AskedQuestion {
+                    kind: QuestionKind::Unhelpful,
+                    text: "can I return worn boots".into(),
+                    entries: vec!["returns".into()]
+                },
+                AskedQuestion {
                 kind: QuestionKind::Missed,
                 text: "do you sell to [number] [email]".into(),
                 entries: vec!["warranty".into()]
             }]
         );
+        assert!(!format!("{b:?}").contains("how long do I have"), "a helpful answer's words stay");
         assert_eq!(b.triggers[0].shown, 1);
         assert_eq!(b.triggers[0].converted, 1);
         assert_eq!(

@@ -42,6 +42,8 @@ pub enum Act {
         comment: Option<String>,
     },
     Dismiss,
+    /// Answer "did this help?" (`helpful yes` or `helpful no`).
+    Helpful(bool),
     Typing(bool),
     Page(PageAct),
     Hidden,
@@ -337,6 +339,7 @@ impl Driver {
                 comment: comment.clone(),
             }),
             Act::Dismiss => self.input(Input::TeaserDismissed),
+            Act::Helpful(yes) => self.input(Input::Helpful(*yes)),
             Act::Typing(on) => self.input(Input::Typing(*on)),
             Act::Page(p) => {
                 let (path, language, device) = match p {
@@ -576,6 +579,8 @@ impl Driver {
             Effect::View(View::Composer(Composer::Waiting { reason })) => {
                 format!("  (composer waits: {reason})")
             }
+            Effect::View(View::Helpful(true)) => "  (did this help? yes / no)".to_owned(),
+            Effect::View(View::Helpful(false)) => return None,
             Effect::View(View::Csat(Some(c))) => format!(
                 "  (rating asked: {}{})",
                 c.choices()
@@ -819,6 +824,7 @@ pub fn describe(act: &Act) -> String {
                 .unwrap_or_default()
         ),
         Act::Dismiss => "dismiss".into(),
+        Act::Helpful(yes) => format!("helpful {}", if *yes { "yes" } else { "no" }),
         Act::Typing(on) => format!("typing {}", if *on { "on" } else { "off" }),
         Act::Page(PageAct::Path(p)) => format!("page {p}"),
         Act::Page(PageAct::Full { path, language, .. }) => {
@@ -880,6 +886,11 @@ pub fn parse_act(line: &str) -> Result<Act, String> {
             }
         }
         "dismiss" => Act::Dismiss,
+        "helpful" => match rest {
+            "yes" => Act::Helpful(true),
+            "no" => Act::Helpful(false),
+            _ => return Err("write `helpful yes` or `helpful no`".into()),
+        },
         "typing" => Act::Typing(rest == "on"),
         "page" => {
             let mut parts = rest.split_whitespace();
@@ -1050,6 +1061,7 @@ pub fn effect_kind(e: &Effect) -> &'static str {
         Effect::View(View::Composer(_)) => "composer",
         Effect::View(View::Typing(_)) => "typing",
         Effect::View(View::Csat(_)) => "csat",
+        Effect::View(View::Helpful(_)) => "helpful",
         Effect::View(View::HandoffStatus(_)) => "handoff_status",
         Effect::Request(Request::LookUpOrder { .. }) => "look_up_order",
         Effect::Request(Request::HandOff(_)) => "hand_off",

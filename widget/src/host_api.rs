@@ -15,13 +15,38 @@ use crate::js;
 use crate::run::Widget;
 use browser::signals::{cart_from_js, identity_from_js};
 
-pub fn install(chat: Widget) {
+/// The calls the page queued before the panel started (`Bellhop.q`).
+pub fn queued() -> Vec<JsValue> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let stub = js_sys::Reflect::get(&window, &JsValue::from_str("Bellhop")).unwrap_or(JsValue::UNDEFINED);
+    js::items(&js::get(&stub, "q"))
+}
+
+/// The page's `on`/`off` subscriptions among `queued`, applied before the panel's first
+/// input: the trigger that starts the panel announces `trigger_shown` at once, and the
+/// page's listeners must hear it.
+pub fn subscribe(queued: &[JsValue]) {
+    for args in queued {
+        let command = js_sys::Reflect::get_u32(args, 0).unwrap_or_default();
+        if matches!(command.as_string().as_deref(), Some("on" | "off")) {
+            listeners(
+                command.as_string().as_deref().unwrap_or_default(),
+                &js_sys::Reflect::get_u32(args, 1).unwrap_or_default(),
+                &js_sys::Reflect::get_u32(args, 2).unwrap_or_default(),
+            );
+        }
+    }
+}
+
+/// Replaces the queue with the real `Bellhop` and replays the queued calls, but the
+/// subscriptions [`subscribe`] applied already.
+pub fn install(chat: Widget, queued: Vec<JsValue>) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let key = JsValue::from_str("Bellhop");
-    let stub = js_sys::Reflect::get(&window, &key).unwrap_or(JsValue::UNDEFINED);
-    let queued = js::items(&js::get(&stub, "q"));
     let api = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
         move |command: JsValue, a: JsValue, b: JsValue| {
             call(chat, &command, &a, &b);
@@ -33,12 +58,32 @@ pub fn install(chat: Widget) {
     let _ = js_sys::Reflect::set(&window, &key, function);
     api.forget();
     for args in queued {
+        let command = js_sys::Reflect::get_u32(&args, 0).unwrap_or_default();
+        if matches!(command.as_string().as_deref(), Some("on" | "off")) {
+            continue;
+        }
         call(
             chat,
-            &js_sys::Reflect::get_u32(&args, 0).unwrap_or_default(),
+            &command,
             &js_sys::Reflect::get_u32(&args, 1).unwrap_or_default(),
             &js_sys::Reflect::get_u32(&args, 2).unwrap_or_default(),
         );
+    }
+}
+
+fn listeners(command: &str, a: &JsValue, b: &JsValue) {
+    match command {
+        "on" => {
+            if let (Some(name), Some(f)) = (a.as_string(), b.dyn_ref::<js_sys::Function>()) {
+                crate::page::listen(name, f.clone());
+            }
+        }
+        "off" => {
+            if let Some(name) = a.as_string() {
+                crate::page::unlisten(&name, b.dyn_ref::<js_sys::Function>());
+            }
+        }
+        _ => {}
     }
 }
 
@@ -67,16 +112,7 @@ fn call(chat: Widget, command: &JsValue, a: &JsValue, b: &JsValue) {
         // One gate, in storage: writes waiting for consent are written now, or dropped
         // with everything stored.
         "consent" => crate::storage::grant(a.is_truthy()),
-        "on" => {
-            if let (Some(name), Some(f)) = (a.as_string(), b.dyn_ref::<js_sys::Function>()) {
-                crate::page::listen(name, f.clone());
-            }
-        }
-        "off" => {
-            if let Some(name) = a.as_string() {
-                crate::page::unlisten(&name, b.dyn_ref::<js_sys::Function>());
-            }
-        }
+        "on" | "off" => listeners(&command, a, b),
         _ => {}
     }
 }

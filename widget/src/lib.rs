@@ -100,6 +100,9 @@ fn start_after(
     let mount = host::attach()?;
     host::apply_theme(&mount, &theme);
     let chat = Widget::new(flow, config, visitor);
+    // The page's listeners first: the panel's first input may announce (a trigger shown).
+    let queued = host_api::queued();
+    host_api::subscribe(&queued);
     // The page first: it sets the conversation's language from the page's, so the UI is
     // built once in that language rather than built and rebuilt.
     chat.dispatch(match handover {
@@ -109,7 +112,7 @@ fn start_after(
     ui::mount(mount, chat);
     // In the same task as the mount, so a page never shows two launchers.
     host::remove_eager_launcher();
-    host_api::install(chat);
+    host_api::install(chat, queued);
     follow_other_tabs(chat);
     WIDGET.with(|w| w.set(Some(chat)));
     Ok(chat)

@@ -75,6 +75,8 @@ pub struct Widget {
     pub composer: RwSignal<Composer>,
     pub typing: RwSignal<bool>,
     pub csat: RwSignal<Option<CsatView>>,
+    /// "Did this help?" is asked under the last FAQ answer.
+    pub helpful: RwSignal<bool>,
     pub handoff: RwSignal<Option<HandoffStatus>>,
     /// The conversation's language: labels follow it.
     pub lang: RwSignal<String>,
@@ -145,6 +147,7 @@ impl Widget {
             }),
             typing: RwSignal::new(false),
             csat: RwSignal::new(None),
+            helpful: RwSignal::new(false),
             handoff: RwSignal::new(None),
             lang: RwSignal::new(lang),
             move_focus: RwSignal::new(false),
@@ -252,6 +255,7 @@ impl Widget {
             View::Composer(c) => self.composer.set(c),
             View::Typing(on) => self.typing.set(on),
             View::Csat(c) => self.csat.set(c),
+            View::Helpful(on) => self.helpful.set(on),
             View::HandoffStatus(status) => self.handoff.set(status),
             View::Language(lang) => {
                 if self.lang.get_untracked() != lang {

@@ -66,9 +66,12 @@ async fn naughty_flow_text_is_rendered_safely() -> Result<(), JsValue> {
             if i + 1 < chunk.len() {
                 step["next"] = json!(format!("c{c}m{}", i + 1));
             } else {
-                let mut replies = vec![
-                    json!({ "label": (*chunk)[0].chars().take(40).collect::<String>(), "goto": "c0m0" }),
-                ];
+                // A blank label is refused by the compiler (a button with nothing on it).
+                let label = chunk
+                    .iter()
+                    .find(|s| !s.trim().is_empty())
+                    .map_or_else(|| "Again".to_owned(), |s| s.chars().take(40).collect());
+                let mut replies = vec![json!({ "label": label, "goto": "c0m0" })];
                 if c + 1 < chunks.len() {
                     replies.insert(
                         0,

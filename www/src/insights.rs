@@ -176,6 +176,7 @@ pub async fn record(
         add("faq_answered", &f.entry, "", f.answered);
         add("faq_unsure", &f.entry, "", f.unsure);
         add("faq_missed", &f.entry, "", f.missed);
+        add("faq_unhelpful", &f.entry, "", f.unhelpful);
     }
     for t in &batch.triggers {
         add("trigger_shown", &t.trigger, &t.variant, t.shown);

@@ -706,6 +706,7 @@ fn the_openapi_bounds_are_the_contracts_limits() {
         (format!("{s}/Insights/properties/faq/items/properties/answered/maximum"), REPORT_FAQ_COUNT as usize),
         (format!("{s}/Insights/properties/faq/items/properties/unsure/maximum"), REPORT_FAQ_COUNT as usize),
         (format!("{s}/Insights/properties/faq/items/properties/missed/maximum"), REPORT_FAQ_COUNT as usize),
+        (format!("{s}/Insights/properties/faq/items/properties/unhelpful/maximum"), REPORT_FAQ_COUNT as usize),
         (format!("{s}/Insights/properties/questions/maxItems"), REPORT_QUESTIONS),
         (format!("{s}/Insights/properties/questions/items/properties/text/maxLength"), REPORT_QUESTION_CHARS),
         (format!("{s}/Insights/properties/questions/items/properties/entries/maxItems"), REPORT_QUESTION_ENTRIES),

@@ -229,3 +229,67 @@ fn components(edges: &[Edges]) -> Vec<Vec<StepIdx>> {
     }
     out
 }
+
+/// Where an order lookup starts: the step the FAQ's or the greeting's "track my order"
+/// goes to (the first that leads, without waiting for anything but answers, to an
+/// `order_lookup` step), else the `ask` for an order number itself.
+pub fn order_start(flow: &Flow) -> Option<StepIdx> {
+    let from_faq = flow.faq.entries.iter().filter_map(|e| match e.answer {
+        FaqAnswer::Goto(s) => Some(s),
+        FaqAnswer::Content(_) => None,
+    });
+    let from_menus = [Some(flow.greeting), flow.menu]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| flow.step(i))
+        .flat_map(|s| match &s.kind {
+            StepKind::Message { content, .. } => content
+                .quick_replies
+                .iter()
+                .filter_map(|q| match q.action {
+                    ButtonAction::Goto(g) => Some(g),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        });
+    let asks = flow.steps.iter().enumerate().filter_map(|(i, s)| match &s.kind {
+        StepKind::Ask(a) if a.var == "order_number" => Some(i as StepIdx),
+        _ => None,
+    });
+    from_faq
+        .chain(from_menus)
+        .chain(asks)
+        .find(|&s| leads_to_lookup(flow, s))
+}
+
+/// Whether `from` reaches an `order_lookup` by steps that run on their own or take an
+/// answer (never through a quick reply the shopper would have to choose).
+fn leads_to_lookup(flow: &Flow, from: StepIdx) -> bool {
+    let mut seen = vec![false; flow.steps.len()];
+    let mut todo = vec![from];
+    while let Some(i) = todo.pop() {
+        let Some(step) = flow.step(i) else { continue };
+        if std::mem::replace(&mut seen[i as usize], true) {
+            continue;
+        }
+        match &step.kind {
+            StepKind::OrderLookup(_) => return true,
+            StepKind::Goto(to) => todo.push(*to),
+            StepKind::Condition {
+                branches,
+                otherwise,
+            } => {
+                todo.extend(branches.iter().map(|(_, s)| *s));
+                todo.extend(*otherwise);
+            }
+            StepKind::Set { next, .. } => todo.extend(*next),
+            StepKind::Ask(a) => todo.extend(a.next),
+            StepKind::Message { content, next } if content.quick_replies.is_empty() => {
+                todo.extend(*next)
+            }
+            _ => {}
+        }
+    }
+    false
+}

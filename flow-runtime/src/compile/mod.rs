@@ -229,6 +229,7 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
         triggers,
         escalation,
         order_number,
+        order_start: None,
         variables,
         seed: parsed.doc.seed,
         insights: parsed.doc.insights,
@@ -245,6 +246,7 @@ pub fn compile_value(value: &serde_json::Value) -> Compiled {
             })
             .collect(),
     };
+    flow.order_start = graph::order_start(&flow);
     // FNV-1a over the encoded flow: cheap, stable, enough to tell two flows apart.
     flow.fingerprint = flow.to_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)

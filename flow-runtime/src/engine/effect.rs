@@ -58,6 +58,9 @@ pub enum View {
     Csat(Option<CsatView>),
     /// The state of the handoff, for the banner (`None` removes it).
     HandoffStatus(Option<HandoffStatus>),
+    /// Ask "did this help?" under the FAQ answer just given (`false` removes it); the
+    /// answer comes back as [`super::Input::Helpful`].
+    Helpful(bool),
     /// The conversation's language (one of the flow's): labels follow it.
     Language(String),
 }

@@ -32,6 +32,8 @@ pub enum Input {
     },
     /// The shopper closed the proactive teaser without engaging.
     TeaserDismissed,
+    /// The shopper answered "did this help?" after an FAQ answer.
+    Helpful(bool),
     /// The shopper is typing in the composer (`true`) or stopped (`false`).
     Typing(bool),
 

@@ -82,6 +82,9 @@ pub struct Conversation {
     now: Time,
     /// The current page's raw signals, between inputs (not saved).
     watch: triggers::Watch,
+    /// The FAQ answer "did this help?" asks about: the entry and the question (not saved:
+    /// after a reload the question is gone, which is fine for a small courtesy).
+    helpful: Option<(String, String)>,
 }
 
 impl Conversation {
@@ -121,6 +124,7 @@ impl Conversation {
             out: VecDeque::new(),
             now,
             watch: triggers::Watch::default(),
+            helpful: None,
         }
     }
 
@@ -146,6 +150,7 @@ impl Conversation {
             out: VecDeque::new(),
             now,
             watch: triggers::Watch::default(),
+            helpful: None,
         };
         conversation.now = conversation.now.max(now);
         if conversation.state.flow != fingerprint {
@@ -232,7 +237,15 @@ impl Conversation {
                 | Input::Visibility(_)
                 | Input::Tick
         );
+        // "Did this help?" stands until the shopper does something else.
+        if matches!(
+            input,
+            Input::Said(_) | Input::QuickReply(_) | Input::CardButton { .. } | Input::Rated { .. }
+        ) {
+            self.forget_helpful();
+        }
         match input {
+            Input::Helpful(yes) => self.helpful_answered(yes),
             Input::Opened => self.opened(),
             Input::Closed => self.closed(),
             Input::Said(text) => self.said(&text),
@@ -658,6 +671,8 @@ impl Conversation {
                 self.state.chat.set_var(&name, Value::Text(value));
             }
         }
+        // Conditions may read what the store just told us.
+        triggers::recheck(self);
     }
 
     /// Queues the effects that show the whole state again, after a restore.

@@ -47,6 +47,13 @@ impl Conversation {
             self.lost();
             return;
         };
+        // The number is spent: asking to track again asks for an order afresh (what was
+        // found stays in `order.*`).
+        if !matches!(answer, OrderAnswer::Error) {
+            self.state
+                .chat
+                .set_var(&lookup.number_var, Value::Text(String::new()));
+        }
         let next = match answer {
             OrderAnswer::Found(order) => {
                 let chat = &mut self.state.chat;

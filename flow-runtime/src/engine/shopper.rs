@@ -90,7 +90,10 @@ impl Conversation {
         if frustrated {
             self.state.chat.frustrated = true;
         }
-        let question = self.extract_entities(&text);
+        let (question, found) = self.extract_entities(&text);
+        if self.lookup_from_free_text(&question, found) {
+            return;
+        }
         self.question(&question);
         if frustrated
             && !self
@@ -121,7 +124,7 @@ impl Conversation {
         }
         let lang = self.lang();
         // An order number or an email said along the way is kept, as outside a question.
-        let question = self.extract_entities(text);
+        let (question, _) = self.extract_entities(text);
         if intents::leaves_question(text) {
             self.leave_question();
             match self.flow.menu {
@@ -649,6 +652,14 @@ impl Conversation {
                 self.say(content);
                 if waiting.is_some() {
                     self.ask_again();
+                } else {
+                    // The question as the shopper put it, or the entry's when they chose it.
+                    let asked = match question {
+                        Some(q) => tidy(q),
+                        None => super::render::localized(&e.question, &self.lang(), &super::Variables(self)),
+                    };
+                    self.helpful = Some((e.id.clone(), asked));
+                    self.view(View::Helpful(true));
                 }
             }
             FaqAnswer::Goto(step) => {
@@ -705,14 +716,17 @@ impl Conversation {
 
     /// Order numbers, emails and phone numbers in free text become variables, so
     /// "order #10493 hasn't arrived" can go straight to a lookup. Returns the text without
-    /// them: an email address says nothing about which question was asked.
-    fn extract_entities(&mut self, text: &str) -> String {
+    /// them (an email address says nothing about which question was asked) and what was
+    /// found.
+    fn extract_entities(&mut self, text: &str) -> (String, Found) {
         let mut rest = text.to_owned();
+        let mut found = Found::default();
         if let Some(email) = answer::find_email(&rest) {
             if let Some(at) = rest.to_ascii_lowercase().find(&email) {
                 rest.replace_range(at..at + email.len(), " ");
             }
             self.state.chat.set_var("email", Value::Text(email));
+            found.email = true;
         }
         if let Some(p) = &self.flow.order_number
             && let Some((s, e)) = p.find(&rest)
@@ -720,6 +734,7 @@ impl Conversation {
             let number = rest[s..e].to_owned();
             rest.replace_range(s..e, " ");
             self.state.chat.set_var("order_number", Value::Text(number));
+            found.order_number = true;
         }
         if let Some(phone) = answer::find_phone(&rest) {
             if let Some(at) = rest.find(&phone) {
@@ -727,7 +742,27 @@ impl Conversation {
             }
             self.state.chat.set_var("phone", Value::Text(phone));
         }
-        rest
+        (rest, found)
+    }
+
+    /// A message carrying an order number is about that order, wherever it is typed
+    /// ("where is 10234?"): the lookup starts (the flow's `order_start`, which asks for
+    /// what is still missing). An email on its own (with no question around it) continues
+    /// a lookup that has a number and waits for it. Returns whether the message went to the
+    /// lookup.
+    fn lookup_from_free_text(&mut self, rest: &str, found: Found) -> bool {
+        let Some(start) = self.flow.order_start else {
+            return false;
+        };
+        let has_number = self.variable("order_number").is_some_and(|v| v.is_set());
+        let only_an_email = found.email
+            && has_number
+            && crate::faq::words(rest).len() <= 3;
+        if !(found.order_number || only_an_email) {
+            return false;
+        }
+        self.run(start);
+        true
     }
 
     /// Offers a person: the flow's offer step, or the built-in question. The reason goes
@@ -759,6 +794,43 @@ impl Conversation {
             },
         ];
         self.offer(offered);
+    }
+
+    /// The "did this help?" prompt goes (the shopper did something else).
+    pub(super) fn forget_helpful(&mut self) {
+        if self.helpful.take().is_some() {
+            self.view(View::Helpful(false));
+        }
+    }
+
+    /// The shopper said whether the last FAQ answer helped. Counted (with the question,
+    /// so the merchant sees which answers miss); a "no" gets a way forward.
+    pub(super) fn helpful_answered(&mut self, yes: bool) {
+        let Some((entry, question)) = self.helpful.take() else {
+            return;
+        };
+        self.view(View::Helpful(false));
+        self.engage();
+        self.track(
+            "faq_feedback",
+            vec![
+                ("entry", Prop::text(&entry)),
+                ("helpful", Prop::text(if yes { "yes" } else { "no" })),
+                ("question", Prop::text(question)),
+            ],
+        );
+        if !yes {
+            let text = self.phrase(Phrase::NotHelped).to_owned();
+            self.show_text(Speaker::Bot, None, &text);
+            if self.can_hand_off() {
+                let label = self.phrase(Phrase::TalkToPerson).to_owned();
+                self.offer(vec![Offered {
+                    label,
+                    href: None,
+                    action: Action::Handoff,
+                }]);
+            }
+        }
     }
 
     /// Whether the flow has a person to hand off to.
@@ -817,6 +889,13 @@ pub(super) fn composer_hint(expect: &crate::flow::Expect) -> InputHint {
 }
 
 /// A question as analytics keep it: one space between words, at most 500 characters.
+/// What a message carried besides its words.
+#[derive(Clone, Copy, Debug, Default)]
+struct Found {
+    order_number: bool,
+    email: bool,
+}
+
 fn tidy(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()

@@ -44,11 +44,18 @@ pub enum ExitSignal {
 /// What the engine watches on the current page between inputs, to read exit intent from
 /// raw signals. Not saved (it means nothing on another page), but handed from the eager
 /// stage to the panel with the page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Watch {
     hidden_at: Option<Time>,
     pointer_left_at: Option<Time>,
     swipe: Swipe,
+    /// This page began a returning visit: a returning-visit trigger may still fire here
+    /// when its conditions come true (the cart arrives after the page).
+    returning: bool,
+    /// Time-based triggers whose moment came on this page but whose conditions did not
+    /// hold: no timer waits for them any more, but a change of what they depend on may
+    /// still let them fire.
+    spent: Vec<String>,
 }
 
 /// The current run of upward scrolling: where and when it began, and the last position.
@@ -103,6 +110,9 @@ pub enum Cue {
     Custom(String),
     /// Time passed: time-on-page and idle triggers are checked.
     Clock,
+    /// What conditions depend on changed (the cart, the shopper's identity, a custom
+    /// event): every trigger whose event already happened on this page is judged again.
+    Recheck,
 }
 
 /// What the trigger rules read and change, implemented by the conversation engine (the
@@ -155,8 +165,17 @@ pub(crate) fn page_view<R: Rules>(r: &mut R, page: Page) {
     r.page_language(language);
     evaluate(r, &Cue::PageView);
     if new_visit && r.visitor().visits > 1 {
+        r.watch_mut().returning = true;
         evaluate(r, &Cue::ReturningVisit);
     }
+}
+
+/// What trigger conditions depend on changed (the cart, the shopper's identity, a custom
+/// event): triggers whose moment already came on this page are judged again, so that a
+/// cart set after the page loaded still lets "welcome back, your cart is waiting" speak.
+/// Each fires at most once a page, as always.
+pub(crate) fn recheck<R: Rules>(r: &mut R) {
+    evaluate(r, &Cue::Recheck);
 }
 
 /// The flow language closest to the page's (`es-MX` → `es`), else the default.
@@ -246,11 +265,13 @@ pub(crate) fn cart_changed<R: Rules>(r: &mut R, mut cart: Cart) {
     if r.session().cart != cart {
         r.session_mut().cart = cart;
         evaluate(r, &Cue::CartChanged);
+        recheck(r);
     }
 }
 
 pub(crate) fn custom_event<R: Rules>(r: &mut R, name: &str) {
     evaluate(r, &Cue::Custom(name.to_owned()));
+    recheck(r);
 }
 
 /// Checks time-based triggers whose moment has come, and a pointer that stayed out.
@@ -299,7 +320,10 @@ fn trigger_deadline<R: Rules>(r: &R) -> Option<Time> {
 pub(crate) fn deadline_of<R: Rules>(r: &R, trigger: &Trigger) -> Option<Time> {
     let s = r.session();
     let since = s.visible_since?;
-    if s.fired_on_page.contains(&trigger.id) || !on_this_page(r, trigger) {
+    if s.fired_on_page.contains(&trigger.id)
+        || r.watch().spent.contains(&trigger.id)
+        || !on_this_page(r, trigger)
+    {
         return None;
     }
     match trigger.event {
@@ -326,6 +350,11 @@ fn event_matches<R: Rules>(r: &R, trigger: &Trigger, cue: &Cue) -> bool {
         (TriggerEvent::Idle { ms }, Cue::Clock) => {
             s.visible_since.is_some() && r.now().millis_since(s.last_activity) >= *ms
         }
+        // Judged again: the events that have happened on this page and stay true.
+        (TriggerEvent::PageView, Cue::Recheck) => true,
+        (TriggerEvent::ReturningVisit, Cue::Recheck) => r.watch().returning,
+        (TriggerEvent::TimeOnPage { ms }, Cue::Recheck) => active_ms(r) >= *ms,
+        (TriggerEvent::ScrollDepth { percent }, Cue::Recheck) => s.scrolled >= *percent,
         _ => false,
     }
 }
@@ -390,7 +419,8 @@ pub(crate) fn evaluate<R: Rules>(r: &mut R, cue: &Cue) {
     if *cue == Cue::Clock {
         // A timer that came due is spent for this page whether or not it could fire
         // (caps, a chat in progress): otherwise its moment would stay in the past and
-        // the shell would be asked to tick again at once, forever.
+        // the shell would be asked to tick again at once, forever. One that did not fire
+        // may still on a recheck (its conditions may come true).
         let due: Vec<String> = r
             .triggers()
             .iter()
@@ -403,16 +433,17 @@ pub(crate) fn evaluate<R: Rules>(r: &mut R, cue: &Cue) {
             .filter(|t| event_matches(r, t, cue))
             .map(|t| t.id.clone())
             .collect();
-        let fired = &mut r.session_mut().fired_on_page;
+        let fired = r.session().fired_on_page.clone();
+        let spent = &mut r.watch_mut().spent;
         for id in due {
-            if !fired.contains(&id) {
-                fired.push(id);
+            if !fired.contains(&id) && !spent.contains(&id) {
+                spent.push(id);
             }
         }
     }
 }
 
-codec!(enum Cue { 0 => PageView, 1 => ReturningVisit, 2 => Exit(v0), 3 => Scrolled(v0), 4 => CartChanged, 5 => Custom(v0), 6 => Clock });
+codec!(enum Cue { 0 => PageView, 1 => ReturningVisit, 2 => Exit(v0), 3 => Scrolled(v0), 4 => CartChanged, 5 => Custom(v0), 6 => Clock, 7 => Recheck });
 codec!(enum ExitSignal { 0 => PointerTop, 1 => FastScrollUp, 2 => TabReturn });
-codec!(struct Watch { hidden_at, pointer_left_at, swipe });
+codec!(struct Watch { hidden_at, pointer_left_at, swipe, returning, spent });
 codec!(struct Swipe { from_top, from, last_top, last, upward });

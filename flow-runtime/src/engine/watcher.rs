@@ -221,6 +221,7 @@ impl Watcher {
                     self.identified.retain(|(n, _)| *n != name);
                     self.identified.push((name, Value::Text(value)));
                 }
+                triggers::recheck(self);
             }
             Input::Opened => self.call(Need::Now),
             _ => {}
@@ -271,7 +272,7 @@ impl Watcher {
         Handover {
             visitor: self.visitor.clone(),
             session,
-            watch: self.watch,
+            watch: self.watch.clone(),
             cue,
             open: self.open_on_arrival,
         }

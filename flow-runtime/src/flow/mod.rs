@@ -55,6 +55,10 @@ pub struct Flow {
     pub escalation: Escalation,
     /// What an order number looks like in this store (used by `ask` and entity extraction).
     pub order_number: Option<Pattern>,
+    /// Where an order lookup starts (found by the compiler: the step the FAQ's or the
+    /// greeting's "track my order" goes to, which leads to an `order_lookup`): a message
+    /// carrying an order number, wherever it is typed, runs it.
+    pub order_start: Option<StepIdx>,
     /// Variables that exist before anything is asked, with their values.
     pub variables: Vec<(String, Value)>,
     /// Seed of the A/B assignment: change it to reshuffle every visitor.
@@ -299,7 +303,7 @@ impl Flow {
 }
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
-codec!(struct Flow { bot, languages, greeting, menu, steps, faq, triggers, escalation, order_number, variables, seed, insights, phrases, fingerprint });
+codec!(struct Flow { bot, languages, greeting, menu, steps, faq, triggers, escalation, order_number, order_start, variables, seed, insights, phrases, fingerprint });
 codec!(struct Bot { name, avatar, theme, business_hours });
 codec!(struct Theme { accent, on_accent, position, launcher_label, mode });
 codec!(enum Position { 0 => Right, 1 => Left });

@@ -517,7 +517,7 @@ impl ToJson for InsightsBatch {
 
 impl ToJson for FaqTally {
     fn write(&self, out: &mut String) {
-        object!(out, "entry" => &self.entry, "answered" => &self.answered, "unsure" => &self.unsure, "missed" => &self.missed);
+        object!(out, "entry" => &self.entry, "answered" => &self.answered, "unsure" => &self.unsure, "missed" => &self.missed, "unhelpful" => &self.unhelpful);
     }
 }
 

@@ -148,6 +148,8 @@ named! {
         Missed = "missed",
         /// "Did you mean": the shopper was asked back.
         Unsure = "unsure",
+        /// Answered, and the shopper said the answer did not help.
+        Unhelpful = "unhelpful",
     }
 }
 
@@ -319,8 +321,8 @@ pub struct InsightsBatch {
     pub ratings: Vec<RatingTally>,
 }
 
-/// How often one FAQ entry was answered, offered first in "did you mean", or came closest
-/// to a missed question.
+/// How often one FAQ entry was answered, offered first in "did you mean", came closest
+/// to a missed question, or was said not to help.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaqTally {
     pub entry: String,
@@ -330,10 +332,14 @@ pub struct FaqTally {
     pub unsure: u32,
     #[serde(default)]
     pub missed: u32,
+    /// Answers the shopper said did not help.
+    #[serde(default)]
+    pub unhelpful: u32,
 }
 
-/// A question the FAQ was unsure about (`unsure`) or missed (`missed`), and the entries
-/// that came closest, best first.
+/// A question the FAQ was unsure about (`unsure`), missed (`missed`), or answered with an
+/// answer the shopper said did not help (`unhelpful`, with the entry answered), and the
+/// entries that came closest, best first.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AskedQuestion {
     pub kind: QuestionKind,

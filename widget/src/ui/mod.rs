@@ -5,6 +5,7 @@ mod carousel;
 mod composer;
 mod csat;
 mod handoff_banner;
+mod helpful;
 mod icons;
 mod launcher;
 mod message;

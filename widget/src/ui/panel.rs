@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use super::composer::Composer;
 use super::csat::Csat;
 use super::handoff_banner::HandoffBanner;
+use super::helpful::Helpful;
 use super::icons::{Icon, Shape};
 use super::message_list::MessageList;
 use super::quick_replies::QuickReplies;
@@ -32,6 +33,7 @@ pub fn Panel(chat: Widget) -> impl IntoView {
                 <HandoffBanner chat />
                 {move || chat.offline.get().then(|| view! { <p class="offline" role="status">{chat.t(Phrase::Offline)}</p> })}
                 <MessageList chat />
+                <Helpful chat />
                 <Csat chat />
                 <QuickReplies chat />
                 <Composer chat />

@@ -68,7 +68,7 @@ fn check(b: &InsightsBatch) -> Result<(), ApiError> {
     bounded("faq", b.faq.len(), limit::REPORT_FAQ_ENTRIES)?;
     for f in &b.faq {
         name("faq.entry", &f.entry)?;
-        for n in [f.answered, f.unsure, f.missed] {
+        for n in [f.answered, f.unsure, f.missed, f.unhelpful] {
             bounded("faq", count(n), count(limit::REPORT_FAQ_COUNT))?;
         }
     }

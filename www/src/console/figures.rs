@@ -22,6 +22,8 @@ pub struct Figures {
     pub answered: i64,
     pub unsure: i64,
     pub missed: i64,
+    /// Answers shoppers said did not help.
+    pub unhelpful: i64,
     pub handoffs: i64,
     pub by_reason: BTreeMap<String, i64>,
     pub ratings: Vec<(i64, i64, i64)>,
@@ -71,6 +73,7 @@ impl Figures {
                 "faq_answered" => f.answered += c.count,
                 "faq_unsure" => f.unsure += c.count,
                 "faq_missed" => f.missed += c.count,
+                "faq_unhelpful" => f.unhelpful += c.count,
                 "added_to_cart" => f.added_to_cart += c.count,
                 "order_lookups" => f.order_lookups += c.count,
                 "ratings" => {
@@ -262,6 +265,10 @@ pub fn summary_rows(f: &Figures) -> Vec<Vec<String>> {
         vec!["FAQ answered outright".into(), percent(f.answer_rate())],
         vec!["FAQ unsure (did you mean)".into(), f.unsure.to_string()],
         vec!["FAQ missed".into(), f.missed.to_string()],
+        vec![
+            "FAQ answers said not to help".into(),
+            f.unhelpful.to_string(),
+        ],
         vec!["handoff rate".into(), percent(f.handoff_rate())],
         vec!["handoffs".into(), f.handoffs.to_string()],
         vec![

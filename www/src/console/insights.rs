@@ -226,6 +226,16 @@ pub(super) async fn teach(
     let to_entry = entries
         .iter()
         .position(|e| e.get("id").and_then(Value::as_str) == Some(form.entry.as_str()));
+    if to_entry.is_none() && form.entry != "new" {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::problem(
+                "Nothing added",
+                "Choose the FAQ entry the question belongs to, or “A new entry”.",
+            )),
+        )
+            .into_response();
+    }
     match to_entry {
         Some(i) => {
             let ptr = format!("/faq/entries/{i}/phrasings");

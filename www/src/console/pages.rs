@@ -584,35 +584,20 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
             }
             section.card aria-labelledby="questions-title" {
                 h2 #questions-title { "What Bellhop missed or was unsure about" }
-                @if i.questions.is_empty() {
-                    p { "No missed or unsure questions in this period." }
+                @let asked: Vec<_> = i.questions.iter().zip(i.answers).filter(|(q, _)| q.kind != "unhelpful").collect();
+                @if asked.is_empty() {
+                    p { "No missed or unsure questions in this period (a question is listed once two shoppers asked it)." }
                 } @else {
                     table.list {
                         thead { tr { th scope="col" { "Question" } th scope="col" { "Times" } th scope="col" { "Entries considered" } th scope="col" { "The draft now" } th scope="col" { "Teach it" } } }
                         tbody {
-                            @for (q, answer) in i.questions.iter().zip(i.answers) {
+                            @for (q, answer) in asked {
                                 tr {
                                     td { (q.text) br; span.hint { @if q.kind == "missed" { "missed" } @else { "did you mean" } } }
                                     td { (q.count) }
                                     td { (q.entries.join(", ")) }
                                     td { @match answer { Some(e) => { "answers with " strong { (e) } }, None => { "does not answer" } } }
-                                    td {
-                                        form.teach method="post" action={"/console/flows/" (name) "/insights/phrasing"} {
-                                            input type="hidden" name="csrf" value=(p.session.csrf);
-                                            input type="hidden" name="revision" value=(p.revision);
-                                            input type="hidden" name="question" value=(q.text);
-                                            input type="hidden" name="back" value=(query);
-                                            @let id = format!("teach-{}", super::fields::id_for("q", &q.normalized));
-                                            label for=(id) { "Add as a phrasing of" }
-                                            select id=(id) name="entry" {
-                                                @for (e, question) in i.entries {
-                                                    option value=(e) selected[q.entries.first() == Some(e)] { (question) }
-                                                }
-                                                option value="" { "A new entry" }
-                                            }
-                                            button type="submit" { "Add" }
-                                        }
-                                    }
+                                    td { (teach(p, i, q, &query)) }
                                 }
                             }
                         }
@@ -620,6 +605,35 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
                     p.hint { "Added phrasings go into the draft: try them on the FAQ page, then publish." }
                 }
                 p { a href=(csv("questions")) { "Download the questions (CSV)" } }
+            }
+            section.card aria-labelledby="unhelpful-title" {
+                h2 #unhelpful-title { "Answers shoppers said did not help" }
+                @let unhelpful: Vec<_> = i.questions.iter().zip(i.answers).filter(|(q, _)| q.kind == "unhelpful").collect();
+                @if unhelpful.is_empty() {
+                    p { "No answer was marked as unhelpful in this period." }
+                } @else {
+                    table.list {
+                        thead { tr { th scope="col" { "Question" } th scope="col" { "Answered with" } th scope="col" { "Times" } th scope="col" { "The draft now" } th scope="col" { "Teach it" } } }
+                        tbody {
+                            @for (q, answer) in unhelpful {
+                                @let entry = q.entries.first().cloned().unwrap_or_default();
+                                tr {
+                                    td { (q.text) }
+                                    td {
+                                        @match i.entries.iter().position(|(e, _)| *e == entry) {
+                                            Some(k) => { a href={"/console/flows/" (name) "/edit/faq/" (k)} { (entry) } " " span.hint { "(edit its answer)" } },
+                                            None => { (entry) },
+                                        }
+                                    }
+                                    td { (q.count) }
+                                    td { @match answer { Some(e) => { "answers with " strong { (e) } }, None => { "does not answer" } } }
+                                    td { (teach(p, i, q, &query)) }
+                                }
+                            }
+                        }
+                    }
+                    p.hint { "Shoppers answered “Did this help?” with “No”. Fix the answer, or teach the question to the entry that should answer it." }
+                }
             }
             section.card aria-labelledby="triggers-title" {
                 h2 #triggers-title { "Proactive messages" }
@@ -687,6 +701,30 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
             }
         },
     )
+}
+
+/// "Add as a phrasing of …" for one reported question: nothing chosen until the owner
+/// chooses (the closest entry is often the wrong one).
+fn teach(p: &FlowPage, i: &InsightsPage, q: &crate::insights::Question, query: &str) -> Markup {
+    let name = p.name;
+    let id = format!("teach-{}-{}", q.kind, super::fields::id_for("q", &q.normalized));
+    html! {
+        form.teach method="post" action={"/console/flows/" (name) "/insights/phrasing"} {
+            input type="hidden" name="csrf" value=(p.session.csrf);
+            input type="hidden" name="revision" value=(p.revision);
+            input type="hidden" name="question" value=(q.text);
+            input type="hidden" name="back" value=(query);
+            label for=(id) { "Add as a phrasing of" }
+            select id=(id) name="entry" required {
+                option value="" selected disabled { "Choose an entry…" }
+                @for (e, question) in i.entries {
+                    option value=(e) { (if question.trim().is_empty() { e.as_str() } else { question.as_str() }) }
+                }
+                option value="new" { "A new entry" }
+            }
+            button type="submit" { "Add" }
+        }
+    }
 }
 
 /// A handoff's reason for the insights page: the inbox's words, capitalised.

@@ -87,6 +87,7 @@ fn quick_replies_echo_the_choice_and_follow_the_flow() {
               · quick_reply label=Returns action=faq target=returns
               · faq_answered entry=returns confidence=1
               Fern: You have 30 days to return unworn items.
+              (did this help? yes / no)
             > open
             > pick 9
         "#]],
@@ -217,6 +218,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               shopper: what is your refund policy
               · faq_answered entry=returns confidence=0.527 question=what is your refund policy
               Fern: You have 30 days to return unworn items.
+              (did this help? yes / no)
             > say shipping
               shopper: shipping
               · faq_unsure entries=shipping-cost,shipping-abroad confidences=0.462,0.449 question=shipping
@@ -228,6 +230,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               · faq_answered entry=shipping-cost confidence=1
               Fern: Free over $75.
               [Express?]
+              (did this help? yes / no)
             > say blorp
               shopper: blorp
               · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
@@ -488,6 +491,7 @@ fn a_flow_without_a_handoff_step_never_offers_a_person() {
               shopper: can I talk to a real person
               · faq_answered entry=contact confidence=0.55 question=can I talk to a real person
               Fern: Write to us at help@example.com.
+              (did this help? yes / no)
             > say blorp
               shopper: blorp
               · faq_missed entries= confidences= question=blorp
@@ -500,6 +504,50 @@ fn a_flow_without_a_handoff_step_never_offers_a_person() {
               shopper: this is USELESS!!!
               · faq_missed entries=contact confidences=0.023 question=this is USELESS!!!
               Fern: Sorry, I didn’t understand that. Could you say it another way?
+        "#]],
+    );
+}
+
+/// "Did this help?" follows an FAQ answer; the shopper's answer is counted with the
+/// question (for the merchant's insights), and a "no" gets a way forward. Doing anything
+/// else takes the question away.
+#[test]
+fn did_this_help_after_an_faq_answer() {
+    check(
+        SHOP,
+        "open\nsay what is your refund policy\nhelpful no\nsay how much is shipping\nhelpful yes\nsay what is your refund policy\nsay blorp\nhelpful no",
+        expect![[r#"
+            > open
+              · opened
+              Fern: Hi there! How can I help?
+              [Shipping] [Size help] [Returns] [Our blog]
+            > say what is your refund policy
+              shopper: what is your refund policy
+              · faq_answered entry=returns confidence=0.527 question=what is your refund policy
+              Fern: You have 30 days to return unworn items.
+              (did this help? yes / no)
+            > helpful no
+              · faq_feedback entry=returns helpful=no question=what is your refund policy
+              Fern: Thanks for telling us. Try asking it another way, or ask for a person.
+              [Talk to a person]
+            > say how much is shipping
+              shopper: how much is shipping
+              · faq_answered entry=shipping-cost confidence=1 question=how much is shipping
+              Fern: Free over $75.
+              [Express?]
+              (did this help? yes / no)
+            > helpful yes
+              · faq_feedback entry=shipping-cost helpful=yes question=how much is shipping
+            > say what is your refund policy
+              shopper: what is your refund policy
+              · faq_answered entry=returns confidence=0.527 question=what is your refund policy
+              Fern: You have 30 days to return unworn items.
+              (did this help? yes / no)
+            > say blorp
+              shopper: blorp
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
+              Fern: Sorry, I didn’t understand that. Could you say it another way?
+            > helpful no
         "#]],
     );
 }

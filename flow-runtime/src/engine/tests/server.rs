@@ -448,3 +448,103 @@ fn failures_without_error_branches_say_so_and_offer_a_way_forward() {
         "#]],
     );
 }
+
+/// An order number (or an email) in the shopper's own words is the lookup, wherever it is
+/// said: "where is 10240?" starts it, an email finishes it, and asking to track again
+/// asks for the order afresh instead of showing the last one.
+#[test]
+fn order_numbers_in_free_text_start_the_lookup() {
+    let mut driver = crate::testing::Driver::new(super::flow(include_str!("../../../../www/flows/demo.json")));
+    driver.orders = vec![
+        crate::testing::FixtureOrder {
+            number: "10234".into(),
+            email: "ana@example.com".into(),
+            status: "shipped".into(),
+            items: vec![crate::testing::FixtureItem { name: "Trail Runner".into(), quantity: 1 }],
+            ..Default::default()
+        },
+        crate::testing::FixtureOrder {
+            number: "10240".into(),
+            email: "sam@example.com".into(),
+            status: "processing".into(),
+            items: vec![crate::testing::FixtureItem { name: "Day Pack".into(), quantity: 1 }],
+            ..Default::default()
+        },
+    ];
+    super::run(
+        &mut driver,
+        "open\npick Track my order\nsay 10234\nsay ana@example.com\norder fixture\nsay track my order\nsay nevermind\nsay where is 10234?\norder fixture\nsay can you check 10240 for sam@example.com\norder fixture\nsay and 10234?\nsay ana@example.com\norder fixture",
+    );
+    expect![[r#"
+        > open
+          · opened
+          Fern from Fernhill: Hi, I'm Fern! I can help with orders, shipping, returns and sizing, any time.
+          [Track my order] [Shipping] [Returns] [Sizing] [Talk to a person]
+        > pick Track my order
+          shopper: Track my order
+          · quick_reply label=Track my order action=goto target=track
+          Fern from Fernhill: What's your order number? It's in your confirmation email, like #10234.
+        > say 10234
+          shopper: 10234
+          Fern from Fernhill: And the email address you ordered with?
+        > say ana@example.com
+          shopper: ana@example.com
+          Fern from Fernhill: Let me look that up…
+          → look up order 10234 for ana@example.com
+          (composer waits: Looking up your order…)
+        > order fixture
+          · order_lookup result=found
+          Fern from Fernhill: Good news: order 10234 is on its way with the carrier, expected soon. Track the parcel
+            [order 10234 · shipped]
+          Fern from Fernhill: Anything else I can help with?
+          [Track my order] [Shipping] [Returns] [Sizing]
+        > say track my order
+          shopper: track my order
+          · faq_answered entry=order-status confidence=1 question=track my order
+          Fern from Fernhill: What's your order number? It's in your confirmation email, like #10234.
+        > say nevermind
+          shopper: nevermind
+          Fern from Fernhill: OK, let’s leave that.
+          Fern from Fernhill: Anything else I can help with?
+          [Track my order] [Shipping] [Returns] [Sizing]
+          · question_left step=ask-number
+        > say where is 10234?
+          shopper: where is 10234?
+          Fern from Fernhill: Let me look that up…
+          → look up order 10234 for ana@example.com
+          (composer waits: Looking up your order…)
+        > order fixture
+          · order_lookup result=found
+          Fern from Fernhill: Good news: order 10234 is on its way with the carrier, expected soon. Track the parcel
+            [order 10234 · shipped]
+          Fern from Fernhill: Anything else I can help with?
+          [Track my order] [Shipping] [Returns] [Sizing]
+        > say can you check 10240 for sam@example.com
+          shopper: can you check 10240 for sam@example.com
+          Fern from Fernhill: Let me look that up…
+          → look up order 10240 for sam@example.com
+          (composer waits: Looking up your order…)
+        > order fixture
+          · order_lookup result=found
+          Fern from Fernhill: Order 10240 is being packed and ships within one business day. We'll email you the tracking link.
+            [order 10240 · processing]
+          Fern from Fernhill: Anything else I can help with?
+          [Track my order] [Shipping] [Returns] [Sizing]
+        > say and 10234?
+          shopper: and 10234?
+          Fern from Fernhill: Let me look that up…
+          → look up order 10234 for sam@example.com
+          (composer waits: Looking up your order…)
+        > say ana@example.com
+          shopper: ana@example.com
+          Fern from Fernhill: Let me look that up…
+          → look up order 10234 for ana@example.com
+        > order fixture
+          · order_lookup result=found
+          Fern from Fernhill: Good news: order 10234 is on its way with the carrier, expected soon. Track the parcel
+            [order 10234 · shipped]
+          Fern from Fernhill: Anything else I can help with?
+          [Track my order] [Shipping] [Returns] [Sizing]
+    "#]]
+    .assert_eq(&(driver.transcript.join("\n") + "\n"));
+}

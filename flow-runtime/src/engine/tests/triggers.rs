@@ -284,3 +284,49 @@ fn phones_count_the_exit_signal_the_trigger_chose() {
     run(&mut driver, "exit scroll_up");
     assert!(driver.transcript.iter().any(|l| l.contains("teaser:")));
 }
+
+/// A trigger's conditions are judged again when what they depend on changes: a returning
+/// visitor whose cart the page sets after it loaded (`Bellhop('setCart', …)`, the Shopify
+/// cart read a moment later) still gets "welcome back", once; likewise a timed offer whose
+/// condition came true after its moment.
+#[test]
+fn conditions_are_judged_again_when_the_cart_arrives() {
+    const BACK: &str = r##"{
+      "bot": { "name": "Fern" },
+      "steps": [
+        { "id": "welcome", "type": "message", "text": "Hi!" },
+        { "id": "welcome-back", "type": "message", "text": "Welcome back! Your cart is waiting." },
+        { "id": "nudge", "type": "message", "text": "Still thinking it over?" }
+      ],
+      "triggers": [
+        { "id": "welcome-back", "on": "returning_visit", "pages": ["/"], "when": { "cart.items": { "gte": 1 } },
+          "frequency": { "once_per_days": 7 }, "step": "welcome-back" },
+        { "id": "nudge", "on": { "time_on_page": 20 }, "pages": ["/products/*"], "when": { "cart.items": { "gte": 2 } },
+          "frequency": "always", "step": "nudge" }
+      ]
+    }"##;
+    check(
+        BACK,
+        "page /\nwait 1860\npage /\ncart 1 59\ncart 1 60\ndismiss\npage /products/boots\nwait 25\ncart 2 99\ncart 3 150",
+        expect![[r#"
+            > page /
+            > wait 1860
+            > page /
+            > cart 1 59
+              Fern: Welcome back! Your cart is waiting.
+              teaser: Welcome back! Your cart is waiting.
+              · trigger_shown trigger=welcome-back variant=default
+            > cart 1 60
+            > dismiss
+              (teaser hidden)
+              · trigger_dismissed trigger=welcome-back variant=default
+            > page /products/boots
+            > wait 25
+            > cart 2 99
+              Fern: Still thinking it over?
+              teaser: Still thinking it over?
+              · trigger_shown trigger=nudge variant=default
+            > cart 3 150
+        "#]],
+    );
+}

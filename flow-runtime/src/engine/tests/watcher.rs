@@ -335,3 +335,37 @@ fn the_panel_opens_by_itself_only_where_it_was_open_on_arrival() {
     assert_eq!(drain(&mut w).0, vec![Need::Now]);
     assert!(w.handover().open);
 }
+
+/// In the browser the eager stage watches the page when the cart arrives after it loaded
+/// (the returning visitor's "welcome back"): it calls the panel then, and the panel, taking
+/// over, shows the teaser.
+#[test]
+fn a_cart_set_after_the_page_loaded_lets_welcome_back_speak() {
+    let flow = flow(
+        r##"{
+      "bot": { "name": "Fern" },
+      "steps": [ { "id": "welcome", "type": "message", "text": "Hi!" },
+                 { "id": "back", "type": "message", "text": "Welcome back! Your cart is waiting." } ],
+      "triggers": [ { "id": "welcome-back", "on": "returning_visit", "pages": ["/"],
+                      "when": { "cart.items": { "gte": 1 } }, "step": "back" } ]
+    }"##,
+    );
+    // A first visit, then a second one 31 minutes later (its record carried over).
+    let mut first = Watcher::new(flow.launch(), None, "v1", Time(0));
+    first.handle_input(Input::PageView(page("/")), Time(0));
+    let record = drain(&mut first).1.unwrap();
+    let later = Time(31 * 60_000);
+    let mut w = Watcher::new(flow.launch(), Watched::from_bytes(&record), "v1", later);
+    w.handle_input(Input::PageView(page("/")), later);
+    assert_eq!(drain(&mut w).0, vec![], "no cart yet: nothing to say");
+    let cart = crate::Cart {
+        items: 1,
+        value: crate::value::Num::from_int(59),
+        currency: "USD".into(),
+        lines: Vec::new(),
+    };
+    w.handle_input(Input::CartChanged(cart), later.plus_millis(800));
+    assert_eq!(drain(&mut w).0, vec![Need::Now]);
+    let (_, teasers, _) = panel(&flow, None, w.handover(), later.plus_millis(900));
+    assert_eq!(teasers, vec!["Welcome back! Your cart is waiting.".to_owned()]);
+}
