@@ -131,6 +131,9 @@ pub fn app(state: AppState) -> Router {
         .merge(inbox::routes())
         .merge(console::routes())
         .route("/healthz", get(healthz))
+        // The inbox's and the console's tab icon (browsers also ask for /favicon.ico).
+        .route("/bellhop-icon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .fallback(not_found_page)
         // On every response: browsers take content types as they are (no sniffing a JSON
         // error or a flow into a script), and send no full URL to other sites.
@@ -144,6 +147,16 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn icon() -> impl axum::response::IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("icon.svg"),
+    )
 }
 
 /// Every 404 has a body: a page for people (under `/api/v1`, the API's JSON instead).

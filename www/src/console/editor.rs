@@ -283,10 +283,18 @@ fn faq(f: &Form, flow: &str) -> Markup {
                         Some(Value::Object(m)) => m.values().filter_map(Value::as_array).map(Vec::len).sum(),
                         _ => 0,
                     };
+                    // An entry with no question yet is still a link with words on it.
+                    @let question = text_in(e.get("question"), &first, true);
+                    @let id = e.get("id").and_then(Value::as_str).unwrap_or("new entry");
                     tr {
-                        td { a href={"/console/flows/" (flow) "/edit/faq/" (i)} { (text_in(e.get("question"), &first, true)) } }
+                        td { a href={"/console/flows/" (flow) "/edit/faq/" (i)} {
+                            @if question.trim().is_empty() { "(no question yet: " (id) ")" } @else { (question) }
+                        } }
                         td { (count) }
-                        td { @if let Some(g) = e.get("goto").and_then(Value::as_str) { "goes to step " (g) } @else { (text_in(e.pointer("/answer/text").or(e.get("answer")), &first, true).chars().take(80).collect::<String>()) } }
+                        td { @if let Some(g) = e.get("goto").and_then(Value::as_str) { "goes to step " (g) } @else {
+                            @let answer = super::markdown::plain(&text_in(e.pointer("/answer/text").or(e.get("answer")), &first, true));
+                            (answer.chars().take(80).collect::<String>()) @if answer.chars().count() > 80 { "…" }
+                        } }
                     }
                 }
             }

@@ -438,10 +438,11 @@ pub fn problem_list(list: &[&Diagnostic], id: &str) -> Markup {
         @if !list.is_empty() {
             ul.problems id=(id) {
                 @for d in list {
+                    @let said = super::words::said(d);
                     li class=(if d.is_error() { "error" } else { "warning" }) {
                         strong { (if d.is_error() { "Error: " } else { "Warning: " }) }
-                        (d.message)
-                        @if let Some(help) = &d.help { " " span.help { "Fix: " (help) } }
+                        (said.message)
+                        @if let Some(fix) = &said.fix { " " span.help { "Fix: " (fix) } }
                     }
                 }
             }

@@ -40,3 +40,53 @@ fn inline(parts: &[Inline]) -> Markup {
         }
     }
 }
+
+/// An answer's Markdown as plain text, for the FAQ table's one-line summaries: what the
+/// shopper reads, without the `**` and `[…](…)` of the source.
+pub fn plain(text: &str) -> String {
+    fn words(parts: &[Inline], out: &mut String) {
+        for part in parts {
+            match part {
+                Inline::Text(t) => out.push_str(t),
+                Inline::Var { name, .. } => {
+                    out.push_str("{{");
+                    out.push_str(name);
+                    out.push_str("}}");
+                }
+                Inline::Bold(inner) | Inline::Italic(inner) => words(inner, out),
+                Inline::Link { children, .. } => words(children, out),
+                Inline::Break => out.push(' '),
+            }
+        }
+    }
+    let Ok(blocks) = flow_runtime::compile::markdown::parse(text) else {
+        return text.to_owned();
+    };
+    let mut out = String::new();
+    for block in &blocks {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match block {
+            Block::Paragraph(inlines) => words(inlines, &mut out),
+            Block::List { items, .. } => {
+                for item in items {
+                    words(item, &mut out);
+                    out.push_str("; ");
+                }
+            }
+        }
+    }
+    out.trim_end_matches("; ").to_owned()
+}
+
+#[cfg(test)]
+mod plain_tests {
+    #[test]
+    fn markdown_becomes_what_the_shopper_reads() {
+        assert_eq!(
+            super::plain("You have **30 days**. See [returns](/returns).\n\n- one\n- two"),
+            "You have 30 days. See returns. one; two"
+        );
+    }
+}

@@ -22,6 +22,7 @@ mod markdown;
 mod pages;
 mod tryout;
 mod versions;
+mod words;
 
 use axum::Router;
 use axum::extract::{Form, FromRequestParts, Path, Query, State};
@@ -196,13 +197,21 @@ async fn create(
     if let Err(r) = owner.check(&form.csrf) {
         return r;
     }
-    let name = form.name.trim();
+    // A natural name ("Tea Shop") becomes a valid one (`tea-shop`) rather than an error:
+    // the name is the assistant's address, and the owner is told what it became.
+    let typed = form.name.trim();
+    let (name, renamed) = if is_flow_name(typed) {
+        (typed.to_owned(), false)
+    } else {
+        (slug(typed).chars().take(64).collect::<String>(), true)
+    };
+    let name = name.as_str();
     if !is_flow_name(name) {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
             Html(pages::problem(
-                "Bad name",
-                "A flow's name is 1 to 64 lowercase letters, digits, - and _.",
+                "Choose another name",
+                "A name needs at least one letter or digit, such as “Tea shop”.",
             )),
         )
             .into_response();
@@ -217,6 +226,9 @@ async fn create(
         }
     };
     match store::create(&state.db, name, &source, &owner.who()).await {
+        Ok(true) if renamed => {
+            Redirect::to(&format!("/console/flows/{name}?note=named")).into_response()
+        }
         Ok(true) => Redirect::to(&format!("/console/flows/{name}")).into_response(),
         Ok(false) => (
             StatusCode::CONFLICT,
@@ -266,6 +278,21 @@ struct Loaded {
     doc: Value,
     compiled: flow_runtime::compile::Compiled,
     live: Option<store::Version>,
+    /// What the question box and the preview try while the draft has errors: the newest
+    /// draft that compiled, and its document.
+    fallback: Option<(flow_runtime::Flow, Value)>,
+}
+
+impl Loaded {
+    /// The flow to try: the draft, or, while it has errors, the newest draft without; and
+    /// whether it is that older one.
+    fn tryable(&self) -> Option<(&flow_runtime::Flow, &Value, bool)> {
+        match (&self.compiled.flow, &self.fallback) {
+            (Some(flow), _) => Some((flow, &self.doc, false)),
+            (None, Some((flow, doc))) => Some((flow, doc, true)),
+            (None, None) => None,
+        }
+    }
 }
 
 async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
@@ -289,11 +316,23 @@ async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
     let compiled = flows::compile_off_thread(draft.source.clone())
         .await
         .ok_or_else(|| unavailable("compiling the draft took too long"))?;
+    let mut fallback = None;
+    if compiled.flow.is_some() {
+        store::keep_good(&state.db, name, &draft.source)
+            .await
+            .map_err(unavailable)?;
+    } else if let Some(good) = store::last_good(&state.db, name).await.map_err(unavailable)? {
+        let doc: Value = serde_json::from_str(&good).unwrap_or_else(|_| json!({}));
+        if let Some(flow) = flows::compile_off_thread(good).await.and_then(|c| c.flow) {
+            fallback = Some((flow, doc));
+        }
+    }
     Ok(Loaded {
         draft,
         doc,
         compiled,
         live,
+        fallback,
     })
 }
 
@@ -346,6 +385,9 @@ async fn overview(
             "Imported as the draft only, not published: it has errors (listed below). Shoppers still get the version that was live.".to_owned(),
         ),
         "origins" => Some("Saved: pages of those addresses can use this assistant now.".to_owned()),
+        "named" => Some(format!(
+            "Created as “{name}”: the name is the assistant's address (/flows/{name}.json), written in lowercase letters, digits and hyphens."
+        )),
         _ => None,
     });
     let origins = match store::origins(&state.db, &name).await {
@@ -402,14 +444,14 @@ async fn edit(
     }
     let form = fields::Form::new(&loaded.doc, &[]);
     let languages = form.languages.clone();
-    let explained = match (&loaded.compiled.flow, q.ask.as_deref().map(str::trim)) {
-        (Some(flow), Some(question)) if !question.is_empty() => {
+    let explained = match (loaded.tryable(), q.ask.as_deref().map(str::trim)) {
+        (Some((flow, doc, _)), Some(question)) if !question.is_empty() => {
             let question: String = question.chars().take(500).collect();
             let lang = q
                 .lang
                 .filter(|l| languages.contains(l))
                 .unwrap_or_else(|| languages[0].clone());
-            Some(tryout::explain(flow, &loaded.doc, &question, &lang))
+            Some(tryout::explain(flow, doc, &question, &lang))
         }
         _ => None,
     };
@@ -439,6 +481,8 @@ async fn edit(
         explained: explained.as_ref(),
         triggers,
         languages: &languages,
+        // While the draft has errors, what is tried is the newest draft without.
+        stale: loaded.tryable().map(|(_, _, stale)| stale),
     };
     Html(pages::editor(
         &loaded.page(&owner.0),
@@ -778,14 +822,34 @@ async fn preview_flow(
         Ok(None) => return not_found("There is no flow by that name."),
         Err(e) => return unavailable(e),
     };
+    // While the draft has errors, the preview runs the newest draft without (the editor
+    // says so); with none yet, the problems.
     let compiled = match flows::compile_async(name, &draft.source).await {
         Ok(c) => c,
         Err(problems) => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                axum::Json(json!({ "error": "flow_invalid", "problems": problems })),
-            )
-                .into_response();
+            let good = match store::last_good(&state.db, name).await {
+                Ok(g) => g,
+                Err(e) => return unavailable(e),
+            };
+            match good {
+                Some(good) => match flows::compile_async(name, &good).await {
+                    Ok(c) => c,
+                    Err(problems) => {
+                        return (
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            axum::Json(json!({ "error": "flow_invalid", "problems": problems })),
+                        )
+                            .into_response();
+                    }
+                },
+                None => {
+                    return (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        axum::Json(json!({ "error": "flow_invalid", "problems": problems })),
+                    )
+                        .into_response();
+                }
+            }
         }
     };
     let mut response = match q.format.as_deref() {

@@ -20,6 +20,7 @@ pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Bellhop console" }
                 link rel="stylesheet" href="/console/console.css";
+                link rel="icon" href="/bellhop-icon.svg" type="image/svg+xml";
                 script defer src="/console/console.js" {}
             }
             body {
@@ -79,13 +80,13 @@ pub fn home(session: &Session, flows: &[Summary], now: i64) -> String {
                 input type="hidden" name="csrf" value=(session.csrf);
                 div.field {
                     label for="new-name" { "Name" }
-                    span.hint { "lowercase letters, digits, - and _; the widget's tag names it: data-flow=\"/flows/NAME.json\"" }
-                    input #new-name type="text" name="name" required pattern="[a-z0-9_-]{1,64}";
+                    span.hint #new-name-hint { "Such as “Tea shop”. It becomes the assistant's address, written in lowercase letters, digits and hyphens (tea-shop)." }
+                    input #new-name type="text" name="name" required maxlength="64" aria-describedby="new-name-hint";
                 }
                 div.field {
                     label for="new-source" { "Start from" }
                     select #new-source name="from" {
-                        option value="blank" { "A blank assistant (a greeting and one FAQ entry)" }
+                        option value="blank" { "A new assistant (a greeting, one FAQ entry and a way to your team)" }
                         @for f in flows { option value=(f.name) { "A copy of " (f.name) } }
                     }
                 }
@@ -225,9 +226,10 @@ pub fn overview(
                         @for d in p.diags {
                             li class=(if d.is_error() { "error" } else { "warning" }) {
                                 a href={"/console/flows/" (name) "/edit/" (Section::for_pointer(&d.pointer).path())} { (if d.is_error() { "Error" } else { "Warning" }) }
-                                ": " (d.message)
-                                @if let Some(h) = &d.help { " " span.help { "Fix: " (h) } }
-                                " " code { (d.pointer) }
+                                @let said = super::words::said(d);
+                                ": " (said.message)
+                                @if let Some(h) = &said.fix { " " span.help { "Fix: " (h) } }
+                                " " span.hint { "(" (super::words::place(&d.pointer)) ")" }
                             }
                         }
                     }
@@ -307,6 +309,9 @@ pub struct Tryout<'a> {
     pub explained: Option<&'a Explained>,
     pub triggers: Vec<(String, Vec<String>)>,
     pub languages: &'a [String],
+    /// `Some(true)`: the draft has errors, and what is tried is the newest draft without;
+    /// `None`: nothing can be tried yet.
+    pub stale: Option<bool>,
 }
 
 pub fn editor(p: &FlowPage, section: Section, doc: &Value, t: &Tryout) -> String {
@@ -347,6 +352,9 @@ fn tryout_panel(name: &str, t: &Tryout, back: &str) -> Markup {
         aside.tryout aria-labelledby="try-title" {
             h2 #try-title { "Try it" }
             p.hint { "The real widget, running the draft as saved. It stores nothing and starts afresh on every save." }
+            @if t.stale == Some(true) {
+                p.notice role="status" { "The draft has errors, so the preview and the question box show the last saved draft without errors. Fix the errors to try your latest changes." }
+            }
             iframe.preview src={"/console/flows/" (name) "/preview"} title="Preview of the assistant (the draft)" {}
             @if !t.triggers.is_empty() {
                 div.fire {
@@ -498,6 +506,7 @@ pub fn preview(name: &str) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "Preview of " (name) }
                 link rel="stylesheet" href="/console/console.css";
+                link rel="icon" href="/bellhop-icon.svg" type="image/svg+xml";
             }
             body.preview-page {
                 main {

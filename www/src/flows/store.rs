@@ -274,3 +274,22 @@ pub async fn set_origins(db: &Db, name: &str, origins: &[String]) -> sqlx::Resul
         .rows_affected()
         == 1)
 }
+
+/// The newest draft of flow `name` that compiled without errors, if any was kept.
+pub async fn last_good(db: &Db, name: &str) -> sqlx::Result<Option<String>> {
+    Ok(sqlx::query_scalar::<_, Option<String>>("SELECT last_good FROM flows WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?
+        .flatten())
+}
+
+/// Keeps `source` as flow `name`'s newest draft without errors.
+pub async fn keep_good(db: &Db, name: &str, source: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE flows SET last_good = $1 WHERE name = $2 AND (last_good IS NULL OR last_good <> $1)")
+        .bind(source)
+        .bind(name)
+        .execute(db.pool())
+        .await
+        .map(drop)
+}

@@ -17,6 +17,7 @@ fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Bellhop inbox" }
                 link rel="stylesheet" href="/inbox/inbox.css";
+                link rel="icon" href="/bellhop-icon.svg" type="image/svg+xml";
                 script defer src="/inbox/inbox.js" {}
             }
             body {
