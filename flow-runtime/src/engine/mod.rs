@@ -59,6 +59,34 @@ use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
 use crate::value::{Num, Value};
 
+/// Whether a product card links to the page at `path` (its address, on this store).
+fn card_links_to(card: &crate::flow::Card, path: &str) -> bool {
+    fn path_of(url: &str) -> &str {
+        let rest = match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => url,
+        };
+        let end = rest.find(['?', '#']).unwrap_or(rest.len());
+        let p = &rest[..end];
+        p.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(p)
+    }
+    !path.is_empty()
+        && card.buttons.iter().any(|b| match &b.action {
+            crate::flow::ButtonAction::Url(parts) => {
+                let mut url = String::new();
+                for part in parts {
+                    match part {
+                        crate::flow::TextPart::Lit(t) => url.push_str(t),
+                        // An address made of variables is not this page's, as far as we know.
+                        crate::flow::TextPart::Var { .. } => return false,
+                    }
+                }
+                path_of(&url) == path_of(path)
+            }
+            _ => false,
+        })
+}
+
 /// Most messages kept in the state (and in storage); older ones are dropped.
 const MAX_MESSAGES: usize = 200;
 pub use crate::fields::MAX_MESSAGE_CHARS;
@@ -396,9 +424,15 @@ impl Conversation {
             .as_ref()
             .and_then(|i| render::image(i, &lang, &vars));
         let mut actions = Vec::new();
+        // A product page's carousel does not recommend the product on screen (unless it is
+        // all the carousel has).
+        let here = self.state.session.page.path.clone();
+        let elsewhere = |card: &&crate::flow::Card| !card_links_to(card, &here);
+        let keep_all = content.cards.iter().filter(elsewhere).count() == 0;
         let cards = content
             .cards
             .iter()
+            .filter(|c| keep_all || elsewhere(c))
             .map(|card| {
                 let mut card_actions = Vec::new();
                 let view = render::card(card, &lang, &vars, |b| {

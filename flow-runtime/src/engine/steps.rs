@@ -235,7 +235,7 @@ impl Conversation {
                 .take(limit::CART_LINES)
                 .filter(|l| !l.name.trim().is_empty())
                 .map(|l| super::input::CartLine {
-                    name: cut(&l.name, limit::CART_LINE_NAME_CHARS),
+                    name: limit::shorten(&l.name, limit::CART_LINE_NAME_CHARS),
                     quantity: l.quantity,
                 })
                 .collect(),

@@ -260,7 +260,8 @@ pub(crate) fn cart_changed<R: Rules>(r: &mut R, mut cart: Cart) {
     cart.currency.truncate(8);
     cart.lines.truncate(Cart::MAX_LINES);
     for line in &mut cart.lines {
-        line.name = line.name.chars().take(120).collect();
+        line.name =
+            crate::wire::limits::shorten(&line.name, crate::wire::limits::CART_LINE_NAME_CHARS);
     }
     if r.session().cart != cart {
         r.session_mut().cart = cart;

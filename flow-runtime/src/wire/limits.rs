@@ -74,6 +74,19 @@ pub fn cut(text: &str, max: usize) -> String {
     }
 }
 
+/// `text` in at most `max` characters, ending with `…` when it had to be cut, for what
+/// people read (a product's name), never for addresses.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some(_) => {
+            let mut out = cut(text, max.saturating_sub(1));
+            out.push('…');
+            out
+        }
+        None => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -81,5 +94,7 @@ mod tests {
         assert_eq!(super::cut("héllo", 2), "hé");
         assert_eq!(super::cut("hé", 5), "hé");
         assert_eq!(super::cut("", 0), "");
+        assert_eq!(super::shorten("héllo", 3), "hé…");
+        assert_eq!(super::shorten("hé", 3), "hé");
     }
 }

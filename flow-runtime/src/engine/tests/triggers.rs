@@ -330,3 +330,24 @@ fn conditions_are_judged_again_when_the_cart_arrives() {
         "#]],
     );
 }
+
+/// The offer on a product page does not recommend the product on screen.
+#[test]
+fn a_carousel_leaves_out_the_page_it_is_on() {
+    check(
+        PROACTIVE,
+        "page /products/day-pack\nwait 31\nopen",
+        expect![[r#"
+            > page /products/day-pack
+            > wait 31
+              Fern: Runners who bought this also liked:
+                [card] Merino Hoodie — $119 {View | Add to cart}
+              teaser: Runners who bought this also liked:
+              · trigger_shown trigger=product-offer variant=default
+            > open
+              · opened
+              (teaser hidden)
+              · trigger_converted trigger=product-offer variant=default
+        "#]],
+    );
+}
