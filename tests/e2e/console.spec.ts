@@ -81,9 +81,11 @@ test("an owner adds an FAQ entry, fixes it, tries it, publishes it and rolls it 
   await page.getByRole("button", { name: "Save the draft" }).click();
 
   // The empty answer is an error next to the answer, and the draft cannot be published.
-  const problem = page.locator(".problems li.error", { hasText: "this FAQ entry's answer is empty" });
+  // In the forms' words: no "goto", no file notation.
+  const problem = page.locator(".problems li.error", { hasText: "This entry has no answer yet." });
   await expect(problem).toBeVisible();
-  await expect(problem).toContainText("Fix: write what the shopper should read");
+  await expect(problem).toContainText("Fix: Write what the shopper should read in “Answer”");
+  await expect(problem).not.toContainText("goto");
   await expect(page.getByText("Restored the changes")).toBeHidden();
   const answer = page.getByRole("group", { name: /^Answer \(Markdown/ });
   await expect(problem.locator("xpath=ancestor::form")).toHaveCount(1);

@@ -130,8 +130,8 @@ async fn owners_edit_publish_and_roll_back_and_agents_are_refused() {
             let to = r.headers()[header::LOCATION].to_str().unwrap().to_owned();
             assert!(to.starts_with("/console/flows/shop/edit/faq/12?saved="), "{to}");
             let page = text(app.send(get(&to, &owner)).await).await;
-            assert!(page.contains("this FAQ entry&#39;s answer is empty") || page.contains("this FAQ entry's answer is empty"), "{page}");
-            assert!(page.contains("Fix: write what the shopper should read"));
+            assert!(page.contains("This entry has no answer yet."), "{page}");
+            assert!(page.contains("Fix: Write what the shopper should read in “Answer”"));
             let revision = hidden(&page, "revision");
             // Not publishable with errors.
             let r = app.send(form("/console/flows/shop/publish", &owner, &format!("csrf={csrf}&revision={revision}"))).await;
