@@ -245,3 +245,19 @@ test("saving every page of the editor unchanged changes nothing shoppers get", a
     expect(draft.equals(live), `saving ${part} changed the flow`).toBe(true);
   }
 });
+
+// Issue 27 (done when): axe-core is clean on every console page with the demo. The walk
+// test does the same for a flow made from blank.
+test("axe-core finds nothing on any console page of the demo", async ({ page }) => {
+  test.setTimeout(90_000);
+  await copyOfDemo(page, "console-axe");
+  const pages = ["/console", "/console/accounts", "/console/flows/console-axe"];
+  for (const section of ["bot", "faq", "faq/0", "steps", "steps/0", "triggers", "triggers/0", "hours", "handoff"]) {
+    pages.push(`/console/flows/console-axe/edit/${section}`);
+  }
+  pages.push("/console/flows/console-axe/health", "/console/flows/console-axe/insights", "/console/flows/console-axe/preview");
+  for (const path of pages) {
+    await page.goto(path);
+    expect(await axe(page), path).toEqual([]);
+  }
+});
