@@ -6,7 +6,8 @@
 //! - `test`  — installs what the tests need, then runs every test (what CI runs);
 //! - `bench` — Lighthouse with and without the widget, sizes, in-browser timings and memory;
 //! - `load`  — wrk against order lookup and handoff creation, with the figures;
-//! - `fuzz`  — libFuzzer and long property runs against the flow loader and engine.
+//! - `fuzz`  — libFuzzer and long property runs against the flow loader and engine;
+//! - `modules` — each crate's module graph (who names whom), and any cycle.
 
 mod bench;
 mod demo;
@@ -14,6 +15,7 @@ mod dist;
 mod fuzz;
 mod install;
 mod load;
+mod modules;
 mod postgres;
 mod test;
 mod tidy;
@@ -32,6 +34,7 @@ Commands:
   load    Load-test order lookup and handoff creation with wrk (release build, loopback)
   postgres  Start a throwaway PostgreSQL for `cargo test -p www` until Enter is pressed
   fuzz    Fuzz the flow loader, decoder and engine [--seconds N per target, default 120]
+  modules Print each crate's module graph (which module names which) and any cycle
 ";
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("postgres") => postgres::serve(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("modules") => modules::run(),
         // Used by cargo as the runner of wasm32 test binaries (see `test.rs`): the test runner
         // of the pinned wasm-bindgen version, with no global install.
         Some("wasm-bindgen-test-runner") => {

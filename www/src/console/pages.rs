@@ -510,6 +510,7 @@ pub fn preview(name: &str) -> String {
             }
             body.preview-page {
                 main {
+                    h1.visually-hidden { "Preview of " (name) }
                     p.hint { "A page of your store. The assistant below runs the draft." }
                 }
                 // Consent is never given here: the preview stores nothing and forgets on reload.
