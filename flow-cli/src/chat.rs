@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use flow_runtime::testing::{Act, Driver, FixtureOrder, OrderReply, parse_act};
+use flow_authoring::testing::{Act, Driver, FixtureOrder, OrderReply, parse_act};
 use flow_runtime::{Effect, Request};
 
 const HELP: &str = "\

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use flow_runtime::compile::{Compiled, Diagnostic, compile_json, compile_value};
+use flow_authoring::compile::{Compiled, Diagnostic, compile_json, compile_value};
 
 /// Compiles a flow file. JSON keeps line and column in diagnostics; YAML and TOML are
 /// read into the same tree first, and their diagnostics carry the JSON pointer.

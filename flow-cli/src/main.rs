@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         Command::Schema => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&flow_runtime::doc::schema()).unwrap_or_default()
+                serde_json::to_string_pretty(&flow_authoring::doc::schema()).unwrap_or_default()
             );
             Ok(true)
         }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use flow_runtime::testing::{TestFile, run_case};
+use flow_authoring::testing::{TestFile, run_case};
 
 pub fn run(flow_path: &Path, tests: &[PathBuf]) -> anyhow::Result<bool> {
     let compiled = super::load::compile(flow_path)?;

@@ -5,7 +5,7 @@
 //! times. `PROPTEST_CASES=100000 cargo test -p flow-runtime --release --test properties`
 //! runs a long campaign; CI runs the default number of cases.
 
-use flow_runtime::compile::{compile_json, compile_value};
+use flow_authoring::compile::{compile_json, compile_value};
 use flow_runtime::{
     AgentEvent, Cart, Conversation, Device, Flow, HandoffAnswer, Input, Order, OrderAnswer,
     OrderItem, Output, Page, State, Time,

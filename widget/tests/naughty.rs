@@ -46,7 +46,7 @@ async fn naughty_flow_text_is_rendered_safely() -> Result<(), JsValue> {
     let accepted: Vec<&String> = corpus
         .iter()
         .filter(|s| {
-            flow_runtime::compile::compile_json(&one_message_flow(s).to_string())
+            flow_authoring::compile::compile_json(&one_message_flow(s).to_string())
                 .flow
                 .is_some()
         })

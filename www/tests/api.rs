@@ -610,7 +610,7 @@ async fn a_handoff_is_answered_by_the_hours_of_the_flow_it_came_from() {
                 // And the engine, running that flow in a browser at this moment, agrees:
                 // its `business_hours` condition is what the server answered.
                 if let Some((_, source)) = sources.iter().find(|(n, _)| Some(*n) == flow) {
-                    let compiled = flow_runtime::compile::compile_json(source).flow.unwrap();
+                    let compiled = flow_authoring::compile::compile_json(source).flow.unwrap();
                     let now = flow_runtime::Time(www::clock::now_ms() as u64);
                     let engine = flow_runtime::Conversation::new(compiled, "visitor-1", now);
                     let open = engine.agents_available();

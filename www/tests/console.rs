@@ -172,7 +172,7 @@ async fn owners_edit_publish_and_roll_back_and_agents_are_refused() {
             assert_eq!(doc["faq"]["entries"][12]["phrasings"]["en"], serde_json::json!(["are dogs allowed", "pets in the shop"]));
             // The export is a flow document as a merchant writes it, keys in their order.
             assert!(draft.find("\"version\"").unwrap() < draft.find("\"bot\"").unwrap());
-            assert!(flow_runtime::compile::compile_json(&draft).flow.is_some());
+            assert!(flow_authoring::compile::compile_json(&draft).flow.is_some());
 
             // The preview gets the draft compiled; the storefront still the live version.
             let r = app.send(get("/console/preview/shop.json?format=bhf", &owner)).await;
@@ -215,13 +215,13 @@ async fn owners_edit_publish_and_roll_back_and_agents_are_refused() {
             // The export of a version is a flow `flow test` passes: the demo's own
             // conversation tests, on version 1 of the copy as exported.
             let v1_export = text(app.send(get("/console/flows/shop/versions/1/export", &owner)).await).await;
-            let flow = flow_runtime::compile::compile_json(&v1_export).flow.expect("the export compiles");
+            let flow = flow_authoring::compile::compile_json(&v1_export).flow.expect("the export compiles");
             // Read as `flow test` reads it: YAML to a JSON tree, then the test file.
             let tree: serde_json::Value = serde_yaml::from_str(include_str!("../flows/demo.tests.yaml")).unwrap();
-            let tests: flow_runtime::testing::TestFile = serde_json::from_value(tree).unwrap();
+            let tests: flow_authoring::testing::TestFile = serde_json::from_value(tree).unwrap();
             assert!(tests.tests.len() > 10);
             for case in &tests.tests {
-                flow_runtime::testing::run_case(&flow, &tests.orders, case)
+                flow_authoring::testing::run_case(&flow, &tests.orders, case)
                     .unwrap_or_else(|report| panic!("{}: {report}", case.name));
             }
 

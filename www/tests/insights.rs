@@ -76,7 +76,7 @@ async fn reports_are_counted_once_per_day_and_version_and_bad_ones_refused() {
                 .await
                 .unwrap();
             assert_eq!(outcome, www::flows::admin::Imported::Published(1));
-            let compiled = flow_runtime::compile::compile_json(FLOW).flow.unwrap();
+            let compiled = flow_authoring::compile::compile_json(FLOW).flow.unwrap();
             let print = format!("{:016x}", compiled.fingerprint);
 
             for n in 0..4 {
@@ -264,7 +264,7 @@ async fn reports_are_rate_limited_per_address() {
                 .unwrap();
             let print = format!(
                 "{:016x}",
-                flow_runtime::compile::compile_json(FLOW)
+                flow_authoring::compile::compile_json(FLOW)
                     .flow
                     .unwrap()
                     .fingerprint
@@ -330,7 +330,7 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
         async |app| {
             let db = &app.state.db;
             www::flows::admin::import(db, "shop", FLOW, "test").await.unwrap();
-            let print = format!("{:016x}", flow_runtime::compile::compile_json(FLOW).flow.unwrap().fingerprint);
+            let print = format!("{:016x}", flow_authoring::compile::compile_json(FLOW).flow.unwrap().fingerprint);
             for n in 0..3 {
                 let mut r = report(n, &print);
                 r["questions"][0]["text"] = json!("do you sell socks for dogs [number]");
@@ -427,7 +427,7 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
             let draft = www::flows::store::draft(db, "shop").await.unwrap().unwrap();
             let doc: Value = serde_json::from_str(&draft.source).unwrap();
             assert_eq!(doc["triggers"][0], json!({ "id": "rescue", "on": "exit_intent", "step": "offer-b" }));
-            assert!(flow_runtime::compile::compile_json(&draft.source).flow.is_some());
+            assert!(flow_authoring::compile::compile_json(&draft.source).flow.is_some());
             // A stale page's click is refused.
             let r = app.send(form("/console/flows/shop/insights/winner", &cookie, &body)).await;
             assert_eq!(r.status(), StatusCode::CONFLICT);

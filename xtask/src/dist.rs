@@ -87,7 +87,7 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
     // The flow is downloaded too, compiled, as `www` serves it: its launch part on every
     // page view (`?format=bhl`), the whole flow with the panel (`?format=bhf`).
     let source = fs::read_to_string(project_root().join("www/flows/demo.json"))?;
-    let compiled = flow_runtime::compile::compile_json(&source);
+    let compiled = flow_authoring::compile::compile_json(&source);
     let flow = compiled
         .flow
         .ok_or_else(|| anyhow::anyhow!("www/flows/demo.json has errors: run `flow check` on it"))?;

@@ -5,9 +5,10 @@
 //! 1. cargo-fuzz (libFuzzer, nightly toolchain) on the targets in `flow-runtime/fuzz/`,
 //!    `N` seconds each (installs cargo-fuzz from crates.io if it is missing);
 //! 2. the property tests with many more cases than CI gives them: random flows driven by
-//!    random inputs (`tests/properties.rs`), the compiler on damaged real flows
-//!    (`tests/compile_fuzz.rs`, structure-aware: what CI runs on every commit too), and
-//!    the pattern matcher against the `regex` crate (`tests/pattern_oracle.rs`).
+//!    random inputs (`flow-runtime/tests/properties.rs`), the compiler on damaged real
+//!    flows (`flow-authoring/tests/compile_fuzz.rs`, structure-aware: what CI runs on every
+//!    commit too), and the pattern matcher against the `regex` crate
+//!    (`flow-runtime/tests/pattern_oracle.rs`).
 //!
 //! It prints executions, time and crashes per target. A crash leaves its input in
 //! `flow-runtime/fuzz/artifacts/TARGET/`: turn it into a regression test, then fix it.
@@ -79,10 +80,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "xtask fuzz: no nightly toolchain here, so no libFuzzer; running the property tests only"
         );
     }
-    for (test, properties, per_second) in [
-        ("properties", 4, 500),
-        ("compile_fuzz", 1, 1_000),
-        ("pattern_oracle", 2, 1_000),
+    for (package, test, properties, per_second) in [
+        ("flow-runtime", "properties", 4, 500),
+        ("flow-authoring", "compile_fuzz", 1, 1_000),
+        ("flow-runtime", "pattern_oracle", 2, 1_000),
     ] {
         let cases: u64 = seconds * per_second;
         let started = Instant::now();
@@ -91,7 +92,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 "test",
                 "--release",
                 "--package",
-                "flow-runtime",
+                package,
                 "--test",
                 test,
             ])

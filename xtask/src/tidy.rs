@@ -111,18 +111,11 @@ rand = "0.9"
         assert_eq!(names, ["reqwest", "serde", "sqlx", "tokio", "rand"]);
     }
 
-    /// What the runtime may link: serde for its types, and the compiler's helpers (feature
-    /// `authoring`, native only). A new dependency is a decision: add it here, with a reason.
+    /// What the runtime may link: serde for its types. A new dependency is a decision: add it
+    /// here, with a reason.
     #[test]
     fn flow_runtime_depends_on_nothing_that_does_io() {
-        let allowed = [
-            "serde",
-            // authoring: time zones, bundled into the compiler (no system files at run time)
-            "jiff",
-            "schemars",
-            "serde_json",
-            "serde_path_to_error",
-        ];
+        let allowed = ["serde"];
         let manifest =
             std::fs::read_to_string(project_root().join("flow-runtime/Cargo.toml")).unwrap();
         for (section, name) in dependencies(&manifest) {
@@ -130,6 +123,88 @@ rand = "0.9"
                 section.contains("dev-") || allowed.contains(&name.as_str()),
                 "flow-runtime's [{section}] has `{name}`: the runtime stays sans-IO (see tidy.rs)"
             );
+        }
+    }
+
+    /// What the browser downloads never links what authors flows: in the dependency graph
+    /// cargo resolves for wasm32, neither the widget nor the launcher reaches the compiler,
+    /// its JSON and schema libraries or its time-zone database (their tests may).
+    #[test]
+    fn the_browser_never_links_the_compiler() {
+        let out = crate::util::cargo()
+            .args(["metadata", "--format-version", "1", "--filter-platform"])
+            .arg(crate::install::WASM_TARGET)
+            .current_dir(project_root())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cargo metadata failed");
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let name_of = |id: &str| -> String {
+            meta["packages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == id)
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        // A procedural macro runs in the compiler, not in the wasm: its dependencies are not
+        // linked.
+        let is_proc_macro = |id: &str| -> bool {
+            meta["packages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == id)
+                .is_some_and(|p| {
+                    p["targets"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "proc-macro"))
+                })
+        };
+        let nodes = meta["resolve"]["nodes"].as_array().unwrap();
+        // Normal (not dev, not build) dependencies only: what ends up in the wasm.
+        let normal_deps = |id: &str| -> Vec<String> {
+            let node = nodes.iter().find(|n| n["id"] == id).unwrap();
+            node["deps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| {
+                    d["dep_kinds"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|k| k["kind"].is_null())
+                })
+                .map(|d| d["pkg"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        for krate in ["widget", "launcher"] {
+            let root = meta["packages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == krate)
+                .map(|p| p["id"].as_str().unwrap().to_owned())
+                .unwrap();
+            let mut seen = std::collections::BTreeSet::new();
+            let mut todo = vec![root];
+            while let Some(id) = todo.pop() {
+                if !is_proc_macro(&id) && seen.insert(id.clone()) {
+                    todo.extend(normal_deps(&id));
+                }
+            }
+            let linked: Vec<String> = seen.iter().map(|id| name_of(id)).collect();
+            for authoring in ["flow-authoring", "schemars", "jiff", "serde_path_to_error"] {
+                assert!(
+                    !linked.iter().any(|n| n == authoring),
+                    "{krate} links `{authoring}`: what authors flows stays out of the browser"
+                );
+            }
+            assert!(linked.iter().any(|n| n == "flow-runtime"), "{krate} runs flow-runtime");
         }
     }
 
@@ -181,17 +256,6 @@ rand = "0.9"
                     );
                 }
             }
-            // Their tests may compile flows; the wasm must not link the compiler.
-            let manifest: toml::Table =
-                std::fs::read_to_string(project_root().join(krate).join("Cargo.toml"))
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-            let runtime = &manifest["dependencies"]["flow-runtime"];
-            assert!(
-                !runtime.to_string().contains("authoring"),
-                "{krate} must not link the flow compiler (flow-runtime's `authoring` feature)"
-            );
         }
     }
 
@@ -225,6 +289,7 @@ rand = "0.9"
         let mut files = Vec::new();
         for dir in [
             "flow-runtime",
+            "flow-authoring",
             "flow-cli",
             "widget",
             "launcher",
@@ -277,7 +342,7 @@ rand = "0.9"
     /// Only `www` knows SQL.
     #[test]
     fn only_www_knows_sql() {
-        for crate_dir in ["widget", "launcher", "browser", "flow-runtime", "flow-cli"] {
+        for crate_dir in ["widget", "launcher", "browser", "flow-runtime", "flow-authoring", "flow-cli"] {
             for file in rust_files(&project_root().join(crate_dir).join("src")) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 assert!(!text.contains("sqlx"), "{} mentions sqlx", file.display());

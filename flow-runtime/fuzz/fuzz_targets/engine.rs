@@ -8,7 +8,7 @@ static DEMO: &str = include_str!("../../../www/flows/demo.json");
 
 fuzz_target!(|data: &[u8]| {
     thread_local! {
-        static FLOW: flow_runtime::Flow = flow_runtime::compile::compile_json(DEMO).flow.expect("the demo flow compiles");
+        static FLOW: flow_runtime::Flow = flow_authoring::compile::compile_json(DEMO).flow.expect("the demo flow compiles");
     }
     let flow = FLOW.with(Clone::clone);
     let mut c = Conversation::new(flow, "fuzz", Time(1_000));

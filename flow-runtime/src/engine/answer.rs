@@ -6,7 +6,7 @@ use crate::value::{Num, Value};
 
 /// The value to keep if `text` is an acceptable answer; `language` is the conversation's
 /// (for choices picked loosely: stems, ordinals).
-pub fn check(expect: &Expect, text: &str, language: &str) -> Option<Value> {
+pub(super) fn check(expect: &Expect, text: &str, language: &str) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -38,7 +38,7 @@ pub fn check(expect: &Expect, text: &str, language: &str) -> Option<Value> {
 /// message ("the shoes", "jackets please"), stemmed ("shoe") or with a typo ("jakets");
 /// or its position ("the 2nd one", "2", "la segunda"). `None` when it could be several
 /// options or none.
-pub fn choice(choices: &[String], text: &str, language: &str) -> Option<usize> {
+pub(super) fn choice(choices: &[String], text: &str, language: &str) -> Option<usize> {
     if let Some(i) = choices.iter().position(|c| crate::text::same(c, text)) {
         return Some(i);
     }
@@ -132,7 +132,7 @@ pub fn find_phone(text: &str) -> Option<String> {
 }
 
 /// The first number in `text` (`3`, `12.5`, `1,299`).
-pub fn find_number(text: &str) -> Option<Num> {
+pub(super) fn find_number(text: &str) -> Option<Num> {
     text.split(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '-')))
         .map(|w| w.trim_matches(['.', ',']))
         .find_map(Num::parse)

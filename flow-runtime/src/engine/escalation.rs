@@ -60,7 +60,7 @@ const FRUSTRATION: &[&str] = &[
 ];
 
 /// Whether `text` contains one of the (normalised) `phrases` as a run of whole words.
-pub fn asks_for_human(text: &str, phrases: &[String]) -> bool {
+pub(super) fn asks_for_human(text: &str, phrases: &[String]) -> bool {
     let words = tokens(text);
     phrases.iter().any(|phrase| {
         let phrase = tokens(phrase);
@@ -69,7 +69,7 @@ pub fn asks_for_human(text: &str, phrases: &[String]) -> bool {
 }
 
 /// Whether the message sounds frustrated: an angry word, shouting, or `!!!`/`???`.
-pub fn sounds_frustrated(text: &str) -> bool {
+pub(super) fn sounds_frustrated(text: &str) -> bool {
     let lower = crate::text::fold(text);
     let angry_word = lower
         .split(|c: char| !crate::text::is_word(c))

@@ -46,7 +46,7 @@ const OTHER_LEAVE: &str = "الغاء|إلغاء|لا يهم|القائمة|رج
 /// Whether the whole message asks to leave the current question ("never mind", "cancel",
 /// "menu"), in any language Bellhop knows: shoppers switch languages. Only short messages
 /// count: "I want to cancel my order" is a question.
-pub fn leaves_question(text: &str) -> bool {
+pub(super) fn leaves_question(text: &str) -> bool {
     let said = without_filler(text);
     if said.is_empty() || said.split(' ').count() > 4 {
         return false;
@@ -93,7 +93,7 @@ fn question_words(language: Language) -> &'static str {
 
 /// Whether a message reads as a question of its own: it has a question mark, or starts
 /// with a question word of its language (or of English).
-pub fn looks_like_question(text: &str, language: &str) -> bool {
+pub(super) fn looks_like_question(text: &str, language: &str) -> bool {
     if text.contains(['?', '¿', '؟']) {
         return true;
     }
@@ -131,7 +131,7 @@ fn ordinal_words(language: Language) -> &'static str {
 
 /// The option a short message points to by position ("the 2nd one", "2", "la segunda",
 /// "last"), as an index into `count` options.
-pub fn ordinal(text: &str, language: &str, count: usize) -> Option<usize> {
+pub(super) fn ordinal(text: &str, language: &str, count: usize) -> Option<usize> {
     let said = words(text);
     if said.is_empty() || said.len() > 4 || count == 0 {
         return None;

@@ -4,14 +4,14 @@ use crate::flow::{Compare, Condition, Subject};
 use crate::value::Value;
 
 /// Answers "what is the value of this subject now?".
-pub trait Facts {
+pub(super) trait Facts {
     fn subject(&self, subject: &Subject) -> Option<Value>;
 }
 
 /// Deepest condition nesting evaluated; deeper (hostile) conditions count as false.
 const MAX_DEPTH: u32 = 32;
 
-pub fn holds(condition: &Condition, facts: &dyn Facts) -> bool {
+pub(super) fn holds(condition: &Condition, facts: &dyn Facts) -> bool {
     eval(condition, facts, 0)
 }
 

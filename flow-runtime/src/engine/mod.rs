@@ -24,12 +24,9 @@ mod server;
 mod shopper;
 mod speaking;
 mod state;
-pub(crate) mod steps;
+mod steps;
 mod triggers;
 mod watcher;
-
-#[cfg(test)]
-mod tests;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -53,7 +50,8 @@ pub use state::{
     TriggerHistory, Visitor,
 };
 pub use triggers::{Cue, EXIT_GRACE_MS, ExitSignal, TAB_RETURN_MS, Watch as PageWatch};
-pub use watcher::{ChatSummary, Handover, Need, Watch, Watched, Watcher};
+pub use steps::MAX_STEPS_PER_INPUT;
+pub use watcher::{ChatSummary, Handover, Need, PREFETCH_LEAD_MS, Watch, Watched, Watcher};
 
 use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
@@ -89,7 +87,7 @@ fn card_links_to(card: &crate::flow::Card, path: &str) -> bool {
 
 /// Most messages kept in the state (and in storage); older ones are dropped.
 const MAX_MESSAGES: usize = 200;
-pub use crate::fields::MAX_MESSAGE_CHARS;
+use crate::fields::MAX_MESSAGE_CHARS;
 
 /// What [`Conversation::poll_output`] yields.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@ use crate::flow::{Block, Card, Image, Inline, Rich, Text, TextPart};
 use crate::value::Value;
 
 /// Looks up a variable's value by name.
-pub trait Vars {
+pub(super) trait Vars {
     fn get(&self, name: &str) -> Option<Value>;
 
     /// How the shell should write the variable's value for the shopper (a date, money).
@@ -16,7 +16,7 @@ pub trait Vars {
 }
 
 /// Fills in a template. Values are inserted as text; an unset variable gives its default.
-pub fn text(parts: &[TextPart], vars: &dyn Vars) -> String {
+pub(super) fn text(parts: &[TextPart], vars: &dyn Vars) -> String {
     let mut out = String::new();
     for part in parts {
         match part {
@@ -30,11 +30,11 @@ pub fn text(parts: &[TextPart], vars: &dyn Vars) -> String {
     out
 }
 
-pub fn localized(t: &Text, lang: &str, vars: &dyn Vars) -> String {
+pub(super) fn localized(t: &Text, lang: &str, vars: &dyn Vars) -> String {
     text(t.for_language(lang), vars)
 }
 
-pub fn rich(r: &Rich, lang: &str, vars: &dyn Vars) -> Vec<BlockView> {
+pub(super) fn rich(r: &Rich, lang: &str, vars: &dyn Vars) -> Vec<BlockView> {
     r.for_language(lang)
         .iter()
         .map(|block| match block {
@@ -125,14 +125,14 @@ fn push(out: &mut Vec<Span>, style: &Span, text: &str) {
     });
 }
 
-pub fn image(i: &Image, lang: &str, vars: &dyn Vars) -> Option<ImageView> {
+pub(super) fn image(i: &Image, lang: &str, vars: &dyn Vars) -> Option<ImageView> {
     Some(ImageView {
         src: safe_image(&i.src)?,
         alt: localized(&i.alt, lang, vars),
     })
 }
 
-pub fn card(
+pub(super) fn card(
     c: &Card,
     lang: &str,
     vars: &dyn Vars,
@@ -172,35 +172,37 @@ pub fn safe_image(url: &str) -> Option<String> {
     })
 }
 
-/// The message as plain text (for transcripts): paragraphs on lines, cards by title.
-pub fn plain_text(m: &Message) -> String {
-    let mut out = String::new();
-    let mut line = |s: String| {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&s);
-    };
-    for block in &m.text {
-        match block {
-            BlockView::Paragraph(spans) => line(spans.iter().map(|s| s.text.as_str()).collect()),
-            BlockView::List { items, .. } => {
-                for item in items {
-                    line(format!(
-                        "- {}",
-                        item.iter().map(|s| s.text.as_str()).collect::<String>()
-                    ));
+impl Message {
+    /// The message as plain text (for transcripts): paragraphs on lines, cards by title.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        let mut line = |s: String| {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&s);
+        };
+        for block in &self.text {
+            match block {
+                BlockView::Paragraph(spans) => line(spans.iter().map(|s| s.text.as_str()).collect()),
+                BlockView::List { items, .. } => {
+                    for item in items {
+                        line(format!(
+                            "- {}",
+                            item.iter().map(|s| s.text.as_str()).collect::<String>()
+                        ));
+                    }
                 }
             }
         }
+        for card in &self.cards {
+            line(format!("[{}]", card.title));
+        }
+        if let Some(order) = &self.order {
+            line(format!("[order {} · {}]", order.number, order.status));
+        }
+        out
     }
-    for card in &m.cards {
-        line(format!("[{}]", card.title));
-    }
-    if let Some(order) = &m.order {
-        line(format!("[order {} · {}]", order.number, order.status));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -16,10 +16,10 @@ use crate::value::Value;
 pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// How many days back a handoff's transcript goes (the server refuses older lines).
-pub const TRANSCRIPT_DAYS: u64 = 90;
+pub(super) const TRANSCRIPT_DAYS: u64 = 90;
 
 /// A visit ends after this long without activity.
-pub const VISIT_GAP_MS: u64 = 30 * 60 * 1000;
+pub(super) const VISIT_GAP_MS: u64 = 30 * 60 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -260,7 +260,7 @@ impl Chat {
             .map(|m| super::effect::TranscriptLine {
                 at: m.at,
                 from: m.from,
-                text: cut(&super::render::plain_text(m), TRANSCRIPT_LINE_CHARS),
+                text: cut(&m.plain_text(), TRANSCRIPT_LINE_CHARS),
             })
             .collect()
     }

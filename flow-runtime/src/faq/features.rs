@@ -17,7 +17,7 @@
 /// are one block of the vector; they are apart here because only words have a length
 /// that counts when the FAQ does not know them (`Model::vector`).
 #[derive(Debug, Default, PartialEq)]
-pub struct Bag {
+pub(super) struct Bag {
     pub words: Vec<(u32, u32)>,
     pub pairs: Vec<(u32, u32)>,
     pub pieces: Vec<(u32, u32)>,
@@ -28,7 +28,7 @@ const PAIR: u8 = b'p';
 const PIECE: u8 = b'c';
 
 /// The features of a text given as its words (folded, in order) and their stems.
-pub fn bag(words: &[&str], stems: &[&str]) -> Bag {
+pub(super) fn bag(words: &[&str], stems: &[&str]) -> Bag {
     let mut p = Vec::new();
     for word in words {
         pieces(word, &mut p);
@@ -49,17 +49,17 @@ pub fn bag(words: &[&str], stems: &[&str]) -> Bag {
 }
 
 /// The feature of one stemmed word.
-pub fn word(stem: &str) -> u32 {
+pub(super) fn word(stem: &str) -> u32 {
     hash(WORD, &[stem])
 }
 
 /// The feature of two stemmed words side by side.
-pub fn pair(first: &str, second: &str) -> u32 {
+pub(super) fn pair(first: &str, second: &str) -> u32 {
     hash(PAIR, &[first, " ", second])
 }
 
 /// The 2- to 5-character pieces of ` word `.
-pub fn pieces(word: &str, out: &mut Vec<u32>) {
+pub(super) fn pieces(word: &str, out: &mut Vec<u32>) {
     let padded = format!(" {word} ");
     // Where each character starts, and the end: a piece is a slice between two of them.
     let mut bounds: Vec<usize> = padded.char_indices().map(|(i, _)| i).collect();

@@ -11,7 +11,7 @@ use super::language::Language;
 
 /// Chat abbreviations and what they stand for; an empty expansion drops the word (it is
 /// politeness, not content).
-pub fn abbreviation(language: Language, word: &str) -> Option<&'static [&'static str]> {
+pub(super) fn abbreviation(language: Language, word: &str) -> Option<&'static [&'static str]> {
     let list: &[(&str, &[&str])] = match language {
         Language::English => &[
             ("u", &["you"]),
@@ -110,7 +110,7 @@ pub fn abbreviation(language: Language, word: &str) -> Option<&'static [&'static
 }
 
 /// Words in `words` with abbreviations spelt out.
-pub fn expand(language: Language, words: Vec<String>) -> Vec<String> {
+pub(super) fn expand(language: Language, words: Vec<String>) -> Vec<String> {
     if !words.iter().any(|w| abbreviation(language, w).is_some()) {
         return words;
     }
@@ -126,7 +126,7 @@ pub fn expand(language: Language, words: Vec<String>) -> Vec<String> {
 
 /// The built-in synonym groups of a language; the first word of each is the one the
 /// matcher keeps.
-pub fn synonyms(language: Language) -> &'static [&'static [&'static str]] {
+pub(super) fn synonyms(language: Language) -> &'static [&'static [&'static str]] {
     match language {
         Language::English => &[
             &["package", "parcel"],

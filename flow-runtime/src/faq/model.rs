@@ -72,7 +72,7 @@ impl Rows {
 impl Model {
     /// The model of phrasings given as `(entry, language, word ids)` over `words`
     /// (canonical, folded). Ids past the end of `words` are ignored.
-    pub fn build(words: &[&str], phrases: &[(u32, Language, &[u32])]) -> Model {
+    pub(super) fn build(words: &[&str], phrases: &[(u32, Language, &[u32])]) -> Model {
         // Everything below lives in flat arrays, one allocation each: a `Vec` per word or
         // per phrasing cost a fifth of the build in allocations.
         // Phrasing `p`'s word ids (those in range) are `ids[id_start[p]..id_start[p + 1]]`.
@@ -249,7 +249,7 @@ impl Model {
 
     /// For each of the `candidates` entries, in their order, the cosine of `vector` with
     /// its closest phrasing (but phrasing `exclude`).
-    pub fn closest(
+    pub(super) fn closest(
         &self,
         vector: &[(u32, f32)],
         candidates: &[u32],
@@ -285,7 +285,7 @@ impl Model {
 
     /// The normalised TF-IDF vector of a question given as canonical words in
     /// `language`, over the features the FAQ has.
-    pub fn vector(&self, words: &[String], language: Language) -> Vec<(u32, f32)> {
+    pub(super) fn vector(&self, words: &[String], language: Language) -> Vec<(u32, f32)> {
         let stems: Vec<String> = words.iter().map(|w| language.stem(w)).collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         let s: Vec<&str> = stems.iter().map(String::as_str).collect();
@@ -315,7 +315,7 @@ impl Model {
     /// Corrects `scores` (the centroids' dot products with `vector`) as if phrasing `p`
     /// were not part of its entry's centroid: (S − v)·q / |S − v|, with S the entry's sum
     /// of phrasing vectors, from what is stored (|S|, S/|S|, v) without rebuilding.
-    pub fn without_phrasing(&self, p: usize, vector: &[(u32, f32)], scores: &mut [f32]) {
+    pub(super) fn without_phrasing(&self, p: usize, vector: &[(u32, f32)], scores: &mut [f32]) {
         let Some(&e) = self
             .entry_start
             .windows(2)
@@ -351,7 +351,7 @@ impl Model {
     }
 
     /// The ids (positions in the shipped source) of `entry`'s phrasings.
-    pub fn phrasings_of(&self, entry: u32) -> &[u32] {
+    pub(super) fn phrasings_of(&self, entry: u32) -> &[u32] {
         let e = entry as usize;
         match (self.entry_start.get(e), self.entry_start.get(e + 1)) {
             (Some(&a), Some(&b)) => self.by_entry.get(a as usize..b as usize).unwrap_or(&[]),
@@ -565,7 +565,7 @@ impl Postings {
 
     /// The weight of feature `f` in row `row` (0 when it has none): rows are stored in
     /// order within a feature, so a binary search finds it.
-    pub fn weight(&self, f: u32, row: u32) -> f32 {
+    pub(super) fn weight(&self, f: u32, row: u32) -> f32 {
         let (Some(&a), Some(&b)) = (
             self.start.get(f as usize),
             self.start.get(f as usize + 1),
@@ -578,7 +578,7 @@ impl Postings {
     }
 
     /// The dot product of every row with `vector`.
-    pub fn dot(&self, vector: &[(u32, f32)]) -> Vec<f32> {
+    pub(super) fn dot(&self, vector: &[(u32, f32)]) -> Vec<f32> {
         let mut out = vec![0f32; self.rows];
         for &(f, weight) in vector {
             let (from, to) = (

@@ -10,7 +10,7 @@ use web_sys::{Element, HtmlElement, ShadowRoot};
 
 /// A test flow, compiled and sent through the binary form, as `www` serves it.
 pub fn compile(source: &str) -> Flow {
-    let compiled = flow_runtime::compile::compile_json(source);
+    let compiled = flow_authoring::compile::compile_json(source);
     let flow = compiled
         .flow
         .unwrap_or_else(|| panic!("the test flow compiles: {:?}", compiled.diagnostics));

@@ -164,7 +164,7 @@ fn bot(f: &Form) -> Markup {
 /// WCAG contrast between the accent and the text on it, by the compiler's rules: its
 /// colour reader, its ratio, and its choice of text colour when none is set.
 fn contrast(accent: &str, on_accent: &str) -> Markup {
-    use flow_runtime::compile::{contrast, parse_color, text_on};
+    use flow_authoring::compile::{contrast, parse_color, text_on};
     let on = if on_accent.is_empty() {
         text_on(accent)
     } else {

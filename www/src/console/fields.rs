@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use flow_runtime::compile::Diagnostic;
+use flow_authoring::compile::Diagnostic;
 use maud::{Markup, html};
 use serde_json::Value;
 

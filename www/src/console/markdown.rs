@@ -1,11 +1,11 @@
 //! An answer's Markdown as the widget will show it: parsed by the same code the compiler
-//! uses (`flow_runtime::compile::markdown`), rendered here as escaped HTML.
+//! uses (`flow_authoring::compile::markdown`), rendered here as escaped HTML.
 
 use flow_runtime::flow::{Block, Inline, TextPart};
 use maud::{Markup, html};
 
 pub fn render(text: &str) -> Markup {
-    match flow_runtime::compile::markdown::parse(text) {
+    match flow_authoring::compile::markdown::parse(text) {
         Ok(blocks) => html! {
             @for block in &blocks {
                 @match block {
@@ -59,7 +59,7 @@ pub fn plain(text: &str) -> String {
             }
         }
     }
-    let Ok(blocks) = flow_runtime::compile::markdown::parse(text) else {
+    let Ok(blocks) = flow_authoring::compile::markdown::parse(text) else {
         return text.to_owned();
     };
     let mut out = String::new();

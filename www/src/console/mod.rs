@@ -276,7 +276,7 @@ pub fn blank_flow() -> String {
 struct Loaded {
     draft: store::Draft,
     doc: Value,
-    compiled: flow_runtime::compile::Compiled,
+    compiled: flow_authoring::compile::Compiled,
     live: Option<store::Version>,
     /// What the question box and the preview try while the draft has errors: the newest
     /// draft that compiled, and its document.
@@ -918,14 +918,14 @@ async fn save_then(
 
 #[cfg(test)]
 mod blank_flow_tests {
-    use flow_runtime::testing::{Driver, parse_act};
+    use flow_authoring::testing::{Driver, parse_act};
 
     /// A new flow works end to end as created: it compiles without errors, and every way to
     /// a person leads somewhere (live, by email, or a clear message when the team cannot be
     /// reached).
     #[test]
     fn a_new_flow_reaches_a_person() {
-        let compiled = flow_runtime::compile::compile_json(&super::blank_flow());
+        let compiled = flow_authoring::compile::compile_json(&super::blank_flow());
         assert_eq!(compiled.errors(), 0, "{:?}", compiled.diagnostics);
         assert_eq!(compiled.warnings(), 0, "{:?}", compiled.diagnostics);
         let flow = compiled.flow.unwrap();

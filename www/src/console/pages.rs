@@ -1,6 +1,6 @@
 //! The console's HTML (maud escapes every value it interpolates).
 
-use flow_runtime::compile::Diagnostic;
+use flow_authoring::compile::Diagnostic;
 use maud::{DOCTYPE, Markup, html};
 use serde_json::Value;
 

@@ -29,10 +29,10 @@ pub struct Explained {
 }
 
 /// The FAQ of the draft as the compiler reads it: entry ids, the phrasings (the question
-/// counts as one; `flow_runtime::compile::entry_phrasings`, the compiler's own reading),
+/// counts as one; `flow_authoring::compile::entry_phrasings`, the compiler's own reading),
 /// and the synonym groups. Empty when the draft is not a flow document.
 pub fn faq_of(doc: &Value) -> (Vec<String>, Vec<Phrasing>, Vec<Vec<String>>) {
-    let Ok(doc) = serde_json::from_value::<flow_runtime::doc::Document>(doc.clone()) else {
+    let Ok(doc) = serde_json::from_value::<flow_authoring::doc::Document>(doc.clone()) else {
         return Default::default();
     };
     let default = doc.bot.languages.first().map_or("en", String::as_str);
@@ -42,7 +42,7 @@ pub fn faq_of(doc: &Value) -> (Vec<String>, Vec<Phrasing>, Vec<Vec<String>>) {
         .entries
         .iter()
         .enumerate()
-        .flat_map(|(i, e)| flow_runtime::compile::entry_phrasings(i as u32, e, default))
+        .flat_map(|(i, e)| flow_authoring::compile::entry_phrasings(i as u32, e, default))
         .filter(|p| !p.text.trim().is_empty())
         .collect();
     (ids, phrasings, doc.faq.synonyms)

@@ -5,9 +5,9 @@
 //! forms, and read each problem under the field it concerns, labelled; here each problem
 //! is said in the words of those forms. The common ones have their own sentences; the rest
 //! are the compiler's, with the file's notation taken out. A test holds every problem of
-//! the compiler's broken examples (`flow-runtime/tests/check/`) to it.
+//! the compiler's broken examples (`flow-authoring/tests/check/`) to it.
 
-use flow_runtime::compile::Diagnostic;
+use flow_authoring::compile::Diagnostic;
 
 /// A problem as the console says it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn problems_are_said_without_json() {
         let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../flow-runtime/tests/check");
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../flow-authoring/tests/check");
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();
@@ -134,7 +134,7 @@ mod tests {
                 continue;
             }
             let compiled =
-                flow_runtime::compile::compile_json(&std::fs::read_to_string(&path).unwrap());
+                flow_authoring::compile::compile_json(&std::fs::read_to_string(&path).unwrap());
             for d in &compiled.diagnostics {
                 if d.code == "syntax" {
                     continue; // a file, not a form

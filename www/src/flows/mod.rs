@@ -29,7 +29,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use flow_runtime::compile::compile_json;
+use flow_authoring::compile::compile_json;
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 
@@ -68,7 +68,7 @@ pub const COMPILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// Compiles `source` on a blocking thread, never on the async workers that serve every
 /// other request, and gives up waiting after [`COMPILE_TIMEOUT`].
-pub async fn compile_off_thread(source: String) -> Option<flow_runtime::compile::Compiled> {
+pub async fn compile_off_thread(source: String) -> Option<flow_authoring::compile::Compiled> {
     let work = tokio::task::spawn_blocking(move || compile_json(&source));
     match tokio::time::timeout(COMPILE_TIMEOUT, work).await {
         Ok(Ok(compiled)) => Some(compiled),
@@ -129,7 +129,7 @@ pub async fn compile_async(name: &str, source: &str) -> Result<CompiledFlow, Vec
     }
 }
 
-fn served(name: &str, result: flow_runtime::compile::Compiled) -> Result<CompiledFlow, Vec<String>> {
+fn served(name: &str, result: flow_authoring::compile::Compiled) -> Result<CompiledFlow, Vec<String>> {
     match result.flow {
         Some(flow) => Ok(CompiledFlow {
             bytes: flow.to_bytes(),
