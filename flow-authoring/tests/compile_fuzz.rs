@@ -16,7 +16,11 @@ use serde_json::{Value, json};
 fn seeds() -> Vec<Value> {
     let mut out = vec![serde_json::from_str(include_str!("../../www/flows/demo.json")).unwrap()];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     for path in files {
         if path.extension().is_some_and(|e| e == "json")
@@ -107,7 +111,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                pointers(child, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    child,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -123,7 +131,10 @@ fn apply(doc: &mut Value, m: &Mutation) {
     let mut all = Vec::new();
     pointers(doc, String::new(), &mut all);
     let pick = |i: usize, filter: &dyn Fn(&Value) -> bool| -> Option<String> {
-        let fitting: Vec<&String> = all.iter().filter(|p| doc.pointer(p).is_some_and(filter)).collect();
+        let fitting: Vec<&String> = all
+            .iter()
+            .filter(|p| doc.pointer(p).is_some_and(filter))
+            .collect();
         (!fitting.is_empty()).then(|| fitting[i % fitting.len()].clone())
     };
     match m {
@@ -165,10 +176,12 @@ fn apply(doc: &mut Value, m: &Mutation) {
                 Some(Value::Object(map)) => {
                     map.insert(key.to_owned(), Value::String(text.clone()));
                 }
-                Some(Value::Array(items)) => match key.parse::<usize>().ok().and_then(|k| items.get_mut(k)) {
-                    Some(slot) => *slot = Value::String(text.clone()),
-                    None => items.push(Value::String(text.clone())),
-                },
+                Some(Value::Array(items)) => {
+                    match key.parse::<usize>().ok().and_then(|k| items.get_mut(k)) {
+                        Some(slot) => *slot = Value::String(text.clone()),
+                        None => items.push(Value::String(text.clone())),
+                    }
+                }
                 _ => {}
             }
         }
@@ -218,5 +231,12 @@ fn known_crashers_compile_to_diagnostics() {
     assert!(compiled.flow.is_none());
     assert!(compiled.diagnostics.iter().any(|d| d.code == "bad-color"));
     assert!(compiled.diagnostics.iter().any(|d| d.code == "bad-pattern"));
-    assert!(compiled.diagnostics.iter().any(|d| d.code == "bad-language"), "{:?}", compiled.diagnostics);
+    assert!(
+        compiled
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "bad-language"),
+        "{:?}",
+        compiled.diagnostics
+    );
 }

@@ -38,7 +38,10 @@ fn the_demo_flow_passes_its_conversation_tests() {
 
 #[test]
 fn a_broken_flow_fails_with_located_messages() {
-    let (code, out) = flow(&["check", "flow-authoring/tests/check/unknown-references.json"]);
+    let (code, out) = flow(&[
+        "check",
+        "flow-authoring/tests/check/unknown-references.json",
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("unknown-references.json:6:40 (/steps/0/quick_replies/0/goto)"),

@@ -11,8 +11,8 @@
 use crate::engine::{Announcement, Prop};
 use crate::wire::limits;
 use crate::wire::{
-    AskedQuestion, FaqTally, HandoffCount, HandoffReason, InsightsBatch, QuestionKind,
-    RatingTally, TriggerTally,
+    AskedQuestion, FaqTally, HandoffCount, HandoffReason, InsightsBatch, QuestionKind, RatingTally,
+    TriggerTally,
 };
 
 /// What stands in a question for an email address, and for a word with three digits or
@@ -390,12 +390,16 @@ mod tests {
                     entries: vec!["returns".into()]
                 },
                 AskedQuestion {
-                kind: QuestionKind::Missed,
-                text: "do you sell to [number] [email]".into(),
-                entries: vec!["warranty".into()]
-            }]
+                    kind: QuestionKind::Missed,
+                    text: "do you sell to [number] [email]".into(),
+                    entries: vec!["warranty".into()]
+                }
+            ]
         );
-        assert!(!format!("{b:?}").contains("how long do I have"), "a helpful answer's words stay");
+        assert!(
+            !format!("{b:?}").contains("how long do I have"),
+            "a helpful answer's words stay"
+        );
         assert_eq!(b.triggers[0].shown, 1);
         assert_eq!(b.triggers[0].converted, 1);
         assert_eq!(

@@ -47,9 +47,8 @@ pub use engine::{
 // store's page, and state to save.
 pub use engine::{
     Announcement, BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format,
-    HandoffContext, HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop,
-    QuickReplyView, RatingChoice, RatingIcon, Request, Saved, Span, Speaker, Track, TranscriptLine,
-    View,
+    HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView,
+    RatingChoice, RatingIcon, Request, Saved, Span, Speaker, Track, View,
 };
 // The conversation as saved between pages.
 pub use engine::{

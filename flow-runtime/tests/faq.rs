@@ -32,10 +32,14 @@ fn leaving_a_phrasing_out_ranks_like_a_rebuilt_index() {
         let left_out = index.rank_without(k, &p.text, &p.language, 3);
         // Its own words no longer make it certain (unless another phrasing says the same,
         // synonyms included: then the rebuilt index is certain too).
-        let twin = rebuilt.first().is_some_and(|r| r.entry == p.entry && r.confidence >= 1000);
+        let twin = rebuilt
+            .first()
+            .is_some_and(|r| r.entry == p.entry && r.confidence >= 1000);
         if !twin {
             assert!(
-                left_out.first().is_none_or(|r| r.entry != p.entry || r.confidence < 1000),
+                left_out
+                    .first()
+                    .is_none_or(|r| r.entry != p.entry || r.confidence < 1000),
                 "{}: {left_out:?}",
                 p.text
             );

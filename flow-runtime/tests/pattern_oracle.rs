@@ -31,7 +31,11 @@ fn quantifier() -> impl Strategy<Value = String> {
 fn pattern() -> impl Strategy<Value = String> {
     let leaf = (atom(), quantifier()).prop_map(|(a, q)| {
         // Anchors cannot be repeated (ours refuses, as it should).
-        if a == "^" || a == "$" { a } else { format!("{a}{q}") }
+        if a == "^" || a == "$" {
+            a
+        } else {
+            format!("{a}{q}")
+        }
     });
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
@@ -39,15 +43,22 @@ fn pattern() -> impl Strategy<Value = String> {
             prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.join("|")),
             (inner, quantifier()).prop_map(|(p, q)| {
                 // A group that is only an anchor is an anchor: not repeated either.
-                if p == "^" || p == "$" { format!("({p})") } else { format!("({p}){q}") }
+                if p == "^" || p == "$" {
+                    format!("({p})")
+                } else {
+                    format!("({p}){q}")
+                }
             }),
         ]
     })
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!['a', 'b', 'A', 'B', '1', '2', ' ', '-', 'x']), 0..12)
-        .prop_map(|v| v.into_iter().collect())
+    prop::collection::vec(
+        prop::sample::select(vec!['a', 'b', 'A', 'B', '1', '2', ' ', '-', 'x']),
+        0..12,
+    )
+    .prop_map(|v| v.into_iter().collect())
 }
 
 /// The pattern, or `None` for the one thing the generator writes that ours refuses on

@@ -1,10 +1,10 @@
 //! HTTP: the only place the widget talks to a server. It calls the Bellhop server for
 //! exactly two things the shopper asked for, order lookups and handoff (with the live
-//! conversation that follows), and fetches the flow.
+//! conversation that follows), fetches the flow, and sends the insights report of flows
+//! that switch insights on.
 
-use flow_runtime::wire::json::FoundOrder;
 use flow_runtime::wire::json::{FromJson, ToJson};
-use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff};
+use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff, OrderFound};
 use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, OrderAnswer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -110,13 +110,23 @@ impl Api {
     }
 }
 
+/// Sends an insights report (`POST {api}/api/v1/insights`) with `navigator.sendBeacon`,
+/// which the browser delivers even as the page goes. A string goes as `text/plain`: no
+/// CORS preflight, which a beacon cannot make.
+pub fn beacon(api: &str, body: &str) {
+    if let Some(w) = web_sys::window() {
+        let url = format!("{}/api/v1/insights", api.trim_end_matches('/'));
+        let _ = w.navigator().send_beacon_with_opt_str(&url, Some(body));
+    }
+}
+
 /// The server's answer to an order lookup.
 pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
     match reply {
         Reply::NoAnswer => None,
         Reply::Answered(200, body) => Some(
-            match FoundOrder::read(&crate::js::Parsed::from_text(body)) {
-                Some(FoundOrder(order)) => OrderAnswer::Found(order),
+            match OrderFound::read(&crate::js::Parsed::from_text(body)) {
+                Some(found) => OrderAnswer::Found(found.order.into()),
                 // Not what the API promises (a proxy's page, another version): say so calmly.
                 None => OrderAnswer::Error,
             },

@@ -20,7 +20,8 @@ pub fn queued() -> Vec<JsValue> {
     let Some(window) = web_sys::window() else {
         return Vec::new();
     };
-    let stub = js_sys::Reflect::get(&window, &JsValue::from_str("Bellhop")).unwrap_or(JsValue::UNDEFINED);
+    let stub =
+        js_sys::Reflect::get(&window, &JsValue::from_str("Bellhop")).unwrap_or(JsValue::UNDEFINED);
     js::items(&js::get(&stub, "q"))
 }
 

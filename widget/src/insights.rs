@@ -5,30 +5,35 @@
 //! without insights: then this module never adds a listener.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use flow_runtime::insights::Tally;
 use flow_runtime::wire::json::ToJson;
 use wasm_bindgen::prelude::*;
 
-use crate::run::Widget;
 use browser::storage;
 
 /// The browser's id for today: `YYYY-MM-DD:<32 hex digits>`, made afresh each day.
 const DAY_KEY: &str = "bellhop:day";
 
-/// The counts of this page view, and whether they went.
+/// The counts of this page view, whether they went, and what the report names: the flow
+/// (by its name on the server) and the compiled flow's fingerprint (its version).
 pub struct Insights {
     tally: RefCell<Tally>,
     sent: std::cell::Cell<bool>,
-    url: String,
+    api: String,
+    flow: Option<String>,
+    fingerprint: u64,
 }
 
 impl Insights {
-    pub fn new(api: &str) -> Insights {
+    pub fn new(api: &str, flow: Option<String>, fingerprint: u64) -> Insights {
         Insights {
             tally: RefCell::default(),
             sent: std::cell::Cell::new(false),
-            url: format!("{}/api/v1/insights", api.trim_end_matches('/')),
+            api: api.to_owned(),
+            flow,
+            fingerprint,
         }
     }
 
@@ -40,11 +45,12 @@ impl Insights {
 }
 
 /// Sends the page view's report when the page is first hidden or left.
-pub fn listen(chat: Widget) {
+pub fn listen(insights: Rc<Insights>) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let left = Closure::<dyn Fn()>::new(move || send(chat));
+    let on_leave = insights.clone();
+    let left = Closure::<dyn Fn()>::new(move || send(&on_leave));
     let _ = window.add_event_listener_with_callback("pagehide", left.as_ref().unchecked_ref());
     left.forget();
     let hidden = Closure::<dyn Fn()>::new(move || {
@@ -52,7 +58,7 @@ pub fn listen(chat: Widget) {
             .and_then(|w| w.document())
             .is_some_and(|d| d.hidden())
         {
-            send(chat);
+            send(&insights);
         }
     });
     if let Some(d) = window.document() {
@@ -62,34 +68,25 @@ pub fn listen(chat: Widget) {
     hidden.forget();
 }
 
-fn send(chat: Widget) {
-    let shell = chat.shell();
-    let Some(insights) = shell.insights.as_ref() else {
-        return;
-    };
+fn send(insights: &Insights) {
     // Consent, where the tag asks for it, before anything leaves; once per page view.
     if insights.sent.get() || !storage::allowed() {
         return;
     }
-    let Some(flow) = shell.config.flow_name() else {
+    let Some(flow) = insights.flow.clone() else {
         return;
     };
     let batch = insights.tally.borrow_mut().take(
         storage::random_hex(16),
         flow,
-        shell.fingerprint(),
+        insights.fingerprint,
         Some(day_id()),
     );
     let Some(batch) = batch else {
         return;
     };
     insights.sent.set(true);
-    if let Some(w) = web_sys::window() {
-        // A string goes as text/plain: no CORS preflight, which a beacon cannot make.
-        let _ = w
-            .navigator()
-            .send_beacon_with_opt_str(&insights.url, Some(&batch.to_json()));
-    }
+    crate::api::beacon(&insights.api, &batch.to_json());
 }
 
 /// A random id for this browser and today only.

@@ -37,18 +37,13 @@ pub struct Shell {
     /// The armed timer: its handle, and when it fires.
     timer: Cell<Option<(i32, Time)>>,
     /// This page view's counts, when the flow sends insights.
-    pub insights: Option<crate::insights::Insights>,
+    pub insights: Option<Rc<crate::insights::Insights>>,
 }
 
 impl Shell {
     /// An image of the flow as an absolute address (see [`crate::js::asset`]).
     pub fn asset(&self, src: &str) -> String {
         crate::js::asset(src, &self.config.flow_url)
-    }
-
-    /// The compiled flow's fingerprint (insights name their version by it).
-    pub fn fingerprint(&self) -> u64 {
-        self.flow.fingerprint
     }
 }
 
@@ -123,9 +118,13 @@ impl Widget {
             }
             _ => Conversation::new(flow.clone(), &visitor, now),
         };
-        let insights = flow
-            .insights
-            .then(|| crate::insights::Insights::new(&config.api));
+        let insights = flow.insights.then(|| {
+            Rc::new(crate::insights::Insights::new(
+                &config.api,
+                config.flow_name(),
+                flow.fingerprint,
+            ))
+        });
         let shell = Rc::new(Shell {
             conversation: RefCell::new(conversation),
             flow,
@@ -157,8 +156,8 @@ impl Widget {
         // page left unsent.
         chat.drain();
         chat.shell().io.pump(chat);
-        if chat.shell().insights.is_some() {
-            crate::insights::listen(chat);
+        if let Some(insights) = &chat.shell().insights {
+            crate::insights::listen(insights.clone());
         }
         chat
     }

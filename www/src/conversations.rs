@@ -18,9 +18,9 @@ use crate::db::{Backend, Db};
 use crate::secrets::random_hex;
 use crate::webhooks;
 
-use flow_runtime::Speaker;
 use flow_runtime::wire::{AgentJoined, AgentMessage, ConversationClosed, event};
 pub use flow_runtime::wire::{CartLine, FaqTry, HandoffContext as Context, NewHandoff};
+use flow_runtime::wire::{ConversationRef, NewConversation, Speaker, WebhookEvent, WebhookMessage};
 
 /// What a handoff request made.
 #[derive(Debug)]
@@ -86,7 +86,13 @@ pub enum Show {
 }
 
 impl Show {
-    pub const ALL: [Show; 5] = [Show::Active, Show::Waiting, Show::Open, Show::Closed, Show::All];
+    pub const ALL: [Show; 5] = [
+        Show::Active,
+        Show::Waiting,
+        Show::Open,
+        Show::Closed,
+        Show::All,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -267,13 +273,11 @@ impl Conversations {
     async fn webhook(
         &self,
         tx: &mut Transaction<'static, Any>,
-        event: &str,
-        conversation: i64,
-        payload: Value,
+        event: WebhookEvent,
         now: i64,
     ) -> sqlx::Result<()> {
         if self.webhooks {
-            webhooks::enqueue(tx, event, conversation, payload, now).await?;
+            webhooks::enqueue(tx, event, now).await?;
         }
         Ok(())
     }
@@ -337,7 +341,7 @@ impl Conversations {
             .bind(id)
             .bind(line.from.as_str())
             .bind(&line.text)
-            .bind(i64::try_from(line.at.0).unwrap_or(i64::MAX))
+            .bind(i64::try_from(line.at).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
         }
@@ -345,12 +349,14 @@ impl Conversations {
             .await?;
         self.webhook(
             &mut tx,
-            "conversation.created",
-            id,
-            json!({
-                "conversation": { "id": id, "live": live, "context": h.context },
-                "transcript": h.transcript,
-            }),
+            WebhookEvent::Created {
+                conversation: NewConversation {
+                    id,
+                    live,
+                    context: h.context.clone(),
+                },
+                transcript: h.transcript.clone(),
+            },
             now,
         )
         .await?;
@@ -459,9 +465,14 @@ impl Conversations {
         self.touch(&mut tx, c.id, now).await?;
         self.webhook(
             &mut tx,
-            "conversation.shopper_message",
-            c.id,
-            json!({ "conversation": { "id": c.id }, "message": { "id": id, "text": text, "at": now } }),
+            WebhookEvent::ShopperMessage {
+                conversation: ConversationRef { id: c.id },
+                message: WebhookMessage {
+                    id,
+                    text: text.to_owned(),
+                    at: now,
+                },
+            },
             now,
         )
         .await?;
@@ -613,9 +624,9 @@ impl Conversations {
         .await?;
         self.webhook(
             &mut tx,
-            "conversation.closed",
-            id,
-            json!({ "conversation": { "id": id } }),
+            WebhookEvent::Closed {
+                conversation: ConversationRef { id },
+            },
             now,
         )
         .await?;
@@ -790,7 +801,7 @@ impl Conversations {
             let sender: String = r.try_get("sender")?;
             Ok(Message {
                 id: r.try_get("id")?,
-                sender: serde_json::from_value(Value::String(sender)).unwrap_or(Speaker::System),
+                sender: Speaker::parse(&sender).unwrap_or(Speaker::System),
                 author: r.try_get("author")?,
                 text: r.try_get("body")?,
                 at: r.try_get("at")?,

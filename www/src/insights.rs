@@ -137,16 +137,15 @@ pub async fn record(
 ) -> Result<(), NotStored> {
     let day = iso_date(now);
     let mut tx = db.begin_write().await?;
-    let (reports, questions): (i64, i64) = sqlx::query(
-        "SELECT reports, questions FROM insight_days WHERE flow = $1 AND day = $2",
-    )
-    .bind(flow)
-    .bind(&day)
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| Ok::<_, sqlx::Error>((r.try_get("reports")?, r.try_get("questions")?)))
-    .transpose()?
-    .unwrap_or((0, 0));
+    let (reports, questions): (i64, i64) =
+        sqlx::query("SELECT reports, questions FROM insight_days WHERE flow = $1 AND day = $2")
+            .bind(flow)
+            .bind(&day)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("reports")?, r.try_get("questions")?)))
+            .transpose()?
+            .unwrap_or((0, 0));
     if reports >= REPORTS_PER_DAY {
         tx.rollback().await?;
         return Err(NotStored::Full);

@@ -18,11 +18,13 @@ pub fn sha256_hex(text: &str) -> String {
 /// The deployment's secret called `name`: 32 random bytes made by the first instance that
 /// asks, then read by every instance (they share the database).
 pub async fn server_secret(db: &crate::db::Db, name: &str) -> sqlx::Result<String> {
-    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(random_hex(32))
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(random_hex(32))
+    .execute(db.pool())
+    .await?;
     sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
         .bind(name)
         .fetch_one(db.pool())

@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
+use flow_runtime::wire::{Webhook, WebhookEvent};
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{Value, json};
 use sha2::Sha256;
 use sqlx::{Any, Row, Transaction};
 
@@ -29,24 +29,23 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// Queues a delivery of `event` (inside the caller's transaction).
 pub async fn enqueue(
     tx: &mut Transaction<'static, Any>,
-    event: &str,
-    conversation: i64,
-    payload: Value,
+    event: WebhookEvent,
     now: i64,
 ) -> sqlx::Result<()> {
-    let delivery = random_hex(16);
-    let mut body = json!({ "id": delivery, "event": event, "created_at": now });
-    if let (Some(body), Value::Object(payload)) = (body.as_object_mut(), payload) {
-        body.extend(payload);
-    }
+    let body = Webhook {
+        id: random_hex(16),
+        created_at: now,
+        event,
+    };
+    let text = serde_json::to_string(&body).expect("a webhook always serializes");
     sqlx::query(
         "INSERT INTO webhook_deliveries (delivery_id, event, conversation_id, body, status, attempts, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)",
     )
-    .bind(&delivery)
-    .bind(event)
-    .bind(conversation)
-    .bind(body.to_string())
+    .bind(&body.id)
+    .bind(body.event.name())
+    .bind(body.event.conversation())
+    .bind(text)
     .bind(now)
     .execute(&mut **tx)
     .await

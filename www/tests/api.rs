@@ -458,7 +458,10 @@ fn the_openapi_document_lists_exactly_the_routes_the_server_has() {
         "flow_invalid",
         "bad_format",
     ] {
-        assert!(codes.iter().any(|c| c == code), "error code {code} is not in openapi.json");
+        assert!(
+            codes.iter().any(|c| c == code),
+            "error code {code} is not in openapi.json"
+        );
     }
     for code in sources.split('"').filter(|s| {
         s.len() > 3 && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') && s.contains('_')
@@ -663,6 +666,79 @@ fn the_openapi_schemas_have_the_fields_of_the_wire_types() {
     }
 }
 
+/// The webhooks are a contract too: `openapi.json`'s `webhooks` name every event the server
+/// sends, and each body has the documented fields, nested ones included.
+#[test]
+fn the_openapi_webhooks_are_the_wire_types() {
+    use flow_runtime::wire::*;
+    let doc: serde_json::Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let events = [
+        WebhookEvent::Created {
+            conversation: NewConversation::default(),
+            transcript: vec![TranscriptLine {
+                at: 1,
+                from: Speaker::Shopper,
+                text: "hi".into(),
+            }],
+        },
+        WebhookEvent::ShopperMessage {
+            conversation: ConversationRef { id: 1 },
+            message: WebhookMessage::default(),
+        },
+        WebhookEvent::Closed {
+            conversation: ConversationRef { id: 1 },
+        },
+    ];
+    let documented: Vec<&String> = doc["webhooks"].as_object().unwrap().keys().collect();
+    assert_eq!(documented, WebhookEvent::NAMES.iter().collect::<Vec<_>>());
+    // Every object in the body against the schema at the same place.
+    fn same_fields(
+        value: &serde_json::Value,
+        schema: &serde_json::Value,
+        doc: &serde_json::Value,
+        at: &str,
+    ) {
+        let schema = match schema["$ref"].as_str() {
+            Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap(),
+            None => schema,
+        };
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut got: Vec<&String> = map.keys().collect();
+                let props = schema["properties"]
+                    .as_object()
+                    .unwrap_or_else(|| panic!("{at}: no properties"));
+                let mut want: Vec<&String> = props.keys().collect();
+                got.sort();
+                want.sort();
+                assert_eq!(got, want, "openapi.json's webhook at {at}");
+                for (k, v) in map {
+                    same_fields(v, &props[k], doc, &format!("{at}/{k}"));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    same_fields(item, &schema["items"], doc, &format!("{at}[]"));
+                }
+            }
+            _ => {}
+        }
+    }
+    for event in events {
+        let name = event.name();
+        let body = serde_json::to_value(Webhook {
+            id: "d".into(),
+            created_at: 1,
+            event,
+        })
+        .unwrap();
+        assert_eq!(body["event"], name);
+        let schema =
+            &doc["webhooks"][name]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        same_fields(&body, schema, &doc, name);
+    }
+}
+
 /// Every bound `openapi.json` states is the contract's constant (`flow_runtime::wire::limits`)
 /// that the engine cuts to and the server checks: the document cannot promise one number
 /// while the server enforces another, and no bound is stated without its constant here.
@@ -673,55 +749,190 @@ fn the_openapi_bounds_are_the_contracts_limits() {
     let token = "/parameters/0/schema/maxLength";
     let s = "/components/schemas";
     let table: Vec<(String, usize)> = [
-        (format!("/paths/~1conversations~1{{token}}/get{token}"), TOKEN_CHARS),
-        (format!("/paths/~1conversations~1{{token}}~1messages/post{token}"), TOKEN_CHARS),
-        (format!("/paths/~1conversations~1{{token}}~1email/post{token}"), TOKEN_CHARS),
-        (format!("/paths/~1conversations~1{{token}}~1rating/post{token}"), TOKEN_CHARS),
-        (format!("/paths/~1conversations~1{{token}}~1events/get{token}"), TOKEN_CHARS),
-        (format!("{s}/Lookup/properties/number/maxLength"), ORDER_NUMBER_CHARS),
-        (format!("{s}/Lookup/properties/email/maxLength"), EMAIL_CHARS),
-        (format!("{s}/Handoff/properties/key/minLength"), KEY_MIN_CHARS),
+        (
+            format!("/paths/~1conversations~1{{token}}/get{token}"),
+            TOKEN_CHARS,
+        ),
+        (
+            format!("/paths/~1conversations~1{{token}}~1messages/post{token}"),
+            TOKEN_CHARS,
+        ),
+        (
+            format!("/paths/~1conversations~1{{token}}~1email/post{token}"),
+            TOKEN_CHARS,
+        ),
+        (
+            format!("/paths/~1conversations~1{{token}}~1rating/post{token}"),
+            TOKEN_CHARS,
+        ),
+        (
+            format!("/paths/~1conversations~1{{token}}~1events/get{token}"),
+            TOKEN_CHARS,
+        ),
+        (
+            format!("{s}/Lookup/properties/number/maxLength"),
+            ORDER_NUMBER_CHARS,
+        ),
+        (
+            format!("{s}/Lookup/properties/email/maxLength"),
+            EMAIL_CHARS,
+        ),
+        (
+            format!("{s}/Handoff/properties/key/minLength"),
+            KEY_MIN_CHARS,
+        ),
         (format!("{s}/Handoff/properties/key/maxLength"), KEY_CHARS),
-        (format!("{s}/Handoff/properties/transcript/maxItems"), TRANSCRIPT_LINES),
-        (format!("{s}/Handoff/properties/transcript/items/properties/text/maxLength"), TRANSCRIPT_LINE_CHARS),
-        (format!("{s}/Context/properties/page_url/maxLength"), PAGE_URL_CHARS),
-        (format!("{s}/Context/properties/language/maxLength"), LANGUAGE_CHARS),
-        (format!("{s}/Context/properties/device/maxLength"), DEVICE_CHARS),
-        (format!("{s}/Context/properties/cart_value/maxLength"), CART_VALUE_CHARS),
-        (format!("{s}/Context/properties/currency/maxLength"), CURRENCY_CHARS),
-        (format!("{s}/Context/properties/cart_lines/maxItems"), CART_LINES),
-        (format!("{s}/Context/properties/cart_lines/items/properties/name/maxLength"), CART_LINE_NAME_CHARS),
+        (
+            format!("{s}/Handoff/properties/transcript/maxItems"),
+            TRANSCRIPT_LINES,
+        ),
+        (
+            format!("{s}/Handoff/properties/transcript/items/properties/text/maxLength"),
+            TRANSCRIPT_LINE_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/page_url/maxLength"),
+            PAGE_URL_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/language/maxLength"),
+            LANGUAGE_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/device/maxLength"),
+            DEVICE_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/cart_value/maxLength"),
+            CART_VALUE_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/currency/maxLength"),
+            CURRENCY_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/cart_lines/maxItems"),
+            CART_LINES,
+        ),
+        (
+            format!("{s}/Context/properties/cart_lines/items/properties/name/maxLength"),
+            CART_LINE_NAME_CHARS,
+        ),
         (format!("{s}/Context/properties/faq/maxItems"), FAQ_TRIES),
-        (format!("{s}/Context/properties/faq/items/properties/entry/maxLength"), NAME_CHARS),
-        (format!("{s}/Context/properties/faq/items/properties/question/maxLength"), FAQ_QUESTION_CHARS),
-        (format!("{s}/Context/properties/trigger/maxLength"), NAME_CHARS),
-        (format!("{s}/Context/properties/variant/maxLength"), NAME_CHARS),
-        (format!("{s}/Context/properties/email/maxLength"), EMAIL_CHARS),
+        (
+            format!("{s}/Context/properties/faq/items/properties/entry/maxLength"),
+            NAME_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/faq/items/properties/question/maxLength"),
+            FAQ_QUESTION_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/trigger/maxLength"),
+            NAME_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/variant/maxLength"),
+            NAME_CHARS,
+        ),
+        (
+            format!("{s}/Context/properties/email/maxLength"),
+            EMAIL_CHARS,
+        ),
         (format!("{s}/Message/properties/key/maxLength"), KEY_CHARS),
-        (format!("{s}/Message/properties/text/maxLength"), MESSAGE_CHARS),
+        (
+            format!("{s}/Message/properties/text/maxLength"),
+            MESSAGE_CHARS,
+        ),
         (format!("{s}/Email/properties/email/maxLength"), EMAIL_CHARS),
-        (format!("{s}/Rating/properties/comment/maxLength"), COMMENT_CHARS),
-        (format!("{s}/Insights/properties/faq/maxItems"), REPORT_FAQ_ENTRIES),
-        (format!("{s}/Insights/properties/faq/items/properties/entry/maxLength"), REPORT_NAME_CHARS),
-        (format!("{s}/Insights/properties/faq/items/properties/answered/maximum"), REPORT_FAQ_COUNT as usize),
-        (format!("{s}/Insights/properties/faq/items/properties/unsure/maximum"), REPORT_FAQ_COUNT as usize),
-        (format!("{s}/Insights/properties/faq/items/properties/missed/maximum"), REPORT_FAQ_COUNT as usize),
-        (format!("{s}/Insights/properties/faq/items/properties/unhelpful/maximum"), REPORT_FAQ_COUNT as usize),
-        (format!("{s}/Insights/properties/questions/maxItems"), REPORT_QUESTIONS),
-        (format!("{s}/Insights/properties/questions/items/properties/text/maxLength"), REPORT_QUESTION_CHARS),
-        (format!("{s}/Insights/properties/questions/items/properties/entries/maxItems"), REPORT_QUESTION_ENTRIES),
-        (format!("{s}/Insights/properties/questions/items/properties/entries/items/maxLength"), REPORT_NAME_CHARS),
-        (format!("{s}/Insights/properties/triggers/maxItems"), REPORT_TRIGGERS),
-        (format!("{s}/Insights/properties/triggers/items/properties/trigger/maxLength"), REPORT_NAME_CHARS),
-        (format!("{s}/Insights/properties/triggers/items/properties/variant/maxLength"), REPORT_NAME_CHARS),
-        (format!("{s}/Insights/properties/triggers/items/properties/shown/maximum"), REPORT_TRIGGER_COUNT as usize),
-        (format!("{s}/Insights/properties/triggers/items/properties/dismissed/maximum"), REPORT_TRIGGER_COUNT as usize),
-        (format!("{s}/Insights/properties/triggers/items/properties/converted/maximum"), REPORT_TRIGGER_COUNT as usize),
-        (format!("{s}/Insights/properties/triggers/items/properties/held_out/maximum"), REPORT_TRIGGER_COUNT as usize),
-        (format!("{s}/Insights/properties/added_to_cart/maximum"), REPORT_ADDED_TO_CART as usize),
-        (format!("{s}/Insights/properties/order_lookups/maximum"), REPORT_ORDER_LOOKUPS as usize),
-        (format!("{s}/Insights/properties/handoffs/maxItems"), REPORT_HANDOFFS),
-        (format!("{s}/Insights/properties/ratings/maxItems"), REPORT_RATINGS),
+        (
+            format!("{s}/Rating/properties/comment/maxLength"),
+            COMMENT_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/maxItems"),
+            REPORT_FAQ_ENTRIES,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/items/properties/entry/maxLength"),
+            REPORT_NAME_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/items/properties/answered/maximum"),
+            REPORT_FAQ_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/items/properties/unsure/maximum"),
+            REPORT_FAQ_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/items/properties/missed/maximum"),
+            REPORT_FAQ_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/faq/items/properties/unhelpful/maximum"),
+            REPORT_FAQ_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/questions/maxItems"),
+            REPORT_QUESTIONS,
+        ),
+        (
+            format!("{s}/Insights/properties/questions/items/properties/text/maxLength"),
+            REPORT_QUESTION_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/questions/items/properties/entries/maxItems"),
+            REPORT_QUESTION_ENTRIES,
+        ),
+        (
+            format!("{s}/Insights/properties/questions/items/properties/entries/items/maxLength"),
+            REPORT_NAME_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/maxItems"),
+            REPORT_TRIGGERS,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/trigger/maxLength"),
+            REPORT_NAME_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/variant/maxLength"),
+            REPORT_NAME_CHARS,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/shown/maximum"),
+            REPORT_TRIGGER_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/dismissed/maximum"),
+            REPORT_TRIGGER_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/converted/maximum"),
+            REPORT_TRIGGER_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/triggers/items/properties/held_out/maximum"),
+            REPORT_TRIGGER_COUNT as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/added_to_cart/maximum"),
+            REPORT_ADDED_TO_CART as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/order_lookups/maximum"),
+            REPORT_ORDER_LOOKUPS as usize,
+        ),
+        (
+            format!("{s}/Insights/properties/handoffs/maxItems"),
+            REPORT_HANDOFFS,
+        ),
+        (
+            format!("{s}/Insights/properties/ratings/maxItems"),
+            REPORT_RATINGS,
+        ),
     ]
     .into_iter()
     .collect();

@@ -124,7 +124,7 @@ async fn naughty_strings_are_refused_clearly_or_stored_exactly_never_a_server_er
                 );
                 if !s.trim().is_empty() && !s.contains('\0') {
                     assert!(detail.messages.iter().any(|m| m.text == *s
-                        && m.sender == flow_runtime::Speaker::Shopper
+                        && m.sender == flow_runtime::wire::Speaker::Shopper
                         && m.id != detail.messages[1].id));
                     stored_exactly += 1;
                 }

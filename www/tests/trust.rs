@@ -39,8 +39,16 @@ async fn owner_logs_in(app: &TestApp, address: &str) -> (String, String) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let c = cookies(&r);
-    let session = c.iter().find(|c| c.starts_with("bellhop_session=")).unwrap().clone();
-    let device = c.iter().find(|c| c.starts_with("bellhop_device=")).unwrap().clone();
+    let session = c
+        .iter()
+        .find(|c| c.starts_with("bellhop_session="))
+        .unwrap()
+        .clone();
+    let device = c
+        .iter()
+        .find(|c| c.starts_with("bellhop_device="))
+        .unwrap()
+        .clone();
     (session, device)
 }
 
@@ -72,7 +80,11 @@ async fn strangers_cannot_lock_the_owner_out() {
                     .await;
                 assert_eq!(r.status(), StatusCode::SEE_OTHER, "{address}");
                 assert_eq!(r.headers()[header::LOCATION], "/console");
-                assert!(cookies(&r).iter().any(|c| c.starts_with("bellhop_session=")));
+                assert!(
+                    cookies(&r)
+                        .iter()
+                        .any(|c| c.starts_with("bellhop_session="))
+                );
             }
             // A new browser may be slowed (how much depends on how fast the failures came:
             // the throttle's unit tests hold the arithmetic), never kept out for long.
@@ -80,24 +92,46 @@ async fn strangers_cannot_lock_the_owner_out() {
                 .send(from("198.51.100.78", login(OWNER, OWNER_PASSWORD, None)))
                 .await;
             if r.status() == StatusCode::TOO_MANY_REQUESTS {
-                let wait: u64 = r.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+                let wait: u64 = r.headers()[header::RETRY_AFTER]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 assert!(wait <= 60, "{wait}");
             } else {
                 assert_eq!(r.status(), StatusCode::SEE_OTHER);
             }
             // A device cookie of another account, or a made-up one, is no device.
             let made_up = "ab".repeat(32);
-            assert!(!www::agents::knows_device(&app.state.db, &made_up, OWNER).await.unwrap());
+            assert!(
+                !www::agents::knows_device(&app.state.db, &made_up, OWNER)
+                    .await
+                    .unwrap()
+            );
             let value = device.split_once('=').unwrap().1;
-            assert!(www::agents::knows_device(&app.state.db, value, OWNER).await.unwrap());
-            assert!(!www::agents::knows_device(&app.state.db, value, "agent@fernhill.example").await.unwrap());
+            assert!(
+                www::agents::knows_device(&app.state.db, value, OWNER)
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !www::agents::knows_device(&app.state.db, value, "agent@fernhill.example")
+                    .await
+                    .unwrap()
+            );
             // The known device's own failures still lock it.
             for i in 0..www::inbox::throttle::DEVICE_FAILURES {
-                app.send(from("192.0.2.50", login(OWNER, &format!("typo-{i}"), Some(&device))))
-                    .await;
+                app.send(from(
+                    "192.0.2.50",
+                    login(OWNER, &format!("typo-{i}"), Some(&device)),
+                ))
+                .await;
             }
             let r = app
-                .send(from("192.0.2.50", login(OWNER, OWNER_PASSWORD, Some(&device))))
+                .send(from(
+                    "192.0.2.50",
+                    login(OWNER, OWNER_PASSWORD, Some(&device)),
+                ))
                 .await;
             assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
         },
@@ -116,7 +150,10 @@ async fn emails_no_account_can_have_take_no_memory() {
             let long = format!("{}@x.example", "a".repeat(1_000));
             for i in 0..300 {
                 let r = app
-                    .send(from(&format!("10.8.{}.{}", i / 200, i % 200 + 1), login(&long, "guess", None)))
+                    .send(from(
+                        &format!("10.8.{}.{}", i / 200, i % 200 + 1),
+                        login(&long, "guess", None),
+                    ))
                     .await;
                 assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
             }
@@ -124,7 +161,9 @@ async fn emails_no_account_can_have_take_no_memory() {
             // A form bigger than any login (the 1 MB emails of the attack) is refused before
             // it is read.
             let huge = format!("email={}%40b.example&password=guess", "a".repeat(1 << 20));
-            let r = app.send(from("10.8.9.9", form("/inbox/login", "", &huge))).await;
+            let r = app
+                .send(from("10.8.9.9", form("/inbox/login", "", &huge)))
+                .await;
             assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
         },
     )
@@ -139,7 +178,10 @@ async fn a_password_reset_ends_the_accounts_sessions() {
         |_| {},
         async |app| {
             let (session, device) = owner_logs_in(&app, "192.0.2.60").await;
-            assert_eq!(app.send(get("/console", &session)).await.status(), StatusCode::OK);
+            assert_eq!(
+                app.send(get("/console", &session)).await.status(),
+                StatusCode::OK
+            );
             www::agents::add(&app.state.db, OWNER, "Owner", "a-new-password-1")
                 .await
                 .unwrap();
@@ -185,11 +227,21 @@ async fn there_is_always_an_owner() {
             let db = &app.state.db;
             let role = Some(www::agents::Role::Owner);
             for round in 0..5 {
-                let a = www::agents::add_with_role(db, OWNER, "A", "a-password-12", role).await.unwrap();
-                let b = www::agents::add_with_role(db, "b@shop.example", "B", "b-password-12", role).await.unwrap();
-                let (x, y) = tokio::join!(www::agents::remove(db, a.id), www::agents::remove(db, b.id));
+                let a = www::agents::add_with_role(db, OWNER, "A", "a-password-12", role)
+                    .await
+                    .unwrap();
+                let b =
+                    www::agents::add_with_role(db, "b@shop.example", "B", "b-password-12", role)
+                        .await
+                        .unwrap();
+                let (x, y) =
+                    tokio::join!(www::agents::remove(db, a.id), www::agents::remove(db, b.id));
                 assert!(x.is_ok() != y.is_ok(), "round {round}: {x:?} {y:?}");
-                assert_eq!(owners(www::agents::list(db).await.unwrap()), 1, "round {round}");
+                assert_eq!(
+                    owners(www::agents::list(db).await.unwrap()),
+                    1,
+                    "round {round}"
+                );
             }
         },
     )
@@ -207,13 +259,19 @@ async fn a_flood_of_handoffs_does_not_hide_a_shopper() {
             for i in 0..210 {
                 let address = format!("203.0.113.{}", i % 21 + 1);
                 let (s, _, body) = app
-                    .post_from(&address, "/api/v1/handoffs", &handoff(&format!("flood-{i}")))
+                    .post_from(
+                        &address,
+                        "/api/v1/handoffs",
+                        &handoff(&format!("flood-{i}")),
+                    )
                     .await;
                 assert_eq!(s, StatusCode::CREATED, "{body}");
             }
             let mut real = handoff("a-real-shopper");
             real["context"]["email"] = json!("real@shopper.example");
-            let (_, _, h) = app.post_from("198.51.100.200", "/api/v1/handoffs", &real).await;
+            let (_, _, h) = app
+                .post_from("198.51.100.200", "/api/v1/handoffs", &real)
+                .await;
             let token = h["token"].as_str().unwrap().to_owned();
             let (s, _, _) = app
                 .post_from(
@@ -228,11 +286,24 @@ async fn a_flood_of_handoffs_does_not_hide_a_shopper() {
             let oldest = text(app.send(get("/inbox", &session)).await).await;
             assert!(oldest.contains("Waiting (211)"), "every one counted");
             assert!(oldest.contains("of 211"));
-            assert!(!oldest.contains("real@shopper.example"), "not on the first page of the oldest");
-            let newest = text(app.send(get("/inbox?show=waiting&order=newest", &session)).await).await;
-            assert!(newest.contains("real@shopper.example"), "first among the newest");
+            assert!(
+                !oldest.contains("real@shopper.example"),
+                "not on the first page of the oldest"
+            );
+            let newest = text(
+                app.send(get("/inbox?show=waiting&order=newest", &session))
+                    .await,
+            )
+            .await;
+            assert!(
+                newest.contains("real@shopper.example"),
+                "first among the newest"
+            );
             let last_page = text(app.send(get("/inbox?show=waiting&page=4", &session)).await).await;
-            assert!(last_page.contains("real@shopper.example"), "and on the last page");
+            assert!(
+                last_page.contains("real@shopper.example"),
+                "and on the last page"
+            );
 
             // One address: its conversation page offers to close all ten.
             let flood: Vec<_> = app
@@ -242,29 +313,48 @@ async fn a_flood_of_handoffs_does_not_hide_a_shopper() {
                 .filter(|c| c.email.is_none())
                 .collect();
             let one = flood[0].id;
-            let page = text(app.send(get(&format!("/inbox/conversations/{one}"), &session)).await).await;
-            assert!(page.contains("9 other open conversations came from the same address"), "{page}");
+            let page = text(
+                app.send(get(&format!("/inbox/conversations/{one}"), &session))
+                    .await,
+            )
+            .await;
+            assert!(
+                page.contains("9 other open conversations came from the same address"),
+                "{page}"
+            );
             let csrf = hidden(&page, "csrf");
             let r = app
-                .send(form(&format!("/inbox/conversations/{one}/close-same-address"), &session, &format!("csrf={csrf}")))
+                .send(form(
+                    &format!("/inbox/conversations/{one}/close-same-address"),
+                    &session,
+                    &format!("csrf={csrf}"),
+                ))
                 .await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             let list = text(app.send(get("/inbox?show=waiting", &session)).await).await;
             assert!(list.contains("Waiting (201)"), "{list}");
             // Everything in which no shopper wrote: the rest of the flood, not the shopper.
-            assert!(list.contains("200 waiting conversations have no message"), "{list}");
+            assert!(
+                list.contains("200 waiting conversations have no message"),
+                "{list}"
+            );
             let r = app
-                .send(form("/inbox/close-silent", &session, &format!("csrf={csrf}")))
+                .send(form(
+                    "/inbox/close-silent",
+                    &session,
+                    &format!("csrf={csrf}"),
+                ))
                 .await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             let list = text(app.send(get("/inbox?show=waiting", &session)).await).await;
             assert!(list.contains("Waiting (1)"), "{list}");
             assert!(list.contains("real@shopper.example"));
             // Each closed conversation told its widget so.
-            let (s, _, status) = app
-                .get(&format!("/api/v1/conversations/{token}"))
-                .await;
-            assert_eq!((s, status["status"].as_str()), (StatusCode::OK, Some("waiting")));
+            let (s, _, status) = app.get(&format!("/api/v1/conversations/{token}")).await;
+            assert_eq!(
+                (s, status["status"].as_str()),
+                (StatusCode::OK, Some("waiting"))
+            );
         },
     )
     .await;
@@ -278,22 +368,39 @@ async fn the_servers_limits_are_the_widgets() {
         |_| {},
         async |app| {
             let mut long_url = handoff("long-url");
-            long_url["context"]["page_url"] = json!(format!("https://shop.example/p?{}", "u".repeat(3_000)));
+            long_url["context"]["page_url"] =
+                json!(format!("https://shop.example/p?{}", "u".repeat(3_000)));
             let (s, _, body) = app.post("/api/v1/handoffs", &long_url).await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-            assert!(body["error"]["message"].as_str().unwrap().contains("page_url"));
+            assert!(
+                body["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("page_url")
+            );
             let mut cut = long_url.clone();
-            cut["context"]["page_url"] =
-                json!(flow_runtime::wire::limits::cut(long_url["context"]["page_url"].as_str().unwrap(), flow_runtime::wire::limits::PAGE_URL_CHARS));
+            cut["context"]["page_url"] = json!(flow_runtime::wire::limits::cut(
+                long_url["context"]["page_url"].as_str().unwrap(),
+                flow_runtime::wire::limits::PAGE_URL_CHARS
+            ));
             cut["key"] = json!(support::key("long-url-cut"));
             let (s, _, h) = app.post("/api/v1/handoffs", &cut).await;
             assert_eq!(s, StatusCode::CREATED);
             let token = h["token"].as_str().unwrap().to_owned();
-            let id = app.conversations().await.iter().find(|c| c.context.page_url.len() > 2000).unwrap().id;
+            let id = app
+                .conversations()
+                .await
+                .iter()
+                .find(|c| c.context.page_url.len() > 2000)
+                .unwrap()
+                .id;
             app.state.conversations.close(id).await.unwrap();
             let comment = "é".repeat(1_500);
             let (s, _, body) = app
-                .post(&format!("/api/v1/conversations/{token}/rating"), &json!({ "score": 4, "comment": comment }))
+                .post(
+                    &format!("/api/v1/conversations/{token}/rating"),
+                    &json!({ "score": 4, "comment": comment }),
+                )
                 .await;
             assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
             let detail = app.state.conversations.detail(id).await.unwrap().unwrap();
@@ -314,18 +421,32 @@ async fn a_handoffs_reason_is_the_engines() {
             h["flow"] = json!("demo.json");
             h["context"]["reason"] = json!("missed");
             // What used to decide "missed": a strong FAQ try first. It says nothing now.
-            h["context"]["faq"] = json!([{ "entry": "returns", "question": "Returns?", "confidence": 0.9 }]);
+            h["context"]["faq"] =
+                json!([{ "entry": "returns", "question": "Returns?", "confidence": 0.9 }]);
             let (s, _, body) = app.post("/api/v1/handoffs", &h).await;
             assert_eq!(s, StatusCode::CREATED, "{body}");
             let now = www::clock::now_ms();
-            let list = www::conversations::handoffs_of(&app.state.db, "demo.json", now - 60_000, now + 60_000, 10)
-                .await
-                .unwrap();
+            let list = www::conversations::handoffs_of(
+                &app.state.db,
+                "demo.json",
+                now - 60_000,
+                now + 60_000,
+                10,
+            )
+            .await
+            .unwrap();
             assert_eq!(list[0].reason, flow_runtime::wire::HandoffReason::Missed);
             let (session, _) = owner_logs_in(&app, "192.0.2.63").await;
             let id = app.conversations().await[0].id;
-            let page = text(app.send(get(&format!("/inbox/conversations/{id}"), &session)).await).await;
-            assert!(page.contains("the bot did not understand, several times"), "{page}");
+            let page = text(
+                app.send(get(&format!("/inbox/conversations/{id}"), &session))
+                    .await,
+            )
+            .await;
+            assert!(
+                page.contains("the bot did not understand, several times"),
+                "{page}"
+            );
             let mut bad = handoff("reason-bad");
             bad["context"]["reason"] = json!("bored");
             let (s, _, _) = app.post("/api/v1/handoffs", &bad).await;
@@ -371,14 +492,23 @@ async fn a_field_name_too_deep_is_refused() {
         |_| {},
         async |app| {
             let (session, _) = owner_logs_in(&app, "192.0.2.64").await;
-            let page = text(app.send(get("/console/flows/demo/edit/bot", &session)).await).await;
+            let page = text(
+                app.send(get("/console/flows/demo/edit/bot", &session))
+                    .await,
+            )
+            .await;
             let (csrf, revision) = (hidden(&page, "csrf"), hidden(&page, "revision"));
             let deep = format!("s:{}", "/a".repeat(100_000));
             let body = format!("csrf={csrf}&revision={revision}&back=bot&{}=x", enc(&deep));
-            let r = app.send(form("/console/flows/demo/draft", &session, &body)).await;
+            let r = app
+                .send(form("/console/flows/demo/draft", &session, &body))
+                .await;
             assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
             assert_eq!(app.get("/healthz").await.0, StatusCode::NO_CONTENT);
-            let draft = www::flows::store::draft(&app.state.db, "demo").await.unwrap().unwrap();
+            let draft = www::flows::store::draft(&app.state.db, "demo")
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(draft.revision.to_string(), revision, "nothing was saved");
         },
     )
@@ -393,19 +523,36 @@ async fn a_colour_of_multibyte_characters_is_a_diagnostic() {
         |_| {},
         async |app| {
             let (session, _) = owner_logs_in(&app, "192.0.2.65").await;
-            let page = text(app.send(get("/console/flows/demo/edit/bot", &session)).await).await;
+            let page = text(
+                app.send(get("/console/flows/demo/edit/bot", &session))
+                    .await,
+            )
+            .await;
             let (csrf, revision) = (hidden(&page, "csrf"), hidden(&page, "revision"));
             let body = format!(
                 "csrf={csrf}&revision={revision}&back=bot&{}={}",
                 enc("o:/bot/theme/accent"),
                 enc("#aé€")
             );
-            let r = app.send(form("/console/flows/demo/draft", &session, &body)).await;
+            let r = app
+                .send(form("/console/flows/demo/draft", &session, &body))
+                .await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
-            let page = text(app.send(get("/console/flows/demo/edit/bot", &session)).await).await;
-            assert!(page.contains("is not a colour"), "the diagnostic is by the field");
+            let page = text(
+                app.send(get("/console/flows/demo/edit/bot", &session))
+                    .await,
+            )
+            .await;
+            assert!(
+                page.contains("is not a colour"),
+                "the diagnostic is by the field"
+            );
             let (s, _, _) = app.get("/flows/demo.json?format=bhf").await;
-            assert_eq!(s, StatusCode::OK, "shoppers still get the published version");
+            assert_eq!(
+                s,
+                StatusCode::OK,
+                "shoppers still get the published version"
+            );
         },
     )
     .await;
@@ -424,9 +571,14 @@ async fn every_404_has_a_body() {
                 ("/api/v1/nope", "application/json"),
                 ("/bellhop/nope.js", "text/plain"),
             ] {
-                let r = app.send(Request::get(path).body(Body::empty()).unwrap()).await;
+                let r = app
+                    .send(Request::get(path).body(Body::empty()).unwrap())
+                    .await;
                 assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
-                let ct = r.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+                let ct = r.headers()[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
                 assert!(ct.starts_with(kind), "{path}: {ct}");
                 assert!(!text(r).await.is_empty(), "{path}");
             }

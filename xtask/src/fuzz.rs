@@ -88,14 +88,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         let cases: u64 = seconds * per_second;
         let started = Instant::now();
         let status = cargo()
-            .args([
-                "test",
-                "--release",
-                "--package",
-                package,
-                "--test",
-                test,
-            ])
+            .args(["test", "--release", "--package", package, "--test", test])
             .env("PROPTEST_CASES", cases.to_string())
             .status()?;
         rows.push((

@@ -213,7 +213,8 @@ pub fn cycles(graph: &Graph) -> Vec<(ModPath, Vec<String>)> {
 /// Tarjan's algorithm over named nodes.
 fn strongly_connected(edges: &BTreeSet<(String, String)>) -> Vec<Vec<String>> {
     let nodes: BTreeSet<&String> = edges.iter().flat_map(|(a, b)| [a, b]).collect();
-    let index_of: BTreeMap<&String, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let index_of: BTreeMap<&String, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let names: Vec<&String> = nodes.into_iter().collect();
     let mut next = vec![Vec::new(); names.len()];
     for (a, b) in edges {
@@ -290,7 +291,12 @@ pub fn workspace_crates(root: &Path) -> Vec<(String, PathBuf)> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.join("Cargo.toml").exists() && p.join("src").is_dir())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p.join("src")))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                p.join("src"),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -317,7 +323,11 @@ pub fn run() -> anyhow::Result<()> {
         }
         for (parent, group) in cycles(&g) {
             cyclic += 1;
-            println!("  CYCLE under `{}`: {}", parent.join("::"), group.join(" ↔ "));
+            println!(
+                "  CYCLE under `{}`: {}",
+                parent.join("::"),
+                group.join(" ↔ ")
+            );
         }
     }
     println!("{cyclic} cycle(s)");
@@ -329,7 +339,10 @@ mod tests {
     use super::*;
 
     fn m(path: &str) -> ModPath {
-        path.split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        path.split("::")
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     #[test]

@@ -157,11 +157,13 @@ rand = "0.9"
                 .iter()
                 .find(|p| p["id"] == id)
                 .is_some_and(|p| {
-                    p["targets"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .any(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "proc-macro"))
+                    p["targets"].as_array().unwrap().iter().any(|t| {
+                        t["kind"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|k| k == "proc-macro")
+                    })
                 })
         };
         let nodes = meta["resolve"]["nodes"].as_array().unwrap();
@@ -204,7 +206,10 @@ rand = "0.9"
                     "{krate} links `{authoring}`: what authors flows stays out of the browser"
                 );
             }
-            assert!(linked.iter().any(|n| n == "flow-runtime"), "{krate} runs flow-runtime");
+            assert!(
+                linked.iter().any(|n| n == "flow-runtime"),
+                "{krate} runs flow-runtime"
+            );
         }
     }
 
@@ -342,7 +347,14 @@ rand = "0.9"
     /// Only `www` knows SQL.
     #[test]
     fn only_www_knows_sql() {
-        for crate_dir in ["widget", "launcher", "browser", "flow-runtime", "flow-authoring", "flow-cli"] {
+        for crate_dir in [
+            "widget",
+            "launcher",
+            "browser",
+            "flow-runtime",
+            "flow-authoring",
+            "flow-cli",
+        ] {
             for file in rust_files(&project_root().join(crate_dir).join("src")) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 assert!(!text.contains("sqlx"), "{} mentions sqlx", file.display());

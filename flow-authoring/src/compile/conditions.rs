@@ -29,7 +29,12 @@ const OPERATORS: &[&str] = &[
 ];
 
 impl Lower<'_> {
-    pub(super) fn condition(&mut self, json: &Json, pointer: &str, depth: usize) -> Option<Condition> {
+    pub(super) fn condition(
+        &mut self,
+        json: &Json,
+        pointer: &str,
+        depth: usize,
+    ) -> Option<Condition> {
         if depth > MAX_DEPTH {
             self.error(
                 "too-deep",

@@ -253,10 +253,14 @@ pub(super) fn order_start(flow: &Flow) -> Option<StepIdx> {
                 .collect(),
             _ => Vec::new(),
         });
-    let asks = flow.steps.iter().enumerate().filter_map(|(i, s)| match &s.kind {
-        StepKind::Ask(a) if a.var == "order_number" => Some(i as StepIdx),
-        _ => None,
-    });
+    let asks = flow
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.kind {
+            StepKind::Ask(a) if a.var == "order_number" => Some(i as StepIdx),
+            _ => None,
+        });
     from_faq
         .chain(from_menus)
         .chain(asks)

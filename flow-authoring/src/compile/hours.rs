@@ -13,7 +13,11 @@ use flow_runtime::hours::BusinessHours;
 const FROM: &str = "2020-01-01T00:00:00Z";
 const UNTIL: &str = "2060-01-01T00:00:00Z";
 
-pub(super) fn lower(doc: &HoursDoc, pointer: &str, diags: &mut Vec<Diagnostic>) -> Option<BusinessHours> {
+pub(super) fn lower(
+    doc: &HoursDoc,
+    pointer: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BusinessHours> {
     let tz = match TimeZone::get(&doc.time_zone) {
         Ok(tz) => tz,
         Err(_) => {

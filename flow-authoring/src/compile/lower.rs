@@ -7,11 +7,11 @@ use super::markdown;
 use super::parse::Parsed;
 use super::suggest::closest;
 use crate::doc::{ButtonDoc, CardDoc, ContentDoc, ImageDoc, TextDoc, ValueDoc};
-use flow_runtime::{safe_image, safe_link};
 use flow_runtime::flow::{
     Button, ButtonAction, Card, Content, Image, QuickReply, Rich, StepIdx, Text, TextPart,
 };
 use flow_runtime::value::{Num, Value};
+use flow_runtime::{safe_image, safe_link};
 
 /// Most quick replies under one message: more do not fit on a phone.
 pub const MAX_QUICK_REPLIES: usize = 10;
@@ -321,7 +321,11 @@ impl<'a> Lower<'a> {
         }
     }
 
-    pub(super) fn check_variables<'v>(&mut self, names: impl Iterator<Item = &'v str>, pointer: &str) {
+    pub(super) fn check_variables<'v>(
+        &mut self,
+        names: impl Iterator<Item = &'v str>,
+        pointer: &str,
+    ) {
         for name in names {
             if !self.is_known_variable(name) {
                 let known: Vec<String> = self

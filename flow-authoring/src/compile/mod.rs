@@ -27,10 +27,10 @@ pub use suggest::{closest, distance};
 use std::collections::HashMap;
 
 use crate::doc::{ModeDoc, PositionDoc, StepDoc};
-use flow_runtime::{DEFAULT_HUMAN_PHRASES, safe_image};
+use diagnostic::push_pointer;
 use flow_runtime::flow::{Bot, ColorMode, Escalation, Flow, Phrase, Position, Theme};
 use flow_runtime::pattern::Pattern;
-use diagnostic::push_pointer;
+use flow_runtime::{DEFAULT_HUMAN_PHRASES, safe_image};
 use lower::Lower;
 
 /// The outcome of compiling: the flow if it has no errors, and every diagnostic.

@@ -16,7 +16,9 @@ impl Driver {
                 Effect::View(View::ShowMessage(m)) if m.from != Speaker::Shopper => {
                     Some(message_text(m))
                 }
-                Effect::View(_) | Effect::Request(_) | Effect::Announce(_) | Effect::Save(_) => None,
+                Effect::View(_) | Effect::Request(_) | Effect::Announce(_) | Effect::Save(_) => {
+                    None
+                }
             })
             .collect();
         let mut failures = Vec::new();

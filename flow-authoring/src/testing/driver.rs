@@ -317,6 +317,16 @@ impl Driver {
         self.drain();
     }
 
+    /// One transcript line for an effect (or none for bookkeeping effects).
+    pub fn render(&self, effect: &Effect) -> Option<String> {
+        super::render::line(
+            effect,
+            &self.conversation,
+            &self.bot_name,
+            self.acting.as_ref(),
+        )
+    }
+
     /// Drains the conversation, recording effects; returns the final timeout.
     fn drain(&mut self) -> Output {
         loop {

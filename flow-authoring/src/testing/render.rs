@@ -6,131 +6,134 @@ use flow_runtime::{
     Speaker, Status, View,
 };
 
-use super::driver::Driver;
+use flow_runtime::Conversation;
 
-impl Driver {
-    /// One transcript line for an effect (or none for bookkeeping effects).
-    pub fn render(&self, effect: &Effect) -> Option<String> {
-        Some(match effect {
-            Effect::View(View::ShowMessage(m)) => render_message(m, &self.bot_name),
-            Effect::View(View::SetQuickReplies(q)) if q.is_empty() => return None,
-            Effect::View(View::SetQuickReplies(q)) => format!(
-                "  [{}]",
-                q.iter()
-                    .map(|b| b.label.as_str())
-                    .collect::<Vec<_>>()
-                    .join("] [")
-            ),
-            Effect::View(View::ShowTeaser(m)) => format!("  teaser: {}", message_text(m)),
-            Effect::View(View::HideTeaser) => "  (teaser hidden)".into(),
-            Effect::View(View::OpenPanel) if self.acting == Some(Input::Opened) => return None,
-            Effect::View(View::ClosePanel) if self.acting == Some(Input::Closed) => return None,
-            Effect::View(View::OpenPanel) => "  (panel opens)".into(),
-            Effect::View(View::ClosePanel) => "  (panel closes)".into(),
-            Effect::View(View::Composer(Composer::Waiting { reason })) => {
-                format!("  (composer waits: {reason})")
+/// One transcript line for an effect (or none for bookkeeping effects, and for the panel
+/// opening or closing because the shopper did it: `acting`).
+pub(super) fn line(
+    effect: &Effect,
+    conversation: &Conversation,
+    bot_name: &str,
+    acting: Option<&Input>,
+) -> Option<String> {
+    Some(match effect {
+        Effect::View(View::ShowMessage(m)) => render_message(m, bot_name),
+        Effect::View(View::SetQuickReplies(q)) if q.is_empty() => return None,
+        Effect::View(View::SetQuickReplies(q)) => format!(
+            "  [{}]",
+            q.iter()
+                .map(|b| b.label.as_str())
+                .collect::<Vec<_>>()
+                .join("] [")
+        ),
+        Effect::View(View::ShowTeaser(m)) => format!("  teaser: {}", message_text(m)),
+        Effect::View(View::HideTeaser) => "  (teaser hidden)".into(),
+        Effect::View(View::OpenPanel) if acting == Some(&Input::Opened) => return None,
+        Effect::View(View::ClosePanel) if acting == Some(&Input::Closed) => return None,
+        Effect::View(View::OpenPanel) => "  (panel opens)".into(),
+        Effect::View(View::ClosePanel) => "  (panel closes)".into(),
+        Effect::View(View::Composer(Composer::Waiting { reason })) => {
+            format!("  (composer waits: {reason})")
+        }
+        Effect::View(View::Helpful(true)) => "  (did this help? yes / no)".to_owned(),
+        Effect::View(View::Helpful(false)) => return None,
+        Effect::View(View::Csat(Some(c))) => format!(
+            "  (rating asked: {}{})",
+            c.choices()
+                .iter()
+                .map(|choice| {
+                    let label = conversation
+                        .flow()
+                        .phrase(choice.phrase(), conversation.language());
+                    format!(
+                        "{}={}",
+                        label.replace("{n}", &choice.score.to_string()),
+                        choice.score
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            if c.comment { " with comment" } else { "" }
+        ),
+        Effect::View(View::HandoffStatus(Some(status))) => format!(
+            "  (handoff: {})",
+            match status {
+                HandoffStatus::Connecting => "connecting".to_owned(),
+                HandoffStatus::Waiting => "a person will join".to_owned(),
+                HandoffStatus::Joined { name } => format!("{name} joined"),
+                HandoffStatus::Offline => "offline, reply by email".to_owned(),
+                HandoffStatus::Closed => "closed".to_owned(),
             }
-            Effect::View(View::Helpful(true)) => "  (did this help? yes / no)".to_owned(),
-            Effect::View(View::Helpful(false)) => return None,
-            Effect::View(View::Csat(Some(c))) => format!(
-                "  (rating asked: {}{})",
-                c.choices()
-                    .iter()
-                    .map(|choice| {
-                        let label = self
-                            .conversation
-                            .flow()
-                            .phrase(choice.phrase(), self.conversation.language());
-                        format!(
-                            "{}={}",
-                            label.replace("{n}", &choice.score.to_string()),
-                            choice.score
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if c.comment { " with comment" } else { "" }
-            ),
-            Effect::View(View::HandoffStatus(Some(status))) => format!(
-                "  (handoff: {})",
-                match status {
-                    HandoffStatus::Connecting => "connecting".to_owned(),
-                    HandoffStatus::Waiting => "a person will join".to_owned(),
-                    HandoffStatus::Joined { name } => format!("{name} joined"),
-                    HandoffStatus::Offline => "offline, reply by email".to_owned(),
-                    HandoffStatus::Closed => "closed".to_owned(),
-                }
-            ),
-            Effect::Request(Request::LookUpOrder { number, email, .. }) => {
-                format!("  → look up order {number} for {email}")
-            }
-            Effect::Request(Request::HandOff(h)) => format!(
-                "  → hand off ({}): {} lines of transcript{}{}",
-                h.context.reason.as_str(),
-                h.transcript.len(),
-                if h.context.frustrated {
-                    ", frustrated"
+        ),
+        Effect::Request(Request::LookUpOrder { number, email, .. }) => {
+            format!("  → look up order {number} for {email}")
+        }
+        Effect::Request(Request::HandOff(h)) => format!(
+            "  → hand off ({}): {} lines of transcript{}{}",
+            h.context.reason.as_str(),
+            h.transcript.len(),
+            if h.context.frustrated {
+                ", frustrated"
+            } else {
+                ""
+            },
+            h.context
+                .trigger
+                .as_ref()
+                .map(|t| format!(
+                    ", from trigger {t}/{}",
+                    h.context.variant.clone().unwrap_or_default()
+                ))
+                .unwrap_or_default()
+        ),
+        Effect::Request(Request::SendToAgent { text, .. }) => {
+            format!("  → to the agent: {text}")
+        }
+        Effect::Request(Request::SendEmail { email, .. }) => {
+            format!("  → email for the team: {email}")
+        }
+        Effect::Request(Request::SendRating { score, comment, .. }) => format!(
+            "  → rating {score}{}",
+            comment
+                .as_ref()
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
+        ),
+        Effect::Announce(Announcement::AddToCart { sku, quantity, .. }) => {
+            format!("  → add to cart: {sku} × {quantity}")
+        }
+        Effect::Announce(Announcement::Track(t)) => {
+            // Every event carries the conversation's id; transcripts leave it out.
+            let props: Vec<String> = t
+                .props
+                .iter()
+                .filter(|(k, _)| k != "conversation")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(
+                "  · {}{}",
+                t.name,
+                if props.is_empty() {
+                    String::new()
                 } else {
-                    ""
-                },
-                h.context
-                    .trigger
-                    .as_ref()
-                    .map(|t| format!(
-                        ", from trigger {t}/{}",
-                        h.context.variant.clone().unwrap_or_default()
-                    ))
-                    .unwrap_or_default()
-            ),
-            Effect::Request(Request::SendToAgent { text, .. }) => {
-                format!("  → to the agent: {text}")
-            }
-            Effect::Request(Request::SendEmail { email, .. }) => {
-                format!("  → email for the team: {email}")
-            }
-            Effect::Request(Request::SendRating { score, comment, .. }) => format!(
-                "  → rating {score}{}",
-                comment
-                    .as_ref()
-                    .map(|c| format!(": {c}"))
-                    .unwrap_or_default()
-            ),
-            Effect::Announce(Announcement::AddToCart { sku, quantity, .. }) => {
-                format!("  → add to cart: {sku} × {quantity}")
-            }
-            Effect::Announce(Announcement::Track(t)) => {
-                // Every event carries the conversation's id; transcripts leave it out.
-                let props: Vec<String> = t
-                    .props
-                    .iter()
-                    .filter(|(k, _)| k != "conversation")
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                format!(
-                    "  · {}{}",
-                    t.name,
-                    if props.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" {}", props.join(" "))
-                    }
-                )
-            }
-            // Bookkeeping the transcript leaves out (every kind named, so that a new one is
-            // a decision here).
-            Effect::View(
-                View::Reset
-                | View::Unread(_)
-                | View::Composer(Composer::Ready { .. })
-                | View::Typing(_)
-                | View::Csat(None)
-                | View::HandoffStatus(None)
-                | View::Language(_),
+                    format!(" {}", props.join(" "))
+                }
             )
-            | Effect::Request(Request::Follow { .. } | Request::Unfollow)
-            | Effect::Save(_) => return None,
-        })
-    }
+        }
+        // Bookkeeping the transcript leaves out (every kind named, so that a new one is
+        // a decision here).
+        Effect::View(
+            View::Reset
+            | View::Unread(_)
+            | View::Composer(Composer::Ready { .. })
+            | View::Typing(_)
+            | View::Csat(None)
+            | View::HandoffStatus(None)
+            | View::Language(_),
+        )
+        | Effect::Request(Request::Follow { .. } | Request::Unfollow)
+        | Effect::Save(_) => return None,
+    })
 }
 
 /// The labels of buttons, for messages about them.

@@ -118,7 +118,7 @@ pub enum Announcement {
     },
 }
 
-/// Who said a message (`bot`, `shopper`, `agent` or `system` on the wire).
+/// Who said a message (on the wire, a [`crate::wire::Speaker`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Speaker {
@@ -130,14 +130,13 @@ pub enum Speaker {
     System,
 }
 
-impl Speaker {
-    /// Its name on the wire and in the server's database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Speaker::Bot => "bot",
-            Speaker::Shopper => "shopper",
-            Speaker::Agent => "agent",
-            Speaker::System => "system",
+impl From<Speaker> for crate::wire::Speaker {
+    fn from(s: Speaker) -> crate::wire::Speaker {
+        match s {
+            Speaker::Bot => crate::wire::Speaker::Bot,
+            Speaker::Shopper => crate::wire::Speaker::Shopper,
+            Speaker::Agent => crate::wire::Speaker::Agent,
+            Speaker::System => crate::wire::Speaker::System,
         }
     }
 }
@@ -299,41 +298,8 @@ pub struct HandoffRequest {
     /// The request's id. The shell gives the HTTP request its idempotency key (random, so
     /// that it cannot be guessed) and sends the same bytes on every retry.
     pub request: u64,
-    pub transcript: Vec<TranscriptLine>,
-    pub context: HandoffContext,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TranscriptLine {
-    pub at: Time,
-    pub from: Speaker,
-    pub text: String,
-}
-
-/// What the shell and the engine know about the shopper's situation, for the person taking
-/// over: sent with the handoff ([`crate::wire::NewHandoff`]), shown in the inbox.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct HandoffContext {
-    pub page_url: String,
-    pub language: String,
-    pub device: String,
-    pub cart_items: u32,
-    /// The cart's value as text (`59.9`), with its currency.
-    pub cart_value: String,
-    pub currency: String,
-    /// What is in the cart, as the page named it.
-    pub cart_lines: Vec<super::input::CartLine>,
-    /// What the bot understood, latest last.
-    pub faq: Vec<crate::wire::FaqTry>,
-    pub trigger: Option<String>,
-    pub variant: Option<String>,
-    /// The shopper's words sounded frustrated.
-    pub frustrated: bool,
-    /// Why the conversation came to a person, as the engine knows it.
-    pub reason: crate::wire::HandoffReason,
-    pub visits: u32,
-    pub email: Option<String>,
+    pub transcript: Vec<crate::wire::TranscriptLine>,
+    pub context: crate::wire::HandoffContext,
 }
 
 /// An analytics event: a name (`faq_answered`) and its properties, every one of which

@@ -194,6 +194,28 @@ pub struct OrderItem {
     pub quantity: u32,
 }
 
+/// The server's record, as the conversation keeps it (the dates the card does not show are
+/// left out).
+impl From<crate::wire::OrderRecord> for Order {
+    fn from(o: crate::wire::OrderRecord) -> Order {
+        Order {
+            number: o.number,
+            status: o.status.as_str().to_owned(),
+            items: o
+                .items
+                .into_iter()
+                .map(|i| OrderItem {
+                    name: i.name,
+                    quantity: i.quantity,
+                })
+                .collect(),
+            carrier: o.carrier,
+            tracking_url: o.tracking_url,
+            estimated_delivery: o.estimated_delivery,
+        }
+    }
+}
+
 /// The server's answer to a handoff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HandoffAnswer {

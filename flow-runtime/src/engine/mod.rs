@@ -34,9 +34,8 @@ use std::sync::Arc;
 pub use answer::{find_email, find_phone};
 pub use effect::{
     Announcement, BlockView, ButtonView, CardView, Composer, CsatView, Effect, Format,
-    HandoffContext, HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop,
-    QuickReplyView, RatingChoice, RatingIcon, Request, Saved, Span, Speaker, Track, TranscriptLine,
-    View,
+    HandoffRequest, HandoffStatus, ImageView, InputHint, Message, Prop, QuickReplyView,
+    RatingChoice, RatingIcon, Request, Saved, Span, Speaker, Track, View,
 };
 pub use escalation::DEFAULT_HUMAN_PHRASES;
 pub use input::{
@@ -49,8 +48,8 @@ pub use state::{
     Action, Chat, Cursor, Offered, OfferedFor, SNAPSHOT_VERSION, Session, State, Status,
     TriggerHistory, Visitor,
 };
-pub use triggers::{Cue, EXIT_GRACE_MS, ExitSignal, TAB_RETURN_MS, Watch as PageWatch};
 pub use steps::MAX_STEPS_PER_INPUT;
+pub use triggers::{Cue, EXIT_GRACE_MS, ExitSignal, TAB_RETURN_MS, Watch as PageWatch};
 pub use watcher::{ChatSummary, Handover, Need, PREFETCH_LEAD_MS, Watch, Watched, Watcher};
 
 use crate::flow::{Content, Flow, Phrase, Subject};

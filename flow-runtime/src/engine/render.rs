@@ -184,7 +184,9 @@ impl Message {
         };
         for block in &self.text {
             match block {
-                BlockView::Paragraph(spans) => line(spans.iter().map(|s| s.text.as_str()).collect()),
+                BlockView::Paragraph(spans) => {
+                    line(spans.iter().map(|s| s.text.as_str()).collect())
+                }
                 BlockView::List { items, .. } => {
                     for item in items {
                         line(format!(

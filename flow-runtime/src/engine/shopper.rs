@@ -534,11 +534,15 @@ impl Conversation {
         if let Decision::Unsure(suggest) = &mut decision {
             let lang = self.lang();
             suggest.retain(|r| {
-                self.flow.faq.entries.get(r.entry as usize).is_some_and(|e| {
-                    !super::render::localized(&e.question, &lang, &super::Variables(self))
-                        .trim()
-                        .is_empty()
-                })
+                self.flow
+                    .faq
+                    .entries
+                    .get(r.entry as usize)
+                    .is_some_and(|e| {
+                        !super::render::localized(&e.question, &lang, &super::Variables(self))
+                            .trim()
+                            .is_empty()
+                    })
             });
             if suggest.is_empty() {
                 decision = Decision::Missed(Vec::new());
@@ -656,7 +660,11 @@ impl Conversation {
                     // The question as the shopper put it, or the entry's when they chose it.
                     let asked = match question {
                         Some(q) => tidy(q),
-                        None => super::render::localized(&e.question, &self.lang(), &super::Variables(self)),
+                        None => super::render::localized(
+                            &e.question,
+                            &self.lang(),
+                            &super::Variables(self),
+                        ),
                     };
                     self.helpful = Some((e.id.clone(), asked));
                     self.view(View::Helpful(true));
@@ -755,9 +763,7 @@ impl Conversation {
             return false;
         };
         let has_number = self.variable("order_number").is_some_and(|v| v.is_set());
-        let only_an_email = found.email
-            && has_number
-            && crate::faq::words(rest).len() <= 3;
+        let only_an_email = found.email && has_number && crate::faq::words(rest).len() <= 3;
         if !(found.order_number || only_an_email) {
             return false;
         }
@@ -774,7 +780,10 @@ impl Conversation {
             return;
         }
         self.state.chat.offered_for = super::state::OfferedFor(reason);
-        self.track("human_offered", vec![("reason", Prop::text(reason.as_str()))]);
+        self.track(
+            "human_offered",
+            vec![("reason", Prop::text(reason.as_str()))],
+        );
         if let Some(step) = self.flow.escalation.offer {
             self.run(step);
             return;

@@ -246,7 +246,7 @@ impl Chat {
     /// Its latest [`limits::TRANSCRIPT_LINES`] lines, each cut to the wire's length.
     ///
     /// [`limits::TRANSCRIPT_LINES`]: crate::wire::limits::TRANSCRIPT_LINES
-    pub fn transcript(&self, now: Time) -> Vec<super::effect::TranscriptLine> {
+    pub fn transcript(&self, now: Time) -> Vec<crate::wire::TranscriptLine> {
         use crate::wire::limits::{TRANSCRIPT_LINE_CHARS, TRANSCRIPT_LINES, cut};
         let since = now.0.saturating_sub(TRANSCRIPT_DAYS * 24 * 3600 * 1000);
         let lines: Vec<_> = self
@@ -257,9 +257,9 @@ impl Chat {
         let skip = lines.len().saturating_sub(TRANSCRIPT_LINES);
         lines[skip..]
             .iter()
-            .map(|m| super::effect::TranscriptLine {
-                at: m.at,
-                from: m.from,
+            .map(|m| crate::wire::TranscriptLine {
+                at: m.at.0,
+                from: m.from.into(),
                 text: cut(&m.plain_text(), TRANSCRIPT_LINE_CHARS),
             })
             .collect()

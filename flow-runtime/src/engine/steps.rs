@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::effect::{Composer, CsatView, Request, View};
 use super::state::{Cursor, Handoff, Pending, PendingKind, Status};
-use super::{Conversation, HandoffContext, HandoffRequest, HandoffStatus, Phrase, logic, render};
+use super::{Conversation, HandoffRequest, HandoffStatus, Phrase, logic, render};
 use crate::flow::{Expect, StepIdx, StepKind};
 use crate::value::Value;
 
@@ -221,7 +221,7 @@ impl Conversation {
         // `utm_` tail) or a long cart never makes the server refuse a shopper's handoff.
         use crate::wire::limits::{self as limit, cut};
         let reason = chat.offered_for.0;
-        let context = HandoffContext {
+        let context = crate::wire::HandoffContext {
             page_url: cut(&s.page.url, limit::PAGE_URL_CHARS),
             language: cut(&chat.language, limit::LANGUAGE_CHARS),
             device: cut(s.page.device.as_str(), limit::DEVICE_CHARS),
@@ -234,7 +234,7 @@ impl Conversation {
                 .iter()
                 .take(limit::CART_LINES)
                 .filter(|l| !l.name.trim().is_empty())
-                .map(|l| super::input::CartLine {
+                .map(|l| crate::wire::CartLine {
                     name: limit::shorten(&l.name, limit::CART_LINE_NAME_CHARS),
                     quantity: l.quantity,
                 })
@@ -259,8 +259,14 @@ impl Conversation {
                     }
                 })
                 .collect(),
-            trigger: chat.trigger.as_ref().map(|(t, _)| cut(t, limit::NAME_CHARS)),
-            variant: chat.trigger.as_ref().map(|(_, v)| cut(v, limit::NAME_CHARS)),
+            trigger: chat
+                .trigger
+                .as_ref()
+                .map(|(t, _)| cut(t, limit::NAME_CHARS)),
+            variant: chat
+                .trigger
+                .as_ref()
+                .map(|(_, v)| cut(v, limit::NAME_CHARS)),
             frustrated: chat.frustrated,
             reason,
             visits: self.state.visitor.visits,

@@ -566,10 +566,8 @@ impl Postings {
     /// The weight of feature `f` in row `row` (0 when it has none): rows are stored in
     /// order within a feature, so a binary search finds it.
     pub(super) fn weight(&self, f: u32, row: u32) -> f32 {
-        let (Some(&a), Some(&b)) = (
-            self.start.get(f as usize),
-            self.start.get(f as usize + 1),
-        ) else {
+        let (Some(&a), Some(&b)) = (self.start.get(f as usize), self.start.get(f as usize + 1))
+        else {
             return 0.0;
         };
         let list = &self.items[a as usize..b as usize];

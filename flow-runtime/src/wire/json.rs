@@ -8,7 +8,6 @@
 //! count); [`parse`] cuts a fraction to its whole part, which no answer to the widget has.
 
 use super::*;
-use crate::Time;
 
 /// A JSON value, as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -340,12 +339,6 @@ macro_rules! integers {
 }
 integers!(u8, u32, u64);
 
-impl ToJson for Time {
-    fn write(&self, out: &mut String) {
-        self.0.write(out);
-    }
-}
-
 impl<T: ToJson> ToJson for Option<T> {
     fn write(&self, out: &mut String) {
         match self {
@@ -409,12 +402,6 @@ impl ToJson for Confidence {
                 }
             }
         }
-    }
-}
-
-impl ToJson for Speaker {
-    fn write(&self, out: &mut String) {
-        self.as_str().write(out);
     }
 }
 
@@ -555,7 +542,7 @@ macro_rules! named {
         }
     )*};
 }
-named!(HandoffReason, QuestionKind, OrderStatus);
+named!(HandoffReason, QuestionKind, OrderStatus, Speaker);
 
 impl ToJson for RatingTally {
     fn write(&self, out: &mut String) {
@@ -593,32 +580,6 @@ impl FromJson for OrderFound {
         Some(OrderFound {
             order: OrderRecord::read(&v.field("order"))?,
         })
-    }
-}
-
-/// An [`OrderFound`] answer read straight into what the engine shows (the dates the card
-/// does not show are not read): the same as reading the record and converting it (the
-/// tests check), with less code in the wasm.
-pub struct FoundOrder(pub crate::engine::Order);
-
-impl FromJson for FoundOrder {
-    fn read<V: JsonValue>(v: &V) -> Option<FoundOrder> {
-        let o = v.field("order");
-        let items = o.field("items").elements()?;
-        let line = |i: &V| {
-            Some(crate::engine::OrderItem {
-                name: i.field("name").string()?,
-                quantity: i.field("quantity").count()?,
-            })
-        };
-        Some(FoundOrder(crate::engine::Order {
-            number: o.field("number").string()?,
-            status: o.field("status").string()?,
-            items: items.iter().map(line).collect::<Option<_>>()?,
-            carrier: o.field("carrier").opt_string()?,
-            tracking_url: o.field("tracking_url").opt_string()?,
-            estimated_delivery: o.field("estimated_delivery").opt_string()?,
-        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Messages, quick replies, asking, branching, FAQ and escalation.
 
-use flow_runtime::Announcement;
 use expect_test::expect;
+use flow_runtime::Announcement;
 
 use super::check;
 

@@ -13,8 +13,8 @@ mod watcher;
 use expect_test::Expect;
 
 use flow_authoring::compile::compile_json;
-use flow_runtime::flow::Flow;
 use flow_authoring::testing::{Driver, parse_act};
+use flow_runtime::flow::Flow;
 
 /// Compiles a test flow; it must have no errors.
 pub fn flow(json: &str) -> Flow {

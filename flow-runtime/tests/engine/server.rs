@@ -1,7 +1,7 @@
 //! Order lookups, handoff to a person, the live conversation and the rating.
 
-use flow_runtime::{Request, View};
 use expect_test::expect;
+use flow_runtime::{Request, View};
 
 use super::check;
 
@@ -268,16 +268,20 @@ fn late_or_duplicate_server_answers_are_ignored() {
         request: 1,
         answer: flow_runtime::OrderAnswer::NotFound,
     });
-    driver.input(flow_runtime::Input::Agent(flow_runtime::AgentEvent::Joined {
-        event: String::new(),
-        name: "Alex".into(),
-    }));
-    for _ in 0..2 {
-        driver.input(flow_runtime::Input::Agent(flow_runtime::AgentEvent::Message {
-            event: "m1".into(),
+    driver.input(flow_runtime::Input::Agent(
+        flow_runtime::AgentEvent::Joined {
+            event: String::new(),
             name: "Alex".into(),
-            text: "once".into(),
-        }));
+        },
+    ));
+    for _ in 0..2 {
+        driver.input(flow_runtime::Input::Agent(
+            flow_runtime::AgentEvent::Message {
+                event: "m1".into(),
+                name: "Alex".into(),
+                text: "once".into(),
+            },
+        ));
     }
     let after: Vec<&String> = driver.transcript[before..].iter().collect();
     assert_eq!(after, ["  Alex: once"]);
@@ -363,10 +367,13 @@ fn a_second_handoff_reports_only_the_shoppers_and_the_bots_recent_lines() {
     assert!(!last.is_empty());
     for line in last {
         assert!(
-            matches!(line.from, flow_runtime::Speaker::Shopper | flow_runtime::Speaker::Bot),
+            matches!(
+                line.from,
+                flow_runtime::wire::Speaker::Shopper | flow_runtime::wire::Speaker::Bot
+            ),
             "{line:?}"
         );
-        assert!(line.at.0 >= later - 90 * day, "{line:?}");
+        assert!(line.at >= later - 90 * day, "{line:?}");
         assert!(!line.text.contains("old question"));
     }
 }
@@ -454,20 +461,28 @@ fn failures_without_error_branches_say_so_and_offer_a_way_forward() {
 /// asks for the order afresh instead of showing the last one.
 #[test]
 fn order_numbers_in_free_text_start_the_lookup() {
-    let mut driver = flow_authoring::testing::Driver::new(super::flow(include_str!("../../../www/flows/demo.json")));
+    let mut driver = flow_authoring::testing::Driver::new(super::flow(include_str!(
+        "../../../www/flows/demo.json"
+    )));
     driver.orders = vec![
         flow_authoring::testing::FixtureOrder {
             number: "10234".into(),
             email: "ana@example.com".into(),
             status: "shipped".into(),
-            items: vec![flow_authoring::testing::FixtureItem { name: "Trail Runner".into(), quantity: 1 }],
+            items: vec![flow_authoring::testing::FixtureItem {
+                name: "Trail Runner".into(),
+                quantity: 1,
+            }],
             ..Default::default()
         },
         flow_authoring::testing::FixtureOrder {
             number: "10240".into(),
             email: "sam@example.com".into(),
             status: "processing".into(),
-            items: vec![flow_authoring::testing::FixtureItem { name: "Day Pack".into(), quantity: 1 }],
+            items: vec![flow_authoring::testing::FixtureItem {
+                name: "Day Pack".into(),
+                quantity: 1,
+            }],
             ..Default::default()
         },
     ];

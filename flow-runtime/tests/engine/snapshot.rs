@@ -1,7 +1,7 @@
 //! Snapshots: a conversation survives page loads, and flow updates, without crashing.
 
-use flow_runtime::View;
 use expect_test::expect;
+use flow_runtime::View;
 
 use super::{flow, run};
 use flow_authoring::testing::{Driver, START};

@@ -1,7 +1,7 @@
 //! Speaking first: exit intent, time on page, caps, dismissal, A/B variants.
 
-use flow_runtime::{Announcement, View};
 use expect_test::expect;
+use flow_runtime::{Announcement, View};
 
 use super::{check, flow, run};
 use flow_authoring::testing::Driver;

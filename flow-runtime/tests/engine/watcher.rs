@@ -367,5 +367,8 @@ fn a_cart_set_after_the_page_loaded_lets_welcome_back_speak() {
     w.handle_input(Input::CartChanged(cart), later.plus_millis(800));
     assert_eq!(drain(&mut w).0, vec![Need::Now]);
     let (_, teasers, _) = panel(&flow, None, w.handover(), later.plus_millis(900));
-    assert_eq!(teasers, vec!["Welcome back! Your cart is waiting.".to_owned()]);
+    assert_eq!(
+        teasers,
+        vec!["Welcome back! Your cart is waiting.".to_owned()]
+    );
 }

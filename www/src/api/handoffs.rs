@@ -14,7 +14,7 @@ use super::{ApiError, Client, DigestedJson, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
 use crate::conversations::{Handoff, NewHandoff};
-use flow_runtime::Speaker;
+use flow_runtime::wire::Speaker;
 use flow_runtime::wire::limits as limit;
 
 pub async fn create(
@@ -117,7 +117,7 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
                 "must be `shopper` or `bot`",
             ));
         }
-        let at = i64::try_from(line.at.0).unwrap_or(i64::MAX);
+        let at = i64::try_from(line.at).unwrap_or(i64::MAX);
         if at < now - TRANSCRIPT_MAX_AGE_MS || at > now + TRANSCRIPT_MAX_AHEAD_MS {
             return Err(ApiError::invalid(
                 &format!("transcript[{i}].at"),
@@ -137,7 +137,12 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
     text_field("context.page_url", &c.page_url, 0, limit::PAGE_URL_CHARS)?;
     text_field("context.language", &c.language, 0, limit::LANGUAGE_CHARS)?;
     text_field("context.device", &c.device, 0, limit::DEVICE_CHARS)?;
-    text_field("context.cart_value", &c.cart_value, 0, limit::CART_VALUE_CHARS)?;
+    text_field(
+        "context.cart_value",
+        &c.cart_value,
+        0,
+        limit::CART_VALUE_CHARS,
+    )?;
     text_field("context.currency", &c.currency, 0, limit::CURRENCY_CHARS)?;
     if c.cart_lines.len() > limit::CART_LINES {
         return Err(ApiError::invalid(
@@ -160,7 +165,12 @@ fn validate(h: &NewHandoff, now: i64) -> Result<(), ApiError> {
         ));
     }
     for (i, f) in c.faq.iter().enumerate() {
-        text_field(&format!("context.faq[{i}].entry"), &f.entry, 0, limit::NAME_CHARS)?;
+        text_field(
+            &format!("context.faq[{i}].entry"),
+            &f.entry,
+            0,
+            limit::NAME_CHARS,
+        )?;
         text_field(
             &format!("context.faq[{i}].question"),
             &f.question,

@@ -212,8 +212,7 @@ pub async fn report(
         ));
     }
     // A report comes from a version shoppers were given, and names only what it has.
-    let Some(version) =
-        crate::insights::version_for(&state.db, flow, &batch.fingerprint).await?
+    let Some(version) = crate::insights::version_for(&state.db, flow, &batch.fingerprint).await?
     else {
         return Err(ApiError::invalid(
             "fingerprint",

@@ -492,8 +492,14 @@ mod depth_tests {
         let action = vec![("action".to_owned(), format!("remove:{}", "/0".repeat(50)))];
         assert!(super::too_deep(&action).is_some());
         let fine = vec![
-            ("s:/faq/entries/2/answer/text/en".to_owned(), "See https://a.example/b/c/d/e/f/g/h/i/j/k/l/m/n".to_owned()),
-            ("action".to_owned(), "add:/steps/0/cards/1/buttons:button".to_owned()),
+            (
+                "s:/faq/entries/2/answer/text/en".to_owned(),
+                "See https://a.example/b/c/d/e/f/g/h/i/j/k/l/m/n".to_owned(),
+            ),
+            (
+                "action".to_owned(),
+                "add:/steps/0/cards/1/buttons:button".to_owned(),
+            ),
         ];
         assert_eq!(super::too_deep(&fine), None);
     }

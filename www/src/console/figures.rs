@@ -157,7 +157,9 @@ pub fn winner(f: &Figures, trigger: &str, variants: &[String]) -> Option<String>
     }
     let interval = |v: &str| {
         let c = f.triggers.get(&(trigger.to_owned(), v.to_owned()))?;
-        (c[0] >= MIN_WINNER_SAMPLE).then(|| wilson(c[2], c[0])).flatten()
+        (c[0] >= MIN_WINNER_SAMPLE)
+            .then(|| wilson(c[2], c[0]))
+            .flatten()
     };
     let intervals: Vec<(&String, (f64, f64))> = variants
         .iter()
@@ -407,12 +409,16 @@ mod tests {
         assert_eq!(winner(&f, "t", &variants), None);
         // Enough shoppers, but the intervals overlap: no winner.
         let mut f2 = Figures::default();
-        f2.triggers.insert(("t".into(), "a".into()), [200, 0, 30, 0, 0]);
-        f2.triggers.insert(("t".into(), "b".into()), [200, 0, 24, 0, 0]);
+        f2.triggers
+            .insert(("t".into(), "a".into()), [200, 0, 30, 0, 0]);
+        f2.triggers
+            .insert(("t".into(), "b".into()), [200, 0, 24, 0, 0]);
         assert_eq!(winner(&f2, "t", &variants), None);
         // A clear difference on enough shoppers: a winner.
-        f2.triggers.insert(("t".into(), "a".into()), [400, 0, 120, 0, 0]);
-        f2.triggers.insert(("t".into(), "b".into()), [400, 0, 40, 0, 0]);
+        f2.triggers
+            .insert(("t".into(), "a".into()), [400, 0, 120, 0, 0]);
+        f2.triggers
+            .insert(("t".into(), "b".into()), [400, 0, 40, 0, 0]);
         assert_eq!(winner(&f2, "t", &variants), Some("a".into()));
         // A variant never shown means no verdict.
         let three = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];

@@ -158,7 +158,12 @@ fn draft_variants(doc: &Value) -> Vec<(String, Vec<String>)> {
 }
 
 /// The period a page's query names (`from=…&to=…&version=…`), the last 30 days by default.
-fn period_of(from: Option<String>, to: Option<String>, version: Option<i64>, now: i64) -> crate::insights::Period {
+fn period_of(
+    from: Option<String>,
+    to: Option<String>,
+    version: Option<i64>,
+    now: i64,
+) -> crate::insights::Period {
     let to = to
         .filter(|d| is_day(d))
         .unwrap_or_else(|| crate::clock::iso_date(now));
@@ -319,7 +324,8 @@ pub(super) async fn winner(
         .find(|(t, _)| *t == form.trigger)
         .map(|(_, v)| v)
         .unwrap_or_default();
-    if figures::winner(&figures, &form.trigger, &variants).as_deref() != Some(form.variant.as_str()) {
+    if figures::winner(&figures, &form.trigger, &variants).as_deref() != Some(form.variant.as_str())
+    {
         return (
             StatusCode::CONFLICT,
             Html(pages::problem(

@@ -321,7 +321,10 @@ async fn load(state: &AppState, name: &str) -> Result<Loaded, Response> {
         store::keep_good(&state.db, name, &draft.source)
             .await
             .map_err(unavailable)?;
-    } else if let Some(good) = store::last_good(&state.db, name).await.map_err(unavailable)? {
+    } else if let Some(good) = store::last_good(&state.db, name)
+        .await
+        .map_err(unavailable)?
+    {
         let doc: Value = serde_json::from_str(&good).unwrap_or_else(|_| json!({}));
         if let Some(flow) = flows::compile_off_thread(good).await.and_then(|c| c.flow) {
             fallback = Some((flow, doc));
@@ -732,7 +735,10 @@ fn this_server(state: &AppState, headers: &HeaderMap) -> String {
     let host = header("x-forwarded-host")
         .filter(|_| forwarded)
         .or_else(|| header("host"))
-        .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)))
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
         .unwrap_or("localhost");
     format!("{scheme}://{host}")
 }
@@ -772,7 +778,10 @@ async fn set_origins(
     match store::set_origins(&state.db, &name, &origins).await {
         Ok(true) => {
             state.origins.changed();
-            tracing::info!("console: {} set where {name} is installed: {origins:?}", owner.who());
+            tracing::info!(
+                "console: {} set where {name} is installed: {origins:?}",
+                owner.who()
+            );
             Redirect::to(&format!("/console/flows/{name}?note=origins")).into_response()
         }
         Ok(false) => not_found("There is no flow by that name."),
@@ -930,9 +939,18 @@ mod blank_flow_tests {
         assert_eq!(compiled.warnings(), 0, "{:?}", compiled.diagnostics);
         let flow = compiled.flow.unwrap();
         for (script, ends_with) in [
-            ("open\npick Talk to a person\nhandoff available", "will join in a moment"),
-            ("open\nsay can I talk to someone\npick Yes, connect me\nhandoff offline\nsay ana@example.com\ndelivered", "reply to ana@example.com"),
-            ("open\npick Talk to a person\nhandoff error", "help@example.com"),
+            (
+                "open\npick Talk to a person\nhandoff available",
+                "will join in a moment",
+            ),
+            (
+                "open\nsay can I talk to someone\npick Yes, connect me\nhandoff offline\nsay ana@example.com\ndelivered",
+                "reply to ana@example.com",
+            ),
+            (
+                "open\npick Talk to a person\nhandoff error",
+                "help@example.com",
+            ),
         ] {
             let mut driver = Driver::new(flow.clone());
             for line in script.lines() {
@@ -940,7 +958,14 @@ mod blank_flow_tests {
             }
             let said = driver.transcript.join("\n");
             assert!(!said.contains("lost my place"), "{said}");
-            assert!(said.trim_end().lines().rev().take(4).any(|l| l.contains(ends_with)), "{script}:\n{said}");
+            assert!(
+                said.trim_end()
+                    .lines()
+                    .rev()
+                    .take(4)
+                    .any(|l| l.contains(ends_with)),
+                "{script}:\n{said}"
+            );
         }
     }
 }

@@ -717,7 +717,11 @@ pub fn insights(p: &FlowPage, i: &InsightsPage) -> String {
 /// chooses (the closest entry is often the wrong one).
 fn teach(p: &FlowPage, i: &InsightsPage, q: &crate::insights::Question, query: &str) -> Markup {
     let name = p.name;
-    let id = format!("teach-{}-{}", q.kind, super::fields::id_for("q", &q.normalized));
+    let id = format!(
+        "teach-{}-{}",
+        q.kind,
+        super::fields::id_for("q", &q.normalized)
+    );
     html! {
         form.teach method="post" action={"/console/flows/" (name) "/insights/phrasing"} {
             input type="hidden" name="csrf" value=(p.session.csrf);

@@ -23,21 +23,28 @@ pub fn said(d: &Diagnostic) -> Said {
     let (message, fix) = match d.code {
         "faq-answer" if d.message.contains("empty") || d.message.contains("no answer") => (
             "This entry has no answer yet.".to_owned(),
-            fix("Write what the shopper should read in “Answer”, or choose a step for the entry to go to."),
+            fix(
+                "Write what the shopper should read in “Answer”, or choose a step for the entry to go to.",
+            ),
         ),
         "faq-answer" => (message, fix("Keep either the answer or the step to go to.")),
         "faq-question" if d.is_error() => (
             "This entry has no question and no other ways of asking.".to_owned(),
             fix("Write the question as shoppers ask it in “Question”."),
         ),
-        "faq-question" => (message, fix("Write the question as shoppers should see it offered, in “Question”.")),
+        "faq-question" => (
+            message,
+            fix("Write the question as shoppers should see it offered, in “Question”."),
+        ),
         "empty-label" => (
             "This button has no text.".to_owned(),
             fix("Write what the shopper taps, such as “Track my order”."),
         ),
         "button-action" => (
             message,
-            fix("Choose what the button does: go to a step, answer an FAQ entry, open a web page, or hand off to a person."),
+            fix(
+                "Choose what the button does: go to a step, answer an FAQ entry, open a web page, or hand off to a person.",
+            ),
         ),
         "no-handoff-step" => (
             message,
@@ -54,10 +61,15 @@ pub fn said(d: &Diagnostic) -> Said {
             fix("Shoppers reading those languages see the text of the first language meanwhile."),
         ),
         "bad-color" => (message, fix("Pick a colour, or write it as #1f5f4a.")),
-        "low-contrast" => (message, fix("Choose a darker accent colour, or another text colour.")),
+        "low-contrast" => (
+            message,
+            fix("Choose a darker accent colour, or another text colour."),
+        ),
         "unsafe-url" => (
             message,
-            fix("Use an address that starts with https://, a page of your shop such as /returns, mailto: or tel:."),
+            fix(
+                "Use an address that starts with https://, a page of your shop such as /returns, mailto: or tel:.",
+            ),
         ),
         "duplicate-id" => (message, fix("Give each a different name.")),
         "missing-choices" => (
@@ -71,13 +83,20 @@ pub fn said(d: &Diagnostic) -> Said {
         "trigger-step" => (message, fix("Choose the step the message shows.")),
         "loop" => (
             message,
-            fix("Make one of them wait for the shopper: a question, or quick replies to choose from."),
+            fix(
+                "Make one of them wait for the shopper: a question, or quick replies to choose from.",
+            ),
         ),
         "missing-pattern" => (
             "Order numbers need a pattern.".to_owned(),
-            fix("Say what your order numbers look like on the “Handoff and orders” tab, such as #?[0-9]{5,6}."),
+            fix(
+                "Say what your order numbers look like on the “Handoff and orders” tab, such as #?[0-9]{5,6}.",
+            ),
         ),
-        "too-many-quick-replies" => (message, fix("Move some into a follow-up step (“More options”).")),
+        "too-many-quick-replies" => (
+            message,
+            fix("Move some into a follow-up step (“More options”)."),
+        ),
         _ => (message, d.help.as_deref().map(plain)),
     };
     Said { message, fix }
@@ -230,10 +249,22 @@ pub fn place(pointer: &str) -> String {
 mod place_tests {
     #[test]
     fn places_are_named_as_the_console_names_them() {
-        assert_eq!(super::place("/faq/entries/2/answer"), "FAQ entry 3 › Answer");
-        assert_eq!(super::place("/steps/0/quick_replies/1/label"), "Step 1 › Quick reply 2 › Button text");
-        assert_eq!(super::place("/bot/theme/on_accent"), "Bot › Theme › Text on the accent colour");
-        assert_eq!(super::place("/faq/entries/0/question/es"), "FAQ entry 1 › Question › Spanish");
+        assert_eq!(
+            super::place("/faq/entries/2/answer"),
+            "FAQ entry 3 › Answer"
+        );
+        assert_eq!(
+            super::place("/steps/0/quick_replies/1/label"),
+            "Step 1 › Quick reply 2 › Button text"
+        );
+        assert_eq!(
+            super::place("/bot/theme/on_accent"),
+            "Bot › Theme › Text on the accent colour"
+        );
+        assert_eq!(
+            super::place("/faq/entries/0/question/es"),
+            "FAQ entry 1 › Question › Spanish"
+        );
         assert_eq!(super::place(""), "The flow");
     }
 }

@@ -129,7 +129,10 @@ pub async fn compile_async(name: &str, source: &str) -> Result<CompiledFlow, Vec
     }
 }
 
-fn served(name: &str, result: flow_authoring::compile::Compiled) -> Result<CompiledFlow, Vec<String>> {
+fn served(
+    name: &str,
+    result: flow_authoring::compile::Compiled,
+) -> Result<CompiledFlow, Vec<String>> {
     match result.flow {
         Some(flow) => Ok(CompiledFlow {
             bytes: flow.to_bytes(),
@@ -289,7 +292,10 @@ impl Flows {
         let Some(version) = store::version(&self.db, name, number).await? else {
             return Ok(None);
         };
-        let Some(flow) = compile_off_thread(version.source).await.and_then(|c| c.flow) else {
+        let Some(flow) = compile_off_thread(version.source)
+            .await
+            .and_then(|c| c.flow)
+        else {
             return Ok(None);
         };
         let names = Arc::new(VersionNames {
@@ -297,7 +303,12 @@ impl Flows {
             triggers: flow
                 .triggers
                 .iter()
-                .map(|t| (t.id.clone(), t.variants.iter().map(|v| v.id.clone()).collect()))
+                .map(|t| {
+                    (
+                        t.id.clone(),
+                        t.variants.iter().map(|v| v.id.clone()).collect(),
+                    )
+                })
                 .collect(),
         });
         let mut cache = self.names.lock().unwrap_or_else(|e| e.into_inner());

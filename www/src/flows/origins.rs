@@ -87,7 +87,11 @@ pub fn normalize(text: &str) -> Result<String, String> {
     if scheme != "https" && scheme != "http" {
         return Err(format!("`{text}` is not a web address (https://…)"));
     }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let (name, port) = match host.rsplit_once(':') {
         Some((n, p)) if !n.ends_with(']') || host.starts_with('[') => (n, Some(p)),
         _ => (host.as_str(), None),
@@ -121,7 +125,11 @@ pub fn parse(text: &str) -> Result<Vec<String>, Vec<String>> {
     if out.len() > 50 {
         problems.push("at most 50 addresses".into());
     }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
 }
 
 #[cfg(test)]
@@ -130,7 +138,10 @@ mod tests {
 
     #[test]
     fn origins_are_written_as_browsers_send_them() {
-        assert_eq!(normalize("https://Shop.Example/"), Ok("https://shop.example".into()));
+        assert_eq!(
+            normalize("https://Shop.Example/"),
+            Ok("https://shop.example".into())
+        );
         assert_eq!(
             normalize(" http://127.0.0.1:8081/products/x?y=1 "),
             Ok("http://127.0.0.1:8081".into())
@@ -144,6 +155,9 @@ mod tests {
             parse("https://a.example\n\nhttps://b.example, https://a.example/"),
             Ok(vec!["https://a.example".into(), "https://b.example".into()])
         );
-        assert_eq!(parse("https://a.example\nnope"), Err(vec!["line 2: `nope` has no https:// in front".into()]));
+        assert_eq!(
+            parse("https://a.example\nnope"),
+            Err(vec!["line 2: `nope` has no https:// in front".into()])
+        );
     }
 }

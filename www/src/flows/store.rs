@@ -277,11 +277,13 @@ pub async fn set_origins(db: &Db, name: &str, origins: &[String]) -> sqlx::Resul
 
 /// The newest draft of flow `name` that compiled without errors, if any was kept.
 pub async fn last_good(db: &Db, name: &str) -> sqlx::Result<Option<String>> {
-    Ok(sqlx::query_scalar::<_, Option<String>>("SELECT last_good FROM flows WHERE name = $1")
-        .bind(name)
-        .fetch_optional(db.pool())
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT last_good FROM flows WHERE name = $1")
+            .bind(name)
+            .fetch_optional(db.pool())
+            .await?
+            .flatten(),
+    )
 }
 
 /// Keeps `source` as flow `name`'s newest draft without errors.

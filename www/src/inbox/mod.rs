@@ -28,8 +28,8 @@ pub use pages::reason_words;
 use crate::AppState;
 use crate::agents;
 use crate::conversations::{QueueQuery, Show};
-use flow_runtime::wire::limits::AGENT_REPLY_CHARS;
 use crate::webhooks;
+use flow_runtime::wire::limits::AGENT_REPLY_CHARS;
 
 const CSS: &str = include_str!("inbox.css");
 const JS: &str = include_str!("inbox.js");
@@ -149,7 +149,10 @@ async fn close_silent(
     }
     match state.conversations.close_silent().await {
         Ok(n) => {
-            tracing::info!("inbox: {} closed {n} silent conversations", session.0.agent.email);
+            tracing::info!(
+                "inbox: {} closed {n} silent conversations",
+                session.0.agent.email
+            );
             Redirect::to("/inbox?note=closed").into_response()
         }
         Err(e) => unavailable(e),

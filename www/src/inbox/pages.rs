@@ -6,7 +6,7 @@ use crate::agents::Session;
 use crate::clock::{duration_words, iso_minute};
 use crate::conversations::{Detail, PAGE_SIZE, QueuePage, QueueQuery, Show, Summary};
 use crate::webhooks::Delivery;
-use flow_runtime::Speaker;
+use flow_runtime::wire::Speaker;
 
 fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
     html! {
@@ -126,7 +126,11 @@ pub fn queue(
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let first = i64::from(q.page) * PAGE_SIZE;
     let shown = |show: Show, n: i64, label: &str| {
-        let href = queue_href(&QueueQuery { show, page: 0, ..*q });
+        let href = queue_href(&QueueQuery {
+            show,
+            page: 0,
+            ..*q
+        });
         html! {
             @if q.show == show {
                 a href=(href) aria-current="page" { (label) " (" (n) ")" }

@@ -310,7 +310,10 @@ mod tests {
             account: "owner@x",
             device: Some("d-owner"),
         };
-        assert!(t.check(owner, now).is_ok(), "a known device is never locked by others");
+        assert!(
+            t.check(owner, now).is_ok(),
+            "a known device is never locked by others"
+        );
         let wait = t.check(from("192.0.2.1", "owner@x"), now).unwrap_err();
         assert!(
             wait <= (MAX_UNKNOWN_DEVICE_WAIT_MS / 1000) as u64,
