@@ -103,6 +103,11 @@ const CANDIDATES: usize = 8;
 /// Whether `word` is one typo away from one of `known` (two for long words): shoppers
 /// misspell the long words ("shiping", "exhange", "warrenty"), and short words one edit
 /// apart are often other words ("cost", "post").
+/// Whether `word` (a content-word form) is among `known` (sorted), or a typo of one.
+fn shares(known: &[String], word: &str) -> bool {
+    known.binary_search_by(|k| k.as_str().cmp(word)).is_ok() || typo_of_any(word, known)
+}
+
 fn typo_of_any(word: &str, known: &[String]) -> bool {
     let n = word.chars().count();
     let typos = match n {
@@ -320,6 +325,31 @@ impl FaqIndex {
     /// the same stem, or one edit away for words of five letters or more (two from nine),
     /// which are typos far more often than other words.
     fn shared_words(&self, entry: u32, content: &[String], exclude: Option<usize>) -> usize {
+        let known = self.known_words(entry, exclude);
+        content.iter().filter(|w| shares(&known, w)).count()
+    }
+
+    /// The words of `query` that the phrasings of `entry` use too, as the matcher counts
+    /// them for [`Ranked::shared`] (the same word after stemming and synonyms, or a typo of
+    /// one), written as the shopper wrote them: how the console explains a match.
+    pub fn words_shared(&self, entry: u32, query: &str, language: &str) -> Vec<String> {
+        let language = Language::from_code(language);
+        let known = self.known_words(entry, None);
+        let mut out: Vec<String> = Vec::new();
+        for word in words(query) {
+            let shared = lexicon::expand(language, vec![word.clone()])
+                .iter()
+                .filter(|w| !lexicon::is_function_word(language, w))
+                .any(|w| shares(&known, &language.stem(&self.canonical(w))));
+            if shared && !out.contains(&word) {
+                out.push(word);
+            }
+        }
+        out
+    }
+
+    /// The distinct content-word forms (canonical, stemmed) of `entry`'s phrasings, sorted.
+    fn known_words(&self, entry: u32, exclude: Option<usize>) -> Vec<String> {
         let s = &self.source;
         // The entry's distinct (canonical word, language) pairs first: its phrasings share
         // most of their words, and stemming is the costly part.
@@ -347,10 +377,7 @@ impl FaqIndex {
             .collect();
         known.sort_unstable();
         known.dedup();
-        content
-            .iter()
-            .filter(|w| known.binary_search(w).is_ok() || typo_of_any(w, &known))
-            .count()
+        known
     }
 
     /// Each entry's score (0–1) for `text`: its centroid and its closest phrasing, or 1

@@ -396,3 +396,17 @@ fn the_best_entries_come_best_first_and_without_the_unscored() {
     assert_eq!(super::best_entries(&scores, 10), vec![2, 4, 3, 0, 5]);
     assert_eq!(super::best_entries(&[0.0, 0.0], 3), Vec::<u32>::new());
 }
+
+/// The words a match shares are the matcher's own: synonyms, stems and typos count, function
+/// words do not, and they are written as the shopper wrote them.
+#[test]
+fn the_words_shared_are_the_ones_the_matcher_counted() {
+    let index = faq();
+    let q = "where's my parcel, is it arriving? pls trak it";
+    let shared = index.words_shared(0, q, "en");
+    assert_eq!(shared, ["parcel", "arriving"], "synonym and stem");
+    let ranked = index.rank(q, "en", 1);
+    assert_eq!(usize::from(ranked[0].shared), shared.len(), "the count agrees");
+    assert_eq!(index.words_shared(0, "track my order", "en"), ["track", "order"]);
+    assert_eq!(index.words_shared(2, "track my order", "en"), Vec::<String>::new());
+}

@@ -448,13 +448,13 @@ async fn edit(
     let form = fields::Form::new(&loaded.doc, &[]);
     let languages = form.languages.clone();
     let explained = match (loaded.tryable(), q.ask.as_deref().map(str::trim)) {
-        (Some((flow, doc, _)), Some(question)) if !question.is_empty() => {
+        (Some((flow, _, _)), Some(question)) if !question.is_empty() => {
             let question: String = question.chars().take(500).collect();
             let lang = q
                 .lang
                 .filter(|l| languages.contains(l))
                 .unwrap_or_else(|| languages[0].clone());
-            Some(tryout::explain(flow, doc, &question, &lang))
+            Some(tryout::explain(flow, &question, &lang))
         }
         _ => None,
     };

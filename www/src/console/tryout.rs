@@ -2,10 +2,10 @@
 //! entries, the decision, the words they share), and the FAQ's health (leave-one-out over
 //! the phrasings: which entries the matcher takes for each other).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use flow_runtime::Flow;
-use flow_runtime::faq::{Decision, FaqIndex, Language, Phrasing, is_function_word, words};
+use flow_runtime::faq::{Decision, FaqIndex, Phrasing};
 use serde_json::Value;
 
 /// One of the top entries for a question.
@@ -14,7 +14,7 @@ pub struct Candidate {
     pub question: String,
     /// 0–1000.
     pub confidence: u16,
-    /// The question's words that the entry's phrasings use too (after stemming).
+    /// The question's words that the entry's phrasings use too, as the matcher counts them.
     pub matched: Vec<String>,
 }
 
@@ -48,17 +48,8 @@ pub fn faq_of(doc: &Value) -> (Vec<String>, Vec<Phrasing>, Vec<Vec<String>>) {
     (ids, phrasings, doc.faq.synonyms)
 }
 
-/// The content words of `text`, stemmed, as the matcher compares them.
-fn stems(text: &str, language: Language) -> BTreeSet<String> {
-    words(text)
-        .into_iter()
-        .filter(|w| !is_function_word(language, w))
-        .map(|w| language.stem(&w))
-        .collect()
-}
-
 /// What the compiled draft does with `question` asked in `language`.
-pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Explained {
+pub fn explain(flow: &Flow, question: &str, language: &str) -> Explained {
     let ranked = flow.faq.index.rank(question, language, 3);
     let decision = flow.faq.decide(question, language);
     let (decision, chosen) = match &decision {
@@ -66,8 +57,6 @@ pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Expl
         Decision::Unsure(list) => ("unsure", list.first().map(|r| r.entry)),
         Decision::Missed(_) => ("missed", None),
     };
-    let lang = Language::from_code(language);
-    let (_, all, _) = faq_of(doc);
     let entry_id = |i: u32| {
         flow.faq
             .entries
@@ -79,19 +68,8 @@ pub fn explain(flow: &Flow, doc: &Value, question: &str, language: &str) -> Expl
         .iter()
         .map(|r| {
             let id = entry_id(r.entry);
-            // The entry's words in the document (compiled indices follow the document's order).
-            let theirs: BTreeSet<String> = all
-                .iter()
-                .filter(|p| p.entry == r.entry)
-                .flat_map(|p| stems(&p.text, Language::from_code(&p.language)))
-                .collect();
-            let matched = words(question)
-                .into_iter()
-                .filter(|w| !is_function_word(lang, w))
-                .filter(|w| theirs.contains(&lang.stem(w)))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
+            // Asked of the index itself: the words as the matcher counts them.
+            let matched = flow.faq.index.words_shared(r.entry, question, language);
             let question = flow
                 .faq
                 .entries
