@@ -265,3 +265,47 @@ async fn owners_manage_accounts_and_the_last_owner_stays() {
     )
     .await;
 }
+
+/// The console's contrast check is the compiler's verdict: a yellow accent with no text
+/// colour set reads well (the compiler picks black text), and white text on it is the
+/// compiler's `low-contrast` warning, shown once, next to the colours.
+#[tokio::test]
+async fn the_contrast_check_is_the_compilers() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (owner, _) = log_in(&app, "owner@fernhill.example", "fernhill-owner").await;
+            let page = text(app.send(get("/console", &owner)).await).await;
+            let csrf = hidden(&page, "csrf");
+            let r = app
+                .send(form("/console/flows", &owner, &format!("csrf={csrf}&name=yellow&from=demo")))
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let save = async |accent: &str, on_accent: &str| -> String {
+                let page = text(app.send(get("/console/flows/yellow/edit/bot", &owner)).await).await;
+                let revision = hidden(&page, "revision");
+                let body = format!(
+                    "csrf={csrf}&revision={revision}&back=bot&o%3A%2Fbot%2Ftheme%2Faccent={}&o%3A%2Fbot%2Ftheme%2Fon_accent={}",
+                    enc(accent),
+                    enc(on_accent)
+                );
+                let r = app.send(form("/console/flows/yellow/draft", &owner, &body)).await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+                text(app.send(get("/console/flows/yellow/edit/bot", &owner)).await).await
+            };
+            let page = save("#ffd700", "").await;
+            assert!(page.contains("Contrast: readable"), "{page}");
+            assert!(page.contains(r##"fill="#000000""##), "black text, as the compiler picks");
+            assert!(!page.contains("below the 4.5:1"), "{page}");
+
+            let page = save("#ffd700", "#ffffff").await;
+            assert!(page.contains("Contrast: too low"), "{page}");
+            assert_eq!(page.matches("below the 4.5:1 that WCAG AA asks").count(), 1, "{page}");
+            let compiled = flow_authoring::compile::compile_json(
+                &text(app.send(get("/console/flows/yellow/draft/export", &owner)).await).await,
+            );
+            assert!(compiled.diagnostics.iter().any(|d| d.code == "low-contrast"));
+        },
+    )
+    .await;
+}

@@ -26,7 +26,7 @@ pub use suggest::{closest, distance};
 
 use std::collections::HashMap;
 
-use crate::doc::{ModeDoc, PositionDoc, StepDoc};
+use crate::doc::{ModeDoc, PositionDoc, StepDoc, ThemeDoc};
 use diagnostic::push_pointer;
 use flow_runtime::flow::{Bot, ColorMode, Escalation, Flow, Phrase, Position, Theme};
 use flow_runtime::pattern::Pattern;
@@ -365,33 +365,8 @@ fn bot(l: &mut Lower) -> Bot {
             "use https://… or a path on the store",
         );
     }
-    let t = &doc.theme;
-    let color = |l: &mut Lower, c: &Option<String>, field: &str| -> Option<String> {
-        let c = c.as_ref()?;
-        if parse_color(c).is_none() {
-            l.error(
-                "bad-color",
-                format!("/bot/theme/{field}"),
-                format!("`{c}` is not a colour"),
-                "write a hex colour: `#1f5f4a` or `#fff`",
-            );
-            return None;
-        }
-        Some(c.to_lowercase())
-    };
-    let accent = color(l, &t.accent, "accent").unwrap_or_else(|| "#1f5f4a".into());
-    let on_accent = color(l, &t.on_accent, "on_accent").unwrap_or_else(|| text_on(&accent).into());
-    if let (Some(a), Some(b)) = (parse_color(&accent), parse_color(&on_accent)) {
-        let ratio = contrast(a, b);
-        if ratio < 4.5 {
-            l.warn(
-                "low-contrast",
-                "/bot/theme",
-                format!("text on the accent colour has a contrast of {ratio:.1}:1, below the 4.5:1 that WCAG AA asks"),
-                "choose a darker accent, or another on_accent",
-            );
-        }
-    }
+    let (theme, diagnostics) = theme(&doc.theme);
+    l.diags.extend(diagnostics);
     let business_hours = doc
         .business_hours
         .as_ref()
@@ -399,25 +374,65 @@ fn bot(l: &mut Lower) -> Bot {
     Bot {
         name: doc.name.clone(),
         avatar: doc.avatar.clone(),
-        theme: Theme {
-            accent,
-            on_accent,
-            position: match t.position {
-                Some(PositionDoc::Left) => Position::Left,
-                _ => Position::Right,
-            },
-            launcher_label: t
-                .launcher_label
-                .clone()
-                .unwrap_or_else(|| "Open chat".into()),
-            mode: match t.mode {
-                Some(ModeDoc::Light) => ColorMode::Light,
-                Some(ModeDoc::Dark) => ColorMode::Dark,
-                _ => ColorMode::Auto,
-            },
-        },
+        theme,
         business_hours,
     }
+}
+
+/// The bot's look, as shoppers will see it: the colours read (`bad-color` for what is no
+/// colour), the text colour on the accent chosen when none is set, and a `low-contrast`
+/// warning (at `/bot/theme`) when that text would be hard to read. The console's contrast
+/// check is this function's verdict, so the two never disagree.
+pub fn theme(t: &ThemeDoc) -> (Theme, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut color = |c: &Option<String>, field: &str| -> Option<String> {
+        let c = c.as_ref()?;
+        if parse_color(c).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "bad-color",
+                    format!("/bot/theme/{field}"),
+                    format!("`{c}` is not a colour"),
+                )
+                .help("write a hex colour: `#1f5f4a` or `#fff`"),
+            );
+            return None;
+        }
+        Some(c.to_lowercase())
+    };
+    let accent = color(&t.accent, "accent").unwrap_or_else(|| "#1f5f4a".into());
+    let on_accent = color(&t.on_accent, "on_accent").unwrap_or_else(|| text_on(&accent).into());
+    if let (Some(a), Some(b)) = (parse_color(&accent), parse_color(&on_accent)) {
+        let ratio = contrast(a, b);
+        if ratio < 4.5 {
+            diags.push(
+                Diagnostic::warning(
+                    "low-contrast",
+                    "/bot/theme",
+                    format!("text on the accent colour has a contrast of {ratio:.1}:1, below the 4.5:1 that WCAG AA asks"),
+                )
+                .help("choose a darker accent, or another on_accent"),
+            );
+        }
+    }
+    let theme = Theme {
+        accent,
+        on_accent,
+        position: match t.position {
+            Some(PositionDoc::Left) => Position::Left,
+            _ => Position::Right,
+        },
+        launcher_label: t
+            .launcher_label
+            .clone()
+            .unwrap_or_else(|| "Open chat".into()),
+        mode: match t.mode {
+            Some(ModeDoc::Light) => ColorMode::Light,
+            Some(ModeDoc::Dark) => ColorMode::Dark,
+            _ => ColorMode::Auto,
+        },
+    };
+    (theme, diags)
 }
 
 /// `#1f5f4a` or `#fff` as red, green and blue. Read as characters, never sliced as bytes:
@@ -436,8 +451,7 @@ pub fn parse_color(c: &str) -> Option<(u8, u8, u8)> {
 }
 
 /// The text colour for an accent without one: white or black, whichever contrasts more.
-/// The compiler and the console's contrast check both ask here.
-pub fn text_on(accent: &str) -> &'static str {
+fn text_on(accent: &str) -> &'static str {
     let a = parse_color(accent).unwrap_or((0, 0, 0));
     if contrast(a, (255, 255, 255)) >= contrast(a, (0, 0, 0)) {
         "#ffffff"
@@ -447,7 +461,7 @@ pub fn text_on(accent: &str) -> &'static str {
 }
 
 /// WCAG contrast ratio of two sRGB colours.
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
     let lum = |(r, g, b): (u8, u8, u8)| {
         let ch = |c: u8| {
             let c = f64::from(c) / 255.0;
