@@ -1,5 +1,5 @@
 //! Time as the server stores it: Unix milliseconds in UTC, and the few calendar conversions
-//! the API and the inbox need (ISO dates, weekdays). Small enough not to need a date crate.
+//! the API and the inbox need (ISO dates). Small enough not to need a date crate.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -53,12 +53,6 @@ pub fn iso_minute(ms: i64) -> String {
         minutes / 60,
         minutes % 60
     )
-}
-
-/// Day of the week, Monday = 0.
-pub fn weekday(days: i64) -> u32 {
-    // 1970-01-01 was a Thursday.
-    (days + 3).rem_euclid(7) as u32
 }
 
 /// Parses `YYYY-MM-DD`, optionally followed by `THH:MM[:SS]` and `Z`, as UTC milliseconds.
@@ -126,9 +120,6 @@ mod tests {
             iso_minute(parse_iso("2026-11-22T14:03:09Z").unwrap()),
             "2026-11-22 14:03 UTC"
         );
-        // 2026-11-22 is a Sunday.
-        assert_eq!(weekday(days_from_civil(2026, 11, 22)), 6);
-        assert_eq!(weekday(days_from_civil(2026, 11, 23)), 0);
     }
 
     #[test]

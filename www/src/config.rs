@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::hours::{BusinessHours, parse_offset};
+use flow_runtime::hours::BusinessHours;
 
 #[derive(Clone, Debug, clap::Parser)]
 #[command(
@@ -47,7 +47,7 @@ pub struct Config {
     /// When a person answers handoffs live: `mon-fri 09:00-17:30, sat 10:00-14:00`,
     /// `always` or `never`. Outside them the shopper is told the team will email.
     #[arg(long, env = "BELLHOP_BUSINESS_HOURS", default_value = "always", value_parser = parse_hours)]
-    pub business_hours: BusinessHours,
+    pub business_hours: String,
 
     /// The store's time zone for business hours, as an offset from UTC (`+01:00`).
     #[arg(long, env = "BELLHOP_UTC_OFFSET", default_value = "0", value_parser = parse_offset, allow_hyphen_values = true)]
@@ -221,9 +221,30 @@ fn parse_hops(text: &str) -> Result<u8, String> {
     }
 }
 
-fn parse_hours(text: &str) -> Result<BusinessHours, String> {
-    text.parse()
-        .map_err(|e: crate::hours::HoursError| e.to_string())
+/// Checks `--business-hours` as it is read, so that a mistake stops the server at start
+/// with the compiler's explanation (the compiler's rules: [`Config::hours`]).
+fn parse_hours(text: &str) -> Result<String, String> {
+    flow_authoring::compile::hours_from_line(text, 0).map(|_| text.to_owned())
+}
+
+/// Parses `+01:00`, `-05:30` or `0` as minutes east of UTC.
+pub fn parse_offset(text: &str) -> Result<i32, String> {
+    let text = text.trim();
+    if text == "0" || text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
+        return Ok(0);
+    }
+    let bad = || format!("`{text}` is not a UTC offset like +01:00 or -05:30");
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => return Err(bad()),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i32, i32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 14 || m > 59 {
+        return Err(bad());
+    }
+    Ok(sign * (h * 60 + m))
 }
 
 impl Config {
@@ -233,7 +254,32 @@ impl Config {
         Config::parse_from(["www"])
     }
 
+    /// The server's business hours (for flows without their own), lowered by the flow
+    /// compiler's rules at the fixed `--utc-offset`.
     pub fn hours(&self) -> BusinessHours {
-        self.business_hours.clone().with_offset(self.utc_offset)
+        flow_authoring::compile::hours_from_line(&self.business_hours, self.utc_offset)
+            .expect("--business-hours and --utc-offset are checked as they are read")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_and_hours_are_checked_as_they_are_read() {
+        assert_eq!(parse_offset("-05:30"), Ok(-330));
+        assert_eq!(parse_offset("+01:00"), Ok(60));
+        assert_eq!(parse_offset("0"), Ok(0));
+        assert!(parse_offset("CET").is_err());
+        assert!(parse_offset("+15:00").is_err());
+        assert!(parse_hours("mon-fri 09:00-17:30").is_ok());
+        let e = parse_hours("mon-fri 9-17").unwrap_err();
+        assert!(e.contains("`9-17` is not an opening interval"), "{e}");
+        use clap::Parser;
+        let c = Config::parse_from(["www", "--business-hours", "mon 09:00-10:00", "--utc-offset", "-05:00"]);
+        // Monday 2026-11-23 14:30 UTC is 09:30 in UTC-5.
+        assert!(c.hours().is_open(flow_runtime::Time(1_795_444_200_000)));
+        assert!(Config::try_parse_from(["www", "--business-hours", "weekdays"]).is_err());
     }
 }

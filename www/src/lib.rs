@@ -15,7 +15,6 @@ pub mod console;
 pub mod conversations;
 pub mod db;
 pub mod flows;
-pub mod hours;
 pub mod inbox;
 pub mod insights;
 pub mod orders;
@@ -39,7 +38,7 @@ pub use db::Db;
 
 use api::limits::RateLimit;
 use conversations::Conversations;
-use hours::BusinessHours;
+use flow_runtime::hours::BusinessHours;
 
 /// Everything a request handler may need.
 #[derive(Clone)]

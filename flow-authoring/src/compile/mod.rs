@@ -21,6 +21,7 @@ mod triggers;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use faq::entry_phrasings;
+pub use hours::hours_from_line;
 pub use lower::MAX_QUICK_REPLIES;
 pub use suggest::{closest, distance};
 

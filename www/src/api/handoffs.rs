@@ -66,8 +66,9 @@ async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
         Some(name) => state.flows.hours(name).await.flatten(),
         None => None,
     };
+    let now = flow_runtime::Time(u64::try_from(now).unwrap_or(0));
     match hours {
-        Some(hours) => hours.is_open(flow_runtime::Time(u64::try_from(now).unwrap_or(0))),
+        Some(hours) => hours.is_open(now),
         None => state.settings.hours.is_open(now),
     }
 }
