@@ -12,18 +12,6 @@ use flow_runtime::value::Value;
 /// Deepest `all` / `any` / `not` nesting accepted.
 const MAX_DEPTH: usize = 16;
 
-const SUBJECTS: &[&str] = &[
-    "page.url",
-    "page.path",
-    "cart.items",
-    "cart.value",
-    "visitor.returning",
-    "visitor.visits",
-    "language",
-    "device",
-    "variant",
-    "business_hours",
-];
 const OPERATORS: &[&str] = &[
     "eq", "ne", "gt", "gte", "lt", "lte", "in", "glob", "matches", "contains", "set",
 ];
@@ -104,27 +92,19 @@ impl Lower<'_> {
     }
 
     fn subject(&mut self, name: &str, pointer: &str) -> Option<Subject> {
-        Some(match name {
-            "page.url" => Subject::PageUrl,
-            "page.path" => Subject::PagePath,
-            "cart.items" => Subject::CartItems,
-            "cart.value" => Subject::CartValue,
-            "visitor.returning" => Subject::Returning,
-            "visitor.visits" => Subject::Visits,
-            "language" => Subject::Language,
-            "device" => Subject::Device,
-            "variant" => Subject::Variant,
-            "business_hours" => Subject::BusinessHours,
-            other => {
-                let reserved = ["page.", "cart.", "visitor."]
+        Some(match Subject::named(name) {
+            Subject::Var(other) => {
+                let other = other.as_str();
+                let reserved = Subject::RESERVED_PREFIXES
                     .iter()
                     .any(|p| other.starts_with(p));
                 if reserved || !super::markdown::is_variable_name(other) {
-                    let help = match closest(other, SUBJECTS.iter().copied()) {
+                    let names = Subject::CONTEXT.map(|(n, _)| n);
+                    let help = match closest(other, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!(
                             "conditions look at a variable or one of {}",
-                            SUBJECTS.join(", ")
+                            names.join(", ")
                         ),
                     };
                     self.error(
@@ -140,6 +120,7 @@ impl Lower<'_> {
                 }
                 Subject::Var(other.to_owned())
             }
+            context => context,
         })
     }
 

@@ -1,7 +1,52 @@
-//! Evaluating conditions.
+//! Evaluating conditions, and reading the context they test.
 
 use crate::flow::{Compare, Condition, Subject};
-use crate::value::Value;
+use crate::hours::BusinessHours;
+use crate::time::Time;
+use crate::value::{Num, Value};
+
+use super::state::{Session, Visitor};
+
+/// The context a flow reads (`page.path`, `cart.items`, …; [`Subject::CONTEXT`]), wherever
+/// the engine runs: the panel's conversation and the eager stage's watcher both read it
+/// here, so a condition means the same in both.
+pub(super) struct Context<'a> {
+    pub(super) session: &'a Session,
+    pub(super) visitor: &'a Visitor,
+    pub(super) language: &'a str,
+    pub(super) bot_name: &'a str,
+    /// The A/B variant of the trigger that started the conversation (none before one fired).
+    pub(super) variant: &'a str,
+    pub(super) hours: Option<&'a BusinessHours>,
+    pub(super) now: Time,
+}
+
+impl Context<'_> {
+    /// The value of a context subject; `None` for a flow variable, which the caller keeps.
+    pub(super) fn value(&self, subject: &Subject) -> Option<Value> {
+        let s = self.session;
+        let text = |t: &str| Some(Value::Text(t.to_owned()));
+        let count = |n: u32| Some(Value::Num(Num::from_int(i64::from(n))));
+        match subject {
+            Subject::Var(_) => None,
+            Subject::PageUrl => text(&s.page.url),
+            Subject::PagePath => text(&s.page.path),
+            Subject::CartItems => count(s.cart.items),
+            Subject::CartValue => Some(Value::Num(s.cart.value)),
+            Subject::CartCurrency => text(&s.cart.currency),
+            Subject::Visits => count(self.visitor.visits),
+            Subject::Returning => Some(Value::Bool(self.visitor.visits > 1)),
+            Subject::Language => text(self.language),
+            Subject::Device => text(s.page.device.as_str()),
+            Subject::Variant => text(self.variant),
+            Subject::BotName => text(self.bot_name),
+            // A flow without hours always has someone.
+            Subject::BusinessHours => Some(Value::Bool(
+                self.hours.is_none_or(|h| h.is_open(self.now)),
+            )),
+        }
+    }
+}
 
 /// Answers "what is the value of this subject now?".
 pub(super) trait Facts {

@@ -54,7 +54,7 @@ pub use watcher::{ChatSummary, Handover, Need, PREFETCH_LEAD_MS, Watch, Watched,
 
 use crate::flow::{Content, Flow, Phrase, Subject};
 use crate::time::Time;
-use crate::value::{Num, Value};
+use crate::value::Value;
 
 /// Whether a product card links to the page at `path` (its address, on this store).
 fn card_links_to(card: &crate::flow::Card, path: &str) -> bool {
@@ -634,45 +634,31 @@ impl Conversation {
 
     /// The value of a variable or of a context name used in templates and conditions.
     fn variable(&self, name: &str) -> Option<Value> {
-        let s = &self.state.session;
-        let text = |t: &str| Some(Value::Text(t.to_owned()));
-        match name {
-            "page.url" => text(&s.page.url),
-            "page.path" => text(&s.page.path),
-            "cart.items" => Some(Value::Num(Num::from_int(i64::from(s.cart.items)))),
-            "cart.value" => Some(Value::Num(s.cart.value)),
-            "cart.currency" => text(&s.cart.currency),
-            "visitor.visits" => Some(Value::Num(Num::from_int(i64::from(
-                self.state.visitor.visits,
-            )))),
-            "visitor.returning" => Some(Value::Bool(self.state.visitor.visits > 1)),
-            "language" => text(&self.state.chat.language),
-            "device" => text(s.page.device.as_str()),
-            "bot.name" => text(&self.flow.bot.name),
-            _ => self.state.chat.var(name).cloned(),
-        }
+        self.subject(&Subject::named(name))
     }
 
     fn subject(&self, subject: &Subject) -> Option<Value> {
         match subject {
-            Subject::Var(name) => self.variable(name),
-            Subject::PageUrl => self.variable("page.url"),
-            Subject::PagePath => self.variable("page.path"),
-            Subject::CartItems => self.variable("cart.items"),
-            Subject::CartValue => self.variable("cart.value"),
-            Subject::Returning => self.variable("visitor.returning"),
-            Subject::Visits => self.variable("visitor.visits"),
-            Subject::Language => self.variable("language"),
-            Subject::Device => self.variable("device"),
-            Subject::Variant => Some(Value::Text(
-                self.state
-                    .chat
-                    .trigger
-                    .as_ref()
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default(),
-            )),
-            Subject::BusinessHours => Some(Value::Bool(self.agents_available())),
+            Subject::Var(name) => self.state.chat.var(name).cloned(),
+            context => self.context().value(context),
+        }
+    }
+
+    /// The context conditions and templates read.
+    fn context(&self) -> logic::Context<'_> {
+        logic::Context {
+            session: &self.state.session,
+            visitor: &self.state.visitor,
+            language: &self.state.chat.language,
+            bot_name: &self.flow.bot.name,
+            variant: self
+                .state
+                .chat
+                .trigger
+                .as_ref()
+                .map_or("", |(_, v)| v.as_str()),
+            hours: self.flow.bot.business_hours.as_ref(),
+            now: self.now,
         }
     }
 
@@ -680,11 +666,7 @@ impl Conversation {
     /// hours): what its `business_hours` conditions test, and what the server answers a
     /// handoff from this flow with (it applies the same [`crate::hours::BusinessHours`]).
     pub fn agents_available(&self) -> bool {
-        self.flow
-            .bot
-            .business_hours
-            .as_ref()
-            .is_none_or(|h| h.is_open(self.now))
+        self.subject(&Subject::BusinessHours) == Some(Value::Bool(true))
     }
 
     fn identify(&mut self, pairs: Vec<(String, String)>) {

@@ -22,7 +22,7 @@ use super::triggers::{self, ACTIVE_MS, Cue, Rules, Watch as PageWatch};
 use crate::codec::codec;
 use crate::flow::{Launch, Subject, Trigger, TriggerEvent};
 use crate::time::Time;
-use crate::value::{Num, Value};
+use crate::value::Value;
 
 /// A timed trigger counts as ready this long before its moment: the panel is fetched then,
 /// not on every page view that has a timer (most shoppers leave first).
@@ -400,47 +400,25 @@ impl Rules for Watcher {
 
 impl logic::Facts for Watcher {
     fn subject(&self, subject: &Subject) -> Option<Value> {
-        let s = &self.session;
-        let text = |t: &str| Some(Value::Text(t.to_owned()));
-        let var = |name: &str| {
-            self.identified
-                .iter()
-                .chain(&self.chat.vars)
-                .chain(&self.launch.variables)
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
+        let Subject::Var(name) = subject else {
+            let context = logic::Context {
+                session: &self.session,
+                visitor: &self.visitor,
+                language: &self.chat.language,
+                bot_name: &self.launch.name,
+                // No variant before a trigger fires.
+                variant: "",
+                hours: self.launch.business_hours.as_ref(),
+                now: self.now,
+            };
+            return context.value(subject);
         };
-        match subject {
-            Subject::Var(name) => match name.as_str() {
-                "page.url" => text(&s.page.url),
-                "page.path" => text(&s.page.path),
-                "cart.items" => Some(Value::Num(Num::from_int(i64::from(s.cart.items)))),
-                "cart.value" => Some(Value::Num(s.cart.value)),
-                "cart.currency" => text(&s.cart.currency),
-                "visitor.visits" => Some(Value::Num(Num::from_int(i64::from(self.visitor.visits)))),
-                "visitor.returning" => Some(Value::Bool(self.visitor.visits > 1)),
-                "language" => text(&self.chat.language),
-                "device" => text(s.page.device.as_str()),
-                "bot.name" => text(&self.launch.name),
-                _ => var(name),
-            },
-            Subject::PageUrl => text(&s.page.url),
-            Subject::PagePath => text(&s.page.path),
-            Subject::CartItems => Some(Value::Num(Num::from_int(i64::from(s.cart.items)))),
-            Subject::CartValue => Some(Value::Num(s.cart.value)),
-            Subject::Returning => Some(Value::Bool(self.visitor.visits > 1)),
-            Subject::Visits => Some(Value::Num(Num::from_int(i64::from(self.visitor.visits)))),
-            Subject::Language => text(&self.chat.language),
-            Subject::Device => text(s.page.device.as_str()),
-            // No variant before a trigger fires.
-            Subject::Variant => text(""),
-            Subject::BusinessHours => Some(Value::Bool(
-                self.launch
-                    .business_hours
-                    .as_ref()
-                    .is_none_or(|h| h.is_open(self.now)),
-            )),
-        }
+        self.identified
+            .iter()
+            .chain(&self.chat.vars)
+            .chain(&self.launch.variables)
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
     }
 }
 

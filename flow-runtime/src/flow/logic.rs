@@ -43,6 +43,41 @@ pub enum Subject {
     Variant,
     /// Whether the store's business hours say a person is available now.
     BusinessHours,
+    /// The cart's currency (`USD`).
+    CartCurrency,
+    /// The bot's name.
+    BotName,
+}
+
+impl Subject {
+    /// What a flow can read of its context, by name: what conditions test and `{{…}}`
+    /// shows. One table for the compiler (which checks names against it), the conversation
+    /// engine and the eager stage's watcher (which read the values).
+    pub const CONTEXT: [(&'static str, Subject); 12] = [
+        ("page.url", Subject::PageUrl),
+        ("page.path", Subject::PagePath),
+        ("cart.items", Subject::CartItems),
+        ("cart.value", Subject::CartValue),
+        ("cart.currency", Subject::CartCurrency),
+        ("visitor.visits", Subject::Visits),
+        ("visitor.returning", Subject::Returning),
+        ("language", Subject::Language),
+        ("device", Subject::Device),
+        ("variant", Subject::Variant),
+        ("business_hours", Subject::BusinessHours),
+        ("bot.name", Subject::BotName),
+    ];
+
+    /// Names no flow variable may take: they belong to the context.
+    pub const RESERVED_PREFIXES: [&'static str; 3] = ["page.", "cart.", "visitor."];
+
+    /// What `name` reads: a context name, else the flow variable of that name.
+    pub fn named(name: &str) -> Subject {
+        Subject::CONTEXT
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or_else(|| Subject::Var(name.to_owned()), |(_, s)| s.clone())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,7 +134,7 @@ pub enum Operand {
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag.
 codec!(enum Condition { 0 => Always, 1 => All(v0), 2 => Any(v0), 3 => Not(v0), 4 => Test(v0, v1) });
-codec!(enum Subject { 0 => Var(v0), 1 => PageUrl, 2 => PagePath, 3 => CartItems, 4 => CartValue, 5 => Returning, 6 => Visits, 7 => Language, 8 => Device, 9 => Variant, 10 => BusinessHours });
+codec!(enum Subject { 0 => Var(v0), 1 => PageUrl, 2 => PagePath, 3 => CartItems, 4 => CartValue, 5 => Returning, 6 => Visits, 7 => Language, 8 => Device, 9 => Variant, 10 => BusinessHours, 11 => CartCurrency, 12 => BotName });
 codec!(enum Compare { 0 => Eq(v0), 1 => Ne(v0), 2 => Gt(v0), 3 => Gte(v0), 4 => Lt(v0), 5 => Lte(v0), 6 => In(v0), 7 => Glob(v0), 8 => Matches(v0), 9 => Contains(v0), 10 => IsSet(v0) });
 codec!(enum Expect { 0 => Text, 1 => Email, 2 => Phone, 3 => Pattern(v0), 4 => Number { min, max }, 5 => Choice(v0) });
 codec!(struct Assign { var, value });

@@ -372,3 +372,57 @@ fn a_cart_set_after_the_page_loaded_lets_welcome_back_speak() {
         vec!["Welcome back! Your cart is waiting.".to_owned()]
     );
 }
+
+/// Every context name a flow can test means the same in the eager stage's watcher and in
+/// the panel's engine (one table, `Subject::CONTEXT`, read in one place): a trigger that
+/// tests it fires in both or in neither.
+#[test]
+fn every_context_name_reads_the_same_in_the_watcher_and_the_panel() {
+    use flow_runtime::flow::Subject;
+    use flow_runtime::{Cart, CartLine, value::Num};
+    let situations: [(&str, Option<Cart>); 2] = [
+        ("/", None),
+        (
+            "/checkout",
+            Some(Cart {
+                items: 2,
+                value: Num::from_int(59),
+                currency: "EUR".into(),
+                lines: vec![CartLine { name: "Rain shell".into(), quantity: 2 }],
+            }),
+        ),
+    ];
+    let mut fired_somewhere = 0;
+    for (name, _) in Subject::CONTEXT {
+        if name == "variant" {
+            continue; // no variant before a trigger fires, by design, in both
+        }
+        for test in [r#"{"set": true}"#, r#"{"set": false}"#] {
+            let source = format!(
+                r#"{{ "bot": {{ "name": "Fern" }},
+                  "steps": [ {{ "id": "hi", "type": "message", "text": "Hi" }} ],
+                  "triggers": [ {{ "id": "t", "on": "page_view", "frequency": "always",
+                                   "when": {{ "{name}": {test} }}, "step": "hi" }} ] }}"#
+            );
+            let flow = flow(&source);
+            for (path, cart) in &situations {
+                let mut w = Watcher::new(flow.launch(), None, "v1", Time(0));
+                let mut c = Conversation::new(flow.clone(), "v1", Time(0));
+                let mut inputs = vec![Input::PageView(page(path))];
+                inputs.extend(cart.clone().map(Input::CartChanged));
+                for input in inputs {
+                    w.handle_input(input.clone(), Time(1));
+                    c.handle_input(input, Time(1));
+                }
+                let called = drain(&mut w).0.contains(&Need::Now);
+                let mut shown = false;
+                while let Output::Effect(e) = c.poll_output() {
+                    shown |= matches!(e, Effect::View(View::ShowTeaser(_)));
+                }
+                assert_eq!(called, shown, "{name} {test} on {path}");
+                fired_somewhere += usize::from(shown);
+            }
+        }
+    }
+    assert!(fired_somewhere > 10, "the triggers fire where their condition holds");
+}
