@@ -1,5 +1,6 @@
-//! Minifies `src/style.css` into `$OUT_DIR/style.css` for `host.rs` to include: the
-//! stylesheet keeps its comments for people, the wasm carries only the rules.
+//! Minifies the panel's stylesheet into `$OUT_DIR/style.css` for `host.rs` to include: the
+//! launcher's rules both stages share (`browser/src/launcher.css`), then `src/style.css`.
+//! The files keep their comments for people; the wasm carries only the rules.
 //!
 //! Deliberately small: comments go, runs of white space become one space, and the space
 //! next to `{`, `}`, `;` and `,` goes. Nothing else is touched, so selectors
@@ -9,7 +10,9 @@ use std::path::Path;
 
 fn main() {
     println!("cargo::rerun-if-changed=src/style.css");
-    let css = std::fs::read_to_string("src/style.css").expect("src/style.css");
+    println!("cargo::rerun-if-changed=../browser/src/launcher.css");
+    let shared = std::fs::read_to_string("../browser/src/launcher.css").expect("launcher.css");
+    let css = shared + &std::fs::read_to_string("src/style.css").expect("src/style.css");
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("style.css");
     std::fs::write(out, minify(&css)).expect("write the minified stylesheet");
 }

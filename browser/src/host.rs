@@ -8,6 +8,16 @@
 //! (allowed by a strict Content-Security-Policy, unlike inline `style` attributes).
 
 use flow_runtime::flow::{ColorMode, Position, Theme};
+
+/// The launcher's rules (`launcher.css`), the one copy for both stages: the eager stage's
+/// shadow root adopts them, and the panel's stylesheet begins with them (`widget/build.rs`),
+/// so the button looks the same before and after the panel takes over. Written compact
+/// (one rule a line, no comments): the eager stage adopts the file as it is.
+pub const LAUNCHER_STYLE: &str = include_str!("launcher.css");
+
+/// The chat icon on the launcher, on a 24 × 24 grid: the same in both stages.
+pub const CHAT_ICON: &str =
+    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 

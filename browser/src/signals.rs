@@ -63,7 +63,8 @@ pub fn page() -> Page {
     }
 }
 
-/// `phone` under 600 px wide with a coarse pointer, `tablet` under 1024, else `desktop`.
+/// The screen's width and whether its pointer is coarse (touch), as the runtime's
+/// [`Device::of_screen`] classifies them.
 pub fn device(window: &Window) -> Device {
     let width = window
         .inner_width()
@@ -75,11 +76,7 @@ pub fn device(window: &Window) -> Device {
         .ok()
         .flatten()
         .is_some_and(|m| m.matches());
-    match (width, coarse) {
-        (w, _) if w < 600.0 => Device::Phone,
-        (w, true) if w < 1024.0 => Device::Tablet,
-        _ => Device::Desktop,
-    }
+    Device::of_screen(width, coarse)
 }
 
 /// A cart as the store's page describes it: `{items, value, currency}` where `items` is a

@@ -83,25 +83,45 @@ impl Num {
     }
 }
 
-impl core::fmt::Display for Num {
-    /// `12.5`, `3`, `-0.125`: no trailing zeros, no exponent.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let n = self.0;
-        if n < 0 {
-            f.write_str("-")?;
+impl Num {
+    /// `12.5`, `3`, `-0.125`: no trailing zeros, no exponent. Written digit by digit, not
+    /// with `format!`: the eager stage's wasm then carries no formatting machinery.
+    pub fn to_text(self) -> String {
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push('-');
         }
-        let abs = n.unsigned_abs();
-        let (int, mut frac) = (abs / 1000, abs % 1000);
-        write!(f, "{int}")?;
+        let abs = self.0.unsigned_abs();
+        let (int, frac) = (abs / 1000, abs % 1000);
+        push_digits(&mut out, int, 1);
         if frac != 0 {
-            let mut width = 3;
+            out.push('.');
+            let (mut frac, mut width) = (frac, 3);
             while frac % 10 == 0 {
                 frac /= 10;
                 width -= 1;
             }
-            write!(f, ".{frac:0width$}")?;
+            push_digits(&mut out, frac, width);
         }
-        Ok(())
+        out
+    }
+}
+
+/// `n` in decimal, with leading zeros up to `width` digits.
+fn push_digits(out: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut len) = (n, 0);
+    while n > 0 || len < width {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+}
+
+impl core::fmt::Display for Num {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.to_text())
     }
 }
 
@@ -110,7 +130,7 @@ impl Value {
     pub fn to_text(&self) -> String {
         match self {
             Value::Text(s) => s.clone(),
-            Value::Num(n) => n.to_string(),
+            Value::Num(n) => n.to_text(),
             Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
         }
     }
@@ -176,6 +196,17 @@ mod tests {
                 Some(shown),
                 "{input}"
             );
+        }
+        // Written digit by digit: the same as the formatter would, everywhere.
+        let reference = |n: i64| {
+            let (abs, sign) = (n.unsigned_abs(), if n < 0 { "-" } else { "" });
+            let frac = format!("{:03}", abs % 1000);
+            let frac = frac.trim_end_matches('0');
+            let dot = if frac.is_empty() { "" } else { "." };
+            format!("{sign}{}{dot}{frac}", abs / 1000)
+        };
+        for n in (-20_000..20_000).chain([i64::MIN, i64::MAX, 0, 1, -1, 1_050, -500]) {
+            assert_eq!(Num(n).to_text(), reference(n), "{n}");
         }
         for bad in ["", "-", "1.2.3", "abc", "12a", "99999999999999999999"] {
             assert_eq!(Num::parse(bad), None, "{bad}");

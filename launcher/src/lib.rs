@@ -20,6 +20,7 @@ mod button;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use browser::commands::{self, Command};
 use browser::{js, signals, storage};
 use flow_runtime::flow::Launch;
 use flow_runtime::{Input, Need, Watch, Watched, Watcher};
@@ -223,13 +224,12 @@ fn install_api(stage: &Handle) {
         return;
     };
     let key = JsValue::from_str("Bellhop");
-    let stub = js::get(&window, "Bellhop");
-    let queued = js::items(&js::get(&stub, "q"));
+    let queued = commands::queued();
     let stage2 = stage.clone();
     let api = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
         move |command: JsValue, a: JsValue, b: JsValue| {
-            queue_call(&[command.clone(), a.clone(), b]);
-            call(&stage2, &command, &a);
+            queue_call(&[command.clone(), a.clone(), b.clone()]);
+            call(&stage2, &command, &a, &b);
         },
     );
     let function: &js_sys::Function = api.as_ref().unchecked_ref();
@@ -238,29 +238,26 @@ fn install_api(stage: &Handle) {
     let _ = js_sys::Reflect::set(function, &JsValue::from_str("l"), &JsValue::TRUE);
     let _ = js_sys::Reflect::set(&window, &key, function);
     api.forget();
-    for args in queued {
-        let arg = |i| js_sys::Reflect::get_u32(&args, i).unwrap_or_default();
-        call(stage, &arg(0), &arg(1));
+    for q in &queued {
+        call(stage, &commands::arg(q, 0), &commands::arg(q, 1), &commands::arg(q, 2));
     }
 }
 
-fn call(stage: &Handle, command: &JsValue, a: &JsValue) {
-    match command.as_string().as_deref() {
-        Some("open" | "toggle") => stage.input(Input::Opened),
-        Some("setCart") => stage.input(Input::CartChanged(signals::cart_from_js(a))),
-        Some("track") => {
-            if let Some(name) = a.as_string() {
-                stage.input(Input::Custom(name.chars().take(64).collect()));
+/// What a call means before the panel runs: nothing is open, so `toggle` opens and `close`
+/// has nothing to do; subscriptions wait in the queue for the panel, which announces.
+fn call(stage: &Handle, command: &JsValue, a: &JsValue, b: &JsValue) {
+    let Some(command) = Command::named(command) else {
+        return;
+    };
+    match command {
+        Command::Open | Command::Toggle => stage.input(Input::Opened),
+        Command::Consent => storage::grant(a.is_truthy()),
+        Command::Close | Command::On | Command::Off => {}
+        Command::SetCart | Command::Identify | Command::Track | Command::Preview => {
+            if let Some(input) = command.input(a, b) {
+                stage.input(input);
             }
         }
-        Some("identify") => stage.input(Input::Identify(signals::identity_from_js(a))),
-        // The console's preview: the panel starts and shows the trigger (replayed there).
-        Some("preview") => stage.input(Input::Preview {
-            trigger: String::new(),
-            variant: String::new(),
-        }),
-        Some("consent") => storage::grant(a.is_truthy()),
-        _ => {}
     }
 }
 

@@ -3,9 +3,9 @@
 //! conversation that follows), fetches the flow, and sends the insights report of flows
 //! that switch insights on.
 
-use flow_runtime::wire::json::{FromJson, ToJson};
-use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff, OrderFound};
-use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, OrderAnswer};
+use flow_runtime::wire::json::{FromJson, JsonValue, ToJson};
+use flow_runtime::wire::{Availability, HandoffAccepted, NewHandoff};
+use flow_runtime::{Flow, HandoffAnswer, HandoffRequest, Order, OrderAnswer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
@@ -125,8 +125,9 @@ pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
     match reply {
         Reply::NoAnswer => None,
         Reply::Answered(200, body) => Some(
-            match OrderFound::read(&crate::js::Parsed::from_text(body)) {
-                Some(found) => OrderAnswer::Found(found.order.into()),
+            // `OrderFound`: `{"order": {…}}`.
+            match Order::read(&crate::js::Parsed::from_text(body).field("order")) {
+                Some(order) => OrderAnswer::Found(order),
                 // Not what the API promises (a proxy's page, another version): say so calmly.
                 None => OrderAnswer::Error,
             },

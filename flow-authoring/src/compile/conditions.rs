@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 use super::diagnostic::push_pointer;
 use super::lower::Lower;
 use super::suggest::closest;
-use flow_runtime::flow::{Compare, Condition, Subject};
+use flow_runtime::flow::{CONTEXT, Compare, Condition, RESERVED_PREFIXES, Subject};
 use flow_runtime::pattern::Pattern;
 use flow_runtime::value::Value;
 
@@ -92,14 +92,15 @@ impl Lower<'_> {
     }
 
     fn subject(&mut self, name: &str, pointer: &str) -> Option<Subject> {
-        Some(match Subject::named(name) {
-            Subject::Var(other) => {
-                let other = other.as_str();
-                let reserved = Subject::RESERVED_PREFIXES
+        Some(match Subject::context(name) {
+            Some(context) => context.clone(),
+            None => {
+                let other = name;
+                let reserved = RESERVED_PREFIXES
                     .iter()
                     .any(|p| other.starts_with(p));
                 if reserved || !super::markdown::is_variable_name(other) {
-                    let names = Subject::CONTEXT.map(|(n, _)| n);
+                    let names: Vec<&str> = CONTEXT.iter().map(|(n, _)| *n).collect();
                     let help = match closest(other, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!(
@@ -120,7 +121,6 @@ impl Lower<'_> {
                 }
                 Subject::Var(other.to_owned())
             }
-            context => context,
         })
     }
 

@@ -8,7 +8,8 @@ use super::parse::Parsed;
 use super::suggest::closest;
 use crate::doc::{ButtonDoc, CardDoc, ContentDoc, ImageDoc, TextDoc, ValueDoc};
 use flow_runtime::flow::{
-    Button, ButtonAction, Card, Content, Image, QuickReply, Rich, StepIdx, Subject, Text, TextPart,
+    Button, ButtonAction, CONTEXT, Card, Content, Image, QuickReply, Rich, StepIdx, Subject, Text,
+    TextPart,
 };
 use flow_runtime::value::{Num, Value};
 use flow_runtime::{safe_image, safe_link};
@@ -16,7 +17,7 @@ use flow_runtime::{safe_image, safe_link};
 /// Most quick replies under one message: more do not fit on a phone.
 pub const MAX_QUICK_REPLIES: usize = 10;
 
-/// Variables every flow may use besides its context (`Subject::CONTEXT`): entities found in
+/// Variables every flow may use besides its context (`flow::CONTEXT`): entities found in
 /// messages, order lookup results, the rating.
 pub(super) const BUILT_IN_VARIABLES: &[&str] = &[
     "order_number",
@@ -324,7 +325,7 @@ impl<'a> Lower<'a> {
                     .iter()
                     .cloned()
                     .chain(BUILT_IN_VARIABLES.iter().map(|s| s.to_string()))
-                    .chain(Subject::CONTEXT.iter().map(|(n, _)| n.to_string()))
+                    .chain(CONTEXT.iter().map(|(n, _)| n.to_string()))
                     .collect();
                 let help = match closest(name, known.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`? (unset variables show their default)"),
@@ -343,7 +344,7 @@ impl<'a> Lower<'a> {
     pub(super) fn is_known_variable(&self, name: &str) -> bool {
         self.variables.contains(name)
             || BUILT_IN_VARIABLES.contains(&name)
-            || Subject::CONTEXT.iter().any(|(n, _)| *n == name)
+            || Subject::context(name).is_some()
     }
 
     pub(super) fn image(&mut self, i: &ImageDoc, pointer: &str) -> Option<Image> {

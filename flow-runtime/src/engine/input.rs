@@ -114,6 +114,20 @@ pub enum Device {
 }
 
 impl Device {
+    /// The device a screen `width` CSS pixels wide is, with a `coarse` (touch) pointer or
+    /// not: under 600 px a phone, whatever the pointer (a window that narrow is laid out
+    /// and used as a phone); under 1024 px with a touch pointer a tablet; else a desktop.
+    /// The one rule: the browser measures, this decides.
+    pub fn of_screen(width: f64, coarse: bool) -> Device {
+        if width < 600.0 {
+            Device::Phone
+        } else if coarse && width < 1024.0 {
+            Device::Tablet
+        } else {
+            Device::Desktop
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Device::Phone => "phone",
@@ -194,6 +208,31 @@ pub struct OrderItem {
     pub quantity: u32,
 }
 
+/// An order record the server answered (`OrderFound`'s `order`), read straight into what
+/// the conversation keeps: the same as reading [`crate::wire::OrderRecord`] and converting
+/// it (a test holds them to it), with less code in the wasm (the dates the card does not
+/// show are not read, the status not parsed twice).
+impl crate::wire::json::FromJson for Order {
+    fn read<V: crate::wire::json::JsonValue>(o: &V) -> Option<Order> {
+        let line = |i: &V| {
+            Some(OrderItem {
+                name: i.field("name").string()?,
+                quantity: i.field("quantity").count()?,
+            })
+        };
+        let status = o.field("status").string()?;
+        crate::wire::OrderStatus::parse(&status)?;
+        Some(Order {
+            number: o.field("number").string()?,
+            status,
+            items: o.field("items").elements()?.iter().map(line).collect::<Option<_>>()?,
+            carrier: o.field("carrier").opt_string()?,
+            tracking_url: o.field("tracking_url").opt_string()?,
+            estimated_delivery: o.field("estimated_delivery").opt_string()?,
+        })
+    }
+}
+
 /// The server's record, as the conversation keeps it (the dates the card does not show are
 /// left out).
 impl From<crate::wire::OrderRecord> for Order {
@@ -267,3 +306,53 @@ codec!(struct Cart { items, value, currency, lines });
 codec!(struct CartLine { name, quantity });
 codec!(struct Order { number, status, items, carrier, tracking_url, estimated_delivery });
 codec!(struct OrderItem { name, quantity });
+
+#[cfg(test)]
+mod tests {
+    use super::{Device, Order};
+    use crate::wire::json::FromJson;
+    use crate::wire::{OrderLine, OrderRecord, OrderStatus};
+
+    #[test]
+    fn an_order_reads_as_the_record_converted() {
+        let records = [
+            OrderRecord::default(),
+            OrderRecord {
+                number: "#10234".into(),
+                status: OrderStatus::Shipped,
+                placed_on: "2026-11-02".into(),
+                items: vec![
+                    OrderLine { name: "Trail runner ✓ \"42\"".into(), quantity: 2 },
+                    OrderLine { name: String::new(), quantity: 0 },
+                ],
+                carrier: Some("DHL".into()),
+                tracking_url: Some("https://dhl.example/t?n=1&x=<y>".into()),
+                estimated_delivery: Some("2026-11-25".into()),
+                delivered_on: None,
+            },
+        ];
+        for record in records {
+            let text = serde_json::to_string(&record).unwrap();
+            assert_eq!(Order::from_json(&text), Some(Order::from(record)), "{text}");
+        }
+        assert_eq!(Order::from_json(r#"{"number":"1","status":"lost","items":[]}"#), None);
+    }
+
+    #[test]
+    fn a_screen_is_a_phone_a_tablet_or_a_desktop() {
+        for (width, coarse, device) in [
+            (390.0, true, Device::Phone),
+            // A desktop window made narrow is laid out, and used, as a phone.
+            (500.0, false, Device::Phone),
+            (599.0, true, Device::Phone),
+            (600.0, true, Device::Tablet),
+            (820.0, true, Device::Tablet),
+            (1023.0, true, Device::Tablet),
+            (1024.0, true, Device::Desktop),
+            (820.0, false, Device::Desktop),
+            (1440.0, false, Device::Desktop),
+        ] {
+            assert_eq!(Device::of_screen(width, coarse), device, "{width} px, coarse {coarse}");
+        }
+    }
+}

@@ -7,7 +7,7 @@ use crate::value::{Num, Value};
 
 use super::state::{Session, Visitor};
 
-/// The context a flow reads (`page.path`, `cart.items`, …; [`Subject::CONTEXT`]), wherever
+/// The context a flow reads (`page.path`, `cart.items`, …; [`crate::flow::CONTEXT`]), wherever
 /// the engine runs: the panel's conversation and the eager stage's watcher both read it
 /// here, so a condition means the same in both.
 pub(super) struct Context<'a> {

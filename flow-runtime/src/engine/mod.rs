@@ -634,7 +634,10 @@ impl Conversation {
 
     /// The value of a variable or of a context name used in templates and conditions.
     fn variable(&self, name: &str) -> Option<Value> {
-        self.subject(&Subject::named(name))
+        match Subject::context(name) {
+            Some(context) => self.context().value(context),
+            None => self.state.chat.var(name).cloned(),
+        }
     }
 
     fn subject(&self, subject: &Subject) -> Option<Value> {

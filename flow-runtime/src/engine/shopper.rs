@@ -897,7 +897,6 @@ pub(super) fn composer_hint(expect: &crate::flow::Expect) -> InputHint {
     }
 }
 
-/// A question as analytics keep it: one space between words, at most 500 characters.
 /// What a message carried besides its words.
 #[derive(Clone, Copy, Debug, Default)]
 struct Found {
@@ -905,11 +904,15 @@ struct Found {
     email: bool,
 }
 
+/// A question as analytics keep it: one space between words, at most 500 characters.
 fn tidy(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(500)
-        .collect()
+    // Word by word rather than `join`: one generic join fewer in the wasm (0.9 KB).
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    crate::wire::limits::cut(&out, 500)
 }

@@ -49,34 +49,31 @@ pub enum Subject {
     BotName,
 }
 
+/// What a flow can read of its context, by name: what conditions test and `{{…}}` shows.
+/// One table for the compiler (which checks names against it), the conversation engine and
+/// the eager stage's watcher (which read the values).
+pub static CONTEXT: [(&str, Subject); 12] = [
+    ("page.url", Subject::PageUrl),
+    ("page.path", Subject::PagePath),
+    ("cart.items", Subject::CartItems),
+    ("cart.value", Subject::CartValue),
+    ("cart.currency", Subject::CartCurrency),
+    ("visitor.visits", Subject::Visits),
+    ("visitor.returning", Subject::Returning),
+    ("language", Subject::Language),
+    ("device", Subject::Device),
+    ("variant", Subject::Variant),
+    ("business_hours", Subject::BusinessHours),
+    ("bot.name", Subject::BotName),
+];
+
+/// Names no flow variable may take: they belong to the context.
+pub const RESERVED_PREFIXES: [&str; 3] = ["page.", "cart.", "visitor."];
+
 impl Subject {
-    /// What a flow can read of its context, by name: what conditions test and `{{…}}`
-    /// shows. One table for the compiler (which checks names against it), the conversation
-    /// engine and the eager stage's watcher (which read the values).
-    pub const CONTEXT: [(&'static str, Subject); 12] = [
-        ("page.url", Subject::PageUrl),
-        ("page.path", Subject::PagePath),
-        ("cart.items", Subject::CartItems),
-        ("cart.value", Subject::CartValue),
-        ("cart.currency", Subject::CartCurrency),
-        ("visitor.visits", Subject::Visits),
-        ("visitor.returning", Subject::Returning),
-        ("language", Subject::Language),
-        ("device", Subject::Device),
-        ("variant", Subject::Variant),
-        ("business_hours", Subject::BusinessHours),
-        ("bot.name", Subject::BotName),
-    ];
-
-    /// Names no flow variable may take: they belong to the context.
-    pub const RESERVED_PREFIXES: [&'static str; 3] = ["page.", "cart.", "visitor."];
-
-    /// What `name` reads: a context name, else the flow variable of that name.
-    pub fn named(name: &str) -> Subject {
-        Subject::CONTEXT
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or_else(|| Subject::Var(name.to_owned()), |(_, s)| s.clone())
+    /// The context subject `name` names (see [`CONTEXT`]); `None` for a flow variable.
+    pub fn context(name: &str) -> Option<&'static Subject> {
+        CONTEXT.iter().find(|(n, _)| *n == name).map(|(_, s)| s)
     }
 }
 

@@ -28,7 +28,10 @@ pub use content::{
     Block, Button, ButtonAction, Card, Content, Image, Inline, QuickReply, Rich, Text, TextPart,
 };
 pub use launch::{LAUNCH_VERSION, Launch};
-pub use logic::{Assign, Compare, Condition, Expect, Operand, Pattern, PatternNode, Subject};
+pub use logic::{
+    Assign, CONTEXT, Compare, Condition, Expect, Operand, Pattern, PatternNode, RESERVED_PREFIXES,
+    Subject,
+};
 pub use phrase::Phrase;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};
 

@@ -374,11 +374,11 @@ fn a_cart_set_after_the_page_loaded_lets_welcome_back_speak() {
 }
 
 /// Every context name a flow can test means the same in the eager stage's watcher and in
-/// the panel's engine (one table, `Subject::CONTEXT`, read in one place): a trigger that
+/// the panel's engine (one table, `flow::CONTEXT`, read in one place): a trigger that
 /// tests it fires in both or in neither.
 #[test]
 fn every_context_name_reads_the_same_in_the_watcher_and_the_panel() {
-    use flow_runtime::flow::Subject;
+    use flow_runtime::flow::CONTEXT;
     use flow_runtime::{Cart, CartLine, value::Num};
     let situations: [(&str, Option<Cart>); 2] = [
         ("/", None),
@@ -393,8 +393,8 @@ fn every_context_name_reads_the_same_in_the_watcher_and_the_panel() {
         ),
     ];
     let mut fired_somewhere = 0;
-    for (name, _) in Subject::CONTEXT {
-        if name == "variant" {
+    for (name, _) in &CONTEXT {
+        if *name == "variant" {
             continue; // no variant before a trigger fires, by design, in both
         }
         for test in [r#"{"set": true}"#, r#"{"set": false}"#] {

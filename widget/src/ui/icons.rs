@@ -24,9 +24,8 @@ impl Shape {
     /// The path, on a 24 × 24 grid.
     fn path(self) -> &'static str {
         match self {
-            Shape::Widget => {
-                "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
-            }
+            // The eager stage's launcher draws the same icon.
+            Shape::Widget => browser::host::CHAT_ICON,
             Shape::Close => {
                 "M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"
             }
