@@ -14,6 +14,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::kinds;
+
 /// The deepest pointer a form of ours names (`/faq/entries/2/answer/text/en` is 6 deep;
 /// a card's button in a step's content is 8). Deeper is no field of ours.
 pub const MAX_POINTER_DEPTH: usize = 12;
@@ -262,93 +264,25 @@ fn set_action(doc: &mut Value, ptr: &str, action: &str, url: &str, sku: &str) {
     }
 }
 
-/// The fields each kind of step has (besides `id` and `type`).
-pub fn step_fields(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "message" | "carousel" => &[
-            "text",
-            "image",
-            "cards",
-            "quick_replies",
-            "show_order",
-            "next",
-        ],
-        "ask" => &[
-            "text",
-            "var",
-            "expect",
-            "pattern",
-            "min",
-            "max",
-            "choices",
-            "retry_text",
-            "max_retries",
-            "on_fail",
-            "quick_replies",
-            "image",
-            "next",
-            "reprompt",
-            "strict",
-        ],
-        "condition" => &["branches", "otherwise"],
-        "set" => &["set", "next"],
-        "goto" => &["goto"],
-        "end" => &["text", "image"],
-        "order_lookup" => &["text", "number", "email", "found", "not_found", "error"],
-        "handoff" => &["text", "available", "offline", "error"],
-        "handoff_email" => &["var", "next", "error"],
-        "csat" => &["text", "scale", "comment", "next"],
-        _ => &[],
-    }
-}
-
-pub const STEP_KINDS: [&str; 11] = [
-    "message",
-    "carousel",
-    "ask",
-    "condition",
-    "set",
-    "goto",
-    "end",
-    "order_lookup",
-    "handoff",
-    "handoff_email",
-    "csat",
-];
-
+/// A step made another kind (the kind's own form's select): see [`kinds::StepKind::convert`].
 fn change_step_type(doc: &mut Value, ptr: &str, kind: &str) {
-    if !STEP_KINDS.contains(&kind) {
+    let Some(kind) = kinds::named(kind) else {
         return;
-    }
+    };
+    let blank = blank_text(doc);
     let Some(Value::Object(step)) = doc.pointer_mut(ptr) else {
         return;
     };
-    if step.get("type").and_then(Value::as_str) == Some(kind) {
+    if step.get("type").and_then(Value::as_str) == Some(kind.name.as_str()) {
         return;
     }
-    let keep = step_fields(kind);
-    step.retain(|k, _| k == "id" || keep.contains(&k.as_str()));
-    step.insert("type".into(), json!(kind));
-    // What the new kind cannot do without.
-    match kind {
-        "ask" | "csat" if !step.contains_key("text") => {
-            step.insert("text".into(), json!(""));
-        }
-        "ask" => {}
-        "condition" => {
-            step.insert("branches".into(), json!([]));
-        }
-        "set" => {
-            step.insert("set".into(), json!({}));
-        }
-        "goto" => {
-            step.insert("goto".into(), json!(""));
-        }
-        _ => {}
-    }
-    if kind == "ask" && !step.contains_key("var") {
-        step.insert("var".into(), json!("answer"));
-    }
+    kind.convert(step, &blank);
+}
+
+/// An empty text in each of the flow's languages.
+pub fn blank_text(doc: &Value) -> Value {
+    let languages = super::fields::Form::new(doc, &[]).languages;
+    Value::Object(languages.into_iter().map(|l| (l, json!(""))).collect())
 }
 
 fn segments(ptr: &str) -> Vec<String> {

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 use serde_json::Value;
 
-use super::apply::STEP_KINDS;
+use super::kinds;
 use super::fields::{Form, item_controls, text_in};
 
 /// A part of the flow with a page of its own.
@@ -355,9 +355,9 @@ fn steps(f: &Form, flow: &str) -> Markup {
         .cloned()
         .unwrap_or_default();
     let first = f.languages[0].clone();
-    let kinds: Vec<(String, String)> = STEP_KINDS
+    let kinds: Vec<(String, String)> = kinds::all()
         .iter()
-        .map(|k| ((*k).to_owned(), kind_name(k).to_owned()))
+        .map(|k| (k.name.clone(), k.label().to_owned()))
         .collect();
     html! {
         table.list {
@@ -367,7 +367,7 @@ fn steps(f: &Form, flow: &str) -> Markup {
                 @for (i, s) in steps.iter().enumerate() {
                     tr {
                         td { a href={"/console/flows/" (flow) "/edit/steps/" (i)} { (s.get("id").and_then(Value::as_str).unwrap_or("(no id)")) } }
-                        td { (kind_name(s.get("type").and_then(Value::as_str).unwrap_or(""))) }
+                        td { (kinds::label(s.get("type").and_then(Value::as_str).unwrap_or(""))) }
                         td { (text_in(s.get("text"), &first, true).chars().take(80).collect::<String>()) }
                     }
                 }
@@ -389,29 +389,12 @@ fn steps(f: &Form, flow: &str) -> Markup {
     }
 }
 
-pub fn kind_name(kind: &str) -> &str {
-    match kind {
-        "message" => "Message",
-        "carousel" => "Product carousel",
-        "ask" => "Question to the shopper",
-        "condition" => "Branch on a condition",
-        "set" => "Set variables",
-        "goto" => "Go to another step",
-        "end" => "End",
-        "order_lookup" => "Order lookup",
-        "handoff" => "Handoff to a person",
-        "handoff_email" => "Send the handoff by email",
-        "csat" => "Rating",
-        other => other,
-    }
-}
-
 fn step(f: &Form, i: usize) -> Markup {
     let p = format!("/steps/{i}");
     let kind = f.str_at(&format!("{p}/type"));
-    let kinds: Vec<(String, String)> = STEP_KINDS
+    let kinds: Vec<(String, String)> = kinds::all()
         .iter()
-        .map(|k| ((*k).to_owned(), kind_name(k).to_owned()))
+        .map(|k| (k.name.clone(), k.label().to_owned()))
         .collect();
     let at = |k: &str| format!("{p}/{k}");
     html! {
@@ -422,8 +405,8 @@ fn step(f: &Form, i: usize) -> Markup {
             "message" | "carousel" | "end" => {
                 (f.localized_opt(&at("text"), "Text (Markdown)", true, true))
                 (f.text("o", &format!("{p}/image/src"), "Image", "an image URL (optional)"))
-                @if kind == "carousel" { (cards(f, &at("cards"))) }
                 @if kind != "end" {
+                    (cards(f, &at("cards")))
                     (f.checkbox(&at("show_order"), "Show the order just looked up", false))
                     (f.buttons(&at("quick_replies"), "Quick reply"))
                     (f.step(&at("next"), "Then go on to", Some("Wait for the shopper")))
@@ -435,9 +418,15 @@ fn step(f: &Form, i: usize) -> Markup {
                 (f.select("s", &at("expect"), "Expect", &opts(&[("text", "Any text"), ("email", "An email address"), ("phone", "A phone number"), ("order_number", "An order number"), ("number", "A number"), ("choice", "One of the choices"), ("pattern", "Text matching a pattern")]), &{ let e = f.str_at(&at("expect")); if e.is_empty() { "text".into() } else { e } }))
                 (f.lines(&at("choices"), "Choices (for “one of the choices”)", "one per line; shown as quick replies"))
                 (f.text("o", &at("pattern"), "Pattern (for “text matching a pattern”)", ""))
+                (f.number("n", &at("min"), "Smallest number accepted (for “a number”)", "optional"))
+                (f.number("n", &at("max"), "Largest number accepted (for “a number”)", "optional"))
+                (f.text("o", &format!("{p}/image/src"), "Image", "an image URL (optional)"))
+                (f.buttons(&at("quick_replies"), "Suggested answer"))
                 (f.localized_opt(&at("retry_text"), "When the answer does not fit, say", true, false))
                 (f.number("n", &at("max_retries"), "Tries before giving up", "default 2"))
                 (f.step(&at("on_fail"), "After the last try, go to", Some("Carry on")))
+                (f.localized_opt(&at("reprompt"), "When asking again after the shopper asked something else, say", true, false))
+                (f.checkbox(&at("strict"), "A pure form: every message is taken as the answer (no FAQ answers or “never mind” meanwhile)", false))
                 (f.step(&at("next"), "Then go on to", Some("Nowhere")))
             }
             "condition" => {
@@ -662,5 +651,38 @@ fn trigger(f: &Form, i: usize) -> Markup {
         div.controls {
             button.danger type="submit" name="action" value={"remove:" (p)} { "Delete this trigger" }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The step form shows every field of every kind the format has (read from the
+    /// schema): a field the format gains fails here until the form offers it.
+    #[test]
+    fn every_field_of_every_kind_has_its_place_in_the_step_form() {
+        let blank = serde_json::json!({ "en": "" });
+        let mut missing = Vec::new();
+        for kind in kinds::all() {
+            let doc = serde_json::json!({
+                "bot": { "name": "A", "languages": ["en"] },
+                "steps": [kind.new_step("s", &blank)],
+            });
+            let f = Form::new(&doc, &[]);
+            let html = fields(Section::Step(0), &f, "flow").into_string();
+            for field in &kind.fields {
+                // The field itself, not one it is a prefix of (`max` of `max_retries`).
+                let at = format!("/steps/0/{field}");
+                let placed = html.match_indices(&at).any(|(i, _)| {
+                    !html[i + at.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                });
+                if !placed {
+                    missing.push(format!("{}.{field}", kind.name));
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new(), "fields the step form does not offer");
     }
 }

@@ -18,6 +18,7 @@ mod editor;
 mod fields;
 mod figures;
 mod insights;
+mod kinds;
 mod markdown;
 mod pages;
 mod tryout;
@@ -544,32 +545,17 @@ async fn save(
                         "answer": { "text": blank() },
                     })),
                     "step" => {
-                        let kind = field(&form, "new_kind");
-                        let kind = if apply::STEP_KINDS.contains(&kind) {
-                            kind
-                        } else {
-                            "message"
-                        };
-                        let wanted = slug(field(&form, "new_id"));
-                        let id = unique_id(
-                            &doc,
-                            "/steps",
-                            if wanted.is_empty() { kind } else { &wanted },
-                        );
-                        let mut step = json!({ "id": id, "type": kind });
-                        match kind {
-                            "message" | "carousel" | "end" | "ask" | "csat" => {
-                                step["text"] = blank()
-                            }
-                            "condition" => step["branches"] = json!([]),
-                            "set" => step["set"] = json!({}),
-                            "goto" => step["goto"] = json!(""),
-                            _ => {}
-                        }
-                        if kind == "ask" {
-                            step["var"] = json!("answer");
-                        }
-                        Some(step)
+                        let kind = kinds::named(field(&form, "new_kind"))
+                            .or_else(|| kinds::named("message"));
+                        kind.map(|kind| {
+                            let wanted = slug(field(&form, "new_id"));
+                            let id = unique_id(
+                                &doc,
+                                "/steps",
+                                if wanted.is_empty() { &kind.name } else { &wanted },
+                            );
+                            kind.new_step(&id, &blank())
+                        })
                     }
                     "trigger" => Some(
                         json!({ "id": unique_id(&doc, "/triggers", "new-trigger"), "on": "exit_intent" }),
