@@ -277,7 +277,13 @@ mod tests {
         let e = parse_hours("mon-fri 9-17").unwrap_err();
         assert!(e.contains("`9-17` is not an opening interval"), "{e}");
         use clap::Parser;
-        let c = Config::parse_from(["www", "--business-hours", "mon 09:00-10:00", "--utc-offset", "-05:00"]);
+        let c = Config::parse_from([
+            "www",
+            "--business-hours",
+            "mon 09:00-10:00",
+            "--utc-offset",
+            "-05:00",
+        ]);
         // Monday 2026-11-23 14:30 UTC is 09:30 in UTC-5.
         assert!(c.hours().is_open(flow_runtime::Time(1_795_444_200_000)));
         assert!(Config::try_parse_from(["www", "--business-hours", "weekdays"]).is_err());

@@ -20,6 +20,7 @@ pub mod insights;
 pub mod orders;
 pub mod secrets;
 mod server;
+pub mod staff;
 mod storefront;
 pub mod webhooks;
 

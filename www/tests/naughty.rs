@@ -53,7 +53,7 @@ async fn naughty_strings_are_refused_clearly_or_stored_exactly_never_a_server_er
             let session = www::agents::start_session(&app.state.db, &agent)
                 .await
                 .unwrap();
-            let cookie = format!("{}={session}", www::inbox::SESSION_COOKIE);
+            let cookie = format!("{}={session}", www::staff::SESSION_COOKIE);
             let mut stored_exactly = 0;
             for (i, s) in corpus().iter().enumerate() {
                 let (status, _, body) = app

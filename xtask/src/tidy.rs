@@ -362,6 +362,32 @@ rand = "0.9"
         }
     }
 
+    /// Staff forms reach handlers only through `staff::form`'s extractors, which check the
+    /// CSRF token first: a plain `axum::Form` in a handler is a form whose check could be
+    /// forgotten. The login form is the one exception (nobody is logged in yet: it has the
+    /// same-origin rule and the throttle instead).
+    #[test]
+    fn staff_forms_are_checked_on_the_way_in() {
+        for file in rust_files(&project_root().join("www/src")) {
+            if file.ends_with("staff/form.rs") {
+                continue;
+            }
+            let text = code(&std::fs::read_to_string(&file).unwrap());
+            for (i, line) in text.lines().enumerate() {
+                let plain_form = line.contains("Form(") && line.contains("Form<")
+                    || line.contains("extract::Form")
+                    || line.contains("extract::{Form");
+                if plain_form && !line.contains("Form<Login>") {
+                    panic!(
+                        "{}:{}: a plain axum Form; take a staff::StaffForm or staff::OwnerForm",
+                        file.display(),
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+
     /// Leptos' `delegation` feature breaks events inside a shadow root.
     #[test]
     fn leptos_event_delegation_stays_off() {

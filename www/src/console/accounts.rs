@@ -1,16 +1,16 @@
 //! The accounts page: owners add and remove agents and owners.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::*;
 use crate::AppState;
+use crate::agents::Role;
 
 #[derive(Deserialize)]
 pub(super) struct NewAccount {
-    csrf: String,
     name: String,
     email: String,
     password: String,
@@ -39,12 +39,8 @@ pub(super) async fn accounts(
 
 pub(super) async fn add_account(
     State(state): State<AppState>,
-    owner: Owner,
-    Form(form): Form<NewAccount>,
+    OwnerForm { owner, form }: OwnerForm<NewAccount>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     let role = if form.role == "owner" {
         Role::Owner
     } else {
@@ -59,40 +55,42 @@ pub(super) async fn add_account(
     )
     .await
     {
-        Ok(_) => Redirect::to("/console/accounts?note=added").into_response(),
-        Err(e) => (
+        Ok(_) => {
+            tracing::info!("console: {} added {} ({:?})", owner.who(), form.email, role);
+            Redirect::to("/console/accounts?note=added").into_response()
+        }
+        Err(e) => Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Not added", &e.to_string())),
+            "Not added",
+            e.to_string(),
         )
-            .into_response(),
+        .into_response(),
     }
 }
 
 pub(super) async fn remove_account(
     State(state): State<AppState>,
-    owner: Owner,
     Path(id): Path<i64>,
-    Form(form): Form<Csrf>,
+    OwnerForm { owner, .. }: OwnerForm<Nothing>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     if id == owner.0.agent.id {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not removed",
-                "You cannot remove your own account.",
-            )),
+            "Not removed",
+            "You cannot remove your own account.",
         )
-            .into_response();
+        .into_response();
     }
     match agents::remove(&state.db, id).await {
         Ok(()) => Redirect::to("/console/accounts?note=removed").into_response(),
-        Err(e) => (
+        Err(e) => Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Not removed", &e.to_string())),
+            "Not removed",
+            &e.to_string(),
         )
-            .into_response(),
+        .into_response(),
     }
 }

@@ -4,8 +4,8 @@
 use maud::{Markup, html};
 use serde_json::Value;
 
-use super::kinds;
 use super::fields::{Form, item_controls, text_in};
+use super::kinds;
 
 /// A part of the flow with a page of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -683,6 +683,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(missing, Vec::<String>::new(), "fields the step form does not offer");
+        assert_eq!(
+            missing,
+            Vec::<String>::new(),
+            "fields the step form does not offer"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The insights page and its one-click actions: teach the draft a missed question, pick a
 //! proactive message's winning variant.
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -127,7 +127,6 @@ pub(super) async fn insights_page(
 
 #[derive(Deserialize)]
 pub(super) struct Teach {
-    csrf: String,
     revision: i64,
     question: String,
     entry: String,
@@ -191,11 +190,10 @@ fn safe_query(back: &str) -> &str {
 /// One click: a missed question becomes a phrasing of an entry (or a new entry) in the draft.
 pub(super) async fn teach(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<Teach>,
+    OwnerForm { owner, form }: OwnerForm<Teach>,
 ) -> Response {
-    let loaded = match draft_for_form(&state, &owner, &name, &form.csrf, form.revision).await {
+    let loaded = match draft_for_form(&state, &name, form.revision).await {
         Ok(l) => l,
         Err(r) => return r,
     };
@@ -213,11 +211,13 @@ pub(super) async fn teach(
         .take(300)
         .collect();
     if question.is_empty() {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem("Nothing to add", "The question is empty.")),
+            "Nothing to add",
+            "The question is empty.",
         )
-            .into_response();
+        .into_response();
     }
     let mut doc = loaded.doc;
     let languages = fields::Form::new(&doc, &[]).languages;
@@ -232,14 +232,13 @@ pub(super) async fn teach(
         .iter()
         .position(|e| e.get("id").and_then(Value::as_str) == Some(form.entry.as_str()));
     if to_entry.is_none() && form.entry != "new" {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Nothing added",
-                "Choose the FAQ entry the question belongs to, or “A new entry”.",
-            )),
+            "Nothing added",
+            "Choose the FAQ entry the question belongs to, or “A new entry”.",
         )
-            .into_response();
+        .into_response();
     }
     match to_entry {
         Some(i) => {
@@ -281,7 +280,6 @@ pub(super) async fn teach(
 
 #[derive(Deserialize)]
 pub(super) struct Winner {
-    csrf: String,
     revision: i64,
     trigger: String,
     variant: String,
@@ -292,11 +290,10 @@ pub(super) struct Winner {
 /// One click: the trigger keeps only the winning variant (in the draft), without holdout.
 pub(super) async fn winner(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<Winner>,
+    OwnerForm { owner, form }: OwnerForm<Winner>,
 ) -> Response {
-    let loaded = match draft_for_form(&state, &owner, &name, &form.csrf, form.revision).await {
+    let loaded = match draft_for_form(&state, &name, form.revision).await {
         Ok(l) => l,
         Err(r) => return r,
     };
@@ -326,17 +323,10 @@ pub(super) async fn winner(
         .unwrap_or_default();
     if figures::winner(&figures, &form.trigger, &variants).as_deref() != Some(form.variant.as_str())
     {
-        return (
-            StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Not a winner yet",
-                &format!(
+        return Problem::new(Area::Console, StatusCode::CONFLICT, "Not a winner yet", format!(
                     "The figures of this period do not show this variant ahead: each variant needs at least {} shoppers, and the winner's 95 % interval must be above every other's.",
                     figures::MIN_WINNER_SAMPLE
-                ),
-            )),
-        )
-            .into_response();
+                )).into_response();
     }
     let Some(trigger) = doc
         .get_mut("triggers")

@@ -151,7 +151,12 @@ mod tests {
             ]
         );
         for kind in all() {
-            assert_ne!(kind.label(), kind.name, "{} has a name for merchants", kind.name);
+            assert_ne!(
+                kind.label(),
+                kind.name,
+                "{} has a name for merchants",
+                kind.name
+            );
         }
     }
 
@@ -176,8 +181,16 @@ mod tests {
         let ask = named("ask").unwrap().new_step("s", &blank);
         assert_eq!(ask["var"], "answer");
         assert_eq!(ask["text"], blank);
-        let mut step = named("ask").unwrap().new_step("s", &blank).as_object().unwrap().clone();
+        let mut step = named("ask")
+            .unwrap()
+            .new_step("s", &blank)
+            .as_object()
+            .unwrap()
+            .clone();
         named("goto").unwrap().convert(&mut step, &blank);
-        assert_eq!(Value::Object(step), json!({ "id": "s", "type": "goto", "goto": "" }));
+        assert_eq!(
+            Value::Object(step),
+            json!({ "id": "s", "type": "goto", "goto": "" })
+        );
     }
 }

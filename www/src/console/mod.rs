@@ -26,8 +26,7 @@ mod versions;
 mod words;
 
 use axum::Router;
-use axum::extract::{Form, FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,10 +34,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::agents::{self, Role, Session};
+use crate::agents::{self, Session};
 use crate::clock::now_ms;
 use crate::flows::{self, is_flow_name, store};
-use crate::inbox::AgentSession;
+use crate::staff::{Area, Owner, OwnerForm, Problem};
 
 use editor::Section;
 
@@ -99,69 +98,23 @@ pub fn routes() -> Router<AppState> {
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
         );
     // The preview runs the widget: its wasm ('wasm-unsafe-eval') in a frame of ours.
-    crate::inbox::private_pages(
+    crate::staff::private_pages(
         router,
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'",
     )
 }
 
-/// A logged-in owner. Agents get 403, whatever they ask for; nobody gets the login page
-/// redirect for a POST.
-pub struct Owner(pub Session);
-
-impl FromRequestParts<AppState> for Owner {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let AgentSession(session, _) = AgentSession::from_request_parts(parts, state).await?;
-        if session.agent.role != Role::Owner {
-            tracing::warn!(
-                "console: {} (an agent) was refused {}",
-                session.agent.email,
-                parts.uri.path()
-            );
-            return Err((
-                StatusCode::FORBIDDEN,
-                Html(pages::problem(
-                    "Owners only",
-                    "The console is for the store's owners. Your account answers shoppers in the inbox; ask an owner if you need to change the assistant.",
-                )),
-            )
-                .into_response());
-        }
-        Ok(Owner(session))
-    }
-}
-
-impl Owner {
-    fn check(&self, csrf: &str) -> Result<(), Response> {
-        crate::inbox::check_csrf(&self.0, csrf)
-    }
-
-    fn who(&self) -> String {
-        format!("{} <{}>", self.0.agent.name, self.0.agent.email)
-    }
-}
-
 fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!("console: {e}");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Html(pages::problem(
-            "Unavailable",
-            "The console cannot reach its database. Try again in a moment.",
-        )),
-    )
-        .into_response()
+    Problem::unavailable(Area::Console, e).into_response()
 }
 
 fn not_found(what: &str) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Html(pages::problem("Not found", what)),
-    )
-        .into_response()
+    Problem::not_found(Area::Console, what).into_response()
 }
+
+/// A form with nothing but its token (a button).
+#[derive(Deserialize)]
+struct Nothing {}
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
@@ -184,7 +137,6 @@ async fn home(State(state): State<AppState>, owner: Owner) -> Response {
 
 #[derive(Deserialize)]
 struct NewFlow {
-    csrf: String,
     name: String,
     from: String,
 }
@@ -192,12 +144,8 @@ struct NewFlow {
 /// A new flow: blank, or a copy of another's draft.
 async fn create(
     State(state): State<AppState>,
-    owner: Owner,
-    Form(form): Form<NewFlow>,
+    OwnerForm { owner, form }: OwnerForm<NewFlow>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     // A natural name ("Tea Shop") becomes a valid one (`tea-shop`) rather than an error:
     // the name is the assistant's address, and the owner is told what it became.
     let typed = form.name.trim();
@@ -208,14 +156,13 @@ async fn create(
     };
     let name = name.as_str();
     if !is_flow_name(name) {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Choose another name",
-                "A name needs at least one letter or digit, such as “Tea shop”.",
-            )),
+            "Choose another name",
+            "A name needs at least one letter or digit, such as “Tea shop”.",
         )
-            .into_response();
+        .into_response();
     }
     let source = if form.from == "blank" {
         blank_flow()
@@ -231,14 +178,13 @@ async fn create(
             Redirect::to(&format!("/console/flows/{name}?note=named")).into_response()
         }
         Ok(true) => Redirect::to(&format!("/console/flows/{name}")).into_response(),
-        Ok(false) => (
+        Ok(false) => Problem::new(
+            Area::Console,
             StatusCode::CONFLICT,
-            Html(pages::problem(
-                "Name taken",
-                "There is a flow by that name already.",
-            )),
+            "Name taken",
+            "There is a flow by that name already.",
         )
-            .into_response(),
+        .into_response(),
         Err(e) => unavailable(e),
     }
 }
@@ -500,22 +446,17 @@ async fn edit(
 /// Saves a form of the editor into the draft, then does what its button says.
 async fn save(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    OwnerForm { owner, form }: OwnerForm<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(r) = owner.check(field(&form, "csrf")) {
-        return r;
-    }
     if apply::too_deep(&form).is_some() {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not saved",
-                "This form names a field deeper than any of the console's: nothing was changed.",
-            )),
+            "Not saved",
+            "This form names a field deeper than any of the console's: nothing was changed.",
         )
-            .into_response();
+        .into_response();
     }
     let Some(back) = Section::parse(field(&form, "back")) else {
         return (StatusCode::BAD_REQUEST, "unknown part of the flow").into_response();
@@ -552,7 +493,11 @@ async fn save(
                             let id = unique_id(
                                 &doc,
                                 "/steps",
-                                if wanted.is_empty() { &kind.name } else { &wanted },
+                                if wanted.is_empty() {
+                                    &kind.name
+                                } else {
+                                    &wanted
+                                },
                             );
                             kind.new_step(&id, &blank())
                         })
@@ -667,14 +612,13 @@ async fn health(State(state): State<AppState>, owner: Owner, Path(name): Path<St
         Err(r) => return r,
     };
     let Some(flow) = &loaded.compiled.flow else {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::OK,
-            Html(pages::problem(
-                "FAQ health",
-                "The draft has errors: fix them, then its FAQ can be checked.",
-            )),
+            "FAQ health",
+            "The draft has errors: fix them, then its FAQ can be checked.",
         )
-            .into_response();
+        .into_response();
     };
     let languages = fields::Form::new(&loaded.doc, &[]).languages;
     let doc = loaded.doc.clone();
@@ -731,34 +675,22 @@ fn this_server(state: &AppState, headers: &HeaderMap) -> String {
 
 #[derive(Deserialize)]
 struct OriginsForm {
-    csrf: String,
     origins: String,
 }
 
 /// Where the flow is installed: the storefronts whose pages may call the API for it.
 async fn set_origins(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<OriginsForm>,
+    OwnerForm { owner, form }: OwnerForm<OriginsForm>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     let origins = match flows::origins::parse(&form.origins) {
         Ok(o) => o,
         Err(problems) => {
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Html(pages::problem(
-                    "Not saved",
-                    &format!(
+            return Problem::new(Area::Console, StatusCode::UNPROCESSABLE_ENTITY, "Not saved", format!(
                         "Some addresses are not a shop's address ({}). Write each as https://www.your-shop.example, one per line. Nothing was changed.",
                         problems.join("; ")
-                    ),
-                )),
-            )
-                .into_response();
+                    )).into_response();
         }
     };
     match store::set_origins(&state.db, &name, &origins).await {
@@ -860,21 +792,9 @@ async fn preview_flow(
     response
 }
 
-#[derive(Deserialize)]
-struct Csrf {
-    csrf: String,
-}
-
-/// The draft an owner's form acts on: the form's CSRF token checked, and the draft still
-/// at the revision the form was made from (else [`draft_changed`]).
-async fn draft_for_form(
-    state: &AppState,
-    owner: &Owner,
-    name: &str,
-    csrf: &str,
-    revision: i64,
-) -> Result<Loaded, Response> {
-    owner.check(csrf)?;
+/// The draft an owner's form acts on, still at the revision the form was made from (else
+/// [`draft_changed`]).
+async fn draft_for_form(state: &AppState, name: &str, revision: i64) -> Result<Loaded, Response> {
     let loaded = load(state, name).await?;
     if loaded.draft.revision != revision {
         return Err(draft_changed());
@@ -884,14 +804,13 @@ async fn draft_for_form(
 
 /// The answer to an action made from a page older than the draft: nothing was applied.
 fn draft_changed() -> Response {
-    (
+    Problem::new(
+        Area::Console,
         StatusCode::CONFLICT,
-        Html(pages::problem(
-            "Draft changed",
-            "The draft changed since this page was opened: reload it and try again.",
-        )),
+        "Draft changed",
+        "The draft changed since this page was opened: reload it and try again.",
     )
-        .into_response()
+    .into_response()
 }
 
 /// Saves `doc` as the draft when it is still at `revision`, then sends the owner to `to`.

@@ -11,47 +11,9 @@ use crate::agents::{Agent, Role, Session};
 use crate::clock::iso_minute;
 use crate::flows::store::{Summary, Version};
 
+/// A page of the console.
 pub fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Bellhop console" }
-                link rel="stylesheet" href="/console/console.css";
-                link rel="icon" href="/bellhop-icon.svg" type="image/svg+xml";
-                script defer src="/console/console.js" {}
-            }
-            body {
-                header.top {
-                    a.brand href="/console" { "Bellhop console" }
-                    @if let Some(s) = session {
-                        nav aria-label="Console" {
-                            a href="/console" { "Flows" }
-                            a href="/console/accounts" { "Accounts" }
-                            a href="/inbox" { "Inbox" }
-                            span.me { (s.agent.name) }
-                            form method="post" action="/inbox/logout" {
-                                input type="hidden" name="csrf" value=(s.csrf);
-                                button.link type="submit" { "Log out" }
-                            }
-                        }
-                    }
-                }
-                main { (body) }
-            }
-        }
-    }
-    .into_string()
-}
-
-pub fn problem(title: &str, text: &str) -> String {
-    layout(
-        title,
-        None,
-        html! { h1 { (title) } p.problem role="alert" { (text) } p { a href="/console" { "Back to the console" } } },
-    )
+    crate::staff::layout(crate::staff::Area::Console, title, session, body)
 }
 
 pub fn home(session: &Session, flows: &[Summary], now: i64) -> String {

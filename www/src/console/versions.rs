@@ -1,8 +1,8 @@
 //! Publishing, rolling back, importing and exporting a flow's versions.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -11,7 +11,6 @@ use crate::AppState;
 
 #[derive(Deserialize)]
 pub(super) struct Publish {
-    csrf: String,
     revision: i64,
     #[serde(default)]
     note: String,
@@ -19,23 +18,21 @@ pub(super) struct Publish {
 
 pub(super) async fn publish(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<Publish>,
+    OwnerForm { owner, form }: OwnerForm<Publish>,
 ) -> Response {
-    let loaded = match draft_for_form(&state, &owner, &name, &form.csrf, form.revision).await {
+    let loaded = match draft_for_form(&state, &name, form.revision).await {
         Ok(l) => l,
         Err(r) => return r,
     };
     if loaded.compiled.errors() > 0 {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not published",
-                "The draft has errors: fix them first (the flow's page lists them).",
-            )),
+            "Not published",
+            "The draft has errors: fix them first (the flow's page lists them).",
         )
-            .into_response();
+        .into_response();
     }
     let note: String = form.note.trim().chars().take(200).collect();
     match store::publish(&state.db, &name, &loaded.draft.source, &owner.who(), &note).await {
@@ -54,13 +51,9 @@ pub(super) async fn publish(
 /// changes (those are never thrown away).
 pub(super) async fn rollback(
     State(state): State<AppState>,
-    owner: Owner,
     Path((name, number)): Path<(String, i64)>,
-    Form(form): Form<Csrf>,
+    OwnerForm { owner, .. }: OwnerForm<Nothing>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     let loaded = match load(&state, &name).await {
         Ok(l) => l,
         Err(r) => return r,
@@ -92,41 +85,34 @@ pub(super) async fn rollback(
 
 #[derive(Deserialize)]
 pub(super) struct Import {
-    csrf: String,
     source: String,
 }
 
 pub(super) async fn import(
     State(state): State<AppState>,
-    owner: Owner,
     Path(name): Path<String>,
-    Form(form): Form<Import>,
+    OwnerForm { owner, form }: OwnerForm<Import>,
 ) -> Response {
-    if let Err(r) = owner.check(&form.csrf) {
-        return r;
-    }
     if !is_flow_name(&name) {
         return not_found("There is no flow by that name.");
     }
     if form.source.len() > 2 << 20 {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::PAYLOAD_TOO_LARGE,
-            Html(pages::problem(
-                "Too large",
-                "A flow file can be at most 2 MiB.",
-            )),
+            "Too large",
+            "A flow file can be at most 2 MiB.",
         )
-            .into_response();
+        .into_response();
     }
     if let Err(e) = serde_json::from_str::<Value>(&form.source) {
-        return (
+        return Problem::new(
+            Area::Console,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(
-                "Not imported",
-                &format!("This is not a JSON document: {e}. Nothing was changed."),
-            )),
+            "Not imported",
+            format!("This is not a JSON document: {e}. Nothing was changed."),
         )
-            .into_response();
+        .into_response();
     }
     match flows::admin::import(&state.db, &name, &form.source, &owner.who()).await {
         // Said as it happened: published (and as which version), or kept as the draft.

@@ -7,27 +7,25 @@
 //! session's CSRF token, and every POST must come from the inbox's own origin. Pages are
 //! served with a CSP that allows only the inbox's own script and stylesheet.
 
-mod auth;
 mod format;
 mod pages;
 pub mod throttle;
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use auth::{AgentSession, DEVICE_COOKIE, SESSION_COOKIE, check_csrf};
 pub use pages::reason_words;
 
 use crate::AppState;
 use crate::agents;
 use crate::conversations::{QueueQuery, Show};
+use crate::staff::{self, AgentSession, Area, DEVICE_COOKIE, Problem, StaffForm, session as auth};
 use crate::webhooks;
 use flow_runtime::wire::limits::AGENT_REPLY_CHARS;
 
@@ -63,39 +61,10 @@ pub fn routes() -> Router<AppState> {
             "/inbox/inbox.js",
             get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], JS) }),
         );
-    private_pages(
+    staff::private_pages(
         router,
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     )
-}
-
-/// The headers of pages behind a login (the inbox, the console): their own content
-/// policy, never stored by a cache, and no URL sent to other sites.
-pub fn private_pages(router: Router<AppState>, csp: &'static str) -> Router<AppState> {
-    router
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-}
-
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!("inbox: {e}");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Html(pages::problem(
-            "The inbox cannot reach its database. Try again in a moment.",
-        )),
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -134,50 +103,41 @@ async fn queue(
             ))
             .into_response()
         }
-        Err(e) => unavailable(e),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }
 
 /// Closes every waiting conversation in which the shopper never wrote (a flood).
-async fn close_silent(
-    State(state): State<AppState>,
-    session: AgentSession,
-    Form(form): Form<Csrf>,
-) -> Response {
-    if let Err(r) = session.check_csrf(&form.csrf) {
-        return r;
-    }
+async fn close_silent(State(state): State<AppState>, posted: StaffForm<Nothing>) -> Response {
+    let session = posted.session;
     match state.conversations.close_silent().await {
         Ok(n) => {
             tracing::info!(
                 "inbox: {} closed {n} silent conversations",
-                session.0.agent.email
+                session.agent.email
             );
             Redirect::to("/inbox?note=closed").into_response()
         }
-        Err(e) => unavailable(e),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }
 
 /// Closes a conversation and every other one from the same address.
 async fn close_same_address(
     State(state): State<AppState>,
-    session: AgentSession,
     Path(id): Path<i64>,
-    Form(form): Form<Csrf>,
+    posted: StaffForm<Nothing>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&form.csrf) {
-        return r;
-    }
+    let session = posted.session;
     match state.conversations.close_same_address(id).await {
         Ok(n) => {
             tracing::info!(
                 "inbox: {} closed {n} conversations from one address",
-                session.0.agent.email
+                session.agent.email
             );
             Redirect::to("/inbox?note=closed").into_response()
         }
-        Err(e) => unavailable(e),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }
 
@@ -212,7 +172,7 @@ async fn login(
     auth::SameOrigin: auth::SameOrigin,
     crate::api::Client(client): crate::api::Client,
     headers: axum::http::HeaderMap,
-    Form(form): Form<Login>,
+    axum::Form(form): axum::Form<Login>,
 ) -> Response {
     // Emails and passwords no account can have are refused before anything is counted or
     // hashed: the throttle's memory and the password threads stay bounded.
@@ -224,7 +184,7 @@ async fn login(
     let device = auth::cookie_in(&headers, DEVICE_COOKIE).unwrap_or("");
     let known = match agents::knows_device(&state.db, device, &form.email).await {
         Ok(known) => known,
-        Err(e) => return unavailable(e),
+        Err(e) => return Problem::unavailable(Area::Inbox, e).into_response(),
     };
     let attempt = throttle::Attempt {
         address: &client,
@@ -250,11 +210,11 @@ async fn login(
             throttle.failed(attempt, now);
             return Redirect::to("/inbox/login?failed=true").into_response();
         }
-        Err(e) => return unavailable(e),
+        Err(e) => return Problem::unavailable(Area::Inbox, e).into_response(),
     };
     let session = match agents::start_session(&state.db, &agent).await {
         Ok(cookie) => cookie,
-        Err(e) => return unavailable(e),
+        Err(e) => return Problem::unavailable(Area::Inbox, e).into_response(),
     };
     throttle.succeeded(attempt);
     // This browser is one the account knows from now on.
@@ -291,22 +251,17 @@ async fn login(
     response
 }
 
+/// A form with nothing but its token (a button).
 #[derive(Deserialize)]
-struct Csrf {
-    csrf: String,
-}
+struct Nothing {}
 
 async fn logout(
     State(state): State<AppState>,
-    session: AgentSession,
     headers: axum::http::HeaderMap,
-    Form(form): Form<Csrf>,
+    posted: StaffForm<Nothing>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&form.csrf) {
-        return r;
-    }
-    if let Err(e) = agents::end_session(&state.db, &session.1).await {
-        return unavailable(e);
+    if let Err(e) = agents::end_session(&state.db, &posted.cookie).await {
+        return Problem::unavailable(Area::Inbox, e).into_response();
     }
     let mut response = Redirect::to("/inbox/login").into_response();
     response.headers_mut().insert(
@@ -328,73 +283,64 @@ async fn conversation(
             crate::clock::now_ms(),
         ))
         .into_response(),
-        Ok(None) => (
-            StatusCode::NOT_FOUND,
-            Html(pages::problem("There is no such conversation.")),
-        )
-            .into_response(),
-        Err(e) => unavailable(e),
+        Ok(None) => {
+            Problem::not_found(Area::Inbox, "There is no such conversation.").into_response()
+        }
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }
 
 #[derive(Deserialize)]
 struct Reply {
-    csrf: String,
     text: String,
 }
 
 async fn reply(
     State(state): State<AppState>,
-    session: AgentSession,
     Path(id): Path<i64>,
-    Form(form): Form<Reply>,
+    StaffForm { session, form, .. }: StaffForm<Reply>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&form.csrf) {
-        return r;
-    }
     let text = form.text.trim();
     let back = Redirect::to(&format!("/inbox/conversations/{id}")).into_response();
     if text.is_empty() {
         return back;
     }
     if text.chars().count() > AGENT_REPLY_CHARS || text.contains('\0') {
-        return (
+        return Problem::new(
+            Area::Inbox,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(pages::problem(&format!(
+            "Reply too long",
+            format!(
                 "A reply can be at most {} characters.",
                 format::count(AGENT_REPLY_CHARS as i64)
-            ))),
+            ),
         )
-            .into_response();
+        .into_response();
     }
     match state
         .conversations
-        .agent_says(id, &session.0.agent, text)
+        .agent_says(id, &session.agent, text)
         .await
     {
         Ok(_) => back,
         Err(crate::conversations::Refused::Closed) => back,
-        Err(crate::conversations::Refused::Db(sqlx::Error::RowNotFound)) => (
-            StatusCode::NOT_FOUND,
-            Html(pages::problem("There is no such conversation.")),
-        )
-            .into_response(),
-        Err(crate::conversations::Refused::Db(e)) => unavailable(e),
+        Err(crate::conversations::Refused::Db(sqlx::Error::RowNotFound)) => {
+            Problem::not_found(Area::Inbox, "There is no such conversation.").into_response()
+        }
+        Err(crate::conversations::Refused::Db(e)) => {
+            Problem::unavailable(Area::Inbox, e).into_response()
+        }
     }
 }
 
 async fn close(
     State(state): State<AppState>,
-    session: AgentSession,
     Path(id): Path<i64>,
-    Form(form): Form<Csrf>,
+    _posted: StaffForm<Nothing>,
 ) -> Response {
-    if let Err(r) = session.check_csrf(&form.csrf) {
-        return r;
-    }
     match state.conversations.close(id).await {
         Ok(_) => Redirect::to(&format!("/inbox/conversations/{id}")).into_response(),
-        Err(e) => unavailable(e),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }
 
@@ -430,6 +376,6 @@ async fn events(
 async fn webhook_log(State(state): State<AppState>, session: AgentSession) -> Response {
     match webhooks::log(&state.db, 100).await {
         Ok(log) => Html(pages::webhooks(&session.0, &log, state.settings.webhooks)).into_response(),
-        Err(e) => unavailable(e),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }

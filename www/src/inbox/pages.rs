@@ -1,6 +1,6 @@
 //! The inbox's HTML (maud escapes every value it interpolates).
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 
 use crate::agents::Session;
 use crate::clock::{duration_words, iso_minute};
@@ -8,45 +8,9 @@ use crate::conversations::{Detail, PAGE_SIZE, QueuePage, QueueQuery, Show, Summa
 use crate::webhooks::Delivery;
 use flow_runtime::wire::Speaker;
 
+/// A page of the inbox.
 fn layout(title: &str, session: Option<&Session>, body: Markup) -> String {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Bellhop inbox" }
-                link rel="stylesheet" href="/inbox/inbox.css";
-                link rel="icon" href="/bellhop-icon.svg" type="image/svg+xml";
-                script defer src="/inbox/inbox.js" {}
-            }
-            body {
-                header.top {
-                    a.brand href="/inbox" { "Bellhop inbox" }
-                    @if let Some(s) = session {
-                        nav {
-                            a href="/inbox" { "Queue" }
-                            a href="/inbox/webhooks" { "Webhook deliveries" }
-                            @if s.agent.role == crate::agents::Role::Owner {
-                                a href="/console" { "Console" }
-                            }
-                            span.me { (s.agent.name) }
-                            form method="post" action="/inbox/logout" {
-                                input type="hidden" name="csrf" value=(s.csrf);
-                                button.link type="submit" { "Log out" }
-                            }
-                        }
-                    }
-                }
-                main { (body) }
-            }
-        }
-    }
-    .into_string()
-}
-
-pub fn problem(text: &str) -> String {
-    layout("Problem", None, html! { p.problem role="alert" { (text) } })
+    crate::staff::layout(crate::staff::Area::Inbox, title, session, body)
 }
 
 pub fn login(failed: bool) -> String {

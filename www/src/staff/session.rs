@@ -1,4 +1,5 @@
-//! Who is using the inbox: the session cookie, the CSRF token and the same-origin check.
+//! Who is using the inbox or the console: the session cookie, the CSRF token, the role
+//! and the same-origin check.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -58,15 +59,10 @@ pub fn cookie_in<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&
 /// requests get 401. POSTs must also pass [`SameOrigin`].
 pub struct AgentSession(pub Session, pub String);
 
-impl AgentSession {
-    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
-        check_csrf(&self.0, token)
-    }
-}
-
 /// Whether a form's `token` is the session's CSRF token (compared in constant time); the
-/// 403 to answer when it is not. The inbox's and the console's forms both go through here.
-pub fn check_csrf(session: &Session, token: &str) -> Result<(), Response> {
+/// 403 to answer when it is not. Only [`super::form`]'s extractors call it: a handler
+/// receives a staff form already checked.
+pub(super) fn check_csrf(session: &Session, token: &str) -> Result<(), Response> {
     if bool::from(token.as_bytes().ct_eq(session.csrf.as_bytes())) {
         Ok(())
     } else {
@@ -90,7 +86,7 @@ impl FromRequestParts<AppState> for AgentSession {
             None
         } else {
             agents::session(&state.db, &value).await.map_err(|e| {
-                tracing::error!("inbox session: {e}");
+                tracing::error!("staff session: {e}");
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             })?
         };
@@ -144,5 +140,43 @@ impl FromRequestParts<AppState> for SameOrigin {
             )
                 .into_response())
         }
+    }
+}
+
+/// A logged-in owner. Agents get 403, whatever they ask for; nobody gets the login page
+/// redirect for a POST.
+pub struct Owner(pub Session);
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let AgentSession(session, _) = AgentSession::from_request_parts(parts, state).await?;
+        Owner::of(session, parts.uri.path())
+    }
+}
+
+impl Owner {
+    /// `session`, if it is an owner's (asking for `path`).
+    pub(super) fn of(session: Session, path: &str) -> Result<Owner, Response> {
+        if session.agent.role != agents::Role::Owner {
+            tracing::warn!(
+                "console: {} (an agent) was refused {path}",
+                session.agent.email
+            );
+            return Err(super::page::Problem::new(
+                super::page::Area::Console,
+                StatusCode::FORBIDDEN,
+                "Owners only",
+                "The console is for the store's owners. Your account answers shoppers in the inbox; ask an owner if you need to change the assistant.",
+            )
+            .into_response());
+        }
+        Ok(Owner(session))
+    }
+
+    /// The owner as version notes name them: `Name <email>`.
+    pub fn who(&self) -> String {
+        format!("{} <{}>", self.0.agent.name, self.0.agent.email)
     }
 }
