@@ -377,6 +377,7 @@ impl Flows {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/flows/{name}", get(flow))
+        .route("/flow.schema.json", get(schema))
         .layer(CompressionLayer::new())
 }
 
@@ -501,4 +502,22 @@ mod tests {
             assert!(!is_flow_name(bad), "{bad}");
         }
     }
+}
+
+/// The flow format's JSON Schema, for editors (`"$schema":
+/// "https://your-bellhop-server.example/flow.schema.json"`): the compiler's own, so it is the
+/// format this server reads.
+async fn schema() -> Response {
+    static SCHEMA: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        serde_json::to_string_pretty(&flow_authoring::doc::schema()).unwrap_or_default()
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/schema+json"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        SCHEMA.as_str(),
+    )
+        .into_response()
 }
