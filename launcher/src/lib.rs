@@ -239,7 +239,12 @@ fn install_api(stage: &Handle) {
     let _ = js_sys::Reflect::set(&window, &key, function);
     api.forget();
     for q in &queued {
-        call(stage, &commands::arg(q, 0), &commands::arg(q, 1), &commands::arg(q, 2));
+        call(
+            stage,
+            &commands::arg(q, 0),
+            &commands::arg(q, 1),
+            &commands::arg(q, 2),
+        );
     }
 }
 

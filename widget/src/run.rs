@@ -316,6 +316,7 @@ impl Widget {
     }
 }
 
+/// The time, from the one clock both stages read ([`browser::js::now`]).
 pub fn now() -> Time {
-    Time(js_sys::Date::now() as u64)
+    browser::js::now()
 }

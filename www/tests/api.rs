@@ -987,7 +987,10 @@ async fn the_server_serves_the_flow_schema() {
     let app = support::TestApp::sqlite(&www::Config::for_tests()).await;
     let (status, headers, body) = app.get("/flow.schema.json").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[axum::http::header::CONTENT_TYPE], "application/schema+json");
+    assert_eq!(
+        headers[axum::http::header::CONTENT_TYPE],
+        "application/schema+json"
+    );
     let checked_in: serde_json::Value =
         serde_json::from_str(include_str!("../../flow-authoring/flow.schema.json")).unwrap();
     assert_eq!(body, checked_in);

@@ -72,13 +72,17 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<ModPath, PathBuf>) {
     }
 }
 
-/// The text with comments and test code removed: everything from the first
-/// `#[cfg(test)]` on (tests sit at the end of a file, by convention here).
+/// The text with comments and test code removed: each `#[cfg(test)]` item (a `mod` with
+/// its braces, or up to the next `;`) wherever it is.
 fn without_tests(text: &str) -> String {
-    let code = match text.find("#[cfg(test)]") {
-        Some(at) => &text[..at],
-        None => text,
-    };
+    let mut code = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        code.push_str(&rest[..at]);
+        rest = &rest[at + "#[cfg(test)]".len()..];
+        rest = &rest[item_end(rest)..];
+    }
+    code.push_str(rest);
     code.lines()
         .map(|l| match l.find("//") {
             Some(at) if !l[..at].contains('"') => &l[..at],
@@ -86,6 +90,47 @@ fn without_tests(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Where the item at the start of `text` ends: after its closing brace (braces in string and
+/// character literals and in comments do not count), or after a `;` that comes first.
+fn item_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            // A character literal (`'{'`, `'\''`), not a lifetime (`'a`).
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
+            b'\'' if bytes.get(i + 1) == Some(&b'\\') => {
+                i += 2;
+                while i < bytes.len() && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b';' if depth == 0 => return i + 1,
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
 }
 
 /// Every path the code names through `crate::` or `super::`, made absolute from `module`.
@@ -362,6 +407,13 @@ mod tests {
                 m("engine::Effect"),
             ]
         );
+    }
+
+    #[test]
+    fn test_items_are_left_out_wherever_they_are() {
+        let text = "use crate::a::X;\n#[cfg(test)]\nmod tests {\n    use crate::b::Y;\n    fn f() { let s = \"}\"; let c = '{'; }\n}\n#[cfg(test)]\nuse crate::c::Z;\nfn g() { crate::d::w(); }\n";
+        let got = named_paths(&without_tests(text), &m("x"));
+        assert_eq!(got, vec![m("a::X"), m("d::w")]);
     }
 
     #[test]

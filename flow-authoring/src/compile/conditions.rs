@@ -96,9 +96,7 @@ impl Lower<'_> {
             Some(context) => context.clone(),
             None => {
                 let other = name;
-                let reserved = RESERVED_PREFIXES
-                    .iter()
-                    .any(|p| other.starts_with(p));
+                let reserved = RESERVED_PREFIXES.iter().any(|p| other.starts_with(p));
                 if reserved || !super::markdown::is_variable_name(other) {
                     let names: Vec<&str> = CONTEXT.iter().map(|(n, _)| *n).collect();
                     let help = match closest(other, names.iter().copied()) {

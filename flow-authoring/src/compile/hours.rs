@@ -155,7 +155,11 @@ pub fn hours_from_line(text: &str, offset_minutes: i32) -> Result<BusinessHours,
         }
         "never" => {}
         _ => {
-            for part in text.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+            for part in text
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 let (days, times) = part
                     .split_once(char::is_whitespace)
                     .ok_or_else(|| explain(format!("`{part}` needs days and hours")))?;
@@ -166,7 +170,10 @@ pub fn hours_from_line(text: &str, offset_minutes: i32) -> Result<BusinessHours,
                 // Ranges may wrap around the week (`sat-mon`).
                 let mut d = first;
                 loop {
-                    weekly.entry(DAYS[d].1).or_default().push(times.trim().to_owned());
+                    weekly
+                        .entry(DAYS[d].1)
+                        .or_default()
+                        .push(times.trim().to_owned());
                     if d == last {
                         break;
                     }
@@ -236,7 +243,11 @@ mod tests {
         assert!(hours.is_open(at("2026-11-23T23:59:00")), "Monday night");
         assert!(!hours.is_open(at("2026-11-24T12:00:00")), "Tuesday");
         assert!(hours_from_line("always", 0).unwrap().is_open(Time(0)));
-        assert!(hours_from_line("ALWAYS", -300).unwrap().is_open(at("2026-11-24T12:00:00")));
+        assert!(
+            hours_from_line("ALWAYS", -300)
+                .unwrap()
+                .is_open(at("2026-11-24T12:00:00"))
+        );
         assert!(!hours_from_line("never", 0).unwrap().is_open(Time(0)));
         // Negative offsets: 09:00 in New York in winter is 14:00 UTC.
         let ny = hours_from_line("mon-fri 09:00-17:00", -300).unwrap();
@@ -254,6 +265,9 @@ mod tests {
         let e = hours_from_line("mon", 0).unwrap_err();
         assert!(e.contains("needs days and hours"), "{e}");
         assert!(hours_from_line("mon 17:00-09:00", 0).is_err());
-        assert!(hours_from_line("mon 09:00-17:00", 26 * 60).is_err(), "no such offset");
+        assert!(
+            hours_from_line("mon 09:00-17:00", 26 * 60).is_err(),
+            "no such offset"
+        );
     }
 }

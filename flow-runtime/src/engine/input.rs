@@ -225,7 +225,12 @@ impl crate::wire::json::FromJson for Order {
         Some(Order {
             number: o.field("number").string()?,
             status,
-            items: o.field("items").elements()?.iter().map(line).collect::<Option<_>>()?,
+            items: o
+                .field("items")
+                .elements()?
+                .iter()
+                .map(line)
+                .collect::<Option<_>>()?,
             carrier: o.field("carrier").opt_string()?,
             tracking_url: o.field("tracking_url").opt_string()?,
             estimated_delivery: o.field("estimated_delivery").opt_string()?,
@@ -322,8 +327,14 @@ mod tests {
                 status: OrderStatus::Shipped,
                 placed_on: "2026-11-02".into(),
                 items: vec![
-                    OrderLine { name: "Trail runner ✓ \"42\"".into(), quantity: 2 },
-                    OrderLine { name: String::new(), quantity: 0 },
+                    OrderLine {
+                        name: "Trail runner ✓ \"42\"".into(),
+                        quantity: 2,
+                    },
+                    OrderLine {
+                        name: String::new(),
+                        quantity: 0,
+                    },
                 ],
                 carrier: Some("DHL".into()),
                 tracking_url: Some("https://dhl.example/t?n=1&x=<y>".into()),
@@ -335,7 +346,10 @@ mod tests {
             let text = serde_json::to_string(&record).unwrap();
             assert_eq!(Order::from_json(&text), Some(Order::from(record)), "{text}");
         }
-        assert_eq!(Order::from_json(r#"{"number":"1","status":"lost","items":[]}"#), None);
+        assert_eq!(
+            Order::from_json(r#"{"number":"1","status":"lost","items":[]}"#),
+            None
+        );
     }
 
     #[test]
@@ -352,7 +366,11 @@ mod tests {
             (820.0, false, Device::Desktop),
             (1440.0, false, Device::Desktop),
         ] {
-            assert_eq!(Device::of_screen(width, coarse), device, "{width} px, coarse {coarse}");
+            assert_eq!(
+                Device::of_screen(width, coarse),
+                device,
+                "{width} px, coarse {coarse}"
+            );
         }
     }
 }

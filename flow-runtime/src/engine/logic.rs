@@ -41,9 +41,9 @@ impl Context<'_> {
             Subject::Variant => text(self.variant),
             Subject::BotName => text(self.bot_name),
             // A flow without hours always has someone.
-            Subject::BusinessHours => Some(Value::Bool(
-                self.hours.is_none_or(|h| h.is_open(self.now)),
-            )),
+            Subject::BusinessHours => {
+                Some(Value::Bool(self.hours.is_none_or(|h| h.is_open(self.now))))
+            }
         }
     }
 }

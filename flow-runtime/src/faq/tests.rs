@@ -406,7 +406,17 @@ fn the_words_shared_are_the_ones_the_matcher_counted() {
     let shared = index.words_shared(0, q, "en");
     assert_eq!(shared, ["parcel", "arriving"], "synonym and stem");
     let ranked = index.rank(q, "en", 1);
-    assert_eq!(usize::from(ranked[0].shared), shared.len(), "the count agrees");
-    assert_eq!(index.words_shared(0, "track my order", "en"), ["track", "order"]);
-    assert_eq!(index.words_shared(2, "track my order", "en"), Vec::<String>::new());
+    assert_eq!(
+        usize::from(ranked[0].shared),
+        shared.len(),
+        "the count agrees"
+    );
+    assert_eq!(
+        index.words_shared(0, "track my order", "en"),
+        ["track", "order"]
+    );
+    assert_eq!(
+        index.words_shared(2, "track my order", "en"),
+        Vec::<String>::new()
+    );
 }

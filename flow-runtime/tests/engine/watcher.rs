@@ -388,7 +388,10 @@ fn every_context_name_reads_the_same_in_the_watcher_and_the_panel() {
                 items: 2,
                 value: Num::from_int(59),
                 currency: "EUR".into(),
-                lines: vec![CartLine { name: "Rain shell".into(), quantity: 2 }],
+                lines: vec![CartLine {
+                    name: "Rain shell".into(),
+                    quantity: 2,
+                }],
             }),
         ),
     ];
@@ -424,5 +427,8 @@ fn every_context_name_reads_the_same_in_the_watcher_and_the_panel() {
             }
         }
     }
-    assert!(fired_somewhere > 10, "the triggers fire where their condition holds");
+    assert!(
+        fired_somewhere > 10,
+        "the triggers fire where their condition holds"
+    );
 }

@@ -329,7 +329,7 @@ fn faq_entry(f: &Form, i: usize) -> Markup {
             legend { "Phrasings: other ways shoppers ask it" }
             (f.problems(&format!("{p}/phrasings"), false, &super::fields::id_for("g", &format!("{p}/phrasings"))))
             @for lang in &f.languages {
-                (f.lines(&format!("{p}/phrasings/{lang}"), super::fields::language_name(lang), "one per line"))
+                (f.lines(&format!("{p}/phrasings/{lang}"), super::words::language_name(lang), "one per line"))
             }
         }
         (f.select("ans", &p, "Answer with", &opts(&[("text", "A message"), ("goto", "A step of the flow")]), if goto { "goto" } else { "text" }))

@@ -224,7 +224,7 @@ impl<'a> Form<'a> {
                 @for lang in &self.languages {
                     @let p = format!("{ptr}/{lang}");
                     @let text = text_in(value, lang, true);
-                    @let name = language_name(lang);
+                    @let name = super::words::language_name(lang);
                     @if multiline {
                         (self.area(kind, &p, name, "", text.clone()))
                     } @else {
@@ -447,18 +447,5 @@ pub fn problem_list(list: &[&Diagnostic], id: &str) -> Markup {
                 }
             }
         }
-    }
-}
-
-pub fn language_name(code: &str) -> &str {
-    match code {
-        "en" => "English",
-        "es" => "Spanish",
-        "fr" => "French",
-        "de" => "German",
-        "it" => "Italian",
-        "pt" => "Portuguese",
-        "nl" => "Dutch",
-        other => other,
     }
 }

@@ -341,7 +341,7 @@ fn tryout_panel(name: &str, t: &Tryout, back: &str) -> Markup {
                         label for="ask-lang" { "In" }
                         select #ask-lang name="lang" {
                             @for l in t.languages {
-                                option value=(l) selected[t.explained.is_some_and(|e| &e.language == l)] { (super::fields::language_name(l)) }
+                                option value=(l) selected[t.explained.is_some_and(|e| &e.language == l)] { (super::words::language_name(l)) }
                             }
                         }
                     }
@@ -438,7 +438,7 @@ pub fn health(
                     p.hint { "Fewer than " (super::tryout::MIN_PHRASINGS) " ways of asking (the question included): shoppers who word it differently are missed." }
                     ul {
                         @for (id, lang, n) in &h.thin {
-                            li { a href={"/console/flows/" (name) "/edit/faq/" (index_of(id))} { (id) } ", " (super::fields::language_name(lang)) ": " (n) }
+                            li { a href={"/console/flows/" (name) "/edit/faq/" (index_of(id))} { (id) } ", " (super::words::language_name(lang)) ": " (n) }
                         }
                     }
                 }

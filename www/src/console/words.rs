@@ -137,6 +137,22 @@ fn plain(text: &str) -> String {
     out
 }
 
+/// A language as a merchant reads it (`es` is "Spanish"); the code itself for others.
+pub fn language_name(code: &str) -> &str {
+    match code {
+        "en" => "English",
+        "es" => "Spanish",
+        "fr" => "French",
+        "de" => "German",
+        "it" => "Italian",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        "ar" => "Arabic",
+        "he" => "Hebrew",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +243,7 @@ pub fn place(pointer: &str) -> String {
             "goto" => "Goes to".to_owned(),
             "label" => "Button text".to_owned(),
             "on_accent" => "Text on the accent colour".to_owned(),
-            other if other.len() == 2 => super::fields::language_name(other).to_owned(),
+            other if other.len() == 2 => language_name(other).to_owned(),
             other => {
                 let words = other.replace('_', " ");
                 let mut c = words.chars();
