@@ -153,3 +153,26 @@ fn the_crates_depend_as_the_table_says() {
         "crates missing from the table: {table_misses:?}"
     );
 }
+
+/// Every check ARCHITECTURE.md says an invariant is held by (`*tidy*: name`) is a test here.
+#[test]
+fn every_named_tidy_check_exists() {
+    let text = architecture();
+    let mut tests = String::new();
+    for file in super::rust_files(&project_root().join("xtask/src/tidy")) {
+        tests.push_str(&std::fs::read_to_string(file).unwrap());
+    }
+    let mut named = 0;
+    for part in text.split("*tidy*:").skip(1) {
+        let part = part.split("*tests*").next().unwrap_or("");
+        let part = part.split("\n- ").next().unwrap_or("");
+        for name in part.split('`').skip(1).step_by(2) {
+            named += 1;
+            assert!(
+                tests.contains(&format!("fn {name}()")),
+                "ARCHITECTURE.md names a tidy check `{name}` that xtask/src/tidy/ does not have"
+            );
+        }
+    }
+    assert!(named >= 10, "the invariants name their checks");
+}

@@ -323,6 +323,55 @@ rand = "0.9"
         }
     }
 
+    /// In the browser the wall clock is read in one place, `browser::js::now`: the engine
+    /// gets its time with every input, and a second clock would be a second time.
+    #[test]
+    fn the_clock_is_read_in_one_place() {
+        for krate in BROWSER_CRATES {
+            for file in rust_files(&project_root().join(krate).join("src")) {
+                if file.ends_with("browser/src/js.rs") {
+                    continue;
+                }
+                let text = code(&std::fs::read_to_string(&file).unwrap());
+                for clock in ["Date::now", "Date::new_0"] {
+                    assert!(
+                        !text.contains(clock),
+                        "{} reads the clock ({clock}): use browser::js::now",
+                        file.display()
+                    );
+                }
+            }
+        }
+    }
+
+    /// SQL is written by the server's data modules only; handlers call them.
+    #[test]
+    fn only_the_data_modules_write_sql() {
+        let data = [
+            "db.rs",
+            "agents.rs",
+            "conversations.rs",
+            "flows/store.rs",
+            "insights.rs",
+            "orders/mod.rs",
+            "orders/import.rs",
+            "orders/demo.rs",
+            "secrets.rs",
+            "webhooks.rs",
+        ];
+        let src = project_root().join("www/src");
+        for file in rust_files(&src) {
+            let name = file.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            let text = code(&std::fs::read_to_string(&file).unwrap());
+            if ["sqlx::query", "query_as(", "query_scalar("]
+                .iter()
+                .any(|q| text.contains(q))
+            {
+                assert!(data.contains(&name.as_str()), "www/src/{name} writes SQL");
+            }
+        }
+    }
+
     /// Leptos' `delegation` feature breaks events inside a shadow root.
     #[test]
     fn leptos_event_delegation_stays_off() {
