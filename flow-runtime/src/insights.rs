@@ -70,6 +70,12 @@ fn list(props: &[(String, Prop)], name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How the server tells one question from another: its words, lower case, without
+/// accents or punctuation (`Where's my order?!` and `wheres my order` are one).
+pub fn question_key(text: &str) -> String {
+    crate::faq::words(text).join(" ")
+}
+
 /// The question without what could name the shopper: emails and words with three digits
 /// or more become `[email]` and `[number]`.
 pub fn scrub(question: &str) -> String {

@@ -36,9 +36,10 @@ pub struct Period {
     pub version: Option<i64>,
 }
 
-/// How a question is compared with others: lower case, accents and punctuation gone.
+/// How a question is compared with others: lower case, accents and punctuation gone
+/// ([`flow_runtime::insights::question_key`]).
 pub fn normalize(text: &str) -> String {
-    flow_runtime::faq::words(text).join(" ")
+    flow_runtime::insights::question_key(text)
 }
 
 /// Most reports stored per flow and day, and most distinct questions: storage has a

@@ -263,6 +263,12 @@ impl Faq {
         crate::faq::decide(&ranked, self.thresholds())
     }
 
+    /// What the shopper gets for a ranking made elsewhere (FAQ health ranks each phrasing
+    /// with itself left out): [`crate::faq::decide`] with this FAQ's thresholds.
+    pub fn decide_ranked(&self, ranked: &[crate::faq::Ranked]) -> crate::faq::Decision {
+        crate::faq::decide(ranked, self.thresholds())
+    }
+
     /// The thresholds of [`crate::faq::decide`].
     pub fn thresholds(&self) -> crate::faq::Thresholds {
         crate::faq::Thresholds {

@@ -144,7 +144,6 @@ pub fn health(
     stop: &std::sync::atomic::AtomicBool,
 ) -> Health {
     let (ids, all, synonyms) = faq_of(doc);
-    let thresholds = flow.faq.thresholds();
     let mut pairs: BTreeMap<(String, String), (usize, usize, Vec<String>)> = BTreeMap::new();
     let mut own = 0;
     let mut asked = 0;
@@ -155,7 +154,7 @@ pub fn health(
         }
         asked += 1;
         let ranked = index.rank_without(k, &p.text, &p.language, 3);
-        let other = match flow_runtime::faq::decide(&ranked, thresholds) {
+        let other = match flow.faq.decide_ranked(&ranked) {
             Decision::Answer(r) if r.entry == p.entry => {
                 own += 1;
                 None
