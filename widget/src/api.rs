@@ -133,6 +133,11 @@ pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
             },
         ),
         Reply::Answered(404, _) => Some(OrderAnswer::NotFound),
+        // The shop's order system did not answer (the server waited for it already): say so
+        // now, and offer a person.
+        Reply::Answered(503, body) if body.contains(flow_runtime::wire::ORDERS_UNAVAILABLE) => {
+            Some(OrderAnswer::Error)
+        }
         // Overloaded, rate limited or behind a failing proxy: worth another try (the outbox
         // gives up after a couple, see `io`). Other errors are final.
         Reply::Answered(429 | 502..=504, _) => None,

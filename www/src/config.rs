@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use flow_runtime::hours::BusinessHours;
 
+use crate::secrets::Secret;
+
 #[derive(Clone, Debug, clap::Parser)]
 #[command(
     name = "www",
@@ -60,6 +62,41 @@ pub struct Config {
     /// The secret that signs webhook deliveries (HMAC-SHA256); required with a webhook URL.
     #[arg(long, env = "BELLHOP_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
+
+    /// Look orders up live in this Shopify store (`https://your-store.myshopify.com`), with
+    /// a custom app's Admin API token (`read_orders`).
+    #[arg(long, env = "BELLHOP_SHOPIFY_STORE", value_parser = parse_http_url)]
+    pub shopify_store: Option<String>,
+
+    /// The Shopify custom app's Admin API access token (`shpat_…`).
+    #[arg(long, env = "BELLHOP_SHOPIFY_TOKEN", hide_env_values = true)]
+    pub shopify_token: Option<Secret>,
+
+    /// Look orders up live in this WooCommerce store (`https://shop.example`), with a REST
+    /// API key that has Read access.
+    #[arg(long, env = "BELLHOP_WOOCOMMERCE_URL", value_parser = parse_http_url)]
+    pub woocommerce_url: Option<String>,
+
+    /// The WooCommerce REST API consumer key (`ck_…`).
+    #[arg(long, env = "BELLHOP_WOOCOMMERCE_KEY", hide_env_values = true)]
+    pub woocommerce_key: Option<Secret>,
+
+    /// The WooCommerce REST API consumer secret (`cs_…`).
+    #[arg(long, env = "BELLHOP_WOOCOMMERCE_SECRET", hide_env_values = true)]
+    pub woocommerce_secret: Option<Secret>,
+
+    /// Look orders up live in your own service: `GET {url}?number=…&email=…`, signed like
+    /// the webhooks, answering an `Order` or 404 (openapi.json, `lookUpOrder`'s callback).
+    #[arg(long, env = "BELLHOP_ORDERS_URL", value_parser = parse_http_url)]
+    pub orders_url: Option<String>,
+
+    /// The secret that signs requests to your order service (HMAC-SHA256).
+    #[arg(long, env = "BELLHOP_ORDERS_SECRET", hide_env_values = true)]
+    pub orders_secret: Option<Secret>,
+
+    /// How long a live lookup's answer is reused for the same order (0: never).
+    #[arg(long, env = "BELLHOP_ORDERS_CACHE_SECONDS", default_value_t = 30)]
+    pub orders_cache_seconds: u64,
 
     /// Order lookups allowed per minute from one client address.
     #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
@@ -225,6 +262,15 @@ fn parse_hops(text: &str) -> Result<u8, String> {
 /// with the compiler's explanation (the compiler's rules: [`Config::hours`]).
 fn parse_hours(text: &str) -> Result<String, String> {
     flow_authoring::compile::hours_from_line(text, 0).map(|_| text.to_owned())
+}
+
+/// An absolute http(s) URL, without a trailing slash (a shop system's or a service's).
+pub fn parse_http_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text.trim()).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("not an http(s) URL with a host".into());
+    }
+    Ok(text.trim().trim_end_matches('/').to_owned())
 }
 
 /// Parses `+01:00`, `-05:30` or `0` as minutes east of UTC.

@@ -52,6 +52,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Where the assistants are installed: the origins the API answers (CORS).
     pub origins: flows::origins::Origins,
+    /// Order lookups, from the configured shop system or the imported orders.
+    pub orders: orders::lookups::Lookups,
 }
 
 /// The settings handlers read (from [`Config`]).
@@ -80,9 +82,11 @@ pub struct Limits {
 }
 
 impl AppState {
-    pub fn new(db: Db, config: &Config) -> AppState {
+    /// Fails when the configuration names an order source incompletely.
+    pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
         let webhooks = config.webhook_url.is_some();
-        AppState {
+        Ok(AppState {
+            orders: orders::lookups_for(&db, config)?,
             conversations: Conversations::new(db.clone(), webhooks),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
@@ -117,7 +121,7 @@ impl AppState {
                 // A few tabs per conversation; a shared office address has several shoppers.
                 streams: api::limits::StreamCap::new(4, 40),
             },
-        }
+        })
     }
 }
 
@@ -292,7 +296,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.demo {
         seed_demo(&db).await?;
     }
-    let state = AppState::new(db.clone(), &config);
+    let state = AppState::new(db.clone(), &config)?;
     state.flows.import_all().await?;
     match (&config.webhook_url, &config.webhook_secret) {
         (Some(url), Some(secret)) => {

@@ -40,3 +40,53 @@ pub fn keyed_digest(key: &str, text: &str) -> String {
     h.update(text.as_bytes());
     hex::encode(&h.finalize()[..16])
 }
+
+/// A credential from the configuration (an API token, a shared secret): printed as `***`
+/// by `Debug` and `Display`, so no log line, page or error can show it by accident. Only
+/// [`Secret::expose`] gives the text, where it is sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Secret, String> {
+        if text.trim().is_empty() {
+            return Err("is empty".into());
+        }
+        Ok(Secret(text.trim().to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::Secret;
+
+    #[test]
+    fn a_secret_never_prints() {
+        let s: Secret = "shpat_abc".parse().unwrap();
+        assert_eq!(format!("{s} {s:?} {:?}", Some(&s)), "*** *** Some(***)");
+        assert_eq!(s.expose(), "shpat_abc");
+    }
+}

@@ -14,7 +14,7 @@ async fn state(widget_dir: Option<&Path>) -> (AppState, tempfile::TempDir) {
     let db = Db::connect(&url).await.unwrap();
     let mut config = www::Config::for_tests();
     config.widget_dir = widget_dir.map(Path::to_owned);
-    (AppState::new(db, &config), dir)
+    (AppState::new(db, &config).unwrap(), dir)
 }
 
 async fn get(

@@ -13,3 +13,7 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
 }
+
+/// The code of a 503 to an order lookup when the shop's order system did not answer: final
+/// (the widget tells the shopper and offers a person) where other 503s are worth a retry.
+pub const ORDERS_UNAVAILABLE: &str = "orders_unavailable";

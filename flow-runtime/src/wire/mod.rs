@@ -28,7 +28,7 @@ pub use conversation::{
     AgentJoined, AgentMessage, ConversationClosed, ConversationStatus, EmailChange,
     MessageAccepted, NewMessage, NewRating, event,
 };
-pub use error::{ErrorBody, ErrorDetail};
+pub use error::{ErrorBody, ErrorDetail, ORDERS_UNAVAILABLE};
 pub use handoff::{
     Availability, CartLine, FaqTry, HandoffAccepted, HandoffContext, HandoffReason, NewHandoff,
     Speaker, TranscriptLine,

@@ -1,4 +1,5 @@
-//! `POST /orders/lookup`: a shopper's order, by number and the email it was placed with.
+//! `POST /orders/lookup`: a shopper's order, by number and the email it was placed with,
+//! from whichever shop system is connected ([`crate::orders::lookups`]).
 
 use axum::Json;
 use axum::extract::State;
@@ -7,7 +8,8 @@ use flow_runtime::wire::{OrderFound, OrderLookup};
 use super::{ApiError, ApiJson, Client, email_field, text_field};
 use crate::AppState;
 use crate::clock::now_ms;
-use crate::orders::{look_up as find, normalize_number};
+use crate::orders::lookups::Answer;
+use crate::orders::normalize_number;
 
 pub async fn look_up(
     State(state): State<AppState>,
@@ -27,12 +29,19 @@ pub async fn look_up(
         .lookup_by_client
         .check(&client, now)
         .map_err(ApiError::rate_limited)?;
-    match find(&state.db, &q.number, &q.email).await? {
+    match state.orders.look_up(&q.number, &q.email).await {
         // The right email is never refused, however many wrong ones came before: the limit
         // per order number counts failures only, so that nobody can lock a shopper out of
         // their own order.
-        Some(order) => Ok(Json(OrderFound { order })),
-        None => {
+        Answer::Found(order) => Ok(Json(OrderFound { order })),
+        // The shop system is down, slow or throttling: final (the widget says so and offers
+        // a person, rather than retrying into the same wall).
+        Answer::Unavailable => Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            flow_runtime::wire::ORDERS_UNAVAILABLE,
+            "the shop's order system did not answer; try again later or ask for a person",
+        )),
+        Answer::NotFound => {
             // Past a few failures for one number a minute, from anywhere, the answer is
             // 429: guessing emails for a known number gets slow.
             limits

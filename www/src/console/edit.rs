@@ -24,7 +24,21 @@ pub(super) async fn edit(
     let Some(section) = Section::parse(&section) else {
         return not_found("There is no such part of a flow.");
     };
-    let loaded = match load(&state, &name).await {
+    page(&state, &owner, &name, section, Some(q), None).await
+}
+
+/// The editor's page for `section`, with a question tried (`ask`) or an order lookup tried
+/// (`tried`, on the handoff page).
+pub(super) async fn page(
+    state: &AppState,
+    owner: &Owner,
+    name: &str,
+    section: Section,
+    ask: Option<Ask>,
+    tried: Option<super::orders::Tried>,
+) -> Response {
+    let q = ask.unwrap_or(Ask { ask: None, lang: None });
+    let loaded = match load(state, name).await {
         Ok(l) => l,
         Err(r) => return r,
     };
@@ -77,7 +91,11 @@ pub(super) async fn edit(
                 .collect()
         })
         .unwrap_or_default();
+    let orders = matches!(section, Section::Handoff).then(|| {
+        super::orders::panel(name, &owner.0.csrf, &state.orders.health(), tried.as_ref())
+    });
     let t = pages::Tryout {
+        orders,
         explained: explained.as_ref(),
         triggers,
         languages: &languages,

@@ -22,6 +22,7 @@ mod figures;
 mod insights;
 mod kinds;
 mod markdown;
+mod orders;
 mod overview;
 mod pages;
 mod preview;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
             get(versions::export_draft),
         )
         .route("/console/flows/{name}/publish", post(versions::publish))
+        .route("/console/flows/{name}/orders/try", post(orders::try_lookup))
         .route("/console/flows/{name}/import", post(versions::import))
         .route("/console/flows/{name}/origins", post(overview::set_origins))
         .route(

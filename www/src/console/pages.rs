@@ -268,6 +268,8 @@ pub fn overview(
 }
 
 pub struct Tryout<'a> {
+    /// The order panel (the handoff page only).
+    pub orders: Option<Markup>,
     pub explained: Option<&'a Explained>,
     pub triggers: Vec<(String, Vec<String>)>,
     pub languages: &'a [String],
@@ -312,6 +314,9 @@ pub fn editor(p: &FlowPage, section: Section, doc: &Value, t: &Tryout) -> String
 fn tryout_panel(name: &str, t: &Tryout, back: &str) -> Markup {
     html! {
         aside.tryout aria-labelledby="try-title" {
+            @if let Some(orders) = &t.orders {
+                (orders)
+            }
             h2 #try-title { "Try it" }
             p.hint { "The real widget, running the draft as saved. It stores nothing and starts afresh on every save." }
             @if t.stale == Some(true) {

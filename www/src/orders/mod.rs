@@ -1,14 +1,26 @@
 //! Orders as a shopper may look them up: number, status, items and shipments.
 //!
+//! Where they come from is one [`source::OrderSource`], chosen by the configuration
+//! ([`lookups_for`]): Shopify, WooCommerce, the merchant's own service, or the orders in
+//! Bellhop's database ([`stored`], imported from CSV, and the demo's) when no shop system is
+//! connected. [`lookups::Lookups`] puts the cache, the circuit breaker and the email check
+//! in front of whichever it is.
+//!
 //! Numbers are stored normalised ([`normalize_number`]), so `#10234`, ` 10234` and `10234`
 //! are the same order; emails are compared case-insensitively and in constant time.
 
 pub mod demo;
 pub mod import;
+pub mod lookups;
+pub mod service;
+pub mod shopify;
+pub mod source;
+pub mod stored;
+pub mod woocommerce;
 
-use sha2::{Digest, Sha256};
+use std::time::Duration;
+
 use sqlx::Row;
-use subtle::ConstantTimeEq;
 
 use crate::clock::iso_date;
 use crate::db::Db;
@@ -54,6 +66,57 @@ pub use flow_runtime::wire::{OrderLine as ShopperItem, OrderRecord as ShopperOrd
 /// so that what the widget asks for is what is stored.
 pub use flow_runtime::fields::order_number as normalize_number;
 
+/// The lookups this configuration asks for: at most one shop system, whose settings must be
+/// complete; the database's orders when none is configured.
+pub fn lookups_for(db: &Db, config: &crate::Config) -> anyhow::Result<lookups::Lookups> {
+    use anyhow::bail;
+    let cache = Duration::from_secs(config.orders_cache_seconds);
+    let chosen = [
+        config.shopify_store.is_some() || config.shopify_token.is_some(),
+        config.woocommerce_url.is_some()
+            || config.woocommerce_key.is_some()
+            || config.woocommerce_secret.is_some(),
+        config.orders_url.is_some() || config.orders_secret.is_some(),
+    ];
+    if chosen.iter().filter(|c| **c).count() > 1 {
+        bail!(
+            "orders can come from one shop system: configure BELLHOP_SHOPIFY_*, BELLHOP_WOOCOMMERCE_* or BELLHOP_ORDERS_*, not several"
+        );
+    }
+    let source: Box<dyn source::OrderSource> = if chosen[0] {
+        match (&config.shopify_store, &config.shopify_token) {
+            (Some(store), Some(token)) => Box::new(shopify::Shopify::new(store, token.clone())),
+            _ => bail!("Shopify needs both BELLHOP_SHOPIFY_STORE and BELLHOP_SHOPIFY_TOKEN"),
+        }
+    } else if chosen[1] {
+        match (&config.woocommerce_url, &config.woocommerce_key, &config.woocommerce_secret) {
+            (Some(url), Some(key), Some(secret)) => Box::new(woocommerce::WooCommerce::new(
+                url,
+                key.clone(),
+                secret.clone(),
+            )),
+            _ => bail!(
+                "WooCommerce needs BELLHOP_WOOCOMMERCE_URL, BELLHOP_WOOCOMMERCE_KEY and BELLHOP_WOOCOMMERCE_SECRET"
+            ),
+        }
+    } else if chosen[2] {
+        match (&config.orders_url, &config.orders_secret) {
+            (Some(url), Some(secret)) => Box::new(
+                service::Service::new(url, secret.clone())
+                    .map_err(|e| anyhow::anyhow!("BELLHOP_ORDERS_URL: {e}"))?,
+            ),
+            _ => bail!("your order service needs both BELLHOP_ORDERS_URL and BELLHOP_ORDERS_SECRET"),
+        }
+    } else {
+        // The database is the truth, and an import changes it at once: nothing to cache.
+        return Ok(lookups::Lookups::new(
+            Box::new(stored::Stored { db: db.clone() }),
+            Duration::ZERO,
+        ));
+    };
+    Ok(lookups::Lookups::new(source, cache))
+}
+
 /// The order row for `number`, or a row of NULLs when there is none: the query returns one
 /// row either way (`None` only if the database returns nothing at all).
 pub async fn candidate(db: &Db, number: &str) -> sqlx::Result<Option<sqlx::any::AnyRow>> {
@@ -66,10 +129,6 @@ pub async fn candidate(db: &Db, number: &str) -> sqlx::Result<Option<sqlx::any::
     .await
 }
 
-fn email_digest(email: &str) -> [u8; 32] {
-    Sha256::digest(email.trim().to_lowercase().as_bytes()).into()
-}
-
 /// The order with this number if `email` is the one it was placed with. A missing order and
 /// a wrong email take the same path: one row read (all NULL for a missing order), one
 /// digest comparison, so numbers cannot be probed by timing.
@@ -79,12 +138,8 @@ pub async fn look_up(db: &Db, number: &str, email: &str) -> sqlx::Result<Option<
     };
     let stored: Option<String> = row.try_get("email")?;
     // Compare digests, not the texts: equal length, constant time; a missing order is
-    // compared with the digest of nothing, which no email has.
-    let missing = stored.is_none();
-    let matches: bool = email_digest(stored.as_deref().unwrap_or(""))
-        .ct_eq(&email_digest(email))
-        .into();
-    if missing || !matches {
+    // compared with nothing, which is no one's email.
+    if !source::same_email(stored.as_deref().unwrap_or(""), email) {
         return Ok(None);
     }
     let id: i64 = row.try_get("id")?;

@@ -49,7 +49,7 @@ impl TestApp {
         www::seed_demo(&db).await.unwrap();
         TestApp {
             backend: "sqlite",
-            state: AppState::new(db, config),
+            state: AppState::new(db, config).unwrap(),
             _dir: Some(dir),
         }
     }
@@ -68,7 +68,7 @@ impl TestApp {
         www::seed_demo(&db).await.unwrap();
         TestApp {
             backend: "postgres",
-            state: AppState::new(db, config),
+            state: AppState::new(db, config).unwrap(),
             _dir: None,
         }
     }
