@@ -15,7 +15,12 @@ function required(name: string): string {
 const port = Number(process.env.BELLHOP_PORT ?? 18080);
 // A second origin for a storefront that embeds the widget cross-origin (e2e/support/storefront.mjs).
 export const shopPort = port + 1;
+// The shop-system fakes (`shop-fakes`: Shopify, WooCommerce, an order service) and a second
+// www whose orders come live from the fake Shopify (e2e/orders.spec.ts).
+export const fakesPort = port + 2;
+export const shopifyPort = port + 3;
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
+const shopifyDataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-shopify-"));
 
 // The flows the test server serves: the project's own, except that the demo's team is in
 // around the clock (the server answers a handoff from the flow's business hours, and a test
@@ -34,6 +39,8 @@ function testFlows(): string {
   writeFileSync(join(dir, "demo-closed.json"), JSON.stringify(demo));
   return dir;
 }
+
+const flowsDir = testFlows();
 
 export default defineConfig({
   testDir: "./e2e",
@@ -68,7 +75,7 @@ export default defineConfig({
       required("BELLHOP_WWW_BIN"),
       `--addr 127.0.0.1:${port}`,
       `--widget-dir ${required("BELLHOP_WIDGET_DIR")}`,
-      `--flows-dir ${testFlows()}`,
+      `--flows-dir ${flowsDir}`,
       `--data-dir ${dataDir}`,
       // Demo orders and the demo agent (agent@fernhill.example / fernhill-demo).
       "--demo",
@@ -78,6 +85,34 @@ export default defineConfig({
       "--trust-proxy 1",
     ].join(" "),
     url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+  {
+    command: `${required("BELLHOP_SHOP_FAKES_BIN")} --addr 127.0.0.1:${fakesPort}`,
+    url: `http://127.0.0.1:${fakesPort}/healthz`,
+    reuseExistingServer: false,
+    timeout: 10_000,
+    stdout: "ignore",
+  },
+  {
+    command: [
+      required("BELLHOP_WWW_BIN"),
+      `--addr 127.0.0.1:${shopifyPort}`,
+      `--widget-dir ${required("BELLHOP_WIDGET_DIR")}`,
+      `--flows-dir ${flowsDir}`,
+      `--data-dir ${shopifyDataDir}`,
+      "--demo",
+      "--trust-proxy 1",
+    ].join(" "),
+    env: {
+      BELLHOP_SHOPIFY_STORE: `http://127.0.0.1:${fakesPort}`,
+      BELLHOP_SHOPIFY_TOKEN: "shpat_fake0123456789abcdef0123456789",
+      BELLHOP_ORDERS_CACHE_SECONDS: "0",
+    },
+    url: `http://127.0.0.1:${shopifyPort}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "ignore",

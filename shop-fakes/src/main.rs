@@ -1,5 +1,5 @@
 //! `shop-fakes [--addr 127.0.0.1:18090]`: serves the fakes until killed (the end-to-end
-//! suite starts it; `POST /_fake/mode` switches how they answer).
+//! suite starts it; `POST /_fake/mode` switches how they answer). Prints its address first.
 
 #[tokio::main]
 async fn main() {
@@ -15,7 +15,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    eprintln!("shop-fakes: Shopify, WooCommerce and an order service on http://{addr}");
+    // The address as bound (port 0 picks a free one): the first line of standard output.
+    let bound = listener.local_addr().map_or(addr, |a| a.to_string());
+    println!("http://{bound}");
+    eprintln!("shop-fakes: Shopify, WooCommerce and an order service on http://{bound}");
     let shared = std::sync::Arc::new(shop_fakes::Shared::default());
     axum::serve(listener, shop_fakes::router(shared)).await.unwrap();
 }

@@ -49,8 +49,8 @@ pub async fn graphql(
         return Json(json!({ "errors": [{ "message": "Field 'orders' is missing", "extensions": { "code": "undefinedField" } }] })).into_response();
     }
     let search = request.pointer("/variables/query").and_then(Value::as_str).unwrap_or("");
-    // `name:"1001"` matches names that start with it, as Shopify's name search does
-    // (`#1001` and `#10010`): the caller must pick the exact one.
+    // `name:"41001"` matches names that start with it, as Shopify's name search does
+    // (`#41001` and `#410010`): the caller must pick the exact one.
     let wanted = search
         .strip_prefix("name:")
         .map(|n| n.trim_matches('"').trim_start_matches('#'))

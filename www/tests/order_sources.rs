@@ -59,10 +59,10 @@ async fn every_source_answers_what_the_shopper_may_see() {
         on_every_database(
             |c| connect(c, kind, &fakes),
             async |app| {
-                let (status, body) = look_up(&app, "#1002", " BEN@example.com").await;
+                let (status, body) = look_up(&app, "#41002", " BEN@example.com").await;
                 assert_eq!(status, StatusCode::OK, "{kind:?} {}: {body}", app.backend);
                 let order = &body["order"];
-                assert_eq!(order["number"], "1002");
+                assert_eq!(order["number"], "41002");
                 assert_eq!(order["status"], "shipped");
                 assert_eq!(order["placed_on"], "2026-11-18");
                 assert_eq!(order["carrier"], "DHL");
@@ -80,25 +80,25 @@ async fn every_source_answers_what_the_shopper_may_see() {
                 assert!(!body.to_string().contains("ben@example.com"));
 
                 for (number, email, status) in [
-                    ("1001", "ana@example.com", "processing"),
+                    ("41001", "ana@example.com", "processing"),
                     // WooCommerce knows "completed" (sent), not delivered.
-                    ("1003", "cleo@example.com", if matches!(kind, Kind::WooCommerce) { "shipped" } else { "delivered" }),
-                    ("1004", "dan@example.com", "cancelled"),
-                    ("1005", "eva@example.com", "refunded"),
-                    ("1006", "finn@example.com", "shipped"),
-                    ("10010", "ana@example.com", "processing"),
+                    ("41003", "cleo@example.com", if matches!(kind, Kind::WooCommerce) { "shipped" } else { "delivered" }),
+                    ("41004", "dan@example.com", "cancelled"),
+                    ("41005", "eva@example.com", "refunded"),
+                    ("41006", "finn@example.com", "shipped"),
+                    ("410010", "ana@example.com", "processing"),
                 ] {
                     let (code, body) = look_up(&app, number, email).await;
                     assert_eq!(code, StatusCode::OK, "{kind:?} {number}: {body}");
                     assert_eq!(body["order"]["status"], status, "{kind:?} {number}");
-                    assert_eq!(body["order"]["number"], number, "{kind:?}: a search for 1001 finds 10010 too");
+                    assert_eq!(body["order"]["number"], number, "{kind:?}: a search for 41001 finds 410010 too");
                 }
-                let (_, delivered) = look_up(&app, "1003", "cleo@example.com").await;
+                let (_, delivered) = look_up(&app, "41003", "cleo@example.com").await;
                 if !matches!(kind, Kind::WooCommerce) {
                     assert_eq!(delivered["order"]["delivered_on"], "2026-11-13", "{kind:?}");
                 }
                 // Two shipments: the newest one's tracking.
-                let (_, two) = look_up(&app, "1006", "finn@example.com").await;
+                let (_, two) = look_up(&app, "41006", "finn@example.com").await;
                 assert_eq!(two["order"]["carrier"], "UPS", "{kind:?}");
             },
         )
@@ -114,9 +114,9 @@ async fn a_missing_order_and_a_wrong_email_are_one_answer_after_one_call_each() 
             |c| connect(c, kind, &fakes),
             async |app| {
                 let before = fakes.shared.calls();
-                let wrong = look_up(&app, "1002", "eve@example.com").await;
+                let wrong = look_up(&app, "41002", "eve@example.com").await;
                 let between = fakes.shared.calls();
-                let missing = look_up(&app, "4242", "eve@example.com").await;
+                let missing = look_up(&app, "44242", "eve@example.com").await;
                 let after = fakes.shared.calls();
                 assert_eq!(wrong.0, StatusCode::NOT_FOUND, "{kind:?}");
                 assert_eq!(wrong, missing, "{kind:?}: the same status and body");
@@ -153,7 +153,7 @@ async fn a_failing_shop_system_gets_a_clear_answer_and_the_console_its_reason() 
             connect(&mut config, kind, &fakes);
             let app = TestApp::sqlite(&config).await;
             let started = Instant::now();
-            let (status, body) = look_up(&app, "1002", "ben@example.com").await;
+            let (status, body) = look_up(&app, "41002", "ben@example.com").await;
             let took = started.elapsed();
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{kind:?} {mode:?}: {body}");
             assert_eq!(body["error"]["code"], "orders_unavailable");
@@ -176,7 +176,7 @@ async fn shopifys_words_name_the_fix() {
     config.orders_cache_seconds = 0;
     let app = TestApp::sqlite(&config).await;
     fakes.shared.set_mode(Mode::AccessDenied);
-    look_up(&app, "1002", "ben@example.com").await;
+    look_up(&app, "41002", "ben@example.com").await;
     assert_eq!(
         app.state.orders.health().last_error.unwrap().1,
         "Shopify refused the token: check the app's read_orders access"
@@ -187,7 +187,7 @@ async fn shopifys_words_name_the_fix() {
     config.shopify_token = Some(Secret::new("shpat_wrong"));
     let app = TestApp::sqlite(&config).await;
     fakes.shared.set_mode(Mode::Normal);
-    assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
     assert!(app.state.orders.health().last_error.unwrap().1.contains("BELLHOP_SHOPIFY_TOKEN"));
 }
 
@@ -201,12 +201,12 @@ async fn a_source_that_asks_us_to_wait_is_not_called_until_then() {
         config.orders_cache_seconds = 0;
         let app = TestApp::sqlite(&config).await;
         fakes.shared.set_mode(Mode::RateLimited(1));
-        assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
         fakes.shared.set_mode(Mode::Normal);
-        assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(fakes.shared.calls(), 1, "{kind:?}: resting, not calling");
         tokio::time::sleep(Duration::from_millis(1_100)).await;
-        assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::OK, "{kind:?}");
+        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::OK, "{kind:?}");
         assert_eq!(fakes.shared.calls(), 2);
     }
 }
@@ -223,7 +223,7 @@ async fn an_outage_trips_the_breaker() {
     let app = TestApp::sqlite(&config).await;
     fakes.shared.set_mode(Mode::ServerError(503));
     for n in 0..50 {
-        let (status, _) = look_up(&app, &format!("{}", 2000 + n), "ben@example.com").await;
+        let (status, _) = look_up(&app, &format!("{}", 42000 + n), "ben@example.com").await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     }
     assert_eq!(fakes.shared.calls(), 5);
@@ -246,7 +246,7 @@ async fn a_burst_of_lookups_of_one_order_is_one_call() {
             async move {
                 let email = if i % 10 == 0 { "eve@example.com" } else { "ben@example.com" };
                 let client = format!("192.0.2.{}", 1 + i);
-                app.post_from(&client, "/api/v1/orders/lookup", &json!({ "number": "1002", "email": email }))
+                app.post_from(&client, "/api/v1/orders/lookup", &json!({ "number": "41002", "email": email }))
                     .await
                     .0
             }
@@ -265,9 +265,9 @@ async fn the_service_is_asked_per_email() {
     let mut config = Config::for_tests();
     connect(&mut config, Kind::Service, &fakes);
     let app = TestApp::sqlite(&config).await;
-    assert_eq!(look_up(&app, "1002", "eve@example.com").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::OK);
-    assert_eq!(look_up(&app, "1002", "BEN@example.com ").await.0, StatusCode::OK);
+    assert_eq!(look_up(&app, "41002", "eve@example.com").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::OK);
+    assert_eq!(look_up(&app, "41002", "BEN@example.com ").await.0, StatusCode::OK);
     assert_eq!(fakes.shared.calls(), 2);
 }
 
@@ -281,9 +281,9 @@ async fn rate_limits_come_before_the_shop_system() {
     config.lookups_per_minute = 2;
     let app = TestApp::sqlite(&config).await;
     for _ in 0..2 {
-        look_up(&app, "1002", "ben@example.com").await;
+        look_up(&app, "41002", "ben@example.com").await;
     }
-    assert_eq!(look_up(&app, "1002", "ben@example.com").await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(fakes.shared.calls(), 2);
 }
 
@@ -337,12 +337,12 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
         app.send(form(
             "/console/flows/demo/orders/try",
             &cookie,
-            &format!("csrf={csrf}&number=%231002&email=ben%40example.com"),
+            &format!("csrf={csrf}&number=%2341002&email=ben%40example.com"),
         ))
         .await,
     )
     .await;
-    assert!(tried.contains("Found order <strong>1002</strong>: shipped"), "{tried}");
+    assert!(tried.contains("Found order <strong>41002</strong>: shipped"), "{tried}");
     assert!(tried.contains("1 × Summit Shell Jacket - M"));
     assert!(!tried.contains("not since the server started"), "the success is on the page");
 
@@ -351,7 +351,7 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
         app.send(form(
             "/console/flows/demo/orders/try",
             &cookie,
-            &format!("csrf={csrf}&number=1002&email=ben%40example.com"),
+            &format!("csrf={csrf}&number=41002&email=ben%40example.com"),
         ))
         .await,
     )
@@ -361,7 +361,7 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
     // Without the CSRF token, nothing is tried.
     let calls = fakes.shared.calls();
     let refused = app
-        .send(form("/console/flows/demo/orders/try", &cookie, "number=1002&email=ben%40example.com"))
+        .send(form("/console/flows/demo/orders/try", &cookie, "number=41002&email=ben%40example.com"))
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(fakes.shared.calls(), calls);

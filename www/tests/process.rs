@@ -457,3 +457,61 @@ async fn slow_and_silent_connections_are_closed_and_the_server_keeps_answering()
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// A shop system's credentials never reach the log, whatever fails: the server logs at
+/// debug level while Shopify refuses, throttles, errs and answers garbage, and neither the
+/// token nor the other settings' secrets appear on standard error or output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_systems_credentials_never_reach_the_log() {
+    let fakes = shop_fakes::Fakes::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let server = Command::new(WWW)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("BELLHOP_SHOPIFY_STORE", fakes.base())
+        .env("BELLHOP_SHOPIFY_TOKEN", shop_fakes::SHOPIFY_TOKEN)
+        .env("BELLHOP_ORDERS_CACHE_SECONDS", "0")
+        .env("BELLHOP_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+        .env("BELLHOP_WEBHOOK_SECRET", "webhook-secret-never-logged")
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    for mode in [
+        shop_fakes::Mode::Unauthorized,
+        shop_fakes::Mode::AccessDenied,
+        shop_fakes::Mode::RateLimited(0),
+        shop_fakes::Mode::ServerError(500),
+        shop_fakes::Mode::Malformed,
+        shop_fakes::Mode::Normal,
+    ] {
+        fakes.shared.set_mode(mode);
+        let r = client
+            .post(format!("http://127.0.0.1:{port}/api/v1/orders/lookup"))
+            .json(&json!({ "number": "41002", "email": "ben@example.com" }))
+            .send()
+            .await
+            .unwrap();
+        let body = r.text().await.unwrap();
+        assert!(!body.contains(shop_fakes::SHOPIFY_TOKEN));
+    }
+    assert!(fakes.shared.calls() >= 5);
+    // Each log line is written as it happens: what it wrote is all there after a kill.
+    let mut server = server;
+    server.kill().unwrap();
+    let out = server.wait_with_output().unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(log.contains("order lookup: Shopify"), "the failures are logged: {log}");
+    for secret in [shop_fakes::SHOPIFY_TOKEN, "webhook-secret-never-logged"] {
+        assert!(!log.contains(secret), "a secret in the log");
+    }
+}

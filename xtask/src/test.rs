@@ -87,11 +87,17 @@ fn end_to_end() -> anyhow::Result<()> {
     if !www.is_file() {
         exec(cargo().args(["build", "--package", "www"]))?;
     }
+    // Built by step 2 too (its own tests run the binary).
+    let fakes = target_dir().join("debug").join("shop-fakes");
+    if !fakes.is_file() {
+        exec(cargo().args(["build", "--package", "shop-fakes"]))?;
+    }
     exec(
         std::process::Command::new("npx")
             .args(["playwright", "test"])
             .current_dir(project_root().join("tests"))
             .env("BELLHOP_WWW_BIN", www)
+            .env("BELLHOP_SHOP_FAKES_BIN", fakes)
             .env("BELLHOP_WIDGET_DIR", dist::out_dir())
             .env("BELLHOP_FLOWS_DIR", project_root().join("www/flows"))
             .env("BELLHOP_CHROMIUM", CHROMIUM)

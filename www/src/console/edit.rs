@@ -208,3 +208,26 @@ fn act(doc: &mut Value, form: &[(String, String)], back: Section) -> Section {
         _ => back,
     }
 }
+
+#[derive(Deserialize)]
+pub(super) struct TryForm {
+    number: String,
+    email: String,
+}
+
+/// `POST /console/flows/{name}/orders/try`: the page again, with the trial's result.
+pub(super) async fn try_lookup(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    OwnerForm { owner, form }: OwnerForm<TryForm>,
+) -> Response {
+    let number: String = form.number.trim().chars().take(64).collect();
+    let email: String = form.email.trim().chars().take(254).collect();
+    let outcome = if number.is_empty() || email.is_empty() {
+        Err("Give an order number and the email it was placed with.".into())
+    } else {
+        state.orders.try_once(&number, &email).await
+    };
+    let tried = super::orders::Tried { number, outcome };
+    page(&state, &owner, &name, Section::Handoff, None, Some(tried)).await
+}

@@ -72,7 +72,7 @@ pub fn routes() -> Router<AppState> {
             get(versions::export_draft),
         )
         .route("/console/flows/{name}/publish", post(versions::publish))
-        .route("/console/flows/{name}/orders/try", post(orders::try_lookup))
+        .route("/console/flows/{name}/orders/try", post(edit::try_lookup))
         .route("/console/flows/{name}/import", post(versions::import))
         .route("/console/flows/{name}/origins", post(overview::set_origins))
         .route(

@@ -2,43 +2,18 @@
 //! is doing (last success, last problem in words a merchant can act on), and a trial lookup
 //! an owner can make there.
 
-use axum::extract::{Path, State};
-use axum::response::Response;
 use maud::{Markup, html};
-use serde::Deserialize;
 
 use super::*;
 use crate::clock::{duration_words, iso_minute};
 use crate::orders::ShopperOrder;
 use crate::orders::lookups::Health;
 
-/// An owner's trial lookup and what came of it.
+/// An owner's trial lookup (`POST /console/flows/{name}/orders/try`, [`super::edit`])
+/// and what came of it.
 pub struct Tried {
     pub number: String,
     pub outcome: Result<Option<ShopperOrder>, String>,
-}
-
-#[derive(Deserialize)]
-pub(super) struct TryForm {
-    number: String,
-    email: String,
-}
-
-/// `POST /console/flows/{name}/orders/try`: the page again, with the trial's result.
-pub(super) async fn try_lookup(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-    OwnerForm { owner, form }: OwnerForm<TryForm>,
-) -> Response {
-    let number: String = form.number.trim().chars().take(64).collect();
-    let email: String = form.email.trim().chars().take(254).collect();
-    let outcome = if number.is_empty() || email.is_empty() {
-        Err("Give an order number and the email it was placed with.".into())
-    } else {
-        state.orders.try_once(&number, &email).await
-    };
-    let tried = Tried { number, outcome };
-    super::edit::page(&state, &owner, &name, Section::Handoff, None, Some(tried)).await
 }
 
 /// The panel, for the flow `name`'s handoff page.

@@ -21,11 +21,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
 use super::ShopperOrder;
-use super::source::{Candidate, Failure, OrderSource, SourceError, same_email};
+use super::source::{Candidate, Failure, OrderSource, SourceError, UPSTREAM_TIMEOUT, same_email};
 use crate::clock::now_ms;
 
-/// The longest a shopper waits for a shop system.
-pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(3);
 /// Failures in a row that make a source rest.
 pub const BREAKER_FAILURES: u32 = 5;
 /// How long a failing source rests before it is tried again.

@@ -12,6 +12,10 @@ use subtle::ConstantTimeEq;
 
 use super::ShopperOrder;
 
+/// The longest a shopper waits for a shop system: every source's HTTP client gives up
+/// after it, and [`super::lookups::Lookups`] bounds each call by it.
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Where a shop's orders live: the imported CSV, Shopify, WooCommerce or the merchant's
 /// own service.
 pub trait OrderSource: Send + Sync + 'static {
@@ -80,7 +84,7 @@ pub enum Failure {
     Throttled(Duration),
     /// An error on the source's side (5xx), or it could not be reached.
     Down,
-    /// No answer within [`super::lookups::UPSTREAM_TIMEOUT`].
+    /// No answer within [`UPSTREAM_TIMEOUT`].
     Slow,
     /// An answer that is not what the source's API documents.
     Malformed,
@@ -103,7 +107,7 @@ impl SourceError {
                 Failure::Slow,
                 format!(
                     "{what} did not answer within {} seconds",
-                    super::lookups::UPSTREAM_TIMEOUT.as_secs()
+                    UPSTREAM_TIMEOUT.as_secs()
                 ),
             )
         } else if e.is_connect() {
@@ -169,8 +173,8 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 /// API that redirects is misconfigured, and a redirect could carry credentials elsewhere).
 pub fn client(user_agent: &str) -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(super::lookups::UPSTREAM_TIMEOUT)
-        .connect_timeout(super::lookups::UPSTREAM_TIMEOUT)
+        .timeout(UPSTREAM_TIMEOUT)
+        .connect_timeout(UPSTREAM_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(user_agent)
         .build()
