@@ -25,14 +25,39 @@ pub struct BusinessHours {
 }
 
 impl BusinessHours {
-    /// Whether `now` falls inside the opening hours, in the store's time zone.
-    pub fn is_open(&self, now: Time) -> bool {
+    /// Local time at `now` in the store's time zone, as Unix milliseconds shifted by the
+    /// offset (`local / DAY_MS` is the local date, the rest the time of day).
+    pub fn local(&self, now: Time) -> i64 {
         let utc = i64::try_from(now.0).unwrap_or(i64::MAX);
         let offset = match self.offsets.partition_point(|&(at, _)| at <= utc) {
             0 => self.offsets.first().map_or(0, |&(_, o)| o),
             i => self.offsets[i - 1].1,
         };
-        let local = utc.saturating_add(i64::from(offset) * 60_000);
+        utc.saturating_add(i64::from(offset) * 60_000)
+    }
+
+    /// The first moment at or after `now` when the store is open, within two weeks (in
+    /// steps of a minute where it matters: a quarter hour at a time, then back).
+    pub fn next_open(&self, now: Time) -> Option<Time> {
+        const STEP: u64 = 15 * 60_000;
+        let mut at = now.0;
+        for _ in 0..(14 * 96) {
+            if self.is_open(Time(at)) {
+                // Back to the minute it opened, if that was after `now`.
+                let mut first = at;
+                while first >= now.0 + 60_000 && self.is_open(Time(first - 60_000)) {
+                    first -= 60_000;
+                }
+                return Some(Time(first));
+            }
+            at += STEP;
+        }
+        None
+    }
+
+    /// Whether `now` falls inside the opening hours, in the store's time zone.
+    pub fn is_open(&self, now: Time) -> bool {
+        let local = self.local(now);
         let day = local.div_euclid(DAY_MS);
         if self.closed_days.iter().any(|&d| i64::from(d) == day) {
             return false;
@@ -85,5 +110,16 @@ mod tests {
         assert!(!hours.is_open(Time(1_774_692_000_000)));
         // Thursday 2025-12-25 10:00 UTC: a closed day.
         assert!(!hours.is_open(Time(1_766_656_800_000)));
+    }
+
+    #[test]
+    fn the_next_opening_is_found_to_the_minute() {
+        let hours = nine_to_five_berlin();
+        // Saturday 2026-03-28 10:00 UTC → Monday 2026-03-30 09:00 CEST = 07:00 UTC.
+        assert_eq!(hours.next_open(Time(1_774_692_000_000)), Some(Time(1_774_854_000_000)));
+        // Open now: now.
+        assert_eq!(hours.next_open(Time(1_774_600_200_000)), Some(Time(1_774_600_200_000)));
+        let never = BusinessHours { weekly: Default::default(), ..nine_to_five_berlin() };
+        assert_eq!(never.next_open(Time(1_774_692_000_000)), None);
     }
 }

@@ -98,6 +98,24 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_ORDERS_CACHE_SECONDS", default_value_t = 30)]
     pub orders_cache_seconds: u64,
 
+    /// Send email through this SMTP server: `smtp://user:pass@mail.example:587` (STARTTLS),
+    /// `smtps://user:pass@mail.example:465` (TLS), `smtp://127.0.0.1:2525` (a local relay).
+    #[arg(long, env = "BELLHOP_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// Who emails come from: `Fernhill Outfitters <help@fernhill.example>`.
+    #[arg(long, env = "BELLHOP_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Where shoppers' replies to emails go (Reply-To): the team's shared address.
+    #[arg(long, env = "BELLHOP_TEAM_EMAIL")]
+    pub team_email: Option<String>,
+
+    /// The address this server is reached at by its people (`https://help.shop.example`):
+    /// the start of the inbox links in emails. Default: `http://` and `--addr`.
+    #[arg(long, env = "BELLHOP_PUBLIC_URL", value_parser = parse_http_url)]
+    pub public_url: Option<String>,
+
     /// Order lookups allowed per minute from one client address.
     #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
     pub lookups_per_minute: u32,
@@ -298,6 +316,30 @@ impl Config {
     pub fn for_tests() -> Config {
         use clap::Parser;
         Config::parse_from(["www"])
+    }
+
+    /// What emails need, when email is on (`--smtp-url`); `Err` when the mail settings are
+    /// incomplete or wrong.
+    pub fn outgoing(&self) -> Result<Option<crate::mail::Outgoing>, String> {
+        let Some(_) = &self.smtp_url else {
+            return Ok(None);
+        };
+        let from = self
+            .mail_from
+            .as_deref()
+            .ok_or("--smtp-url needs --mail-from (BELLHOP_MAIL_FROM), such as `Fernhill <help@shop.example>`")?;
+        let mailbox: lettre::message::Mailbox = from
+            .parse()
+            .map_err(|_| format!("BELLHOP_MAIL_FROM `{from}` is not an address such as `Fernhill <help@shop.example>`"))?;
+        let domain = mailbox.email.domain().to_owned();
+        Ok(Some(crate::mail::Outgoing {
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.addr)),
+            shop: mailbox.name.clone().unwrap_or_else(|| domain.clone()),
+            domain,
+        }))
     }
 
     /// The server's business hours (for flows without their own), lowered by the flow

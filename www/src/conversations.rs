@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use crate::clock::now_ms;
 use crate::db::{Backend, Db};
 use crate::secrets::random_hex;
+use crate::mail;
 use crate::webhooks;
 
 use flow_runtime::wire::{AgentJoined, AgentMessage, ConversationClosed, event};
@@ -41,6 +42,8 @@ pub struct Conversation {
     pub status: String,
     pub live: bool,
     pub agent: Option<String>,
+    /// The flow it came from (`demo.json`), if the widget said.
+    pub flow: Option<String>,
 }
 
 /// An entry of the queue in the inbox.
@@ -184,6 +187,8 @@ impl From<sqlx::Error> for Refused {
 pub struct Conversations {
     db: Db,
     webhooks: bool,
+    /// Where emails' links point, when email is on (`BELLHOP_SMTP_URL`).
+    mail: Option<crate::mail::Outgoing>,
     /// Wakes what follows every conversation (the inbox, the webhook worker).
     changed: watch::Sender<i64>,
     /// Wakes the streams of one conversation: a shopper's stream re-reads only when its own
@@ -198,7 +203,7 @@ pub struct Conversations {
 }
 
 impl Conversations {
-    pub fn new(db: Db, webhooks: bool) -> Conversations {
+    pub fn new(db: Db, webhooks: bool, mail: Option<crate::mail::Outgoing>) -> Conversations {
         let poll = match db.backend() {
             Backend::Postgres => std::time::Duration::from_secs(3),
             Backend::Sqlite => std::time::Duration::from_secs(30),
@@ -206,6 +211,7 @@ impl Conversations {
         Conversations {
             db,
             webhooks,
+            mail,
             changed: watch::Sender::new(0),
             each: Arc::default(),
             poll,
@@ -282,6 +288,75 @@ impl Conversations {
         Ok(())
     }
 
+    /// Emails every person of the team who wants alerts: a shopper is waiting offline.
+    async fn alert_team(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        words: &str,
+        context: &Context,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let Some(out) = &self.mail else {
+            return Ok(());
+        };
+        let link = format!("{}/inbox/conversations/{id}", out.public_url);
+        for (_, to) in mail::outbox::alerted(tx).await? {
+            let letter = mail::compose::team_offline(
+                id,
+                &to,
+                words,
+                &context.page_url,
+                context.email.as_deref(),
+                &link,
+            );
+            mail::outbox::enqueue(tx, out, Some(id), &letter, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Emails the shopper that their question arrived (once per conversation and address).
+    #[allow(clippy::too_many_arguments)]
+    async fn confirm(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        email: &str,
+        language: &str,
+        words: &str,
+        back: Option<&str>,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let Some(out) = &self.mail else {
+            return Ok(());
+        };
+        let letter = mail::compose::confirmation(id, email, language, &out.shop, words, back);
+        mail::outbox::enqueue(tx, out, Some(id), &letter, now).await
+    }
+
+    /// The conversation's language and what the shopper wrote last.
+    async fn language_and_words(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+    ) -> sqlx::Result<(String, String)> {
+        let context: String = sqlx::query_scalar("SELECT context FROM conversations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let language = serde_json::from_str::<Context>(&context)
+            .map(|c| c.language)
+            .unwrap_or_default();
+        let lines: Vec<String> = sqlx::query_scalar(
+            "SELECT body FROM messages WHERE conversation_id = $1 AND sender = 'shopper' ORDER BY id DESC LIMIT 3",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let lines: Vec<String> = lines.into_iter().rev().collect();
+        Ok((language, mail::compose::their_words(&lines)))
+    }
+
     /// A digest of the client's address that groups a flood without keeping the address.
     pub async fn address_digest(&self, client: &str) -> sqlx::Result<String> {
         let key = self
@@ -301,6 +376,7 @@ impl Conversations {
         digest: &str,
         live: bool,
         client: &str,
+        back: Option<&str>,
     ) -> sqlx::Result<Handoff> {
         if let Some(found) = self.by_key(&h.key, digest).await? {
             return Ok(found);
@@ -347,6 +423,14 @@ impl Conversations {
         }
         self.event(&mut tx, id, "created", &json!({ "live": live }), now)
             .await?;
+        if !live {
+            let words = shopper_words(&h.transcript);
+            self.alert_team(&mut tx, id, &words, &h.context, now).await?;
+            if let Some(email) = h.context.email.as_deref() {
+                self.confirm(&mut tx, id, email, &h.context.language, &words, back, now)
+                    .await?;
+            }
+        }
         self.webhook(
             &mut tx,
             WebhookEvent::Created {
@@ -368,6 +452,7 @@ impl Conversations {
             status: "waiting".into(),
             live,
             agent: None,
+            flow: h.flow.clone(),
         }))
     }
 
@@ -408,7 +493,7 @@ impl Conversations {
     async fn find(&self, condition: &str, value: &str) -> sqlx::Result<Option<Conversation>> {
         // `condition` is one of this module's constants.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT c.id, c.token, c.status, c.live, a.name FROM conversations c
+            "SELECT c.id, c.token, c.status, c.live, c.flow, a.name FROM conversations c
              LEFT JOIN agents a ON a.id = c.agent_id WHERE {condition}"
         )))
         .bind(value)
@@ -421,6 +506,7 @@ impl Conversations {
                 status: r.try_get("status")?,
                 live: r.try_get::<i64, _>("live")? != 0,
                 agent: r.try_get("name")?,
+                flow: r.try_get("flow")?,
             })
         })
         .transpose()
@@ -506,9 +592,21 @@ impl Conversations {
     }
 
     /// The email an offline handoff should be answered at.
-    pub async fn set_email(&self, c: &Conversation, email: &str) -> sqlx::Result<()> {
+    /// Where to answer an offline handoff; the shopper gets a confirmation (with `back`,
+    /// when the team is back) when email is on.
+    pub async fn set_email(
+        &self,
+        c: &Conversation,
+        email: &str,
+        back: Option<&str>,
+    ) -> sqlx::Result<()> {
         let now = now_ms();
         let mut tx = self.begin().await?;
+        if !c.live && self.mail.is_some() {
+            let (language, words) = self.language_and_words(&mut tx, c.id).await?;
+            self.confirm(&mut tx, c.id, email, &language, &words, back, now)
+                .await?;
+        }
         sqlx::query("UPDATE conversations SET email = $1, updated_at = $2 WHERE id = $3")
             .bind(email)
             .bind(now)
@@ -950,4 +1048,14 @@ pub async fn handoffs_of(
             })
         })
         .collect()
+}
+
+/// What the shopper wrote last in a transcript, as emails quote it.
+fn shopper_words(transcript: &[flow_runtime::wire::TranscriptLine]) -> String {
+    let lines: Vec<String> = transcript
+        .iter()
+        .filter(|l| l.from == Speaker::Shopper)
+        .map(|l| l.text.clone())
+        .collect();
+    mail::compose::their_words(&lines)
 }

@@ -17,6 +17,7 @@ pub mod db;
 pub mod flows;
 pub mod inbox;
 pub mod insights;
+pub mod mail;
 pub mod orders;
 pub mod secrets;
 mod server;
@@ -64,6 +65,8 @@ pub struct Settings {
     pub trust_proxy: u8,
     pub secure_cookies: bool,
     pub webhooks: bool,
+    /// Whether emails are sent (`--smtp-url`).
+    pub email: bool,
     pub insights_days: u32,
 }
 
@@ -85,9 +88,10 @@ impl AppState {
     /// Fails when the configuration names an order source incompletely.
     pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
         let webhooks = config.webhook_url.is_some();
+        let outgoing = config.outgoing().map_err(anyhow::Error::msg)?;
         Ok(AppState {
             orders: orders::lookups_for(&db, config)?,
-            conversations: Conversations::new(db.clone(), webhooks),
+            conversations: Conversations::new(db.clone(), webhooks, outgoing.clone()),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
             origins: flows::origins::Origins::new(db.clone(), &config.allowed_origins),
@@ -96,6 +100,7 @@ impl AppState {
                 trust_proxy: config.trust_proxy,
                 secure_cookies: config.secure_cookies,
                 webhooks,
+                email: outgoing.is_some(),
                 insights_days: config.insights_days,
             }),
             db,
@@ -307,6 +312,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "--webhook-url needs --webhook-secret (BELLHOP_WEBHOOK_SECRET) to sign deliveries"
         ),
         _ => {}
+    }
+    if let Some(url) = &config.smtp_url {
+        let worker = mail::worker::Worker::new(
+            db.clone(),
+            url,
+            config.mail_from.as_deref().unwrap_or_default(),
+            config.team_email.as_deref(),
+        )
+        .map_err(anyhow::Error::msg)?;
+        tokio::spawn(worker.run(state.conversations.subscribe(), Duration::from_secs(5)));
     }
     // Old insights go, once an hour.
     {

@@ -131,6 +131,28 @@ pub fn chromium() -> anyhow::Result<()> {
     )
 }
 
+/// Debian's Python with `aiosmtpd`: the real SMTP server the email tests send to.
+pub const SMTP_PYTHON: &str = "/usr/bin/python3";
+
+/// Debian's `python3-aiosmtpd`, for the email tests (a maintained SMTP server on loopback).
+pub fn smtp_server() -> anyhow::Result<()> {
+    let installed = Command::new(SMTP_PYTHON)
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if installed {
+        return Ok(());
+    }
+    if !is_root() || !on_path("apt-get") {
+        bail!("the email tests need Debian's aiosmtpd: run `apt-get install -y python3-aiosmtpd` as root");
+    }
+    exec(
+        Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends", "python3-aiosmtpd"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
 /// Binaryen's `wasm-opt`, exactly as `xtask/binaryen/package-lock.json` pins it (npm's
 /// build runs on Node, so it is the same program on every machine; Debian's binaryen 108
 /// emits modules that crash wasm-bindgen's output at start). Returns the program's path.

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test, as CI runs it (`.ci/run` calls exactly this).
 //!
 //! 1. Install what is missing: the wasm target, Debian's Chromium and ChromeDriver, Debian's
-//!    PostgreSQL, the npm packages of `tests/`.
+//!    PostgreSQL and aiosmtpd (the SMTP server of the email tests), the npm packages of
+//!    `tests/`.
 //! 2. `cargo test --workspace`: unit, data-driven and API tests, natively; the server's
 //!    tests run on SQLite and on a throwaway PostgreSQL started here and stopped after.
 //! 3. `cargo xtask dist`: the release widget, built once and reused by every browser test.
@@ -21,13 +22,16 @@ pub fn run() -> anyhow::Result<()> {
     install::wasm_target()?;
     install::chromium()?;
     install::npm_packages()?;
+    install::smtp_server()?;
 
     let postgres = Postgres::start()?;
     step("native tests (SQLite and PostgreSQL)", || {
         exec(
             cargo()
                 .args(["test", "--workspace"])
-                .env("BELLHOP_TEST_POSTGRES", &postgres.url),
+                .env("BELLHOP_TEST_POSTGRES", &postgres.url)
+                // The email tests start Debian's aiosmtpd with it (never skipped here).
+                .env("BELLHOP_TEST_SMTP", install::SMTP_PYTHON),
         )
     })?;
     drop(postgres);

@@ -92,7 +92,11 @@ pub async fn email(
         .emails
         .check(c.id, &client, now_ms())
         .map_err(ApiError::rate_limited)?;
-    state.conversations.set_email(&c, e.email.trim()).await?;
+    let back = super::handoffs::team_back(&state, c.flow.as_deref(), now_ms()).await;
+    state
+        .conversations
+        .set_email(&c, e.email.trim(), back.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -29,9 +29,10 @@ pub async fn create(
         .check(&client, now_ms())
         .map_err(ApiError::rate_limited)?;
     let live = available(&state, h.flow.as_deref(), now_ms()).await;
+    let back = team_back(&state, h.flow.as_deref(), now_ms()).await;
     let (c, status) = match state
         .conversations
-        .hand_off(&h, &digest, live, &client)
+        .hand_off(&h, &digest, live, &client, back.as_deref())
         .await?
     {
         Handoff::Created(c) => (c, StatusCode::CREATED),
@@ -71,6 +72,20 @@ async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
         Some(hours) => hours.is_open(now),
         None => state.settings.hours.is_open(now),
     }
+}
+
+/// When the team is next in, as an email tells the shopper: the store's local time and its
+/// zone (`2026-12-07 09:00 (Europe/Berlin)`); `None` when the hours never open.
+pub async fn team_back(state: &AppState, flow: Option<&str>, now: i64) -> Option<String> {
+    let hours = match flow {
+        Some(name) => state.flows.hours(name).await.flatten(),
+        None => None,
+    };
+    let hours = hours.unwrap_or_else(|| state.settings.hours.clone());
+    let at = hours.next_open(flow_runtime::Time(u64::try_from(now).unwrap_or(0)))?;
+    let local = hours.local(at);
+    let zone = if hours.time_zone.is_empty() { "UTC".to_owned() } else { hours.time_zone.clone() };
+    Some(format!("{} ({zone})", crate::clock::iso_minute(local).trim_end_matches(" UTC")))
 }
 
 /// How far back a transcript line may be dated: a conversation kept in a browser for weeks

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/close-silent", post(close_silent))
         .route("/inbox/events", get(events))
         .route("/inbox/webhooks", get(webhook_log))
+        .route("/inbox/alerts", post(set_alerts))
         .route(
             "/inbox/inbox.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
@@ -90,6 +91,14 @@ async fn queue(
         Some("closed") => Some("The conversations were closed."),
         _ => None,
     };
+    // Whether this person gets alert emails (only asked when email is on).
+    let alerts = if state.settings.email {
+        crate::mail::outbox::alerts_of(&state.db, session.0.agent.id)
+            .await
+            .ok()
+    } else {
+        None
+    };
     match state.conversations.queue(&q).await {
         Ok(page) => {
             let last = state.conversations.last_event().await.unwrap_or(0);
@@ -100,6 +109,7 @@ async fn queue(
                 last,
                 crate::clock::now_ms(),
                 note,
+                alerts,
             ))
             .into_response()
         }
@@ -374,8 +384,35 @@ async fn events(
 }
 
 async fn webhook_log(State(state): State<AppState>, session: AgentSession) -> Response {
-    match webhooks::log(&state.db, 100).await {
-        Ok(log) => Html(pages::webhooks(&session.0, &log, state.settings.webhooks)).into_response(),
+    let log = async {
+        Ok::<_, sqlx::Error>((
+            webhooks::log(&state.db, 100).await?,
+            crate::mail::outbox::log(&state.db).await?,
+        ))
+    };
+    match log.await {
+        Ok((hooks, emails)) => Html(pages::webhooks(
+            &session.0,
+            &hooks,
+            state.settings.webhooks,
+            &emails,
+            state.settings.email,
+        ))
+        .into_response(),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Alerts {
+    alerts: String,
+}
+
+/// `POST /inbox/alerts`: this person's alert emails on (`alerts=on`) or off.
+async fn set_alerts(State(state): State<AppState>, posted: StaffForm<Alerts>) -> Response {
+    let on = posted.form.alerts == "on";
+    match crate::mail::outbox::set_alerts(&state.db, posted.session.agent.id, on).await {
+        Ok(()) => Redirect::to("/inbox").into_response(),
         Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
 }

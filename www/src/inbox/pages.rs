@@ -85,6 +85,7 @@ pub fn queue(
     last_event: i64,
     now: i64,
     note: Option<&str>,
+    alerts: Option<bool>,
 ) -> String {
     let c = &page.counts;
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -121,6 +122,14 @@ pub fn queue(
                     a href=(queue_href(&QueueQuery { newest_first: false, page: 0, ..*q })) { "Oldest first" }
                 } @else {
                     a href=(queue_href(&QueueQuery { newest_first: true, page: 0, ..*q })) { "Newest first" }
+                }
+            }
+            @if let Some(on) = alerts {
+                form.alerts method="post" action="/inbox/alerts" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="alerts" value=(if on { "off" } else { "on" });
+                    span { "Alert emails to you (a shopper waiting while the team is away): " strong { (if on { "on" } else { "off" }) } " " }
+                    button.secondary type="submit" { (if on { "Turn them off" } else { "Turn them on" }) }
                 }
             }
             @if page.silent > 0 {
@@ -290,12 +299,42 @@ pub fn conversation(session: &Session, d: &Detail, now: i64) -> String {
     )
 }
 
-pub fn webhooks(session: &Session, log: &[Delivery], configured: bool) -> String {
+pub fn webhooks(
+    session: &Session,
+    log: &[Delivery],
+    configured: bool,
+    emails: &[crate::mail::outbox::Logged],
+    email_on: bool,
+) -> String {
     layout(
-        "Webhook deliveries",
+        "Delivery log",
         Some(session),
         html! {
-            h1 { "Webhook deliveries" }
+            h1 { "Delivery log" }
+            h2 { "Emails" }
+            @if !email_on {
+                p { "Email is off: no SMTP server is configured (see README, “Email”)." }
+            }
+            table.deliveries {
+                thead { tr {
+                    th scope="col" { "Email" } th scope="col" { "To" } th scope="col" { "Conversation" }
+                    th scope="col" { "Status" } th scope="col" { "Attempts" } th scope="col" { "Last error" } th scope="col" { "Created" }
+                } }
+                tbody {
+                    @for e in emails {
+                        tr.(e.status) {
+                            td { (e.kind) ": " (e.subject) }
+                            td { (e.to) }
+                            td { @if let Some(c) = e.conversation { a href={ "/inbox/conversations/" (c) } { "#" (c) } } }
+                            td { (e.status) @if let Some(at) = e.sent_at { " " (iso_minute(at)) } }
+                            td { (e.attempts) }
+                            td { @if let Some(err) = &e.last_error { (err) } }
+                            td { (iso_minute(e.created_at)) }
+                        }
+                    }
+                }
+            }
+            h2 { "Webhook deliveries" }
             @if !configured {
                 p { "No webhook is configured (see README, “Configuration”)." }
             }

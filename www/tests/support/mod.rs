@@ -169,6 +169,8 @@ impl TestApp {
     }
 }
 
+pub mod smtp;
+
 /// A browser's requests to the inbox and the console: same host, same origin.
 pub mod browser {
     use axum::body::Body;

@@ -353,6 +353,7 @@ rand = "0.9"
             "conversations.rs",
             "flows/store.rs",
             "insights.rs",
+            "mail/outbox.rs",
             "orders/mod.rs",
             "orders/import.rs",
             "orders/demo.rs",

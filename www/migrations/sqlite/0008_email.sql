@@ -1,0 +1,25 @@
+-- Outgoing email: durable jobs, written in the same transaction as what they tell of and
+-- sent by the mail worker until the SMTP server accepts them, retried with backoff.
+CREATE TABLE emails (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- The Message-ID, the same on every try: a repeat is recognised as the same message,
+    -- and the same email is never queued twice (a retried request, two instances).
+    message_id      TEXT    NOT NULL UNIQUE,
+    -- confirmation, team_offline, …: what the inbox's log calls it.
+    kind            TEXT    NOT NULL,
+    conversation_id INTEGER REFERENCES conversations (id) ON DELETE CASCADE,
+    recipient       TEXT    NOT NULL,
+    subject         TEXT    NOT NULL,
+    text_body       TEXT    NOT NULL,
+    html_body       TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    created_at      INTEGER NOT NULL,
+    sent_at         INTEGER
+);
+CREATE INDEX emails_due ON emails (status, next_attempt_at);
+
+-- Whether a person of the team gets alert emails (offline handoffs, shoppers waiting).
+ALTER TABLE agents ADD COLUMN email_alerts INTEGER NOT NULL DEFAULT 1;

@@ -1,0 +1,165 @@
+//! Email over SMTP to a real server (aiosmtpd on loopback), on SQLite and PostgreSQL: an
+//! offline handoff's confirmation to the shopper and alerts to the team, with the headers,
+//! languages and links each needs; per-person alerts; retries and the delivery log; and
+//! nothing at all without SMTP.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use support::smtp::Smtp;
+use support::{TestApp, handoff, on_every_database};
+use www::Config;
+use www::mail::worker::Worker;
+use www::secrets::Secret;
+
+const FROM: &str = "Fernhill Outfitters <help@fernhill.example>";
+const TEAM: &str = "team@fernhill.example";
+
+fn with_email(config: &mut Config, smtp: &Smtp) {
+    config.smtp_url = Some(Secret::new(smtp.url()));
+    config.mail_from = Some(FROM.into());
+    config.team_email = Some(TEAM.into());
+    config.public_url = Some("https://help.fernhill.example".into());
+    // Nobody is ever in: every handoff is offline.
+    config.business_hours = "never".into();
+}
+
+fn worker(app: &TestApp, smtp: &Smtp) -> Worker {
+    let mut w = Worker::new(app.state.db.clone(), &Secret::new(smtp.url()), FROM, Some(TEAM)).unwrap();
+    w.base_delay = Duration::from_millis(10);
+    w
+}
+
+async fn offline_handoff(app: &TestApp, label: &str, language: &str) -> String {
+    let mut body = handoff(label);
+    body["context"]["language"] = json!(language);
+    body["transcript"][1]["text"] = json!(if language == "es" { "mi paquete se ha perdido" } else { "my parcel is lost" });
+    let (status, _, answer) = app.post("/api/v1/handoffs", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["status"], "offline");
+    answer["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_handoff_confirms_to_the_shopper_and_alerts_the_team() {
+    let Some(smtp) = Smtp::start() else { return };
+    let smtp = std::sync::Arc::new(smtp);
+    on_every_database(
+        |c| with_email(c, &smtp),
+        async |app| {
+            let before = smtp.received().len();
+            let token = offline_handoff(&app, &format!("offline-{}", app.backend), "es").await;
+            let (status, _, _) = app
+                .post(&format!("/api/v1/conversations/{token}/email"), &json!({ "email": "Ana@Example.com" }))
+                .await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+            // The same address again (a retried request): one confirmation still.
+            app.post(&format!("/api/v1/conversations/{token}/email"), &json!({ "email": "ana@example.com" }))
+                .await;
+            assert_eq!(worker(&app, &smtp).send_due().await.unwrap(), 3);
+            let got = smtp.wait_for(before + 3, Duration::from_secs(10)).await;
+            let got = &got[before..];
+            assert_eq!(got.len(), 3, "two people of the team and the shopper");
+
+            let to = |r: &support::smtp::Received| r.header("x-rcptto").unwrap_or("").to_ascii_lowercase();
+            let mut team: Vec<String> = got.iter().filter(|r| !to(r).contains("ana@")).map(to).collect();
+            team.sort();
+            assert_eq!(team, ["agent@fernhill.example", "owner@fernhill.example"]);
+            for alert in got.iter().filter(|r| !to(r).contains("ana@")) {
+                assert!(alert.header("subject").unwrap().contains("A shopper is waiting"), "{alert:?}");
+                let text = alert.text();
+                assert!(text.contains("mi paquete se ha perdido"));
+                assert!(text.contains("https://shop.example/checkout"));
+                let link = format!("https://help.fernhill.example/inbox/conversations/");
+                assert!(text.contains(&link), "{text}");
+                assert_eq!(alert.header("reply-to"), None, "the team's alerts have no Reply-To");
+            }
+            let confirmation = got.iter().find(|r| to(r).contains("ana@")).unwrap();
+            assert_eq!(confirmation.header("from"), Some("\"Fernhill Outfitters\" <help@fernhill.example>"));
+            assert_eq!(confirmation.header("reply-to"), Some(TEAM));
+            assert!(confirmation.header("message-id").unwrap().ends_with("@fernhill.example>"));
+            assert!(confirmation.header("content-type").unwrap().starts_with("multipart/alternative"));
+            let text = confirmation.text();
+            assert!(text.contains("Hemos recibido tu pregunta") || confirmation.header("subject").unwrap().contains("=?utf-8?"), "{text}");
+            assert!(text.contains("Gracias por escribirnos"), "in the shopper's language: {text}");
+            assert!(text.contains("> mi paquete se ha perdido"));
+            assert!(!text.contains("<img"), "no tracking pixels");
+
+            // The delivery log lists them as sent.
+            let log = www::mail::outbox::log(&app.state.db).await.unwrap();
+            assert!(log.iter().take(3).all(|e| e.status == "sent"), "{log:?}");
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_who_turned_alerts_off_gets_none() {
+    let Some(smtp) = Smtp::start() else { return };
+    let mut config = Config::for_tests();
+    with_email(&mut config, &smtp);
+    let app = TestApp::sqlite(&config).await;
+    let agents = www::agents::list(&app.state.db).await.unwrap();
+    let agent = agents.iter().find(|a| a.email == www::orders::demo::AGENT_EMAIL).unwrap();
+    www::mail::outbox::set_alerts(&app.state.db, agent.id, false).await.unwrap();
+    offline_handoff(&app, "alerts-off", "en").await;
+    worker(&app, &smtp).send_due().await.unwrap();
+    let got = smtp.wait_for(1, Duration::from_secs(10)).await;
+    let to: Vec<&str> = got.iter().filter_map(|r| r.header("x-rcptto")).collect();
+    assert_eq!(to, ["owner@fernhill.example"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_smtp_server_that_is_down_is_tried_again_and_the_log_says_why() {
+    let Some(smtp) = Smtp::start() else { return };
+    let mut config = Config::for_tests();
+    with_email(&mut config, &smtp);
+    let app = TestApp::sqlite(&config).await;
+    offline_handoff(&app, "smtp-down", "en").await;
+    // A port where nothing listens.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut down = Worker::new(app.state.db.clone(), &Secret::new(format!("smtp://127.0.0.1:{dead}")), FROM, None).unwrap();
+    down.base_delay = Duration::from_millis(10);
+    assert_eq!(down.send_due().await.unwrap(), 2);
+    let log = www::mail::outbox::log(&app.state.db).await.unwrap();
+    assert!(log.iter().all(|e| e.status == "pending" && e.attempts == 1 && e.last_error.is_some()), "{log:?}");
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    // The server is back: both go, once.
+    assert_eq!(worker(&app, &smtp).send_due().await.unwrap(), 2);
+    assert_eq!(worker(&app, &smtp).send_due().await.unwrap(), 0);
+    assert_eq!(smtp.wait_for(2, Duration::from_secs(10)).await.len(), 2);
+    let log = www::mail::outbox::log(&app.state.db).await.unwrap();
+    assert!(log.iter().all(|e| e.status == "sent" && e.attempts == 2), "{log:?}");
+}
+
+#[tokio::test]
+async fn without_smtp_nothing_is_queued_and_the_inbox_says_email_is_off() {
+    on_every_database(
+        |c| c.business_hours = "never".into(),
+        async |app| {
+            let token = offline_handoff(&app, &format!("no-smtp-{}", app.backend), "en").await;
+            app.post(&format!("/api/v1/conversations/{token}/email"), &json!({ "email": "ana@example.com" }))
+                .await;
+            assert!(www::mail::outbox::log(&app.state.db).await.unwrap().is_empty());
+        },
+    )
+    .await;
+}
+
+#[test]
+fn mail_settings_are_checked_at_start() {
+    let mut config = Config::for_tests();
+    config.smtp_url = Some(Secret::new("smtp://127.0.0.1:2525"));
+    assert!(config.outgoing().unwrap_err().contains("BELLHOP_MAIL_FROM"));
+    config.mail_from = Some("not an address".into());
+    assert!(config.outgoing().unwrap_err().contains("not an address"));
+    config.mail_from = Some(FROM.into());
+    let out = config.outgoing().unwrap().unwrap();
+    assert_eq!((out.shop.as_str(), out.domain.as_str()), ("Fernhill Outfitters", "fernhill.example"));
+    assert!(www::mail::worker::transport(&Secret::new("http://x")).is_err());
+    let e = www::mail::worker::transport(&Secret::new("smtp://user:hunter2@:bad")).err().unwrap_or_default();
+    assert!(!e.contains("hunter2"), "{e}");
+}
