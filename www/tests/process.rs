@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod support;
+
 const WWW: &str = env!("CARGO_BIN_EXE_www");
 
 /// Runs an admin command of `www` on the data folder `data` (`file` after the arguments,
@@ -514,4 +516,65 @@ async fn a_shop_systems_credentials_never_reach_the_log() {
     for secret in [shop_fakes::SHOPIFY_TOKEN, "webhook-secret-never-logged"] {
         assert!(!log.contains(secret), "a secret in the log");
     }
+}
+
+/// Emails survive a SIGKILL in the middle of sending: every email queued before the kill
+/// arrives after the restart, and none twice (by Message-ID).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
+    let Some(smtp) = support::smtp::Smtp::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let run = || {
+        Command::new(WWW)
+            .args(["--addr", &format!("127.0.0.1:{port}"), "--demo"])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env("BELLHOP_HANDOFFS_PER_MINUTE", "0")
+            .env("BELLHOP_BUSINESS_HOURS", "never")
+            .env("BELLHOP_SMTP_URL", smtp.url())
+            .env("BELLHOP_MAIL_FROM", "Fernhill <help@fernhill.example>")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut server = run();
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    // 40 offline handoffs with an email: each is a confirmation and two team alerts.
+    let shoppers = 40;
+    for n in 0..shoppers {
+        let body = json!({
+            "key": format!("mail{n:04}-0123456789abcdef0123456789abcdef"),
+            "transcript": [{ "at": www::clock::now_ms(), "from": "shopper", "text": format!("question {n}") }],
+            "context": { "page_url": "https://shop.example/", "language": "en", "email": format!("shopper{n}@example.com") }
+        });
+        let r = client.post(format!("http://127.0.0.1:{port}/api/v1/handoffs")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    let expected = shoppers * 3;
+    // Killed while the worker sends.
+    let started = Instant::now();
+    while smtp.received().len() < 5 && started.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let at_kill = smtp.received().len();
+    assert!(at_kill < expected, "the kill came mid-way ({at_kill} of {expected} sent)");
+
+    let mut server = run();
+    wait_ready(&client, port).await;
+    // The email being sent at the kill waits out its lease (30 s).
+    let got = smtp.wait_for(expected, Duration::from_secs(90)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut ids: Vec<String> = got.iter().filter_map(|r| r.header("message-id").map(str::to_owned)).collect();
+    let all = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "every email arrived ({} before the kill)", at_kill);
+    assert_eq!(all, expected, "and none twice");
+    eprintln!("{expected} emails, {at_kill} sent before the SIGKILL, all there once after the restart");
 }

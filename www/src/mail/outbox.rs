@@ -60,15 +60,18 @@ pub struct Due {
     pub attempts: i64,
 }
 
-/// Up to 20 emails due at `now`, each leased for `lease_ms` (so a second worker, or this
-/// one after a crash, takes it again only when the lease has run out).
-pub async fn claim(db: &Db, now: i64, lease_ms: i64) -> sqlx::Result<Vec<Due>> {
+/// The next email due at `now`, leased for `lease_ms` (so a second worker, or this one
+/// after a crash, takes it again only when the lease has run out). One at a time: a crash
+/// leaves at most one email waiting for its lease.
+/// Only emails after `after` (an id) are taken: one round never takes an email twice.
+pub async fn claim(db: &Db, now: i64, lease_ms: i64, after: i64) -> sqlx::Result<Vec<Due>> {
     let mut tx = db.begin_write().await?;
     let rows = sqlx::query(
         "SELECT id, kind, message_id, recipient, subject, text_body, html_body, attempts FROM emails
-         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT 20",
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND id > $2 ORDER BY id LIMIT 1",
     )
     .bind(now)
+    .bind(after)
     .fetch_all(&mut *tx)
     .await?;
     let mut due = Vec::with_capacity(rows.len());

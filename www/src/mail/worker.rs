@@ -15,8 +15,9 @@ use crate::clock::now_ms;
 use crate::db::Db;
 use crate::secrets::Secret;
 
-/// How long an email is someone's to send before another try may take it.
-const LEASE_MS: i64 = 60_000;
+/// How long an email is someone's to send before another try may take it: longer than the
+/// SMTP time-out (20 s).
+const LEASE_MS: i64 = 30_000;
 
 #[derive(Clone)]
 pub struct Worker {
@@ -79,10 +80,23 @@ impl Worker {
         }
     }
 
-    /// Sends every email due now; returns how many were tried.
+    /// Sends every email due now, one at a time; returns how many were tried.
     pub async fn send_due(&self) -> sqlx::Result<usize> {
-        let due = outbox::claim(&self.db, now_ms(), LEASE_MS).await?;
-        for email in &due {
+        let mut tried = 0;
+        let mut after = 0;
+        loop {
+            let due = outbox::claim(&self.db, now_ms(), LEASE_MS, after).await?;
+            let Some(last) = due.last() else {
+                return Ok(tried);
+            };
+            after = last.id;
+            tried += due.len();
+            self.send_each(&due).await?;
+        }
+    }
+
+    async fn send_each(&self, due: &[Due]) -> sqlx::Result<()> {
+        for email in due {
             let outcome = self.send(email).await;
             if let Err(e) = &outcome {
                 tracing::warn!("email {} to {}: {e}", email.message_id, email.kind);
@@ -90,7 +104,7 @@ impl Worker {
             let base = i64::try_from(self.base_delay.as_millis()).unwrap_or(30_000);
             outbox::record(&self.db, email, outcome, now_ms(), base).await?;
         }
-        Ok(due.len())
+        Ok(())
     }
 
     async fn send(&self, email: &Due) -> Result<(), String> {
