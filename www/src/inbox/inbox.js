@@ -15,7 +15,13 @@
     window.location.reload();
   };
   if (live.getAttribute("data-live") === "queue") {
-    ["created", "shopper_message", "joined", "closed", "email", "rating"].forEach((kind) =>
+    const alerts = queueAlerts(live);
+    source.addEventListener("created", () => {
+      alerts.arrived();
+      // Long enough for the sound to play; a reply being typed is never thrown away.
+      setTimeout(reloadSoon, 1500);
+    });
+    ["shopper_message", "joined", "closed", "email", "rating"].forEach((kind) =>
       source.addEventListener(kind, reloadSoon));
     return;
   }
@@ -45,4 +51,60 @@
   });
   ["closed", "rating", "email"].forEach((kind) =>
     source.addEventListener(kind, (event) => { if (mine(event)) reloadSoon(); }));
+
+  // The queue's alerts: the tab's title counts waiting shoppers; once a person has said yes
+  // (a click, never on page load), each new shopper also plays a short sound and shows a
+  // browser notification. The choice is kept in this browser.
+  function queueAlerts(live) {
+    const base = document.title.replace(/^\(\d+\) /, "");
+    let waiting = Number(live.getAttribute("data-waiting")) || 0;
+    const title = () => { document.title = waiting > 0 ? "(" + waiting + ") " + base : base; };
+    title();
+    const KEY = "bellhop-inbox-alerts";
+    const button = document.getElementById("alerts-on");
+    const state = document.getElementById("alerts-state");
+    let on = false;
+    try { on = localStorage.getItem(KEY) === "on"; } catch (_) {}
+    const say = () => { if (state) state.textContent = on ? "Sound and notifications are on for new shoppers." : ""; };
+    if (button && !on) {
+      button.hidden = false;
+      button.addEventListener("click", async () => {
+        if (window.Notification && Notification.permission === "default") {
+          try { await Notification.requestPermission(); } catch (_) {}
+        }
+        on = true;
+        try { localStorage.setItem(KEY, "on"); } catch (_) {}
+        button.hidden = true;
+        beep();
+        say();
+      });
+    }
+    say();
+    function beep() {
+      try {
+        const Ctx = window.AudioContext || window.webkitAudioContext;
+        if (!Ctx) return;
+        const ctx = new Ctx();
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.15, ctx.currentTime);
+        gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.4);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start();
+        osc.stop(ctx.currentTime + 0.4);
+      } catch (_) {}
+    }
+    return {
+      arrived() {
+        waiting += 1;
+        title();
+        if (!on) return;
+        beep();
+        if (window.Notification && Notification.permission === "granted") {
+          try { new Notification("A shopper is waiting", { body: "Open the inbox to answer.", tag: "bellhop-waiting-" + waiting }); } catch (_) {}
+        }
+      },
+    };
+  }
 })();

@@ -145,7 +145,12 @@ pub fn queue(
                     @if q.newest_first { ", newest first" } @else { ", oldest first" }
                 }
             }
-            table.queue data-live=(if q.page == 0 && !q.newest_first { "queue" } else { "" }) data-after=(last_event) {
+            div.alerting {
+                // Shown by inbox.js when the browser can alert and has not been asked yet.
+                button.secondary #alerts-on type="button" hidden { "Alert me with a sound and a notification for each new shopper" }
+                span #alerts-state role="status" {}
+            }
+            table.queue data-live=(if q.page == 0 && !q.newest_first { "queue" } else { "" }) data-after=(last_event) data-waiting=(c.waiting) {
                 thead { tr {
                     th scope="col" { "Shopper" }
                     th scope="col" { "Status" }

@@ -1,0 +1,64 @@
+// Issue 30: the team in the loop. The inbox's tab counts waiting shoppers; a click (never
+// the page load) turns on a sound and a browser notification for each new one; the new
+// controls pass axe-core.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+async function logIn(page: Page) {
+  await page.goto("/inbox/login");
+  await page.getByLabel("Email").fill("agent@fernhill.example");
+  await page.getByLabel("Password").fill("fernhill-demo");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("heading", { name: "Conversations" })).toBeVisible();
+}
+
+function handoff(label: string) {
+  const at = Date.now() - 1_000;
+  return {
+    key: `${label}-${Date.now()}-0123456789abcdef0123456789abcdef`.slice(0, 64),
+    transcript: [{ at, from: "shopper", text: "is anyone there?" }],
+    context: { page_url: "http://127.0.0.1/products/trail-runner", language: "en" },
+  };
+}
+
+test("the inbox's tab counts waiting shoppers and alerts only after a click", async ({ page, context, request }) => {
+  await context.grantPermissions(["notifications"]);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    (window as any).__notified = [];
+    const Real = window.Notification;
+    class Spy {
+      static get permission() { return Real.permission; }
+      static requestPermission() { return Real.requestPermission(); }
+      constructor(title: string, options?: NotificationOptions) { (window as any).__notified.push([title, options?.body]); }
+    }
+    (window as any).Notification = Spy;
+  });
+  await logIn(page);
+  const count = async () => Number((await page.title()).match(/^\((\d+)\) /)?.[1] ?? 0);
+  const before = await count();
+  // Nothing was asked on page load.
+  const button = page.getByRole("button", { name: /Alert me with a sound and a notification/ });
+  await expect(button).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__notified.length)).toBe(0);
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+
+  // Before the click: the title counts, nothing else.
+  expect((await request.post("/api/v1/handoffs", { data: handoff("title"), headers: { "x-forwarded-for": "198.51.100.30" } })).status()).toBe(201);
+  await expect.poll(count).toBe(before + 1);
+  expect(await page.evaluate(() => (window as any).__notified.length)).toBe(0);
+
+  await page.reload();
+  await button.click();
+  await expect(page.getByRole("status").filter({ hasText: "Sound and notifications are on" })).toBeVisible();
+  await expect(button).toBeHidden();
+  expect((await request.post("/api/v1/handoffs", { data: handoff("notified"), headers: { "x-forwarded-for": "198.51.100.31" } })).status()).toBe(201);
+  await expect.poll(() => page.evaluate(() => (window as any).__notified.length)).toBe(1);
+  expect(await page.evaluate(() => (window as any).__notified[0][0])).toBe("A shopper is waiting");
+  // The choice holds across reloads: no button again.
+  await page.reload();
+  await expect(page.getByRole("status").filter({ hasText: "Sound and notifications are on" })).toBeVisible();
+  await expect(button).toBeHidden();
+  expect(errors).toEqual([]);
+});
