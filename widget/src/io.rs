@@ -256,6 +256,7 @@ fn open_stream(
                                 name: m.name,
                                 text: m.text,
                             }),
+                        event::UNANSWERED => Some(AgentEvent::Unanswered { event: id.clone() }),
                         _ => Some(AgentEvent::Closed { event: id.clone() }),
                     };
                 // An event that does not read is skipped (the cursor stays before it).

@@ -116,6 +116,11 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_PUBLIC_URL", value_parser = parse_http_url)]
     pub public_url: Option<String>,
 
+    /// Seconds a live handoff may wait for a person before the shopper is promised an email
+    /// instead and the team is emailed (0: never).
+    #[arg(long, env = "BELLHOP_UNANSWERED_SECONDS", default_value_t = 120)]
+    pub unanswered_seconds: u64,
+
     /// Order lookups allowed per minute from one client address.
     #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
     pub lookups_per_minute: u32,

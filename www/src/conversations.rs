@@ -292,6 +292,7 @@ impl Conversations {
     async fn alert_team(
         &self,
         tx: &mut Transaction<'static, Any>,
+        alert: mail::compose::Alert,
         id: i64,
         words: &str,
         context: &Context,
@@ -302,7 +303,8 @@ impl Conversations {
         };
         let link = format!("{}/inbox/conversations/{id}", out.public_url);
         for (_, to) in mail::outbox::alerted(tx).await? {
-            let letter = mail::compose::team_offline(
+            let letter = mail::compose::team_alert(
+                alert,
                 id,
                 &to,
                 words,
@@ -332,6 +334,55 @@ impl Conversations {
         };
         let letter = mail::compose::confirmation(id, email, language, &out.shop, words, back);
         mail::outbox::enqueue(tx, out, Some(id), &letter, now).await
+    }
+
+    /// Live handoffs nobody took within `after_ms`: each becomes an email promise (its
+    /// stream hears `unanswered` and the widget asks for an email; the conversation is no
+    /// longer live) and the team is emailed. Returns how many.
+    pub async fn sweep_unanswered(&self, after_ms: i64, now: i64) -> sqlx::Result<usize> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE status = 'waiting' AND live = 1 AND agent_id IS NULL
+             AND created_at <= $1 ORDER BY id LIMIT 100",
+        )
+        .bind(now - after_ms)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut swept = 0;
+        for id in ids {
+            let mut tx = self.begin().await?;
+            // Still waiting: another instance, or an agent, may have come first.
+            let changed = sqlx::query(
+                "UPDATE conversations SET live = 0, updated_at = $1
+                 WHERE id = $2 AND status = 'waiting' AND live = 1 AND agent_id IS NULL",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                tx.rollback().await?;
+                continue;
+            }
+            self.event(&mut tx, id, event::UNANSWERED, &json!({}), now)
+                .await?;
+            if self.mail.is_some() {
+                let (_, words) = self.language_and_words(&mut tx, id).await?;
+                let context: String =
+                    sqlx::query_scalar("SELECT context FROM conversations WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let context: Context = serde_json::from_str(&context).unwrap_or_default();
+                let minutes = (after_ms / 60_000).max(1);
+                self.alert_team(&mut tx, mail::compose::Alert::Unanswered(minutes), id, &words, &context, now)
+                    .await?;
+            }
+            tx.commit().await?;
+            self.changed(id);
+            swept += 1;
+        }
+        Ok(swept)
     }
 
     /// The conversation's language and what the shopper wrote last.
@@ -425,7 +476,8 @@ impl Conversations {
             .await?;
         if !live {
             let words = shopper_words(&h.transcript);
-            self.alert_team(&mut tx, id, &words, &h.context, now).await?;
+            self.alert_team(&mut tx, mail::compose::Alert::Offline, id, &words, &h.context, now)
+                .await?;
             if let Some(email) = h.context.email.as_deref() {
                 self.confirm(&mut tx, id, email, &h.context.language, &words, back, now)
                     .await?;

@@ -323,6 +323,20 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?;
         tokio::spawn(worker.run(state.conversations.subscribe(), Duration::from_secs(5)));
     }
+    // Live handoffs nobody takes in time become email promises.
+    if config.unanswered_seconds > 0 {
+        let conversations = state.conversations.clone();
+        let after = i64::try_from(config.unanswered_seconds).unwrap_or(i64::MAX / 2) * 1000;
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(10));
+            loop {
+                every.tick().await;
+                if let Err(e) = conversations.sweep_unanswered(after, clock::now_ms()).await {
+                    tracing::error!("unanswered handoffs: {e}");
+                }
+            }
+        });
+    }
     // Old insights go, once an hour.
     {
         let db = db.clone();

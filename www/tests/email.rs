@@ -163,3 +163,51 @@ fn mail_settings_are_checked_at_start() {
     let e = www::mail::worker::transport(&Secret::new("smtp://user:hunter2@:bad")).err().unwrap_or_default();
     assert!(!e.contains("hunter2"), "{e}");
 }
+
+/// A live handoff nobody takes in time: the shopper's stream hears `unanswered`, the
+/// conversation is no longer live (so the email the widget then asks for gets a
+/// confirmation), and every person of the team is emailed. One an agent took is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_live_handoff_becomes_an_email_promise_and_alerts_the_team() {
+    let Some(smtp) = Smtp::start() else { return };
+    let smtp = std::sync::Arc::new(smtp);
+    on_every_database(
+        |c| {
+            with_email(c, &smtp);
+            c.business_hours = "always".into();
+        },
+        async |app| {
+            let before = smtp.received().len();
+            let (status, _, answer) = app.post("/api/v1/handoffs", &handoff(&format!("unanswered-{}", app.backend))).await;
+            assert_eq!(status, StatusCode::CREATED);
+            assert_eq!(answer["status"], "available");
+            let token = answer["token"].as_str().unwrap().to_owned();
+            let sweep = || app.state.conversations.sweep_unanswered(120_000, www::clock::now_ms());
+            // Not yet: it has waited less than two minutes.
+            assert_eq!(sweep().await.unwrap(), 0);
+            // Three minutes ago, as far as the database knows.
+            let c = app.state.conversations.by_token(&token).await.unwrap().unwrap();
+            sqlx::query("UPDATE conversations SET created_at = created_at - 180000 WHERE id = $1")
+                .bind(c.id)
+                .execute(app.state.db.pool())
+                .await
+                .unwrap();
+            assert_eq!(sweep().await.unwrap(), 1);
+            assert_eq!(sweep().await.unwrap(), 0, "once");
+            let c = app.state.conversations.by_token(&token).await.unwrap().unwrap();
+            assert!(!c.live);
+            let events = app.state.conversations.events_after(Some(c.id), 0, &flow_runtime::wire::event::SHOPPER, 10).await.unwrap();
+            assert!(events.iter().any(|e| e.kind == "unanswered"), "{events:?}");
+            app.post(&format!("/api/v1/conversations/{token}/email"), &json!({ "email": "ana@example.com" })).await;
+            worker(&app, &smtp).send_due().await.unwrap();
+            let got = smtp.wait_for(before + 3, Duration::from_secs(10)).await;
+            let got = &got[before..];
+            let subjects: Vec<&str> = got.iter().filter_map(|r| r.header("subject")).collect();
+            assert_eq!(got.len(), 3, "{subjects:?}");
+            let team: Vec<String> = got.iter().filter(|r| r.header("subject").unwrap().contains("waiting")).map(|r| r.text()).collect();
+            assert_eq!(team.len(), 2);
+            assert!(team[0].contains("waited 2 min for a person and nobody answered"), "{}", team[0]);
+        },
+    )
+    .await;
+}

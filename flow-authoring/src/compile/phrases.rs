@@ -635,6 +635,16 @@ pub(super) fn say(phrase: Phrase, lang: &str) -> &'static str {
             "شكرًا لإخبارنا. جرّب طرح السؤال بطريقة أخرى، أو اطلب التحدث إلى شخص.",
             "תודה שסיפרתם. נסו לשאול אחרת, או בקשו לדבר עם נציג.",
         ],
+        NobodyFree => [
+            "Nobody from the team is free right now, so we'll answer by email.",
+            "Ahora mismo no hay nadie libre en el equipo, así que te responderemos por correo.",
+            "Personne de l’équipe n’est disponible pour le moment : nous vous répondrons par e-mail.",
+            "Gerade ist niemand aus dem Team frei, deshalb antworten wir per E-Mail.",
+            "Ninguém da equipe está livre agora, então vamos responder por e-mail.",
+            "In questo momento nessuno del team è libero, quindi ti risponderemo via email.",
+            "لا يوجد أحد من الفريق متاح الآن، لذا سنرد عليك عبر البريد الإلكتروني.",
+            "אף אחד מהצוות לא פנוי כרגע, אז נענה לך במייל.",
+        ],
     };
     let i = match lang {
         "es" => 1,

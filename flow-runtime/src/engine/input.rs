@@ -291,6 +291,10 @@ pub enum AgentEvent {
     Closed {
         event: String,
     },
+    /// Nobody took the live handoff in time: the team will answer by email.
+    Unanswered {
+        event: String,
+    },
 }
 
 impl AgentEvent {
@@ -299,7 +303,8 @@ impl AgentEvent {
         match self {
             AgentEvent::Joined { event, .. }
             | AgentEvent::Message { event, .. }
-            | AgentEvent::Closed { event } => event,
+            | AgentEvent::Closed { event }
+            | AgentEvent::Unanswered { event } => event,
         }
     }
 }

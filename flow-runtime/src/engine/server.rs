@@ -244,6 +244,30 @@ impl Conversation {
                 let text: String = text.chars().take(super::MAX_MESSAGE_CHARS * 2).collect();
                 self.show_text(Speaker::Agent, Some(name), &text);
             }
+            AgentEvent::Unanswered { .. } => {
+                // Only a handoff still waiting for a person becomes an email promise.
+                if handoff.status != HandoffStatus::Waiting {
+                    return;
+                }
+                self.set_handoff_status(Some(HandoffStatus::Offline));
+                self.state.chat.status = Status::Engaged;
+                self.track("handoff", vec![("result", Prop::text("unanswered"))]);
+                let text = self.phrase(Phrase::NobodyFree).to_owned();
+                self.show_text(Speaker::System, None, &text);
+                // The flow's own way of taking an email when the team is away.
+                let flow = Arc::clone(&self.flow);
+                let offline = flow
+                    .escalation
+                    .handoff
+                    .and_then(|i| flow.step(i))
+                    .and_then(|s| match &s.kind {
+                        StepKind::Handoff(h) => h.offline,
+                        _ => None,
+                    });
+                if let Some(step) = offline {
+                    self.run(step);
+                }
+            }
             AgentEvent::Closed { .. } => {
                 self.set_handoff_status(Some(HandoffStatus::Closed));
                 self.state.chat.status = Status::Completed;

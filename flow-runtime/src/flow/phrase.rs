@@ -75,11 +75,13 @@ pub enum Phrase {
     HelpedYes,
     HelpedNo,
     NotHelped,
+    // A live handoff nobody took in time.
+    NobodyFree,
 }
 
 impl Phrase {
     /// Every phrase, in table order.
-    pub const ALL: [Phrase; 65] = [
+    pub const ALL: [Phrase; 66] = [
         Phrase::OfferHuman,
         Phrase::OfferHumanYes,
         Phrase::OfferHumanNo,
@@ -145,5 +147,6 @@ impl Phrase {
         Phrase::HelpedYes,
         Phrase::HelpedNo,
         Phrase::NotHelped,
+        Phrase::NobodyFree,
     ];
 }

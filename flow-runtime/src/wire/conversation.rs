@@ -48,8 +48,10 @@ pub mod event {
     pub const JOINED: &str = "joined";
     pub const MESSAGE: &str = "message";
     pub const CLOSED: &str = "closed";
+    /// Nobody took a live handoff in time: the team answers by email (no data).
+    pub const UNANSWERED: &str = "unanswered";
     /// Every kind the shopper's stream carries.
-    pub const SHOPPER: [&str; 3] = [JOINED, MESSAGE, CLOSED];
+    pub const SHOPPER: [&str; 4] = [JOINED, MESSAGE, CLOSED, UNANSWERED];
 }
 
 /// `joined`: a person took the conversation.

@@ -21,7 +21,7 @@
       // Long enough for the sound to play; a reply being typed is never thrown away.
       setTimeout(reloadSoon, 1500);
     });
-    ["shopper_message", "joined", "closed", "email", "rating"].forEach((kind) =>
+    ["shopper_message", "joined", "closed", "email", "rating", "unanswered"].forEach((kind) =>
       source.addEventListener(kind, reloadSoon));
     return;
   }
@@ -49,7 +49,7 @@
     li.append(who, time, p);
     live.append(li);
   });
-  ["closed", "rating", "email"].forEach((kind) =>
+  ["closed", "rating", "email", "unanswered"].forEach((kind) =>
     source.addEventListener(kind, (event) => { if (mine(event)) reloadSoon(); }));
 
   // The queue's alerts: the tab's title counts waiting shoppers; once a person has said yes

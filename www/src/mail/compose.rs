@@ -85,8 +85,18 @@ pub fn confirmation(
     }
 }
 
-/// To one person of the team: a shopper asked for a person while nobody was there.
-pub fn team_offline(
+/// Why the team is alerted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alert {
+    /// A shopper asked for a person while nobody was there.
+    Offline,
+    /// A live handoff waited this many minutes without an answer.
+    Unanswered(i64),
+}
+
+/// To one person of the team: a shopper is waiting (see [`Alert`]).
+pub fn team_alert(
+    alert: Alert,
     conversation: i64,
     to: &str,
     words: &str,
@@ -94,13 +104,20 @@ pub fn team_offline(
     shopper_email: Option<&str>,
     link: &str,
 ) -> Letter {
+    let (kind, headline) = match alert {
+        Alert::Offline => ("team_offline", "A shopper asked for a person while the team was away.".to_owned()),
+        Alert::Unanswered(minutes) => (
+            "team_unanswered",
+            format!("A shopper waited {minutes} min for a person and nobody answered; they were told the team will reply by email."),
+        ),
+    };
     let first: String = words.lines().last().unwrap_or("").chars().take(60).collect();
     let reach = shopper_email.map_or_else(
         || "The shopper has not left an email yet.".to_owned(),
         |e| format!("Reply to: {e}"),
     );
     let text = format!(
-        "A shopper asked for a person while the team was away.\n\n{quoted}\n\nPage: {page}\n{reach}\n\nOpen it in the inbox: {link}\n\n(Turn these emails off in the inbox.)\n",
+        "{headline}\n\n{quoted}\n\nPage: {page}\n{reach}\n\nOpen it in the inbox: {link}\n\n(Turn these emails off in the inbox.)\n",
         quoted = words.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"),
     );
     let html = html! {
@@ -108,7 +125,7 @@ pub fn team_offline(
         html lang="en" {
             head { meta charset="utf-8"; title { "A shopper is waiting" } }
             body style="font-family: sans-serif; line-height: 1.5; color: #1d2430" {
-                p { "A shopper asked for a person while the team was away." }
+                p { (headline) }
                 blockquote style="border-left: 3px solid #c5cbd5; margin: 0; padding-left: 12px; white-space: pre-wrap" { (words) }
                 p { "Page: " (page) br; (reach) }
                 p { a href=(link) { "Open it in the inbox" } }
@@ -118,12 +135,12 @@ pub fn team_offline(
     }
     .into_string();
     Letter {
-        kind: "team_offline",
+        kind,
         to: to.to_owned(),
         subject: format!("A shopper is waiting: “{first}”"),
         text,
         html,
-        key: format!("team_offline.{conversation}.{}", to.trim().to_lowercase()),
+        key: format!("{kind}.{conversation}.{}", to.trim().to_lowercase()),
     }
 }
 
@@ -146,7 +163,7 @@ mod tests {
 
     #[test]
     fn the_team_alert_links_to_the_inbox() {
-        let l = team_offline(9, "alex@shop.example", "hello\nwhere is my order", "https://shop.example/p", None, "https://help.example/inbox/conversations/9");
+        let l = team_alert(Alert::Offline, 9, "alex@shop.example", "hello\nwhere is my order", "https://shop.example/p", None, "https://help.example/inbox/conversations/9");
         assert!(l.subject.contains("where is my order"));
         assert!(l.text.contains("https://help.example/inbox/conversations/9"));
         assert!(l.text.contains("has not left an email"));

@@ -118,7 +118,7 @@ impl Worker {
             .subject(&email.subject)
             .message_id(Some(email.message_id.clone()));
         // Shoppers reply to the team; the team's own alerts need no Reply-To.
-        if email.kind != "team_offline" {
+        if !email.kind.starts_with("team_") {
             if let Some(r) = &self.reply_to {
                 builder = builder.reply_to(r.clone());
             }
