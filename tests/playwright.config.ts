@@ -19,6 +19,8 @@ export const shopPort = port + 1;
 // www whose orders come live from the fake Shopify (e2e/orders.spec.ts).
 export const fakesPort = port + 2;
 export const shopifyPort = port + 3;
+// The demo agent's inbox, held open for the whole run (e2e/support/agent-online.mjs).
+const agentPort = port + 4;
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
 const shopifyDataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-shopify-"));
 
@@ -117,6 +119,13 @@ export default defineConfig({
     timeout: 60_000,
     stdout: "ignore",
     stderr: "pipe",
+  },
+  {
+    command: "node e2e/support/agent-online.mjs",
+    env: { BELLHOP_PORT: String(port), BELLHOP_AGENT_PORT: String(agentPort) },
+    url: `http://127.0.0.1:${agentPort}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
   },
   {
     command: "node e2e/support/storefront.mjs",

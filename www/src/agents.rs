@@ -431,3 +431,40 @@ pub async fn device_used(db: &Db, cookie: &str) -> sqlx::Result<()> {
         .await
         .map(drop)
 }
+
+/// Whether any of `here` (people with the inbox open) has not said "away".
+pub async fn any_available(db: &Db, here: &[i64]) -> sqlx::Result<bool> {
+    if here.is_empty() {
+        return Ok(false);
+    }
+    // The ids are numbers we hold, written into the query as such.
+    let list = here
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM agents WHERE away = 0 AND id IN ({list})"
+    )))
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// Whether agent `id` has said "away", and saying it.
+pub async fn is_away(db: &Db, id: i64) -> sqlx::Result<bool> {
+    let away: i64 = sqlx::query_scalar("SELECT away FROM agents WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(away == 1)
+}
+
+pub async fn set_away(db: &Db, id: i64, away: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE agents SET away = $1 WHERE id = $2")
+        .bind(i64::from(away))
+        .bind(id)
+        .execute(db.pool())
+        .await
+        .map(drop)
+}

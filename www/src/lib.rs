@@ -55,6 +55,8 @@ pub struct AppState {
     pub origins: flows::origins::Origins,
     /// Order lookups, from the configured shop system or the imported orders.
     pub orders: orders::lookups::Lookups,
+    /// Who of the team has the inbox open here.
+    pub presence: staff::presence::Presence,
 }
 
 /// The settings handlers read (from [`Config`]).
@@ -91,6 +93,7 @@ impl AppState {
         let outgoing = config.outgoing().map_err(anyhow::Error::msg)?;
         Ok(AppState {
             orders: orders::lookups_for(&db, config)?,
+            presence: staff::presence::Presence::default(),
             conversations: Conversations::new(db.clone(), webhooks, outgoing.clone()),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),

@@ -23,3 +23,7 @@ CREATE INDEX emails_due ON emails (status, next_attempt_at);
 
 -- Whether a person of the team gets alert emails (offline handoffs, shoppers waiting).
 ALTER TABLE agents ADD COLUMN email_alerts BIGINT  NOT NULL DEFAULT 1;
+
+-- Whether a person of the team has said "away" in the inbox: then an open inbox does not
+-- count them as available for live handoffs.
+ALTER TABLE agents ADD COLUMN away BIGINT  NOT NULL DEFAULT 0;

@@ -58,11 +58,26 @@ pub async fn create(
     ))
 }
 
-/// Whether a person can take the conversation now: the business hours of the flow the
-/// conversation came from (the same rule the engine applies to that flow's `business_hours`
-/// conditions, so the two always agree), or, for a flow without hours or an unknown one, the
-/// server's `--business-hours`.
+/// Whether a person can take the conversation now: within business hours, and someone of
+/// the team has the inbox open without having said "away".
 async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
+    if !in_hours(state, flow, now).await {
+        return false;
+    }
+    let here = state.presence.here();
+    match crate::agents::any_available(&state.db, &here).await {
+        Ok(any) => any,
+        Err(e) => {
+            tracing::error!("who is available: {e}");
+            false
+        }
+    }
+}
+
+/// The business hours of the flow the conversation came from (the same rule the engine
+/// applies to that flow's `business_hours` conditions, so the two always agree), or, for a
+/// flow without hours or an unknown one, the server's `--business-hours`.
+async fn in_hours(state: &AppState, flow: Option<&str>, now: i64) -> bool {
     let hours = match flow {
         Some(name) => state.flows.hours(name).await.flatten(),
         None => None,

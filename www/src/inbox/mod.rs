@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/events", get(events))
         .route("/inbox/webhooks", get(webhook_log))
         .route("/inbox/alerts", post(set_alerts))
+        .route("/inbox/away", post(set_away))
         .route(
             "/inbox/inbox.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css")], CSS) }),
@@ -99,6 +100,9 @@ async fn queue(
     } else {
         None
     };
+    let away = crate::agents::is_away(&state.db, session.0.agent.id)
+        .await
+        .unwrap_or(false);
     match state.conversations.queue(&q).await {
         Ok(page) => {
             let last = state.conversations.last_event().await.unwrap_or(0);
@@ -110,6 +114,7 @@ async fn queue(
                 crate::clock::now_ms(),
                 note,
                 alerts,
+                away,
             ))
             .into_response()
         }
@@ -362,14 +367,17 @@ struct After {
 /// Every event of every conversation, for the open inbox pages.
 async fn events(
     State(state): State<AppState>,
-    _session: AgentSession,
+    session: AgentSession,
     Query(q): Query<After>,
 ) -> Response {
+    // This person counts as here while the stream is open (the guard lives in it).
+    let here = state.presence.arrive(session.0.agent.id);
     let after = match q.after {
         Some(a) => a,
         None => state.conversations.last_event().await.unwrap_or(0),
     };
-    let stream = state.conversations.follow(None, after, &[]).map(|e| {
+    let stream = state.conversations.follow(None, after, &[]).map(move |e| {
+        let _here = &here;
         let data = serde_json::json!({ "conversation": e.conversation, "data": e.data });
         Ok::<_, std::convert::Infallible>(
             SseEvent::default()
@@ -406,6 +414,21 @@ async fn webhook_log(State(state): State<AppState>, session: AgentSession) -> Re
 #[derive(serde::Deserialize)]
 struct Alerts {
     alerts: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Away {
+    away: String,
+}
+
+/// `POST /inbox/away`: this person is away (`away=yes`: an open inbox does not count them
+/// for live handoffs) or back.
+async fn set_away(State(state): State<AppState>, posted: StaffForm<Away>) -> Response {
+    let away = posted.form.away == "yes";
+    match crate::agents::set_away(&state.db, posted.session.agent.id, away).await {
+        Ok(()) => Redirect::to("/inbox").into_response(),
+        Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
+    }
 }
 
 /// `POST /inbox/alerts`: this person's alert emails on (`alerts=on`) or off.

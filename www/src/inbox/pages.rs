@@ -86,6 +86,7 @@ pub fn queue(
     now: i64,
     note: Option<&str>,
     alerts: Option<bool>,
+    away: bool,
 ) -> String {
     let c = &page.counts;
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -122,6 +123,17 @@ pub fn queue(
                     a href=(queue_href(&QueueQuery { newest_first: false, page: 0, ..*q })) { "Oldest first" }
                 } @else {
                     a href=(queue_href(&QueueQuery { newest_first: true, page: 0, ..*q })) { "Newest first" }
+                }
+            }
+            form.away method="post" action="/inbox/away" {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="away" value=(if away { "no" } else { "yes" });
+                @if away {
+                    span { "You are " strong { "away" } ": shoppers are not told someone is here because of you. " }
+                    button type="submit" { "I'm back" }
+                } @else {
+                    span { "You are " strong { "available" } " while this inbox is open. " }
+                    button.secondary type="submit" { "Set me away" }
                 }
             }
             @if let Some(on) = alerts {

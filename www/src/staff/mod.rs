@@ -1,10 +1,12 @@
 //! What the store's people (owners and agents) use, shared by the inbox and the console:
 //! who they are (`session`: the cookie, the role, the same-origin rule), the forms they
 //! post (`form`: CSRF-checked extractors, the only way a handler receives one), one page
-//! layout and one problem page (`page`), and the headers of their private pages.
+//! layout and one problem page (`page`), who has the inbox open (`presence`), and the
+//! headers of their private pages.
 
 pub mod form;
 pub mod page;
+pub mod presence;
 pub mod session;
 
 use axum::Router;

@@ -18,6 +18,9 @@ pub struct TestApp {
     pub backend: &'static str,
     pub state: AppState,
     _dir: Option<tempfile::TempDir>,
+    /// The demo agent has the inbox open (so live handoffs are live within business hours);
+    /// `None` after [`TestApp::nobody_here`].
+    pub here: Option<www::staff::presence::Here>,
 }
 
 /// Where `cargo xtask test` started PostgreSQL (a server URL, e.g.
@@ -47,11 +50,13 @@ impl TestApp {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.unwrap();
         www::seed_demo(&db).await.unwrap();
-        TestApp {
+        TestApp::present(TestApp {
             backend: "sqlite",
             state: AppState::new(db, config).unwrap(),
             _dir: Some(dir),
-        }
+            here: None,
+        })
+        .await
     }
 
     pub async fn postgres(config: &Config, server: &str) -> TestApp {
@@ -66,11 +71,29 @@ impl TestApp {
         let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
         let db = Db::connect(&format!("{base}/{name}")).await.unwrap();
         www::seed_demo(&db).await.unwrap();
-        TestApp {
+        TestApp::present(TestApp {
             backend: "postgres",
             state: AppState::new(db, config).unwrap(),
             _dir: None,
-        }
+            here: None,
+        })
+        .await
+    }
+
+    /// The demo agent opens the inbox, as one would on a store's working day.
+    async fn present(mut app: TestApp) -> TestApp {
+        let agents = www::agents::list(&app.state.db).await.unwrap();
+        let agent = agents
+            .iter()
+            .find(|a| a.email == www::orders::demo::AGENT_EMAIL)
+            .unwrap();
+        app.here = Some(app.state.presence.arrive(agent.id));
+        app
+    }
+
+    /// Nobody of the team has the inbox open any more.
+    pub fn nobody_here(&mut self) {
+        self.here = None;
     }
 
     pub async fn send(&self, request: Request<Body>) -> axum::response::Response {
