@@ -116,10 +116,19 @@ mod tests {
     fn the_next_opening_is_found_to_the_minute() {
         let hours = nine_to_five_berlin();
         // Saturday 2026-03-28 10:00 UTC → Monday 2026-03-30 09:00 CEST = 07:00 UTC.
-        assert_eq!(hours.next_open(Time(1_774_692_000_000)), Some(Time(1_774_854_000_000)));
+        assert_eq!(
+            hours.next_open(Time(1_774_692_000_000)),
+            Some(Time(1_774_854_000_000))
+        );
         // Open now: now.
-        assert_eq!(hours.next_open(Time(1_774_600_200_000)), Some(Time(1_774_600_200_000)));
-        let never = BusinessHours { weekly: Default::default(), ..nine_to_five_berlin() };
+        assert_eq!(
+            hours.next_open(Time(1_774_600_200_000)),
+            Some(Time(1_774_600_200_000))
+        );
+        let never = BusinessHours {
+            weekly: Default::default(),
+            ..nine_to_five_berlin()
+        };
         assert_eq!(never.next_open(Time(1_774_692_000_000)), None);
     }
 }

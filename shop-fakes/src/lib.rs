@@ -73,7 +73,9 @@ impl Mode {
             ("slow", Some(ms)) => Mode::Slow(ms.parse().ok()?),
             ("malformed", None) => Mode::Malformed,
             ("html", None) => Mode::Html,
-            (code, None) => Mode::ServerError(code.parse().ok().filter(|c| (500..600).contains(c))?),
+            (code, None) => {
+                Mode::ServerError(code.parse().ok().filter(|c| (500..600).contains(c))?)
+            }
             _ => return None,
         };
         Some(mode)
@@ -108,7 +110,10 @@ impl Shared {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
                 None
             }
-            Mode::Malformed => Some(json_text(StatusCode::OK, "{\"data\": {\"orders\": {\"nodes\": [{\"name\": \"#10")),
+            Mode::Malformed => Some(json_text(
+                StatusCode::OK,
+                "{\"data\": {\"orders\": {\"nodes\": [{\"name\": \"#10",
+            )),
             Mode::Html => Some(
                 (
                     StatusCode::OK,
@@ -145,7 +150,11 @@ impl Api {
     fn unauthorized(self) -> Response {
         match self {
             Api::Shopify => shopify::unauthorized(),
-            Api::WooCommerce => woocommerce::error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+            Api::WooCommerce => woocommerce::error(
+                StatusCode::UNAUTHORIZED,
+                "woocommerce_rest_cannot_view",
+                "Sorry, you cannot list resources.",
+            ),
             Api::Service => StatusCode::UNAUTHORIZED.into_response(),
         }
     }
@@ -153,18 +162,27 @@ impl Api {
     fn access_denied(self) -> Response {
         match self {
             Api::Shopify => shopify::access_denied(),
-            Api::WooCommerce => woocommerce::error(StatusCode::FORBIDDEN, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+            Api::WooCommerce => woocommerce::error(
+                StatusCode::FORBIDDEN,
+                "woocommerce_rest_cannot_view",
+                "Sorry, you cannot list resources.",
+            ),
             Api::Service => StatusCode::FORBIDDEN.into_response(),
         }
     }
 
     fn rate_limited(self, secs: u64) -> Response {
         let body = match self {
-            Api::Shopify => "{\"errors\":\"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.\"}",
-            _ => "{\"code\":\"too_many_requests\",\"message\":\"Too many requests\",\"data\":{\"status\":429}}",
+            Api::Shopify => {
+                "{\"errors\":\"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.\"}"
+            }
+            _ => {
+                "{\"code\":\"too_many_requests\",\"message\":\"Too many requests\",\"data\":{\"status\":429}}"
+            }
         };
         let mut r = json_text(StatusCode::TOO_MANY_REQUESTS, body);
-        r.headers_mut().insert(header::RETRY_AFTER, secs.to_string().parse().unwrap());
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, secs.to_string().parse().unwrap());
         r
     }
 
@@ -202,7 +220,11 @@ async fn set_mode(State(shared): State<Arc<Shared>>, body: String) -> Response {
             shared.set_mode(mode);
             StatusCode::NO_CONTENT.into_response()
         }
-        None => (StatusCode::UNPROCESSABLE_ENTITY, format!("unknown mode `{body}`")).into_response(),
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("unknown mode `{body}`"),
+        )
+            .into_response(),
     }
 }
 

@@ -20,5 +20,7 @@ async fn main() {
     println!("http://{bound}");
     eprintln!("shop-fakes: Shopify, WooCommerce and an order service on http://{bound}");
     let shared = std::sync::Arc::new(shop_fakes::Shared::default());
-    axum::serve(listener, shop_fakes::router(shared)).await.unwrap();
+    axum::serve(listener, shop_fakes::router(shared))
+        .await
+        .unwrap();
 }

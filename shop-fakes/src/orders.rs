@@ -44,13 +44,77 @@ pub const DHL: Shipment = Shipment {
 /// Every fake's orders: one per stage, one with two shipments, and `410010`, whose name a
 /// search for `41001` also finds.
 pub const SEEDS: &[Seed] = &[
-    Seed { number: "41001", email: "ana@example.com", placed_at: "2026-11-30T09:12:00Z", stage: Stage::Unfulfilled, items: &[("Ridgeline Trail Runner - 42", 1)], shipments: &[] },
-    Seed { number: "41002", email: "ben@example.com", placed_at: "2026-11-18T09:12:00Z", stage: Stage::Shipped, items: &[("Summit Shell Jacket - M", 1), ("Merino Hiking Socks", 2)], shipments: &[DHL] },
-    Seed { number: "41003", email: "cleo@example.com", placed_at: "2026-11-10T15:40:00Z", stage: Stage::Delivered, items: &[("Alpine Daypack 22L", 1)], shipments: &[Shipment { carrier: "UPS", tracking_number: "1Z999AA10123456784", tracking_url: "https://www.ups.com/track?tracknum=1Z999AA10123456784", shipped_at: "2026-11-11T08:00:00Z", delivered_at: Some("2026-11-13T14:03:00Z") }] },
-    Seed { number: "41004", email: "dan@example.com", placed_at: "2026-11-20T11:00:00Z", stage: Stage::Cancelled, items: &[("Trail Poles", 1)], shipments: &[] },
-    Seed { number: "41005", email: "eva@example.com", placed_at: "2026-11-05T11:00:00Z", stage: Stage::Refunded, items: &[("Ridgeline Trail Runner - 39", 1)], shipments: &[] },
-    Seed { number: "41006", email: "finn@example.com", placed_at: "2026-11-21T11:00:00Z", stage: Stage::PartlyShipped, items: &[("Camp Stove", 1), ("Fuel Canister", 3)], shipments: &[DHL, Shipment { carrier: "UPS", tracking_number: "1Z999AA10123456785", tracking_url: "https://www.ups.com/track?tracknum=1Z999AA10123456785", shipped_at: "2026-11-23T08:00:00Z", delivered_at: None }] },
-    Seed { number: "410010", email: "ana@example.com", placed_at: "2026-12-01T09:12:00Z", stage: Stage::Unfulfilled, items: &[("Gift Card", 1)], shipments: &[] },
+    Seed {
+        number: "41001",
+        email: "ana@example.com",
+        placed_at: "2026-11-30T09:12:00Z",
+        stage: Stage::Unfulfilled,
+        items: &[("Ridgeline Trail Runner - 42", 1)],
+        shipments: &[],
+    },
+    Seed {
+        number: "41002",
+        email: "ben@example.com",
+        placed_at: "2026-11-18T09:12:00Z",
+        stage: Stage::Shipped,
+        items: &[("Summit Shell Jacket - M", 1), ("Merino Hiking Socks", 2)],
+        shipments: &[DHL],
+    },
+    Seed {
+        number: "41003",
+        email: "cleo@example.com",
+        placed_at: "2026-11-10T15:40:00Z",
+        stage: Stage::Delivered,
+        items: &[("Alpine Daypack 22L", 1)],
+        shipments: &[Shipment {
+            carrier: "UPS",
+            tracking_number: "1Z999AA10123456784",
+            tracking_url: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+            shipped_at: "2026-11-11T08:00:00Z",
+            delivered_at: Some("2026-11-13T14:03:00Z"),
+        }],
+    },
+    Seed {
+        number: "41004",
+        email: "dan@example.com",
+        placed_at: "2026-11-20T11:00:00Z",
+        stage: Stage::Cancelled,
+        items: &[("Trail Poles", 1)],
+        shipments: &[],
+    },
+    Seed {
+        number: "41005",
+        email: "eva@example.com",
+        placed_at: "2026-11-05T11:00:00Z",
+        stage: Stage::Refunded,
+        items: &[("Ridgeline Trail Runner - 39", 1)],
+        shipments: &[],
+    },
+    Seed {
+        number: "41006",
+        email: "finn@example.com",
+        placed_at: "2026-11-21T11:00:00Z",
+        stage: Stage::PartlyShipped,
+        items: &[("Camp Stove", 1), ("Fuel Canister", 3)],
+        shipments: &[
+            DHL,
+            Shipment {
+                carrier: "UPS",
+                tracking_number: "1Z999AA10123456785",
+                tracking_url: "https://www.ups.com/track?tracknum=1Z999AA10123456785",
+                shipped_at: "2026-11-23T08:00:00Z",
+                delivered_at: None,
+            },
+        ],
+    },
+    Seed {
+        number: "410010",
+        email: "ana@example.com",
+        placed_at: "2026-12-01T09:12:00Z",
+        stage: Stage::Unfulfilled,
+        items: &[("Gift Card", 1)],
+        shipments: &[],
+    },
 ];
 
 /// The order numbered `number`, if there is one.
@@ -96,14 +160,21 @@ pub fn woocommerce_order(s: &Seed, id: usize) -> Value {
         Stage::Refunded => "refunded",
     };
     let local = s.placed_at.trim_end_matches('Z');
-    let tracking: Vec<Value> = s.shipments.iter().enumerate().map(|(i, f)| json!({
-        "tracking_provider": f.carrier.to_lowercase(),
-        "custom_tracking_provider": "",
-        "custom_tracking_link": "",
-        "tracking_number": f.tracking_number,
-        "date_shipped": (1_763_542_800 + i * 86_400).to_string(),
-        "tracking_id": format!("{:032x}", id * 10 + i),
-    })).collect();
+    let tracking: Vec<Value> = s
+        .shipments
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            json!({
+                "tracking_provider": f.carrier.to_lowercase(),
+                "custom_tracking_provider": "",
+                "custom_tracking_link": "",
+                "tracking_number": f.tracking_number,
+                "date_shipped": (1_763_542_800 + i * 86_400).to_string(),
+                "tracking_id": format!("{:032x}", id * 10 + i),
+            })
+        })
+        .collect();
     json!({
         "id": 700 + id,
         "parent_id": 0,

@@ -35,20 +35,30 @@ pub async fn graphql(
     if !version_ok {
         return json_text(StatusCode::NOT_FOUND, "{\"errors\":\"Not Found\"}");
     }
-    if headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()) != Some(SHOPIFY_TOKEN) {
+    if headers
+        .get("x-shopify-access-token")
+        .and_then(|v| v.to_str().ok())
+        != Some(SHOPIFY_TOKEN)
+    {
         return unauthorized();
     }
     if let Some(r) = shared.misbehave(Api::Shopify).await {
         return r;
     }
     let Ok(request) = serde_json::from_str::<Value>(&body) else {
-        return json_text(StatusCode::BAD_REQUEST, "{\"errors\":{\"query\":\"Required parameter missing or invalid\"}}");
+        return json_text(
+            StatusCode::BAD_REQUEST,
+            "{\"errors\":{\"query\":\"Required parameter missing or invalid\"}}",
+        );
     };
     let query = request.get("query").and_then(Value::as_str).unwrap_or("");
     if !query.contains("orders(") {
         return Json(json!({ "errors": [{ "message": "Field 'orders' is missing", "extensions": { "code": "undefinedField" } }] })).into_response();
     }
-    let search = request.pointer("/variables/query").and_then(Value::as_str).unwrap_or("");
+    let search = request
+        .pointer("/variables/query")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     // `name:"41001"` matches names that start with it, as Shopify's name search does
     // (`#41001` and `#410010`): the caller must pick the exact one.
     let wanted = search
@@ -61,7 +71,8 @@ pub async fn graphql(
         .take(2)
         .map(shopify_node)
         .collect();
-    Json(json!({ "data": { "orders": { "nodes": nodes } }, "extensions": cost(1898.0) })).into_response()
+    Json(json!({ "data": { "orders": { "nodes": nodes } }, "extensions": cost(1898.0) }))
+        .into_response()
 }
 
 pub fn unauthorized() -> Response {

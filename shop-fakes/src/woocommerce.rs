@@ -25,14 +25,22 @@ pub async fn orders(
         base64::engine::general_purpose::STANDARD.encode(format!("{WOO_KEY}:{WOO_SECRET}"))
     );
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
-        return error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "woocommerce_rest_cannot_view",
+            "Sorry, you cannot list resources.",
+        );
     }
     if let Some(r) = shared.misbehave(Api::WooCommerce).await {
         return r;
     }
     let per_page: usize = q.get("per_page").and_then(|p| p.parse().ok()).unwrap_or(10);
     if !(1..=100).contains(&per_page) {
-        return error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid parameter(s): per_page");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "rest_invalid_param",
+            "Invalid parameter(s): per_page",
+        );
     }
     // WooCommerce's search matches the order id and text fields; a number search finds
     // the order and others that contain it.
@@ -48,5 +56,9 @@ pub async fn orders(
 }
 
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "code": code, "message": message, "data": { "status": status.as_u16() } }))).into_response()
+    (
+        status,
+        Json(json!({ "code": code, "message": message, "data": { "status": status.as_u16() } })),
+    )
+        .into_response()
 }

@@ -13,7 +13,9 @@ async fn the_binary_serves_the_fakes_and_switches_modes() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let base = line.trim().to_owned();
     let client = reqwest::Client::new();
     let graphql = format!("{base}/admin/api/2026-10/graphql.json");
@@ -30,12 +32,24 @@ async fn the_binary_serves_the_fakes_and_switches_modes() {
     assert_eq!(body["data"]["orders"]["nodes"][0]["name"], "#41002");
     assert!(body["extensions"]["cost"]["throttleStatus"]["restoreRate"].is_number());
 
-    let r = client.post(format!("{base}/_fake/mode")).body("429 3").send().await.unwrap();
+    let r = client
+        .post(format!("{base}/_fake/mode"))
+        .body("429 3")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let r = ask().await.unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "3");
-    let calls = client.get(format!("{base}/_fake/calls")).send().await.unwrap().text().await.unwrap();
+    let calls = client
+        .get(format!("{base}/_fake/calls"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(calls, "2");
     child.kill().unwrap();
     child.wait().unwrap();

@@ -81,17 +81,23 @@ async fn state(fakes: &Fakes, source: &str, cache: u64) -> AppState {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{source}-{cache}.db"));
     let _ = std::fs::remove_file(&path);
-    let db = Db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+    let db = Db::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
     AppState::new(db, &config).unwrap()
 }
 
 async fn look_up(state: &AppState, i: usize) -> u16 {
     let mut request = Request::post("/api/v1/orders/lookup")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(r##"{"number": "#41002", "email": "ben@example.com"}"##))
+        .body(Body::from(
+            r##"{"number": "#41002", "email": "ben@example.com"}"##,
+        ))
         .unwrap();
     let addr = format!("192.0.2.{}:40000", 1 + i % 200).parse().unwrap();
-    request.extensions_mut().insert(ConnectInfo::<std::net::SocketAddr>(addr));
+    request
+        .extensions_mut()
+        .insert(ConnectInfo::<std::net::SocketAddr>(addr));
     let response = app(state.clone()).oneshot(request).await.unwrap();
     response.status().as_u16()
 }

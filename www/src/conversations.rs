@@ -15,13 +15,16 @@ use tokio::sync::watch;
 
 use crate::clock::now_ms;
 use crate::db::{Backend, Db};
-use crate::secrets::random_hex;
 use crate::mail;
+use crate::secrets::random_hex;
 use crate::webhooks;
 
 use flow_runtime::wire::{AgentJoined, AgentMessage, ConversationClosed, event};
 pub use flow_runtime::wire::{CartLine, FaqTry, HandoffContext as Context, NewHandoff};
 use flow_runtime::wire::{ConversationRef, NewConversation, Speaker, WebhookEvent, WebhookMessage};
+
+/// How long the link in an email brings the shopper back into the conversation.
+pub const RESUME_FOR_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// What a handoff request made.
 #[derive(Debug)]
@@ -375,14 +378,124 @@ impl Conversations {
                         .await?;
                 let context: Context = serde_json::from_str(&context).unwrap_or_default();
                 let minutes = (after_ms / 60_000).max(1);
-                self.alert_team(&mut tx, mail::compose::Alert::Unanswered(minutes), id, &words, &context, now)
-                    .await?;
+                self.alert_team(
+                    &mut tx,
+                    mail::compose::Alert::Unanswered(minutes),
+                    id,
+                    &words,
+                    &context,
+                    now,
+                )
+                .await?;
             }
             tx.commit().await?;
             self.changed(id);
             swept += 1;
         }
         Ok(swept)
+    }
+
+    /// Emails the shopper of conversation `id` (if they left an address and email is on):
+    /// `what` happened, the recent transcript, and a link back into the conversation that
+    /// carries a new resume token.
+    async fn email_shopper(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        what: mail::compose::ToShopper<'_>,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let Some(out) = &self.mail else {
+            return Ok(());
+        };
+        let row = sqlx::query("SELECT email, context FROM conversations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let Some(email) = row.try_get::<Option<String>, _>("email")? else {
+            return Ok(());
+        };
+        let context: Context =
+            serde_json::from_str(&row.try_get::<String, _>("context")?).unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT sender, author, body FROM messages WHERE conversation_id = $1 ORDER BY id DESC LIMIT 6",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut transcript = Vec::with_capacity(rows.len());
+        for r in rows.iter().rev() {
+            let sender: String = r.try_get("sender")?;
+            let who = match sender.as_str() {
+                "shopper" => String::new(),
+                "agent" => r
+                    .try_get::<Option<String>, _>("author")?
+                    .unwrap_or_default(),
+                _ => out.shop.clone(),
+            };
+            transcript.push((who, r.try_get::<String, _>("body")?));
+        }
+        let link = self
+            .resume_link(tx, id, &context.page_url, out, now)
+            .await?;
+        let letter = mail::compose::to_shopper(
+            what,
+            id,
+            &email,
+            &context.language,
+            &out.shop,
+            &transcript,
+            &link,
+        );
+        mail::outbox::enqueue(tx, out, Some(id), &letter, now).await
+    }
+
+    /// A link back into conversation `id` on the store's page it started on: a new resume
+    /// token (7 days; its digest is kept), in the URL's fragment, which browsers never send
+    /// to servers.
+    async fn resume_link(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        page_url: &str,
+        out: &mail::Outgoing,
+        now: i64,
+    ) -> sqlx::Result<String> {
+        let token = random_hex(24);
+        sqlx::query(
+            "INSERT INTO resume_tokens (token_hash, conversation_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(crate::secrets::sha256_hex(&token))
+        .bind(id)
+        .bind(now)
+        .bind(now + RESUME_FOR_MS)
+        .execute(&mut **tx)
+        .await?;
+        let page = if page_url.starts_with("https://") || page_url.starts_with("http://") {
+            page_url.split('#').next().unwrap_or(page_url).to_owned()
+        } else {
+            format!("{}/", out.public_url)
+        };
+        Ok(format!("{page}#bellhop-resume={token}"))
+    }
+
+    /// The conversation a resume token opens (its bearer token), if the token is known and
+    /// has not expired.
+    pub async fn resume(&self, token: &str, now: i64) -> sqlx::Result<Option<Conversation>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT conversation_id FROM resume_tokens WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(crate::secrets::sha256_hex(token))
+        .bind(now)
+        .fetch_optional(self.db.pool())
+        .await?;
+        match id {
+            Some(id) => {
+                self.find("c.id = CAST($1 AS BIGINT)", &id.to_string())
+                    .await
+            }
+            None => Ok(None),
+        }
     }
 
     /// The conversation's language and what the shopper wrote last.
@@ -476,8 +589,15 @@ impl Conversations {
             .await?;
         if !live {
             let words = shopper_words(&h.transcript);
-            self.alert_team(&mut tx, mail::compose::Alert::Offline, id, &words, &h.context, now)
-                .await?;
+            self.alert_team(
+                &mut tx,
+                mail::compose::Alert::Offline,
+                id,
+                &words,
+                &h.context,
+                now,
+            )
+            .await?;
             if let Some(email) = h.context.email.as_deref() {
                 self.confirm(&mut tx, id, email, &h.context.language, &words, back, now)
                     .await?;
@@ -696,11 +816,14 @@ impl Conversations {
     }
 
     /// An agent's reply; the first one from an agent also tells the shopper they joined.
+    /// An agent's reply; when the shopper is not following the conversation
+    /// (`shopper_here` false) it is also emailed to them, if they left an address.
     pub async fn agent_says(
         &self,
         id: i64,
         agent: &crate::agents::Agent,
         text: &str,
+        shopper_here: bool,
     ) -> Result<i64, Refused> {
         let now = now_ms();
         let mut tx = self.begin().await?;
@@ -742,13 +865,22 @@ impl Conversations {
         });
         self.event(&mut tx, id, event::MESSAGE, &data, now).await?;
         self.touch(&mut tx, id, now).await?;
+        if !shopper_here {
+            let what = mail::compose::ToShopper::Replied {
+                name: &agent.name,
+                message,
+            };
+            self.email_shopper(&mut tx, id, what, now).await?;
+        }
         tx.commit().await?;
         self.changed(id);
         Ok(message)
     }
 
     /// The agent is done: the shopper is told and asked for a rating.
-    pub async fn close(&self, id: i64) -> sqlx::Result<bool> {
+    /// When the shopper is not following it (`shopper_here` false), they are asked for
+    /// their rating by email, if they left an address.
+    pub async fn close(&self, id: i64, shopper_here: bool) -> sqlx::Result<bool> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let done = sqlx::query(
@@ -772,6 +904,10 @@ impl Conversations {
             now,
         )
         .await?;
+        if !shopper_here {
+            self.email_shopper(&mut tx, id, mail::compose::ToShopper::Closed, now)
+                .await?;
+        }
         self.webhook(
             &mut tx,
             WebhookEvent::Closed {
@@ -925,7 +1061,7 @@ impl Conversations {
     async fn close_all(&self, ids: &[i64]) -> sqlx::Result<usize> {
         let mut closed = 0;
         for &id in ids {
-            if self.close(id).await? {
+            if self.close(id, true).await? {
                 closed += 1;
             }
         }

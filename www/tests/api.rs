@@ -659,6 +659,8 @@ fn the_openapi_schemas_have_the_fields_of_the_wire_types() {
         ("Rating", serde_json::to_value(NewRating::default())),
         ("Error", serde_json::to_value(ErrorBody::default())),
         ("Insights", serde_json::to_value(InsightsBatch::default())),
+        ("Resume", serde_json::to_value(ResumeRequest::default())),
+        ("Resumed", serde_json::to_value(Resumed::default())),
     ];
     for (name, value) in schemas {
         let documented = fields(doc["components"]["schemas"][name]["properties"].clone());
@@ -782,6 +784,10 @@ fn the_openapi_bounds_are_the_contracts_limits() {
             KEY_MIN_CHARS,
         ),
         (format!("{s}/Handoff/properties/key/maxLength"), KEY_CHARS),
+        (
+            format!("{s}/Resume/properties/resume/maxLength"),
+            TOKEN_CHARS,
+        ),
         (
             format!("{s}/Handoff/properties/transcript/maxItems"),
             TRANSCRIPT_LINES,

@@ -21,11 +21,23 @@ async fn live_means_someone_has_the_inbox_open_and_is_not_away() {
         async |mut app| {
             let b = app.backend;
             app.nobody_here();
-            assert_eq!(hand_off(&app, &format!("nobody-{b}")).await, "offline", "within hours, nobody here");
+            assert_eq!(
+                hand_off(&app, &format!("nobody-{b}")).await,
+                "offline",
+                "within hours, nobody here"
+            );
 
             // The agent logs in and opens the inbox: its event stream is the heartbeat.
             let login = app
-                .send(form("/inbox/login", "", &format!("email={}&password={}", enc(AGENT_EMAIL), enc(AGENT_PASSWORD))))
+                .send(form(
+                    "/inbox/login",
+                    "",
+                    &format!(
+                        "email={}&password={}",
+                        enc(AGENT_EMAIL),
+                        enc(AGENT_PASSWORD)
+                    ),
+                ))
                 .await;
             let cookie = cookies(&login).join("; ");
             let stream = app.send(get("/inbox/events", &cookie)).await;
@@ -36,12 +48,26 @@ async fn live_means_someone_has_the_inbox_open_and_is_not_away() {
             let page = text(app.send(get("/inbox", &cookie)).await).await;
             assert!(page.contains("Set me away"), "{page}");
             let csrf = hidden(&page, "csrf");
-            let r = app.send(form("/inbox/away", &cookie, &format!("csrf={csrf}&away=yes"))).await;
+            let r = app
+                .send(form(
+                    "/inbox/away",
+                    &cookie,
+                    &format!("csrf={csrf}&away=yes"),
+                ))
+                .await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             assert_eq!(hand_off(&app, &format!("away-{b}")).await, "offline");
             let page = text(app.send(get("/inbox", &cookie)).await).await;
-            assert!(page.contains("I'm back") || page.contains("I&#39;m back"), "{page}");
-            app.send(form("/inbox/away", &cookie, &format!("csrf={csrf}&away=no"))).await;
+            assert!(
+                page.contains("I'm back") || page.contains("I&#39;m back"),
+                "{page}"
+            );
+            app.send(form(
+                "/inbox/away",
+                &cookie,
+                &format!("csrf={csrf}&away=no"),
+            ))
+            .await;
             assert_eq!(hand_off(&app, &format!("back-{b}")).await, "available");
 
             // The tab closes (the stream ends): nobody is here.
@@ -57,7 +83,10 @@ async fn outside_business_hours_an_open_inbox_does_not_make_it_live() {
     on_every_database(
         |c| c.business_hours = "never".into(),
         async |app| {
-            assert_eq!(hand_off(&app, &format!("closed-{}", app.backend)).await, "offline");
+            assert_eq!(
+                hand_off(&app, &format!("closed-{}", app.backend)).await,
+                "offline"
+            );
         },
     )
     .await;

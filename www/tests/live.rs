@@ -61,7 +61,7 @@ async fn the_shopper_sees_the_agent_join_reply_and_close_live_and_resumes_withou
             let mut seen = String::new();
             app.state
                 .conversations
-                .agent_says(id, &agent, "Hi, I'm Alex. Let me check.")
+                .agent_says(id, &agent, "Hi, I'm Alex. Let me check.", true)
                 .await
                 .ok()
                 .unwrap();
@@ -112,11 +112,11 @@ async fn the_shopper_sees_the_agent_join_reply_and_close_live_and_resumes_withou
             // While the shopper is away: another reply, then the close.
             app.state
                 .conversations
-                .agent_says(id, &agent, "It arrives Tuesday.")
+                .agent_says(id, &agent, "It arrives Tuesday.", true)
                 .await
                 .ok()
                 .unwrap();
-            assert!(app.state.conversations.close(id).await.unwrap());
+            assert!(app.state.conversations.close(id, true).await.unwrap());
             let mut stream = open_stream(&app, &token, Some(&last_id)).await;
             let mut resumed = String::new();
             read_stream(&mut stream, &mut resumed, "event: closed").await;
@@ -396,7 +396,7 @@ async fn an_agent_and_the_shopper_writing_at_once_both_land() {
                 let agent = &agent;
                 async move {
                     conversations
-                        .agent_says(id, agent, &format!("agent {i}"))
+                        .agent_says(id, agent, &format!("agent {i}"), true)
                         .await
                         .map_err(|e| format!("{e:?}"))
                 }

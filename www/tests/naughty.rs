@@ -100,10 +100,10 @@ async fn naughty_strings_are_refused_clearly_or_stored_exactly_never_a_server_er
                     .unwrap();
                 app.state
                     .conversations
-                    .agent_says(c.id, &agent, s)
+                    .agent_says(c.id, &agent, s, true)
                     .await
                     .ok();
-                app.state.conversations.close(c.id).await.unwrap();
+                app.state.conversations.close(c.id, true).await.unwrap();
                 let (status, _, _) = app
                     .post(
                         &format!("/api/v1/conversations/{token}/rating"),

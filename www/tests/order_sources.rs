@@ -70,19 +70,39 @@ async fn every_source_answers_what_the_shopper_may_see() {
                     order["tracking_url"],
                     "https://www.dhl.com/global-en/home/tracking.html?tracking-id=JJD000390007"
                 );
-                assert_eq!(order["items"][1], json!({ "name": "Merino Hiking Socks", "quantity": 2 }));
+                assert_eq!(
+                    order["items"][1],
+                    json!({ "name": "Merino Hiking Socks", "quantity": 2 })
+                );
                 // Nothing beyond what the card shows: no email, address or payment.
                 let keys: Vec<&String> = order.as_object().unwrap().keys().collect();
                 assert_eq!(
                     keys,
-                    ["number", "status", "placed_on", "items", "carrier", "tracking_url", "estimated_delivery", "delivered_on"]
+                    [
+                        "number",
+                        "status",
+                        "placed_on",
+                        "items",
+                        "carrier",
+                        "tracking_url",
+                        "estimated_delivery",
+                        "delivered_on"
+                    ]
                 );
                 assert!(!body.to_string().contains("ben@example.com"));
 
                 for (number, email, status) in [
                     ("41001", "ana@example.com", "processing"),
                     // WooCommerce knows "completed" (sent), not delivered.
-                    ("41003", "cleo@example.com", if matches!(kind, Kind::WooCommerce) { "shipped" } else { "delivered" }),
+                    (
+                        "41003",
+                        "cleo@example.com",
+                        if matches!(kind, Kind::WooCommerce) {
+                            "shipped"
+                        } else {
+                            "delivered"
+                        },
+                    ),
                     ("41004", "dan@example.com", "cancelled"),
                     ("41005", "eva@example.com", "refunded"),
                     ("41006", "finn@example.com", "shipped"),
@@ -91,7 +111,10 @@ async fn every_source_answers_what_the_shopper_may_see() {
                     let (code, body) = look_up(&app, number, email).await;
                     assert_eq!(code, StatusCode::OK, "{kind:?} {number}: {body}");
                     assert_eq!(body["order"]["status"], status, "{kind:?} {number}");
-                    assert_eq!(body["order"]["number"], number, "{kind:?}: a search for 41001 finds 410010 too");
+                    assert_eq!(
+                        body["order"]["number"], number,
+                        "{kind:?}: a search for 41001 finds 410010 too"
+                    );
                 }
                 let (_, delivered) = look_up(&app, "41003", "cleo@example.com").await;
                 if !matches!(kind, Kind::WooCommerce) {
@@ -155,14 +178,31 @@ async fn a_failing_shop_system_gets_a_clear_answer_and_the_console_its_reason() 
             let started = Instant::now();
             let (status, body) = look_up(&app, "41002", "ben@example.com").await;
             let took = started.elapsed();
-            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{kind:?} {mode:?}: {body}");
+            assert_eq!(
+                status,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{kind:?} {mode:?}: {body}"
+            );
             assert_eq!(body["error"]["code"], "orders_unavailable");
-            assert!(took < Duration::from_millis(3_600), "{kind:?} {mode:?} took {took:?}");
+            assert!(
+                took < Duration::from_millis(3_600),
+                "{kind:?} {mode:?} took {took:?}"
+            );
             let health = app.state.orders.health();
-            let (_, said) = health.last_error.expect("the failure is kept for the console");
+            let (_, said) = health
+                .last_error
+                .expect("the failure is kept for the console");
             assert!(said.contains(words), "{kind:?} {mode:?}: {said}");
-            for secret in [shop_fakes::SHOPIFY_TOKEN, shop_fakes::WOO_KEY, shop_fakes::WOO_SECRET, shop_fakes::SERVICE_SECRET] {
-                assert!(!said.contains(secret), "{kind:?} {mode:?}: a secret in {said}");
+            for secret in [
+                shop_fakes::SHOPIFY_TOKEN,
+                shop_fakes::WOO_KEY,
+                shop_fakes::WOO_SECRET,
+                shop_fakes::SERVICE_SECRET,
+            ] {
+                assert!(
+                    !said.contains(secret),
+                    "{kind:?} {mode:?}: a secret in {said}"
+                );
             }
         }
     }
@@ -187,8 +227,19 @@ async fn shopifys_words_name_the_fix() {
     config.shopify_token = Some(Secret::new("shpat_wrong"));
     let app = TestApp::sqlite(&config).await;
     fakes.shared.set_mode(Mode::Normal);
-    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(app.state.orders.health().last_error.unwrap().1.contains("BELLHOP_SHOPIFY_TOKEN"));
+    assert_eq!(
+        look_up(&app, "41002", "ben@example.com").await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(
+        app.state
+            .orders
+            .health()
+            .last_error
+            .unwrap()
+            .1
+            .contains("BELLHOP_SHOPIFY_TOKEN")
+    );
 }
 
 /// Throttling is respected: after a 429 with `Retry-After`, no call until it has passed.
@@ -201,12 +252,22 @@ async fn a_source_that_asks_us_to_wait_is_not_called_until_then() {
         config.orders_cache_seconds = 0;
         let app = TestApp::sqlite(&config).await;
         fakes.shared.set_mode(Mode::RateLimited(1));
-        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            look_up(&app, "41002", "ben@example.com").await.0,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
         fakes.shared.set_mode(Mode::Normal);
-        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            look_up(&app, "41002", "ben@example.com").await.0,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
         assert_eq!(fakes.shared.calls(), 1, "{kind:?}: resting, not calling");
         tokio::time::sleep(Duration::from_millis(1_100)).await;
-        assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::OK, "{kind:?}");
+        assert_eq!(
+            look_up(&app, "41002", "ben@example.com").await.0,
+            StatusCode::OK,
+            "{kind:?}"
+        );
         assert_eq!(fakes.shared.calls(), 2);
     }
 }
@@ -244,16 +305,30 @@ async fn a_burst_of_lookups_of_one_order_is_one_call() {
         let burst = (0..100).map(|i| {
             let app = &app;
             async move {
-                let email = if i % 10 == 0 { "eve@example.com" } else { "ben@example.com" };
+                let email = if i % 10 == 0 {
+                    "eve@example.com"
+                } else {
+                    "ben@example.com"
+                };
                 let client = format!("192.0.2.{}", 1 + i);
-                app.post_from(&client, "/api/v1/orders/lookup", &json!({ "number": "41002", "email": email }))
-                    .await
-                    .0
+                app.post_from(
+                    &client,
+                    "/api/v1/orders/lookup",
+                    &json!({ "number": "41002", "email": email }),
+                )
+                .await
+                .0
             }
         });
         let answers = futures_util::future::join_all(burst).await;
         assert_eq!(answers.iter().filter(|s| **s == StatusCode::OK).count(), 90);
-        assert_eq!(answers.iter().filter(|s| **s == StatusCode::NOT_FOUND).count(), 10);
+        assert_eq!(
+            answers
+                .iter()
+                .filter(|s| **s == StatusCode::NOT_FOUND)
+                .count(),
+            10
+        );
         assert_eq!(fakes.shared.calls(), 1, "{kind:?}");
     }
 }
@@ -265,9 +340,18 @@ async fn the_service_is_asked_per_email() {
     let mut config = Config::for_tests();
     connect(&mut config, Kind::Service, &fakes);
     let app = TestApp::sqlite(&config).await;
-    assert_eq!(look_up(&app, "41002", "eve@example.com").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::OK);
-    assert_eq!(look_up(&app, "41002", "BEN@example.com ").await.0, StatusCode::OK);
+    assert_eq!(
+        look_up(&app, "41002", "eve@example.com").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        look_up(&app, "41002", "ben@example.com").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        look_up(&app, "41002", "BEN@example.com ").await.0,
+        StatusCode::OK
+    );
     assert_eq!(fakes.shared.calls(), 2);
 }
 
@@ -283,7 +367,10 @@ async fn rate_limits_come_before_the_shop_system() {
     for _ in 0..2 {
         look_up(&app, "41002", "ben@example.com").await;
     }
-    assert_eq!(look_up(&app, "41002", "ben@example.com").await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        look_up(&app, "41002", "ben@example.com").await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     assert_eq!(fakes.shared.calls(), 2);
 }
 
@@ -292,12 +379,18 @@ fn an_incomplete_or_double_configuration_stops_the_server_with_its_reason() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let db = www::Db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()))
-            .await
-            .unwrap();
+        let db = www::Db::connect(&format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("t.db").display()
+        ))
+        .await
+        .unwrap();
         let mut half = Config::for_tests();
         half.shopify_store = Some("https://fernhill.myshopify.com".into());
-        let e = www::AppState::new(db.clone(), &half).err().unwrap().to_string();
+        let e = www::AppState::new(db.clone(), &half)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("BELLHOP_SHOPIFY_TOKEN"), "{e}");
         let mut both = half.clone();
         both.shopify_token = Some(Secret::new("shpat_x"));
@@ -323,11 +416,19 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
         .send(form(
             "/inbox/login",
             "",
-            &format!("email={}&password={}", enc(OWNER_EMAIL), enc(OWNER_PASSWORD)),
+            &format!(
+                "email={}&password={}",
+                enc(OWNER_EMAIL),
+                enc(OWNER_PASSWORD)
+            ),
         ))
         .await;
     let cookie = cookies(&login).join("; ");
-    let page = text(app.send(get("/console/flows/demo/edit/handoff", &cookie)).await).await;
+    let page = text(
+        app.send(get("/console/flows/demo/edit/handoff", &cookie))
+            .await,
+    )
+    .await;
     assert!(page.contains("Where orders come from"), "{page}");
     assert!(page.contains(&format!("{}, Admin API 2026-10", fakes.base())));
     assert!(page.contains("not since the server started"));
@@ -342,9 +443,15 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
         .await,
     )
     .await;
-    assert!(tried.contains("Found order <strong>41002</strong>: shipped"), "{tried}");
+    assert!(
+        tried.contains("Found order <strong>41002</strong>: shipped"),
+        "{tried}"
+    );
     assert!(tried.contains("1 × Summit Shell Jacket - M"));
-    assert!(!tried.contains("not since the server started"), "the success is on the page");
+    assert!(
+        !tried.contains("not since the server started"),
+        "the success is on the page"
+    );
 
     fakes.shared.set_mode(Mode::AccessDenied);
     let denied = text(
@@ -356,12 +463,19 @@ async fn the_console_shows_the_source_its_health_and_a_trial_lookup() {
         .await,
     )
     .await;
-    assert!(denied.contains("Shopify refused the token: check the app's read_orders access"), "{denied}");
+    assert!(
+        denied.contains("Shopify refused the token: check the app's read_orders access"),
+        "{denied}"
+    );
     assert!(!denied.contains(shop_fakes::SHOPIFY_TOKEN));
     // Without the CSRF token, nothing is tried.
     let calls = fakes.shared.calls();
     let refused = app
-        .send(form("/console/flows/demo/orders/try", &cookie, "number=41002&email=ben%40example.com"))
+        .send(form(
+            "/console/flows/demo/orders/try",
+            &cookie,
+            "number=41002&email=ben%40example.com",
+        ))
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(fakes.shared.calls(), calls);

@@ -512,7 +512,10 @@ async fn a_shop_systems_credentials_never_reach_the_log() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(log.contains("order lookup: Shopify"), "the failures are logged: {log}");
+    assert!(
+        log.contains("order lookup: Shopify"),
+        "the failures are logged: {log}"
+    );
     for secret in [shop_fakes::SHOPIFY_TOKEN, "webhook-secret-never-logged"] {
         assert!(!log.contains(secret), "a secret in the log");
     }
@@ -522,7 +525,9 @@ async fn a_shop_systems_credentials_never_reach_the_log() {
 /// arrives after the restart, and none twice (by Message-ID).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
-    let Some(smtp) = support::smtp::Smtp::start() else { return };
+    let Some(smtp) = support::smtp::Smtp::start() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let run = || {
@@ -550,7 +555,12 @@ async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
             "transcript": [{ "at": www::clock::now_ms(), "from": "shopper", "text": format!("question {n}") }],
             "context": { "page_url": "https://shop.example/", "language": "en", "email": format!("shopper{n}@example.com") }
         });
-        let r = client.post(format!("http://127.0.0.1:{port}/api/v1/handoffs")).json(&body).send().await.unwrap();
+        let r = client
+            .post(format!("http://127.0.0.1:{port}/api/v1/handoffs"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 201);
     }
     let expected = shoppers * 3;
@@ -562,7 +572,10 @@ async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
     server.kill().unwrap();
     server.wait().unwrap();
     let at_kill = smtp.received().len();
-    assert!(at_kill < expected, "the kill came mid-way ({at_kill} of {expected} sent)");
+    assert!(
+        at_kill < expected,
+        "the kill came mid-way ({at_kill} of {expected} sent)"
+    );
 
     let mut server = run();
     wait_ready(&client, port).await;
@@ -570,11 +583,21 @@ async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
     let got = smtp.wait_for(expected, Duration::from_secs(90)).await;
     server.kill().unwrap();
     server.wait().unwrap();
-    let mut ids: Vec<String> = got.iter().filter_map(|r| r.header("message-id").map(str::to_owned)).collect();
+    let mut ids: Vec<String> = got
+        .iter()
+        .filter_map(|r| r.header("message-id").map(str::to_owned))
+        .collect();
     let all = ids.len();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), expected, "every email arrived ({} before the kill)", at_kill);
+    assert_eq!(
+        ids.len(),
+        expected,
+        "every email arrived ({} before the kill)",
+        at_kill
+    );
     assert_eq!(all, expected, "and none twice");
-    eprintln!("{expected} emails, {at_kill} sent before the SIGKILL, all there once after the restart");
+    eprintln!(
+        "{expected} emails, {at_kill} sent before the SIGKILL, all there once after the restart"
+    );
 }

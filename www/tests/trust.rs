@@ -394,7 +394,7 @@ async fn the_servers_limits_are_the_widgets() {
                 .find(|c| c.context.page_url.len() > 2000)
                 .unwrap()
                 .id;
-            app.state.conversations.close(id).await.unwrap();
+            app.state.conversations.close(id, true).await.unwrap();
             let comment = "é".repeat(1_500);
             let (s, _, body) = app
                 .post(

@@ -54,7 +54,7 @@ async fn conversation_events_reach_the_help_desk_signed_and_retried_until_accept
             )
             .await;
             let id = app.conversations().await[0].id;
-            app.state.conversations.close(id).await.unwrap();
+            app.state.conversations.close(id, true).await.unwrap();
 
             let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
             loop {

@@ -144,11 +144,19 @@ pub fn smtp_server() -> anyhow::Result<()> {
         return Ok(());
     }
     if !is_root() || !on_path("apt-get") {
-        bail!("the email tests need Debian's aiosmtpd: run `apt-get install -y python3-aiosmtpd` as root");
+        bail!(
+            "the email tests need Debian's aiosmtpd: run `apt-get install -y python3-aiosmtpd` as root"
+        );
     }
     exec(
         Command::new("apt-get")
-            .args(["install", "-y", "-q", "--no-install-recommends", "python3-aiosmtpd"])
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "python3-aiosmtpd",
+            ])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

@@ -42,6 +42,22 @@ pub struct ConversationStatus {
     pub agent: Option<String>,
 }
 
+/// `POST /conversations/resume`: the token of an email's link back into a conversation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeRequest {
+    pub resume: String,
+}
+
+/// What a resume token opens: the conversation's bearer token and where it stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resumed {
+    pub token: String,
+    /// `waiting`, `open` or `closed`.
+    pub status: String,
+    /// The name of the person who joined.
+    pub agent: Option<String>,
+}
+
 /// The live stream (`GET /conversations/{token}/events`, server-sent events): the event
 /// names, each with its `data`.
 pub mod event {

@@ -26,7 +26,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use conversation::{
     AgentJoined, AgentMessage, ConversationClosed, ConversationStatus, EmailChange,
-    MessageAccepted, NewMessage, NewRating, event,
+    MessageAccepted, NewMessage, NewRating, ResumeRequest, Resumed, event,
 };
 pub use error::{ErrorBody, ErrorDetail, ORDERS_UNAVAILABLE};
 pub use handoff::{

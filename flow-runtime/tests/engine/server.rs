@@ -570,27 +570,41 @@ fn order_numbers_in_free_text_start_the_lookup() {
 #[test]
 fn an_unanswered_live_handoff_becomes_an_email_promise() {
     let mut driver = flow_authoring::testing::Driver::new(super::flow(STORE));
-    super::run(&mut driver, "open\npick Talk to a person\nhandoff available");
+    super::run(
+        &mut driver,
+        "open\npick Talk to a person\nhandoff available",
+    );
     let before = driver.transcript.len();
-    driver.input(flow_runtime::Input::Agent(flow_runtime::AgentEvent::Unanswered {
-        event: "e9".into(),
-    }));
+    driver.input(flow_runtime::Input::Agent(
+        flow_runtime::AgentEvent::Unanswered { event: "e9".into() },
+    ));
     let after = driver.transcript[before..].join("\n");
-    assert!(after.contains("Nobody from the team is free right now, so we'll answer by email."), "{after}");
-    assert!(after.contains("We're away. Your email, so we can reply?"), "{after}");
+    assert!(
+        after.contains("Nobody from the team is free right now, so we'll answer by email."),
+        "{after}"
+    );
+    assert!(
+        after.contains("We're away. Your email, so we can reply?"),
+        "{after}"
+    );
     // A second one (a reconnect replays it) changes nothing.
     let now = driver.transcript.len();
-    driver.input(flow_runtime::Input::Agent(flow_runtime::AgentEvent::Unanswered {
-        event: "e9".into(),
-    }));
+    driver.input(flow_runtime::Input::Agent(
+        flow_runtime::AgentEvent::Unanswered { event: "e9".into() },
+    ));
     assert_eq!(driver.transcript.len(), now);
 
     // Someone joined in time: a late `unanswered` is ignored.
     let mut joined = flow_authoring::testing::Driver::new(super::flow(STORE));
-    super::run(&mut joined, "open\npick Talk to a person\nhandoff available\nagent joins Alex");
+    super::run(
+        &mut joined,
+        "open\npick Talk to a person\nhandoff available\nagent joins Alex",
+    );
     let now = joined.transcript.len();
-    joined.input(flow_runtime::Input::Agent(flow_runtime::AgentEvent::Unanswered {
-        event: "e10".into(),
-    }));
+    joined.input(flow_runtime::Input::Agent(
+        flow_runtime::AgentEvent::Unanswered {
+            event: "e10".into(),
+        },
+    ));
     assert_eq!(joined.transcript.len(), now);
 }

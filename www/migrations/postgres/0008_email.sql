@@ -27,3 +27,12 @@ ALTER TABLE agents ADD COLUMN email_alerts BIGINT  NOT NULL DEFAULT 1;
 -- Whether a person of the team has said "away" in the inbox: then an open inbox does not
 -- count them as available for live handoffs.
 ALTER TABLE agents ADD COLUMN away BIGINT  NOT NULL DEFAULT 0;
+
+-- The links in emails that bring a shopper back into their conversation: a separate token
+-- (its SHA-256 kept), which expires; never the conversation's own bearer token.
+CREATE TABLE resume_tokens (
+    token_hash      TEXT    PRIMARY KEY,
+    conversation_id BIGINT  NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    created_at      BIGINT  NOT NULL,
+    expires_at      BIGINT  NOT NULL
+);

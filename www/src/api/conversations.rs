@@ -16,7 +16,8 @@ use crate::AppState;
 use crate::clock::now_ms;
 use crate::conversations::{Conversation, Refused};
 use flow_runtime::wire::{
-    ConversationStatus, EmailChange, MessageAccepted, NewMessage, NewRating, event,
+    ConversationStatus, EmailChange, MessageAccepted, NewMessage, NewRating, ResumeRequest,
+    Resumed, event,
 };
 
 use flow_runtime::wire::limits as limit;
@@ -41,6 +42,32 @@ pub async fn show(
     Ok(Json(ConversationStatus {
         status: c.status,
         live: c.live,
+        agent: c.agent,
+    }))
+}
+
+/// `POST /conversations/resume`: the conversation an email's link brings the shopper back
+/// to. The resume token is not the conversation's token: it expires, and the answer is the
+/// same 404 for an unknown and an expired one. Rate limited like handoffs.
+pub async fn resume(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(r): ApiJson<ResumeRequest>,
+) -> Result<Json<Resumed>, ApiError> {
+    text_field("resume", &r.resume, 1, limit::TOKEN_CHARS)?;
+    state
+        .limits
+        .handoff_by_client
+        .check(&client, now_ms())
+        .map_err(ApiError::rate_limited)?;
+    let c = state
+        .conversations
+        .resume(&r.resume, now_ms())
+        .await?
+        .ok_or_else(|| ApiError::not_found("conversation"))?;
+    Ok(Json(Resumed {
+        token: c.token,
+        status: c.status,
         agent: c.agent,
     }))
 }

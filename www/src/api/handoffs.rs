@@ -99,8 +99,15 @@ pub async fn team_back(state: &AppState, flow: Option<&str>, now: i64) -> Option
     let hours = hours.unwrap_or_else(|| state.settings.hours.clone());
     let at = hours.next_open(flow_runtime::Time(u64::try_from(now).unwrap_or(0)))?;
     let local = hours.local(at);
-    let zone = if hours.time_zone.is_empty() { "UTC".to_owned() } else { hours.time_zone.clone() };
-    Some(format!("{} ({zone})", crate::clock::iso_minute(local).trim_end_matches(" UTC")))
+    let zone = if hours.time_zone.is_empty() {
+        "UTC".to_owned()
+    } else {
+        hours.time_zone.clone()
+    };
+    Some(format!(
+        "{} ({zone})",
+        crate::clock::iso_minute(local).trim_end_matches(" UTC")
+    ))
 }
 
 /// How far back a transcript line may be dated: a conversation kept in a browser for weeks

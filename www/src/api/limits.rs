@@ -96,6 +96,13 @@ impl StreamCap {
             keys,
         })
     }
+
+    /// Whether the shopper of `conversation` is following it now (a stream is open here):
+    /// if not, an agent's reply goes out by email.
+    pub fn following(&self, conversation: i64) -> bool {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.get(&format!("c:{conversation}")).copied().unwrap_or(0) > 0
+    }
 }
 
 impl Drop for StreamSlot {

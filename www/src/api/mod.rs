@@ -35,6 +35,11 @@ pub fn routes_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/orders/lookup", post(orders::look_up)),
         (Method::POST, "/handoffs", post(handoffs::create)),
         (
+            Method::POST,
+            "/conversations/resume",
+            post(conversations::resume),
+        ),
+        (
             Method::GET,
             "/conversations/{token}",
             get(conversations::show),

@@ -37,7 +37,10 @@ pub(super) async fn page(
     ask: Option<Ask>,
     tried: Option<super::orders::Tried>,
 ) -> Response {
-    let q = ask.unwrap_or(Ask { ask: None, lang: None });
+    let q = ask.unwrap_or(Ask {
+        ask: None,
+        lang: None,
+    });
     let loaded = match load(state, name).await {
         Ok(l) => l,
         Err(r) => return r,
@@ -91,9 +94,8 @@ pub(super) async fn page(
                 .collect()
         })
         .unwrap_or_default();
-    let orders = matches!(section, Section::Handoff).then(|| {
-        super::orders::panel(name, &owner.0.csrf, &state.orders.health(), tried.as_ref())
-    });
+    let orders = matches!(section, Section::Handoff)
+        .then(|| super::orders::panel(name, &owner.0.csrf, &state.orders.health(), tried.as_ref()));
     let t = pages::Tryout {
         orders,
         explained: explained.as_ref(),

@@ -334,7 +334,7 @@ async fn reply(
     }
     match state
         .conversations
-        .agent_says(id, &session.agent, text)
+        .agent_says(id, &session.agent, text, state.limits.streams.following(id))
         .await
     {
         Ok(_) => back,
@@ -353,7 +353,11 @@ async fn close(
     Path(id): Path<i64>,
     _posted: StaffForm<Nothing>,
 ) -> Response {
-    match state.conversations.close(id).await {
+    match state
+        .conversations
+        .close(id, state.limits.streams.following(id))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/inbox/conversations/{id}")).into_response(),
         Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }

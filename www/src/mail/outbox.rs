@@ -18,7 +18,12 @@ pub async fn enqueue(
     letter: &Letter,
     now: i64,
 ) -> sqlx::Result<()> {
-    let message_id = format!("<{}.{}@{}>", letter.kind, &sha256_hex(&letter.key)[..32], out.domain);
+    let message_id = format!(
+        "<{}.{}@{}>",
+        letter.kind,
+        &sha256_hex(&letter.key)[..32],
+        out.domain
+    );
     sqlx::query(
         "INSERT INTO emails (message_id, kind, conversation_id, recipient, subject, text_body, html_body, status, attempts, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8)
@@ -110,7 +115,11 @@ pub async fn record(
         Ok(()) => ("sent", None, now),
         Err(e) => {
             let delay = (base_delay_ms * (1i64 << (attempts - 1).min(20))).min(3_600_000);
-            let status = if attempts >= MAX_ATTEMPTS { "failed" } else { "pending" };
+            let status = if attempts >= MAX_ATTEMPTS {
+                "failed"
+            } else {
+                "pending"
+            };
             (status, Some(e), now + delay)
         }
     };

@@ -33,13 +33,21 @@ pub struct Worker {
 /// The transport for an SMTP URL, with this server's rules for TLS (above).
 pub fn transport(url: &Secret) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     let text = url.expose();
-    let parsed = reqwest::Url::parse(text).map_err(|_| "BELLHOP_SMTP_URL is not a URL".to_owned())?;
-    let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]" | "::1"));
+    let parsed =
+        reqwest::Url::parse(text).map_err(|_| "BELLHOP_SMTP_URL is not a URL".to_owned())?;
+    let loopback = matches!(
+        parsed.host_str(),
+        Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+    );
     let with_tls = match parsed.scheme() {
         "smtps" => text.to_owned(),
         "smtp" if parsed.query_pairs().any(|(k, _)| k == "tls") => text.to_owned(),
         "smtp" => {
-            let tls = if loopback { "opportunistic" } else { "required" };
+            let tls = if loopback {
+                "opportunistic"
+            } else {
+                "required"
+            };
             let sep = if parsed.query().is_some() { '&' } else { '?' };
             format!("{text}{sep}tls={tls}")
         }
@@ -48,7 +56,9 @@ pub fn transport(url: &Secret) -> Result<AsyncSmtpTransport<Tokio1Executor>, Str
     AsyncSmtpTransport::<Tokio1Executor>::from_url(&with_tls)
         .map(|b| b.timeout(Some(Duration::from_secs(20))).build())
         // lettre's error may quote the URL, and with it the password: not shown.
-        .map_err(|_| "BELLHOP_SMTP_URL could not be read (scheme, host, port, user and password)".to_owned())
+        .map_err(|_| {
+            "BELLHOP_SMTP_URL could not be read (scheme, host, port, user and password)".to_owned()
+        })
 }
 
 impl Worker {
@@ -57,7 +67,10 @@ impl Worker {
             .parse()
             .map_err(|_| format!("BELLHOP_MAIL_FROM `{from}` is not an address such as `Fernhill <help@shop.example>`"))?;
         let reply_to = reply_to
-            .map(|r| r.parse().map_err(|_| format!("BELLHOP_TEAM_EMAIL `{r}` is not an address")))
+            .map(|r| {
+                r.parse()
+                    .map_err(|_| format!("BELLHOP_TEAM_EMAIL `{r}` is not an address"))
+            })
             .transpose()?;
         Ok(Worker {
             db,
@@ -138,16 +151,12 @@ impl Worker {
                     ),
             )
             .map_err(|e| format!("could not write the email: {e}"))?;
-        self.transport
-            .send(message)
-            .await
-            .map(drop)
-            .map_err(|e| {
-                if e.is_permanent() {
-                    format!("the mail server refused it: {e}")
-                } else {
-                    format!("the mail server could not take it now: {e}")
-                }
-            })
+        self.transport.send(message).await.map(drop).map_err(|e| {
+            if e.is_permanent() {
+                format!("the mail server refused it: {e}")
+            } else {
+                format!("the mail server could not take it now: {e}")
+            }
+        })
     }
 }

@@ -126,7 +126,11 @@ impl Lookups {
 
     /// An owner's trial lookup in the console: straight to the source (no cache), and the
     /// source's own words when it fails.
-    pub async fn try_once(&self, number: &str, email: &str) -> Result<Option<ShopperOrder>, String> {
+    pub async fn try_once(
+        &self,
+        number: &str,
+        email: &str,
+    ) -> Result<Option<ShopperOrder>, String> {
         let number = super::normalize_number(number);
         match self.call(&number, email).await {
             Ok(Some(c)) if c.belongs_to(email) => Ok(Some(c.order)),
@@ -332,7 +336,10 @@ mod tests {
     #[tokio::test]
     async fn a_missing_order_and_a_wrong_email_are_one_answer() {
         let (l, _) = lookups(0, None, 0);
-        assert!(matches!(l.look_up("#1001", " ANA@example.com").await, Answer::Found(_)));
+        assert!(matches!(
+            l.look_up("#1001", " ANA@example.com").await,
+            Answer::Found(_)
+        ));
         assert_eq!(l.look_up("1001", "eve@example.com").await, Answer::NotFound);
         assert_eq!(l.look_up("9999", "ana@example.com").await, Answer::NotFound);
         assert_eq!(l.health().calls, 3);
@@ -344,13 +351,26 @@ mod tests {
         let burst = (0..100).map(|i| {
             let l = l.clone();
             async move {
-                let email = if i % 2 == 0 { "ana@example.com" } else { "eve@example.com" };
+                let email = if i % 2 == 0 {
+                    "ana@example.com"
+                } else {
+                    "eve@example.com"
+                };
                 l.look_up("1001", email).await
             }
         });
         let answers = futures_util::future::join_all(burst).await;
-        assert_eq!(answers.iter().filter(|a| matches!(a, Answer::Found(_))).count(), 50);
-        assert_eq!(answers.iter().filter(|a| **a == Answer::NotFound).count(), 50);
+        assert_eq!(
+            answers
+                .iter()
+                .filter(|a| matches!(a, Answer::Found(_)))
+                .count(),
+            50
+        );
+        assert_eq!(
+            answers.iter().filter(|a| **a == Answer::NotFound).count(),
+            50
+        );
         assert_eq!(l.health().calls, 1);
     }
 
@@ -358,22 +378,38 @@ mod tests {
     async fn a_failing_source_rests_after_five_failures_in_a_row() {
         let (l, _) = lookups(0, Some(Failure::Down), 30);
         for _ in 0..BREAKER_FAILURES {
-            assert_eq!(l.look_up("1001", "ana@example.com").await, Answer::Unavailable);
+            assert_eq!(
+                l.look_up("1001", "ana@example.com").await,
+                Answer::Unavailable
+            );
         }
         assert!(l.health().resting.is_some());
         for _ in 0..20 {
-            assert_eq!(l.look_up("1001", "ana@example.com").await, Answer::Unavailable);
+            assert_eq!(
+                l.look_up("1001", "ana@example.com").await,
+                Answer::Unavailable
+            );
         }
         let h = l.health();
-        assert_eq!(h.calls, u64::from(BREAKER_FAILURES), "resting means no calls");
+        assert_eq!(
+            h.calls,
+            u64::from(BREAKER_FAILURES),
+            "resting means no calls"
+        );
         assert_eq!(h.last_error.unwrap().1, "the fake failed");
     }
 
     #[tokio::test]
     async fn throttling_rests_the_source_as_long_as_it_asks() {
         let (l, _) = lookups(0, Some(Failure::Throttled(Duration::from_secs(2))), 30);
-        assert_eq!(l.look_up("1001", "ana@example.com").await, Answer::Unavailable);
-        assert_eq!(l.look_up("1002", "ana@example.com").await, Answer::Unavailable);
+        assert_eq!(
+            l.look_up("1001", "ana@example.com").await,
+            Answer::Unavailable
+        );
+        assert_eq!(
+            l.look_up("1002", "ana@example.com").await,
+            Answer::Unavailable
+        );
         let h = l.health();
         assert_eq!(h.calls, 1);
         assert!(h.resting.unwrap() <= Duration::from_secs(2));
@@ -382,7 +418,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_slow_source_is_given_up_on_after_three_seconds() {
         let (l, _) = lookups(10_000, None, 30);
-        assert_eq!(l.look_up("1001", "ana@example.com").await, Answer::Unavailable);
+        assert_eq!(
+            l.look_up("1001", "ana@example.com").await,
+            Answer::Unavailable
+        );
         assert!(l.health().last_error.unwrap().1.contains("3 seconds"));
     }
 

@@ -89,7 +89,11 @@ pub fn lookups_for(db: &Db, config: &crate::Config) -> anyhow::Result<lookups::L
             _ => bail!("Shopify needs both BELLHOP_SHOPIFY_STORE and BELLHOP_SHOPIFY_TOKEN"),
         }
     } else if chosen[1] {
-        match (&config.woocommerce_url, &config.woocommerce_key, &config.woocommerce_secret) {
+        match (
+            &config.woocommerce_url,
+            &config.woocommerce_key,
+            &config.woocommerce_secret,
+        ) {
             (Some(url), Some(key), Some(secret)) => Box::new(woocommerce::WooCommerce::new(
                 url,
                 key.clone(),
@@ -105,7 +109,9 @@ pub fn lookups_for(db: &Db, config: &crate::Config) -> anyhow::Result<lookups::L
                 service::Service::new(url, secret.clone())
                     .map_err(|e| anyhow::anyhow!("BELLHOP_ORDERS_URL: {e}"))?,
             ),
-            _ => bail!("your order service needs both BELLHOP_ORDERS_URL and BELLHOP_ORDERS_SECRET"),
+            _ => {
+                bail!("your order service needs both BELLHOP_ORDERS_URL and BELLHOP_ORDERS_SECRET")
+            }
         }
     } else {
         // The database is the truth, and an import changes it at once: nothing to cache.

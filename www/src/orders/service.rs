@@ -91,7 +91,10 @@ impl OrderSource for Service {
                 401 | 403 => {
                     return Err(SourceError::new(
                         Failure::Refused,
-                        format!("Your order service refused Bellhop's signature (HTTP {}): check that it uses the same BELLHOP_ORDERS_SECRET", status.as_u16()),
+                        format!(
+                            "Your order service refused Bellhop's signature (HTTP {}): check that it uses the same BELLHOP_ORDERS_SECRET",
+                            status.as_u16()
+                        ),
                     ));
                 }
                 _ => {
@@ -134,9 +137,13 @@ fn checked(mut order: ShopperOrder, number: &str) -> Result<ShopperOrder, Source
     {
         return Err(bad("a text longer than 300 characters"));
     }
-    for date in [Some(&order.placed_on), order.estimated_delivery.as_ref(), order.delivered_on.as_ref()]
-        .into_iter()
-        .flatten()
+    for date in [
+        Some(&order.placed_on),
+        order.estimated_delivery.as_ref(),
+        order.delivered_on.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         if source::day_of(date).as_deref() != Some(date.as_str()) {
             return Err(bad("a date that is not YYYY-MM-DD"));

@@ -110,13 +110,18 @@ impl Shopify {
             404 => {
                 return Err(SourceError::new(
                     Failure::Refused,
-                    format!("Shopify has no Admin API {API_VERSION} at this address (HTTP 404): check BELLHOP_SHOPIFY_STORE, such as https://your-store.myshopify.com"),
+                    format!(
+                        "Shopify has no Admin API {API_VERSION} at this address (HTTP 404): check BELLHOP_SHOPIFY_STORE, such as https://your-store.myshopify.com"
+                    ),
                 ));
             }
             402 | 423 => {
                 return Err(SourceError::new(
                     Failure::Refused,
-                    format!("Shopify says the store is frozen or locked (HTTP {}): check the store's plan in Shopify", status.as_u16()),
+                    format!(
+                        "Shopify says the store is frozen or locked (HTTP {}): check the store's plan in Shopify",
+                        status.as_u16()
+                    ),
                 ));
             }
             _ => return Err(SourceError::status(WHAT, status, retry)),
@@ -211,13 +216,22 @@ pub fn order_of(node: &Value) -> Result<Candidate, SourceError> {
         .ok_or_else(|| malformed("an order has no fulfillments list"))?
         .iter()
         // A cancelled or failed fulfillment never left, or came back.
-        .filter(|f| !matches!(f.get("status").and_then(Value::as_str), Some("CANCELLED" | "ERROR" | "FAILURE")))
+        .filter(|f| {
+            !matches!(
+                f.get("status").and_then(Value::as_str),
+                Some("CANCELLED" | "ERROR" | "FAILURE")
+            )
+        })
         .collect();
     let status = status_of(node, &fulfillments);
     // The newest fulfillment that has tracking (`createdAt` sorts as text: ISO 8601, UTC).
     let mut tracked: Vec<&&Value> = fulfillments
         .iter()
-        .filter(|f| f.get("trackingInfo").and_then(Value::as_array).is_some_and(|t| !t.is_empty()))
+        .filter(|f| {
+            f.get("trackingInfo")
+                .and_then(Value::as_array)
+                .is_some_and(|t| !t.is_empty())
+        })
         .collect();
     tracked.sort_by_key(|f| text(f, "createdAt").unwrap_or_default());
     let newest = tracked.last();
@@ -244,7 +258,9 @@ pub fn order_of(node: &Value) -> Result<Candidate, SourceError> {
             status,
             placed_on: placed,
             items,
-            carrier: tracking.and_then(|t| text(t, "company")).filter(|c| !c.is_empty()),
+            carrier: tracking
+                .and_then(|t| text(t, "company"))
+                .filter(|c| !c.is_empty()),
             tracking_url: tracking
                 .and_then(|t| text(t, "url"))
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
@@ -257,7 +273,10 @@ pub fn order_of(node: &Value) -> Result<Candidate, SourceError> {
 /// Bellhop's status of an order node (its fulfillments already without cancelled ones).
 pub fn status_of(node: &Value, fulfillments: &[&Value]) -> OrderStatus {
     let field = |key: &str| node.get(key).and_then(Value::as_str).unwrap_or("");
-    if matches!(field("displayFinancialStatus"), "REFUNDED" | "PARTIALLY_REFUNDED") {
+    if matches!(
+        field("displayFinancialStatus"),
+        "REFUNDED" | "PARTIALLY_REFUNDED"
+    ) {
         return OrderStatus::Refunded;
     }
     if !node.get("cancelledAt").is_none_or(Value::is_null) {
@@ -389,10 +408,34 @@ mod tests {
         let cases = [
             ("UNFULFILLED", "PAID", json!([]), OrderStatus::Processing),
             ("ON_HOLD", "PAID", json!([]), OrderStatus::Processing),
-            ("PARTIALLY_FULFILLED", "PAID", json!([shipment("2026-11-19T10:00:00Z", None, "DHL")]), OrderStatus::Shipped),
-            ("FULFILLED", "PAID", json!([shipment("2026-11-19T10:00:00Z", None, "DHL")]), OrderStatus::Shipped),
-            ("FULFILLED", "PAID", json!([shipment("2026-11-19T10:00:00Z", Some("2026-11-21T15:00:00Z"), "DHL")]), OrderStatus::Delivered),
-            ("FULFILLED", "PARTIALLY_REFUNDED", json!([]), OrderStatus::Refunded),
+            (
+                "PARTIALLY_FULFILLED",
+                "PAID",
+                json!([shipment("2026-11-19T10:00:00Z", None, "DHL")]),
+                OrderStatus::Shipped,
+            ),
+            (
+                "FULFILLED",
+                "PAID",
+                json!([shipment("2026-11-19T10:00:00Z", None, "DHL")]),
+                OrderStatus::Shipped,
+            ),
+            (
+                "FULFILLED",
+                "PAID",
+                json!([shipment(
+                    "2026-11-19T10:00:00Z",
+                    Some("2026-11-21T15:00:00Z"),
+                    "DHL"
+                )]),
+                OrderStatus::Delivered,
+            ),
+            (
+                "FULFILLED",
+                "PARTIALLY_REFUNDED",
+                json!([]),
+                OrderStatus::Refunded,
+            ),
             ("RESTOCKED", "PAID", json!([]), OrderStatus::Cancelled),
         ];
         for (fulfillment, financial, list, want) in cases {
@@ -401,20 +444,33 @@ mod tests {
         }
         let mut cancelled = node("UNFULFILLED", "VOIDED", json!([]));
         cancelled["cancelledAt"] = json!("2026-11-19T08:00:00Z");
-        assert_eq!(order_of(&cancelled).unwrap().order.status, OrderStatus::Cancelled);
+        assert_eq!(
+            order_of(&cancelled).unwrap().order.status,
+            OrderStatus::Cancelled
+        );
     }
 
     #[test]
     fn tracking_comes_from_the_newest_fulfillment_and_dates_from_their_times() {
-        let two = json!([shipment("2026-11-19T10:00:00Z", None, "DHL"), shipment("2026-11-20T10:00:00Z", None, "UPS")]);
+        let two = json!([
+            shipment("2026-11-19T10:00:00Z", None, "DHL"),
+            shipment("2026-11-20T10:00:00Z", None, "UPS")
+        ]);
         let c = order_of(&node("FULFILLED", "PAID", two)).unwrap();
         assert_eq!(c.order.number, "1001");
         assert_eq!(c.order.placed_on, "2026-11-18");
         assert_eq!(c.order.carrier.as_deref(), Some("UPS"));
-        assert_eq!(c.order.tracking_url.as_deref(), Some("https://track.example/UPS"));
+        assert_eq!(
+            c.order.tracking_url.as_deref(),
+            Some("https://track.example/UPS")
+        );
         assert_eq!(c.order.estimated_delivery.as_deref(), Some("2026-11-24"));
         assert_eq!(c.email.as_deref(), Some("ana@example.com"));
-        let done = json!([shipment("2026-11-19T10:00:00Z", Some("2026-11-21T15:00:00Z"), "DHL")]);
+        let done = json!([shipment(
+            "2026-11-19T10:00:00Z",
+            Some("2026-11-21T15:00:00Z"),
+            "DHL"
+        )]);
         let c = order_of(&node("FULFILLED", "PAID", done)).unwrap();
         assert_eq!(c.order.delivered_on.as_deref(), Some("2026-11-21"));
         assert_eq!(c.order.estimated_delivery, None);
@@ -437,7 +493,10 @@ mod tests {
         let e = error_of(&body["errors"], Cost::read(&body));
         assert_eq!(e.kind, Failure::Throttled(Duration::from_secs(1)));
         let denied = json!([{"message": "Access denied for orders field.", "extensions": {"code": "ACCESS_DENIED"}}]);
-        assert_eq!(error_of(&denied, None).words, "Shopify refused the token: check the app's read_orders access");
+        assert_eq!(
+            error_of(&denied, None).words,
+            "Shopify refused the token: check the app's read_orders access"
+        );
     }
 
     #[test]

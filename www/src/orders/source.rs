@@ -62,7 +62,8 @@ impl Candidate {
 /// Whether two emails are one address: trimmed, lower case, digests compared in constant
 /// time (equal lengths whatever the inputs).
 pub fn same_email(a: &str, b: &str) -> bool {
-    let digest = |e: &str| -> [u8; 32] { Sha256::digest(e.trim().to_lowercase().as_bytes()).into() };
+    let digest =
+        |e: &str| -> [u8; 32] { Sha256::digest(e.trim().to_lowercase().as_bytes()).into() };
     // An empty address is never anyone's (a missing order is compared with nothing).
     let both = !a.trim().is_empty() & !b.trim().is_empty();
     bool::from(digest(a).ct_eq(&digest(b))) & both
@@ -129,7 +130,11 @@ impl SourceError {
     }
 
     /// The answer to an HTTP status other than success, for sources without a better word.
-    pub fn status(what: &str, status: reqwest::StatusCode, retry_after: Option<Duration>) -> SourceError {
+    pub fn status(
+        what: &str,
+        status: reqwest::StatusCode,
+        retry_after: Option<Duration>,
+    ) -> SourceError {
         match status.as_u16() {
             401 => SourceError::new(
                 Failure::Refused,
@@ -151,11 +156,15 @@ impl SourceError {
             }
             code @ 500..=599 => SourceError::new(
                 Failure::Down,
-                format!("{what} answered with an error (HTTP {code}): usually a passing problem on its side"),
+                format!(
+                    "{what} answered with an error (HTTP {code}): usually a passing problem on its side"
+                ),
             ),
             code => SourceError::new(
                 Failure::Malformed,
-                format!("{what} answered HTTP {code}, which its API does not document for this call"),
+                format!(
+                    "{what} answered HTTP {code}, which its API does not document for this call"
+                ),
             ),
         }
     }
@@ -229,7 +238,10 @@ mod tests {
 
     #[test]
     fn days_are_read_from_iso_times_only() {
-        assert_eq!(day_of("2026-11-28T14:03:00Z").as_deref(), Some("2026-11-28"));
+        assert_eq!(
+            day_of("2026-11-28T14:03:00Z").as_deref(),
+            Some("2026-11-28")
+        );
         assert_eq!(day_of("2026-11-28").as_deref(), Some("2026-11-28"));
         assert_eq!(day_of("28/11/2026"), None);
         assert_eq!(day_of("2026"), None);

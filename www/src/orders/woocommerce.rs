@@ -80,7 +80,10 @@ impl OrderSource for WooCommerce {
                 401 | 403 => {
                     return Err(SourceError::new(
                         Failure::Refused,
-                        format!("WooCommerce refused the key (HTTP {}): check BELLHOP_WOOCOMMERCE_KEY and BELLHOP_WOOCOMMERCE_SECRET, and that the key has Read access", status.as_u16()),
+                        format!(
+                            "WooCommerce refused the key (HTTP {}): check BELLHOP_WOOCOMMERCE_KEY and BELLHOP_WOOCOMMERCE_SECRET, and that the key has Read access",
+                            status.as_u16()
+                        ),
                     ));
                 }
                 404 => {
@@ -95,9 +98,11 @@ impl OrderSource for WooCommerce {
                 }
             }
             let bytes = source::body(WHAT, response, MOST_BYTES).await?;
-            let list: Value = serde_json::from_slice(&bytes)
-                .map_err(|_| malformed("it was not JSON"))?;
-            let list = list.as_array().ok_or_else(|| malformed("it was not a list of orders"))?;
+            let list: Value =
+                serde_json::from_slice(&bytes).map_err(|_| malformed("it was not JSON"))?;
+            let list = list
+                .as_array()
+                .ok_or_else(|| malformed("it was not a list of orders"))?;
             for order in list {
                 let Some(found) = order.get("number").and_then(text_or_number) else {
                     return Err(malformed("an order has no number"));
@@ -162,7 +167,12 @@ pub fn order_of(o: &Value) -> Result<Option<Candidate>, SourceError> {
         (status, _) => status,
     };
     Ok(Some(Candidate {
-        email: Some(o.pointer("/billing/email").and_then(Value::as_str).unwrap_or("").to_owned()),
+        email: Some(
+            o.pointer("/billing/email")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        ),
         order: ShopperOrder {
             number: normalize_number(&number),
             status,
@@ -214,7 +224,13 @@ fn tracking_of(o: &Value) -> Option<(String, Option<String>)> {
             .and_then(|d| d.parse::<i64>().ok())
             .unwrap_or(0)
     })?;
-    let field = |k: &str| newest.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let field = |k: &str| {
+        newest
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
     let carrier = field("custom_tracking_provider").or(field("tracking_provider"))?;
     let number = field("tracking_number");
     let link = field("custom_tracking_link")
@@ -226,7 +242,11 @@ fn tracking_of(o: &Value) -> Option<(String, Option<String>)> {
 
 /// The extension stores providers as slugs (`royal-mail`) or names.
 fn carrier_name(provider: &str) -> String {
-    match provider.to_ascii_lowercase().replace(['-', '_'], " ").as_str() {
+    match provider
+        .to_ascii_lowercase()
+        .replace(['-', '_'], " ")
+        .as_str()
+    {
         "ups" => "UPS".into(),
         "usps" => "USPS".into(),
         "fedex" => "FedEx".into(),
@@ -238,10 +258,7 @@ fn carrier_name(provider: &str) -> String {
 
 /// The public tracking page of a common carrier for `number`.
 fn carrier_page(provider: &str, number: &str) -> Option<String> {
-    let n: String = number
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect();
+    let n: String = number.chars().filter(char::is_ascii_alphanumeric).collect();
     let url = match carrier_name(provider).as_str() {
         "UPS" => format!("https://www.ups.com/track?tracknum={n}"),
         "USPS" => format!("https://tools.usps.com/go/TrackConfirmAction?tLabels={n}"),
@@ -302,7 +319,10 @@ mod tests {
         ]}]);
         let c = order_of(&o).unwrap().unwrap();
         assert_eq!(c.order.carrier.as_deref(), Some("Fernhill Post"));
-        assert_eq!(c.order.tracking_url.as_deref(), Some("https://post.example/t/77"));
+        assert_eq!(
+            c.order.tracking_url.as_deref(),
+            Some("https://post.example/t/77")
+        );
         assert_eq!(c.order.placed_on, "2026-11-18");
         assert_eq!(c.order.items[0].quantity, 2);
         assert_eq!(c.email.as_deref(), Some("ana@example.com"));

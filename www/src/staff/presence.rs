@@ -21,7 +21,12 @@ pub struct Here {
 impl Presence {
     /// Agent `agent` opened an inbox (one more tab).
     pub fn arrive(&self, agent: i64) -> Here {
-        *self.open.lock().unwrap_or_else(|e| e.into_inner()).entry(agent).or_default() += 1;
+        *self
+            .open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(agent)
+            .or_default() += 1;
         Here {
             presence: self.clone(),
             agent,

@@ -49,16 +49,30 @@ impl Smtp {
                     .output()
                     .is_ok_and(|o| o.status.success());
                 if !ok {
-                    eprintln!("note: no aiosmtpd here, so this email test was skipped (cargo xtask test installs it)");
+                    eprintln!(
+                        "note: no aiosmtpd here, so this email test was skipped (cargo xtask test installs it)"
+                    );
                     return None;
                 }
                 p
             }
         };
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(dir.path().join("Maildir"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -66,7 +80,10 @@ impl Smtp {
             .unwrap_or_else(|e| panic!("{SMTP_ENV}={python}: {e}"));
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(10), "aiosmtpd did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "aiosmtpd did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(Smtp { port, dir, child })
@@ -89,7 +106,10 @@ impl Smtp {
         files
             .iter()
             .filter_map(|f| std::fs::read_to_string(f).ok())
-            .map(|source| Received { headers: headers(&source), source })
+            .map(|source| Received {
+                headers: headers(&source),
+                source,
+            })
             .collect()
     }
 
@@ -115,7 +135,11 @@ impl Drop for Smtp {
 
 /// The header block, unfolded.
 fn headers(source: &str) -> Vec<(String, String)> {
-    let head = source.split("\n\n").next().unwrap_or("").replace("\r\n", "\n");
+    let head = source
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .replace("\r\n", "\n");
     let mut out: Vec<(String, String)> = Vec::new();
     for line in head.lines() {
         if line.starts_with([' ', '\t']) {
@@ -150,7 +174,9 @@ fn decode_parts(source: &str) -> String {
             let mut i = 0;
             while i < bytes.len() {
                 let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-                if let (b'=', Some(hi), Some(lo)) = (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                if let (b'=', Some(hi), Some(lo)) =
+                    (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
+                {
                     decoded.push((hi * 16 + lo) as u8);
                     i += 3;
                     continue;

@@ -362,7 +362,11 @@ rand = "0.9"
         ];
         let src = project_root().join("www/src");
         for file in rust_files(&src) {
-            let name = file.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            let name = file
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let text = code(&std::fs::read_to_string(&file).unwrap());
             if ["sqlx::query", "query_as(", "query_scalar("]
                 .iter()
