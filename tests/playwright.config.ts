@@ -21,6 +21,11 @@ export const fakesPort = port + 2;
 export const shopifyPort = port + 3;
 // The demo agent's inbox, held open for the whole run (e2e/support/agent-online.mjs).
 const agentPort = port + 4;
+// A real SMTP server (Debian's aiosmtpd) that keeps what www sends in a Maildir the tests
+// read (e2e/fixtures/mail.ts).
+const smtpPort = port + 5;
+const mailDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-mail-"));
+process.env.BELLHOP_E2E_MAILDIR = join(mailDir, "Maildir");
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
 const shopifyDataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-shopify-"));
 
@@ -73,6 +78,12 @@ export default defineConfig({
   },
   projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"] } }],
   webServer: [{
+    command: `${process.env.BELLHOP_SMTP_PYTHON ?? "/usr/bin/python3"} -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${join(mailDir, "Maildir")}`,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 10_000,
+  },
+  {
     command: [
       required("BELLHOP_WWW_BIN"),
       `--addr 127.0.0.1:${port}`,
@@ -85,7 +96,12 @@ export default defineConfig({
       // As behind one proxy of ours: a test may say which address a shopper comes from
       // (`X-Forwarded-For`); without the header the socket's address counts.
       "--trust-proxy 1",
+      `--smtp-url smtp://127.0.0.1:${smtpPort}`,
     ].join(" "),
+    env: {
+      BELLHOP_MAIL_FROM: "Fernhill Outfitters <help@fernhill.example>",
+      BELLHOP_TEAM_EMAIL: "team@fernhill.example",
+    },
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

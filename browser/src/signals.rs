@@ -138,3 +138,30 @@ pub fn identity_from_js(v: &JsValue) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The resume token of an email's link back into a conversation (`#bellhop-resume=…` in
+/// the page's address), if the shopper came through one.
+pub fn resume_token() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let token = hash.strip_prefix("#bellhop-resume=")?;
+    let ok =
+        !token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    ok.then(|| token.to_owned())
+}
+
+/// Takes the resume token out of the address (it was used; a bookmark or a shared link
+/// must not carry it), keeping the page where it is.
+pub fn forget_resume_token() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let clean = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
+    }
+}

@@ -105,6 +105,10 @@ pub fn boot(
     STAGE.with(|s| *s.borrow_mut() = Some(stage.clone()));
     stage.drain();
     follow_other_tabs(&stage);
+    // Back through an email's link: the chat opens at once, and the panel takes it up.
+    if browser::signals::resume_token().is_some() {
+        stage.open();
+    }
     Ok(())
 }
 

@@ -62,3 +62,49 @@ test("the inbox's tab counts waiting shoppers and alerts only after a click", as
   await expect(button).toBeHidden();
   expect(errors).toEqual([]);
 });
+
+test("an offline handoff is confirmed by email, and the team's reply reaches the shopper who left, whose link brings them back to it", async ({ browser }) => {
+  const { mailsTo } = await import("./fixtures/mail");
+  const { Bellhop } = await import("./fixtures/bellhop");
+  const address = `ana.${Date.now()}@example.com`;
+  // The shopper asks for a person while the team is away (the demo flow, closed) and leaves.
+  const shopperContext = await browser.newContext();
+  const page = await shopperContext.newPage();
+  const shopper = new Bellhop(page);
+  await shopper.goto("/?flow=demo-closed");
+  await shopper.open();
+  await shopper.choose("Talk to a person", "Our team is away right now");
+  const composer = page.getByRole("textbox", { name: "Type your message…" });
+  await composer.fill(address);
+  await composer.press("Enter");
+  await expect(shopper.log).toContainText(`We'll reply to ${address}`);
+  await expect.poll(() => mailsTo(address).length, { timeout: 20_000 }).toBe(1);
+  const confirmation = mailsTo(address)[0];
+  expect(confirmation.text).toContain("We got your question");
+  expect(confirmation.headers).toMatch(/^Reply-To: team@fernhill\.example/m);
+  await shopperContext.close();
+
+  // The agent replies in the inbox.
+  const agentContext = await browser.newContext();
+  const agent = await agentContext.newPage();
+  await logIn(agent);
+  await agent.getByRole("row").filter({ hasText: address }).first().getByRole("link").first().click();
+  await agent.getByRole("textbox").fill("Found it: your parcel leaves on Monday.");
+  await agent.getByRole("button", { name: /Send/ }).click();
+  await expect.poll(() => mailsTo(address).length, { timeout: 20_000 }).toBe(2);
+  const reply = mailsTo(address).find((m) => m.text.includes("Found it: your parcel leaves on Monday."));
+  expect(reply, "the reply by email").toBeTruthy();
+  const link = reply!.text.match(/http:\/\/\S+#bellhop-resume=[0-9a-f]+/)?.[0];
+  expect(link, reply!.text).toBeTruthy();
+  await agentContext.close();
+
+  // On another device: the link opens the store with the conversation and the reply.
+  const phone = await browser.newContext();
+  const back = await phone.newPage();
+  await back.goto(link!);
+  const widget = new Bellhop(back);
+  await expect(widget.panel).toBeVisible();
+  await expect(widget.log).toContainText("Found it: your parcel leaves on Monday.");
+  expect(back.url()).not.toContain("bellhop-resume");
+  await phone.close();
+});

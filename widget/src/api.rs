@@ -120,6 +120,19 @@ pub fn beacon(api: &str, body: &str) {
     }
 }
 
+/// The conversation an email's link opened, as the engine takes it up.
+pub fn resumed(reply: &Reply) -> Option<flow_runtime::Input> {
+    let Reply::Answered(200, body) = reply else {
+        return None;
+    };
+    let r = crate::js::Parsed::from_text(body);
+    Some(flow_runtime::Input::Resumed {
+        token: r.field("token").string()?,
+        agent: r.field("agent").opt_string()?,
+        closed: r.field("status").string()? == "closed",
+    })
+}
+
 /// The server's answer to an order lookup.
 pub fn order_answer(reply: &Reply) -> Option<OrderAnswer> {
     match reply {

@@ -115,7 +115,26 @@ fn start_after(
     host_api::install(chat, queued);
     follow_other_tabs(chat);
     WIDGET.with(|w| w.set(Some(chat)));
+    resume_from_link(chat);
     Ok(chat)
+}
+
+/// Back through an email's link (`#bellhop-resume=…`): the server exchanges the link's
+/// token for the conversation, which the engine takes up; the token leaves the address
+/// either way. An expired link leaves the chat as it was.
+fn resume_from_link(chat: Widget) {
+    let Some(resume) = browser::signals::resume_token() else {
+        return;
+    };
+    browser::signals::forget_resume_token();
+    let api = api::Api::new(&chat.shell().config.api);
+    wasm_bindgen_futures::spawn_local(async move {
+        use flow_runtime::wire::json::ToJson;
+        let body = flow_runtime::wire::ResumeRequest { resume }.to_json();
+        if let Some(input) = api::resumed(&api.post("/conversations/resume", &body).await) {
+            chat.dispatch(input);
+        }
+    });
 }
 
 thread_local! {

@@ -102,6 +102,7 @@ fn end_to_end() -> anyhow::Result<()> {
             .current_dir(project_root().join("tests"))
             .env("BELLHOP_WWW_BIN", www)
             .env("BELLHOP_SHOP_FAKES_BIN", fakes)
+            .env("BELLHOP_SMTP_PYTHON", install::SMTP_PYTHON)
             .env("BELLHOP_WIDGET_DIR", dist::out_dir())
             .env("BELLHOP_FLOWS_DIR", project_root().join("www/flows"))
             .env("BELLHOP_CHROMIUM", CHROMIUM)

@@ -91,6 +91,13 @@ pub enum Input {
     },
     /// The live conversation's stream: an agent joined, wrote or closed.
     Agent(AgentEvent),
+    /// The shopper came back through an email's link: the server opened conversation
+    /// `token` for the link's resume token (`agent`: who joined; `closed`: it has ended).
+    Resumed {
+        token: String,
+        agent: Option<String>,
+        closed: bool,
+    },
 }
 
 /// The page the shopper is on, and what the browser knows about them.

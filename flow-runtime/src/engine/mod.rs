@@ -299,6 +299,11 @@ impl Conversation {
             Input::HandoffAnswered { request, answer } => self.handoff_answered(request, answer),
             Input::Delivered { request, ok } => self.delivered(request, ok),
             Input::Agent(event) => self.agent(event),
+            Input::Resumed {
+                token,
+                agent,
+                closed,
+            } => self.resumed(token, agent, closed),
         }
         self.resume_suspended();
         triggers::check_timers(self);

@@ -202,6 +202,42 @@ impl Conversation {
         }
     }
 
+    /// Back through an email's link: this browser takes up the conversation (its stream
+    /// replays what the team wrote), or, when it has ended, is asked for its rating. The
+    /// same conversation already here changes nothing.
+    pub(super) fn resumed(&mut self, token: String, agent: Option<String>, closed: bool) {
+        let here = self.state.chat.handoff.as_ref();
+        if here.and_then(|h| h.token.as_deref()) == Some(token.as_str()) {
+            return;
+        }
+        if self.following().is_some() {
+            self.set_handoff_status(None);
+        }
+        self.state.chat.handoff = Some(super::state::Handoff {
+            token: Some(token),
+            status: HandoffStatus::Connecting,
+            seen: Vec::new(),
+            after: String::new(),
+        });
+        self.track("handoff", vec![("result", Prop::text("resumed"))]);
+        if closed {
+            self.set_handoff_status(Some(HandoffStatus::Closed));
+            self.state.chat.status = Status::Completed;
+            let text = self.phrase(Phrase::Closed).to_owned();
+            self.show_text(Speaker::System, None, &text);
+            if let Some(step) = self.flow.escalation.after_handoff {
+                self.run(step);
+            }
+        } else {
+            self.state.chat.status = Status::WaitingOnAgent;
+            self.set_handoff_status(Some(match agent {
+                Some(name) => HandoffStatus::Joined { name },
+                None => HandoffStatus::Waiting,
+            }));
+        }
+        self.save();
+    }
+
     pub(super) fn agent(&mut self, event: AgentEvent) {
         let Some(handoff) = &self.state.chat.handoff else {
             return;

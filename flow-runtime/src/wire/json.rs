@@ -477,6 +477,12 @@ impl ToJson for EmailChange {
     }
 }
 
+impl ToJson for ResumeRequest {
+    fn write(&self, out: &mut String) {
+        object!(out, "resume" => &self.resume);
+    }
+}
+
 impl ToJson for NewRating {
     fn write(&self, out: &mut String) {
         object!(out, "score" => &self.score, "comment" => &self.comment);

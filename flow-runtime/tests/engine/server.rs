@@ -608,3 +608,78 @@ fn an_unanswered_live_handoff_becomes_an_email_promise() {
     ));
     assert_eq!(joined.transcript.len(), now);
 }
+
+/// Back through an email's link on another device: the conversation is taken up (its
+/// stream followed from the start, so the team's reply shows), or, once closed, the rating
+/// is asked. The same conversation already in this browser changes nothing.
+#[test]
+fn a_shopper_back_through_an_emails_link_takes_up_the_conversation() {
+    use flow_runtime::{Effect, Input, Output, Request, Time};
+    let follows = |c: &mut flow_runtime::Conversation| {
+        let mut out = Vec::new();
+        while let Output::Effect(e) = c.poll_output() {
+            if let Effect::Request(Request::Follow { token, after }) = e {
+                out.push((token, after));
+            }
+        }
+        out
+    };
+    let mut c = flow_runtime::Conversation::new(super::flow(STORE), "v", Time(1_000));
+    c.handle_input(Input::Opened, Time(1_000));
+    follows(&mut c);
+    c.handle_input(
+        Input::Resumed {
+            token: "t1".into(),
+            agent: Some("Alex".into()),
+            closed: false,
+        },
+        Time(2_000),
+    );
+    assert_eq!(follows(&mut c), [("t1".to_owned(), String::new())]);
+    c.handle_input(
+        Input::Resumed {
+            token: "t1".into(),
+            agent: Some("Alex".into()),
+            closed: false,
+        },
+        Time(3_000),
+    );
+    assert!(
+        follows(&mut c).is_empty(),
+        "the same conversation: nothing new"
+    );
+
+    let mut driver = flow_authoring::testing::Driver::new(super::flow(STORE));
+    super::run(&mut driver, "open");
+    driver.input(Input::Resumed {
+        token: "t2".into(),
+        agent: None,
+        closed: false,
+    });
+    driver.input(Input::Agent(flow_runtime::AgentEvent::Message {
+        event: "5".into(),
+        name: "Alex".into(),
+        text: "It ships Monday.".into(),
+    }));
+    assert!(
+        driver
+            .transcript
+            .join("\n")
+            .contains("Alex: It ships Monday."),
+        "{:?}",
+        driver.transcript
+    );
+
+    let mut closed = flow_authoring::testing::Driver::new(super::flow(STORE));
+    super::run(&mut closed, "open");
+    closed.input(Input::Resumed {
+        token: "t3".into(),
+        agent: Some("Alex".into()),
+        closed: true,
+    });
+    assert!(
+        closed.transcript.join("\n").contains("How did we do?"),
+        "{:?}",
+        closed.transcript
+    );
+}

@@ -94,8 +94,15 @@ pub(super) async fn page(
                 .collect()
         })
         .unwrap_or_default();
-    let orders = matches!(section, Section::Handoff)
-        .then(|| super::orders::panel(name, &owner.0.csrf, &state.orders.health(), tried.as_ref()));
+    let orders = matches!(section, Section::Handoff).then(|| {
+        super::orders::panel(
+            name,
+            &owner.0.csrf,
+            &state.orders.health(),
+            tried.as_ref(),
+            state.settings.email,
+        )
+    });
     let t = pages::Tryout {
         orders,
         explained: explained.as_ref(),

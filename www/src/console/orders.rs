@@ -17,10 +17,24 @@ pub struct Tried {
 }
 
 /// The panel, for the flow `name`'s handoff page.
-pub fn panel(name: &str, csrf: &str, health: &Health, tried: Option<&Tried>) -> Markup {
+pub fn panel(
+    name: &str,
+    csrf: &str,
+    health: &Health,
+    tried: Option<&Tried>,
+    email: bool,
+) -> Markup {
     let now = now_ms();
     let ago = |at: i64| format!("{} ago ({})", duration_words(now - at), iso_minute(at));
     html! {
+        section.orders aria-labelledby="email-title" {
+            h2 #email-title { "Email" }
+            @if email {
+                p { "On: offline handoffs are confirmed to shoppers, replies reach shoppers who left, and the team is alerted (the inbox's delivery log lists every email)." }
+            } @else {
+                p { "Off: no SMTP server is configured, so shoppers who leave an email are answered from your own mail program. See the README's “Email”." }
+            }
+        }
         section.orders aria-labelledby="orders-title" {
             h2 #orders-title { "Where orders come from" }
             p { strong { (health.source) } " — " (health.place) }
