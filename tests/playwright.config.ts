@@ -2,7 +2,7 @@
 // `cargo xtask test` sets the BELLHOP_* variables: the www binary, the widget built once by
 // `cargo xtask dist`, the flows folder and Debian's Chromium. Never a downloaded browser.
 import { defineConfig, devices } from "@playwright/test";
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -24,7 +24,13 @@ const agentPort = port + 4;
 // A real SMTP server (Debian's aiosmtpd) that keeps what www sends in a Maildir the tests
 // read (e2e/fixtures/mail.ts).
 const smtpPort = port + 5;
-const mailDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-mail-"));
+// One folder per run, the same in the runner (which starts the servers) and its workers
+// (which evaluate this file again): named by the port, emptied by the runner.
+const mailDir = join(tmpdir(), `bellhop-e2e-mail-${port}`);
+if (!process.env.TEST_WORKER_INDEX) {
+  rmSync(mailDir, { recursive: true, force: true });
+  mkdirSync(mailDir, { recursive: true });
+}
 process.env.BELLHOP_E2E_MAILDIR = join(mailDir, "Maildir");
 const dataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-"));
 const shopifyDataDir = mkdtempSync(join(tmpdir(), "bellhop-e2e-shopify-"));

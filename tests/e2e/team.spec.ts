@@ -3,9 +3,12 @@
 // controls pass axe-core.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { Bellhop } from "./fixtures/bellhop";
+import { mailsTo } from "./fixtures/mail";
+import { shopifyStoreUrl } from "./fixtures/shop";
 
-async function logIn(page: Page) {
-  await page.goto("/inbox/login");
+async function logIn(page: Page, base = "") {
+  await page.goto(`${base}/inbox/login`);
   await page.getByLabel("Email").fill("agent@fernhill.example");
   await page.getByLabel("Password").fill("fernhill-demo");
   await page.getByRole("button", { name: "Log in" }).click();
@@ -21,7 +24,10 @@ function handoff(label: string) {
   };
 }
 
+// On the second www (the one reading orders from the fake Shopify): no other test hands off
+// there, so the queue changes only when this test says.
 test("the inbox's tab counts waiting shoppers and alerts only after a click", async ({ page, context, request }) => {
+  const base = shopifyStoreUrl("");
   await context.grantPermissions(["notifications"]);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -35,7 +41,7 @@ test("the inbox's tab counts waiting shoppers and alerts only after a click", as
     }
     (window as any).Notification = Spy;
   });
-  await logIn(page);
+  await logIn(page, base);
   const count = async () => Number((await page.title()).match(/^\((\d+)\) /)?.[1] ?? 0);
   const before = await count();
   // Nothing was asked on page load.
@@ -45,7 +51,7 @@ test("the inbox's tab counts waiting shoppers and alerts only after a click", as
   expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
 
   // Before the click: the title counts, nothing else.
-  expect((await request.post("/api/v1/handoffs", { data: handoff("title"), headers: { "x-forwarded-for": "198.51.100.30" } })).status()).toBe(201);
+  expect((await request.post(`${base}/api/v1/handoffs`, { data: handoff("title"), headers: { "x-forwarded-for": "198.51.100.30" } })).status()).toBe(201);
   await expect.poll(count).toBe(before + 1);
   expect(await page.evaluate(() => (window as any).__notified.length)).toBe(0);
 
@@ -53,7 +59,7 @@ test("the inbox's tab counts waiting shoppers and alerts only after a click", as
   await button.click();
   await expect(page.getByRole("status").filter({ hasText: "Sound and notifications are on" })).toBeVisible();
   await expect(button).toBeHidden();
-  expect((await request.post("/api/v1/handoffs", { data: handoff("notified"), headers: { "x-forwarded-for": "198.51.100.31" } })).status()).toBe(201);
+  expect((await request.post(`${base}/api/v1/handoffs`, { data: handoff("notified"), headers: { "x-forwarded-for": "198.51.100.31" } })).status()).toBe(201);
   await expect.poll(() => page.evaluate(() => (window as any).__notified.length)).toBe(1);
   expect(await page.evaluate(() => (window as any).__notified[0][0])).toBe("A shopper is waiting");
   // The choice holds across reloads: no button again.
@@ -64,8 +70,7 @@ test("the inbox's tab counts waiting shoppers and alerts only after a click", as
 });
 
 test("an offline handoff is confirmed by email, and the team's reply reaches the shopper who left, whose link brings them back to it", async ({ browser }) => {
-  const { mailsTo } = await import("./fixtures/mail");
-  const { Bellhop } = await import("./fixtures/bellhop");
+  test.setTimeout(90_000);
   const address = `ana.${Date.now()}@example.com`;
   // The shopper asks for a person while the team is away (the demo flow, closed) and leaves.
   const shopperContext = await browser.newContext();
