@@ -270,4 +270,44 @@ mod tests {
             "no such offset"
         );
     }
+
+    /// A flow's IANA zone follows summer time both ways: 09:00 local is 08:00 UTC in a
+    /// Berlin winter and 07:00 UTC in its summer; New York's changes fall on other dates.
+    #[test]
+    fn an_iana_zone_follows_the_spring_and_autumn_changes() {
+        let doc = |zone: &str| crate::doc::HoursDoc {
+            time_zone: zone.into(),
+            weekly: [crate::doc::DayDoc::Mon, crate::doc::DayDoc::Sun]
+                .into_iter()
+                .map(|d| (d, vec!["09:00-17:00".to_owned()]))
+                .collect(),
+            closed: vec![],
+        };
+        let mut diags = Vec::new();
+        let berlin = super::lower(&doc("Europe/Berlin"), "/bot/business_hours", &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        // Monday 2026-03-23 (CET, +1): opens 08:00 UTC.
+        assert!(!berlin.is_open(at("2026-03-23T07:59:00")));
+        assert!(berlin.is_open(at("2026-03-23T08:00:00")));
+        // Spring: Sunday 2026-03-29 the clocks go forward at 02:00; Monday 2026-03-30 (CEST, +2) opens 07:00 UTC.
+        assert!(berlin.is_open(at("2026-03-29T07:00:00")), "09:00 CEST on the day of the change");
+        assert!(!berlin.is_open(at("2026-03-30T06:59:00")));
+        assert!(berlin.is_open(at("2026-03-30T07:00:00")));
+        // Autumn: Sunday 2026-10-25 back to CET; Monday 2026-10-26 opens 08:00 UTC again.
+        assert!(!berlin.is_open(at("2026-10-25T07:59:00")), "08:59 CET on the day of the change");
+        assert!(berlin.is_open(at("2026-10-25T08:00:00")));
+        assert!(!berlin.is_open(at("2026-10-26T07:30:00")));
+        assert!(berlin.is_open(at("2026-10-26T08:00:00")));
+        let ny = super::lower(&doc("America/New_York"), "/bot/business_hours", &mut diags).unwrap();
+        // 2026-03-08 New York springs forward (EDT, -4) while Berlin is still on CET.
+        assert!(!ny.is_open(at("2026-03-09T12:59:00")));
+        assert!(ny.is_open(at("2026-03-09T13:00:00")), "09:00 EDT");
+        // 2026-11-01 back to EST (-5).
+        assert!(!ny.is_open(at("2026-11-02T13:30:00")));
+        assert!(ny.is_open(at("2026-11-02T14:00:00")), "09:00 EST");
+        // An unknown zone is a located error with a suggestion.
+        let mut diags = Vec::new();
+        assert!(super::lower(&doc("Europe/Berlim"), "/bot/business_hours", &mut diags).is_none());
+        assert!(diags.iter().any(|d| d.help.as_deref() == Some("did you mean `Europe/Berlin`?")), "{diags:?}");
+    }
 }
