@@ -121,6 +121,15 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_UNANSWERED_SECONDS", default_value_t = 120)]
     pub unanswered_seconds: u64,
 
+    /// Serve `/metrics` to requests with `Authorization: Bearer <this token>`.
+    #[arg(long, env = "BELLHOP_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
+
+    /// Serve `/metrics` (without a token) on this address of its own, such as a private
+    /// network's `10.0.0.5:9090`.
+    #[arg(long, env = "BELLHOP_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Order lookups allowed per minute from one client address.
     #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
     pub lookups_per_minute: u32,

@@ -18,6 +18,7 @@ pub mod flows;
 pub mod inbox;
 pub mod insights;
 pub mod mail;
+pub mod metrics;
 pub mod orders;
 pub mod secrets;
 mod server;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub orders: orders::lookups::Lookups,
     /// Who of the team has the inbox open here.
     pub presence: staff::presence::Presence,
+    /// This instance's counters for `/metrics`.
+    pub metrics: metrics::Metrics,
 }
 
 /// The settings handlers read (from [`Config`]).
@@ -69,6 +72,8 @@ pub struct Settings {
     pub webhooks: bool,
     /// Whether emails are sent (`--smtp-url`).
     pub email: bool,
+    /// The Bearer token of `/metrics` (`None`: served only on `--metrics-addr`).
+    pub metrics_token: Option<secrets::Secret>,
     pub insights_days: u32,
 }
 
@@ -94,6 +99,7 @@ impl AppState {
         Ok(AppState {
             orders: orders::lookups_for(&db, config)?,
             presence: staff::presence::Presence::default(),
+            metrics: metrics::Metrics::default(),
             conversations: Conversations::new(db.clone(), webhooks, outgoing.clone()),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
@@ -104,6 +110,7 @@ impl AppState {
                 secure_cookies: config.secure_cookies,
                 webhooks,
                 email: outgoing.is_some(),
+                metrics_token: config.metrics_token.clone(),
                 insights_days: config.insights_days,
             }),
             db,
@@ -143,6 +150,8 @@ pub fn app(state: AppState) -> Router {
         .merge(inbox::routes())
         .merge(console::routes())
         .route("/healthz", get(healthz))
+        .route("/readyz", get(healthz))
+        .route("/metrics", get(metrics::metrics))
         // The inbox's and the console's tab icon (browsers also ask for /favicon.ico).
         .route("/bellhop-icon.svg", get(icon))
         .route("/favicon.ico", get(icon))
@@ -156,6 +165,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -325,6 +338,24 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         )
         .map_err(anyhow::Error::msg)?;
         tokio::spawn(worker.run(state.conversations.subscribe(), Duration::from_secs(5)));
+    }
+    if let Some(addr) = config.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+        let metrics_state = state.clone();
+        let private = Router::new().route(
+            "/metrics",
+            get(move || {
+                let state = metrics_state.clone();
+                async move { metrics::exposition(&state).await }
+            }),
+        );
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, private).await {
+                tracing::error!("metrics listener: {e}");
+            }
+        });
     }
     // Live handoffs nobody takes in time become email promises.
     if config.unanswered_seconds > 0 {

@@ -90,3 +90,12 @@ mod secret_tests {
         assert_eq!(s.expose(), "shpat_abc");
     }
 }
+
+/// Whether a secret given by a client is ours: digests compared in constant time (equal
+/// lengths whatever the inputs), and never for an empty one.
+pub fn same_secret(given: &str, ours: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(ours.as_bytes());
+    bool::from(a.ct_eq(&b)) & !ours.is_empty()
+}

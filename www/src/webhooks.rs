@@ -226,3 +226,10 @@ mod tests {
         "1698a50bc74d1ff1db85c4e0a5297c2ad9fdba245d5737cdb789e4cc6e098940"
     }
 }
+
+/// Deliveries waiting to be sent.
+pub async fn pending(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+        .fetch_one(db.pool())
+        .await
+}

@@ -601,3 +601,43 @@ async fn no_email_is_lost_or_sent_twice_across_a_sigkill() {
         "{expected} emails, {at_kill} sent before the SIGKILL, all there once after the restart"
     );
 }
+
+/// `BELLHOP_METRICS_ADDR`: `/metrics` on a listener of its own, without a token, and not on
+/// the main address.
+#[tokio::test]
+async fn metrics_have_an_address_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, private) = (free_port(), free_port());
+    let mut server = Command::new(WWW)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("BELLHOP_METRICS_ADDR", format!("127.0.0.1:{private}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    wait_ready(&client, port).await;
+    let main = client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(main.status(), 404);
+    let scraped = client
+        .get(format!("http://127.0.0.1:{private}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(
+        text.contains(
+            "bellhop_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"204\"}"
+        ),
+        "{text}"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -284,17 +284,24 @@ mod tests {
             closed: vec![],
         };
         let mut diags = Vec::new();
-        let berlin = super::lower(&doc("Europe/Berlin"), "/bot/business_hours", &mut diags).unwrap();
+        let berlin =
+            super::lower(&doc("Europe/Berlin"), "/bot/business_hours", &mut diags).unwrap();
         assert!(diags.is_empty(), "{diags:?}");
         // Monday 2026-03-23 (CET, +1): opens 08:00 UTC.
         assert!(!berlin.is_open(at("2026-03-23T07:59:00")));
         assert!(berlin.is_open(at("2026-03-23T08:00:00")));
         // Spring: Sunday 2026-03-29 the clocks go forward at 02:00; Monday 2026-03-30 (CEST, +2) opens 07:00 UTC.
-        assert!(berlin.is_open(at("2026-03-29T07:00:00")), "09:00 CEST on the day of the change");
+        assert!(
+            berlin.is_open(at("2026-03-29T07:00:00")),
+            "09:00 CEST on the day of the change"
+        );
         assert!(!berlin.is_open(at("2026-03-30T06:59:00")));
         assert!(berlin.is_open(at("2026-03-30T07:00:00")));
         // Autumn: Sunday 2026-10-25 back to CET; Monday 2026-10-26 opens 08:00 UTC again.
-        assert!(!berlin.is_open(at("2026-10-25T07:59:00")), "08:59 CET on the day of the change");
+        assert!(
+            !berlin.is_open(at("2026-10-25T07:59:00")),
+            "08:59 CET on the day of the change"
+        );
         assert!(berlin.is_open(at("2026-10-25T08:00:00")));
         assert!(!berlin.is_open(at("2026-10-26T07:30:00")));
         assert!(berlin.is_open(at("2026-10-26T08:00:00")));
@@ -308,6 +315,11 @@ mod tests {
         // An unknown zone is a located error with a suggestion.
         let mut diags = Vec::new();
         assert!(super::lower(&doc("Europe/Berlim"), "/bot/business_hours", &mut diags).is_none());
-        assert!(diags.iter().any(|d| d.help.as_deref() == Some("did you mean `Europe/Berlin`?")), "{diags:?}");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.help.as_deref() == Some("did you mean `Europe/Berlin`?")),
+            "{diags:?}"
+        );
     }
 }

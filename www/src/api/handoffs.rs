@@ -29,6 +29,9 @@ pub async fn create(
         .check(&client, now_ms())
         .map_err(ApiError::rate_limited)?;
     let live = available(&state, h.flow.as_deref(), now_ms()).await;
+    state
+        .metrics
+        .count("handoff", if live { "live" } else { "offline" });
     let back = team_back(&state, h.flow.as_deref(), now_ms()).await;
     let (c, status) = match state
         .conversations

@@ -169,6 +169,19 @@ pub async fn report(
     Client(client): Client,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    let result = accept(&state, client, body).await;
+    state.metrics.count(
+        "insights",
+        if result.is_ok() {
+            "accepted"
+        } else {
+            "refused"
+        },
+    );
+    result
+}
+
+async fn accept(state: &AppState, client: String, body: Bytes) -> Result<StatusCode, ApiError> {
     if body.len() > MAX_REPORT_BYTES {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

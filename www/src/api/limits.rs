@@ -97,6 +97,15 @@ impl StreamCap {
         })
     }
 
+    /// Shoppers' streams open now.
+    pub fn open_streams(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        open.iter()
+            .filter(|(k, _)| k.starts_with("c:"))
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
     /// Whether the shopper of `conversation` is following it now (a stream is open here):
     /// if not, an agent's reply goes out by email.
     pub fn following(&self, conversation: i64) -> bool {

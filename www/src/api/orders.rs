@@ -16,6 +16,25 @@ pub async fn look_up(
     Client(client): Client,
     ApiJson(q): ApiJson<OrderLookup>,
 ) -> Result<Json<OrderFound>, ApiError> {
+    let answer = answer(&state, &client, q).await;
+    let outcome = match &answer {
+        Ok(_) => "found",
+        Err(e) => match e.code {
+            "order_not_found" => "not_found",
+            "rate_limited" => "rate_limited",
+            flow_runtime::wire::ORDERS_UNAVAILABLE => "unavailable",
+            _ => "refused",
+        },
+    };
+    state.metrics.count("lookup", outcome);
+    answer
+}
+
+async fn answer(
+    state: &AppState,
+    client: &str,
+    q: OrderLookup,
+) -> Result<Json<OrderFound>, ApiError> {
     text_field(
         "number",
         &q.number,
@@ -27,7 +46,7 @@ pub async fn look_up(
     let limits = &state.limits;
     limits
         .lookup_by_client
-        .check(&client, now)
+        .check(client, now)
         .map_err(ApiError::rate_limited)?;
     match state.orders.look_up(&q.number, &q.email).await {
         // The right email is never refused, however many wrong ones came before: the limit

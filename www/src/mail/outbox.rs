@@ -194,3 +194,10 @@ pub async fn set_alerts(db: &Db, id: i64, on: bool) -> sqlx::Result<()> {
         .await
         .map(drop)
 }
+
+/// Emails waiting to be sent.
+pub async fn pending(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE status = 'pending'")
+        .fetch_one(db.pool())
+        .await
+}
