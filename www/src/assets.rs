@@ -5,6 +5,11 @@
 //! gzip variants are precompressed by `dist` and picked by `Accept-Encoding`. The files are
 //! public and load from any storefront origin, hence `Access-Control-Allow-Origin: *`
 //! (module scripts and `fetch` of the wasm need it cross-origin).
+//!
+//! A release binary (`cargo xtask release`) carries the files itself ([`embedded`]); a
+//! `--widget-dir` (development) wins over them.
+
+mod embedded;
 
 use std::path::Path;
 
@@ -17,10 +22,16 @@ use axum::{
 };
 use tower_http::services::ServeDir;
 
+/// Whether this binary carries the widget (`cargo xtask release`).
+pub fn embedded_widget() -> bool {
+    embedded::present()
+}
+
 pub fn service(dir: Option<&Path>) -> Router {
     let router = match dir {
         Some(dir) => Router::new()
             .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip()),
+        None if embedded::present() => Router::new().fallback(embedded::serve),
         None => Router::new().fallback(|| async {
             (
                 StatusCode::NOT_FOUND,

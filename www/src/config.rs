@@ -219,6 +219,12 @@ pub enum Command {
     /// The orders shoppers can look up.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// A consistent copy of the SQLite database into FILE while the server runs (SQLite's
+    /// `VACUUM INTO`); with PostgreSQL use `pg_dump`.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Debug, clap::Subcommand)]

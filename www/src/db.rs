@@ -102,6 +102,56 @@ impl Db {
         }
     }
 
+    /// A consistent copy of the SQLite database into `file` (SQLite's `VACUUM INTO`: online,
+    /// the server may keep serving). PostgreSQL has `pg_dump` for this.
+    pub async fn backup(&self, file: &std::path::Path) -> anyhow::Result<()> {
+        if self.backend() == Backend::Postgres {
+            anyhow::bail!(
+                "this database is PostgreSQL: back it up with `pg_dump` (README, \"Deploying\")"
+            );
+        }
+        if file.exists() {
+            anyhow::bail!("{} exists already: give a new file", file.display());
+        }
+        let path = file.to_str().context("the backup's path is not UTF-8")?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(self.pool())
+            .await
+            .with_context(|| format!("backing up to {}", file.display()))?;
+        Ok(())
+    }
+
+    /// Runs `work` while holding the deployment-wide lock `key`: on PostgreSQL a session
+    /// advisory lock, so that several instances starting at once on one database take turns
+    /// (the demo's seeding: count, then insert). SQLite serves one instance, whose start
+    /// runs this once.
+    pub async fn exclusively<T>(
+        &self,
+        key: i64,
+        work: impl std::future::Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
+        if self.backend == Backend::Sqlite {
+            return work.await;
+        }
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(key)
+            .execute(&mut *conn)
+            .await
+            .context("taking the database lock")?;
+        let result = work.await;
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(key)
+            .execute(&mut *conn)
+            .await;
+        if unlocked.is_err() {
+            // Closing the session is what releases its locks for sure.
+            conn.detach();
+        }
+        result
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)

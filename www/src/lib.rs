@@ -256,6 +256,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             let db = Db::open(&config).await?;
             flows::admin::run(&db, command).await
         }
+        Some(Command::Backup { file }) => {
+            let db = Db::open(&config).await?;
+            db.backup(&file).await?;
+            println!("backed up the database to {}", file.display());
+            Ok(())
+        }
         Some(Command::Orders(OrdersCommand::Import { file })) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
@@ -278,6 +284,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
 /// Fills an empty store with the demo's orders and agent.
 pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    // Several instances may start at once on one PostgreSQL: they take turns, and the
+    // later ones find the demo there.
+    db.exclusively(SEED_LOCK, seed_demo_now(db)).await
+}
+
+/// The advisory lock's key for seeding ("bellhop!" as a number).
+const SEED_LOCK: i64 = 0x62656c6c686f7021;
+
+async fn seed_demo_now(db: &Db) -> anyhow::Result<()> {
     if orders::count(db).await? == 0 {
         for order in orders::demo::orders(clock::now_ms()) {
             orders::upsert(db, &order).await?;
@@ -312,7 +327,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     match &config.widget_dir {
         Some(dir) if dir.join("bellhop.js").is_file() => {}
         Some(dir) => tracing::warn!("no bellhop.js in {}: run `cargo xtask dist`", dir.display()),
-        None => tracing::warn!("no --widget-dir given: /bellhop/ serves nothing"),
+        None if assets::embedded_widget() => {
+            tracing::info!("serving the widget built into this binary")
+        }
+        None => tracing::warn!(
+            "no --widget-dir given and no widget built in: /bellhop/ serves nothing (cargo xtask release builds one that carries it)"
+        ),
     }
     if config.demo {
         seed_demo(&db).await?;

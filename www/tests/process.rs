@@ -641,3 +641,51 @@ async fn metrics_have_an_address_of_their_own() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// `www backup FILE`: a copy of the SQLite database that a server can run from.
+#[test]
+fn the_sqlite_database_is_backed_up_online() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = www(
+        dir.path(),
+        &[
+            "agent",
+            "add",
+            "--email",
+            "alex@shop.example",
+            "--name",
+            "Alex",
+        ],
+        None,
+        Some("a-long-password"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = dir.path().join("copy.db");
+    let out = www(dir.path(), &["backup"], Some(&copy), None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = Command::new(WWW)
+        .args([
+            "--database-url",
+            &format!("sqlite://{}", copy.display()),
+            "agent",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("alex@shop.example"),
+        "{listed:?}"
+    );
+    // Never over an existing file.
+    let again = www(dir.path(), &["backup"], Some(&copy), None);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}

@@ -2,6 +2,7 @@
 //!
 //! `cargo xtask <command>` (an alias in `.cargo/config.toml`):
 //! - `dist`  — release build of the widget into `target/dist`, with a size report;
+//! - `release` — `www` in release mode with the widget inside: one binary to deploy;
 //! - `demo`  — `dist`, then the demo storefront on http://127.0.0.1:8080 until Ctrl-C;
 //! - `test`  — installs what the tests need, then runs every test (what CI runs);
 //! - `bench` — Lighthouse with and without the widget, sizes, in-browser timings and memory;
@@ -17,6 +18,7 @@ mod install;
 mod load;
 mod modules;
 mod postgres;
+mod release;
 mod test;
 mod tidy;
 mod util;
@@ -28,6 +30,7 @@ Usage: cargo xtask <command>
 
 Commands:
   dist    Build the widget for browsers into target/dist and print its sizes
+  release Build www in release mode with the widget inside it: one binary to deploy
   demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
   test    Install what the tests need, then run every test (CI runs this)
   bench   Measure page cost (Lighthouse), bytes, time to ready, FAQ latency and memory [--runs N]
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::run().map(drop),
+        Some("release") => release::run(),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
         Some("load") => load::run(),

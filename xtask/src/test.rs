@@ -39,6 +39,11 @@ pub fn run() -> anyhow::Result<()> {
         let assets = dist::run()?;
         dist::check_budgets(&assets)
     })?;
+    step("the www binary alone serves the widget", || {
+        // A debug build (the release one takes minutes more and embeds the same way).
+        let bin = crate::release::build("dev")?;
+        crate::release::check(&bin)
+    })?;
     step("widget tests in headless Chromium", wasm_tests)?;
     step("end-to-end tests", end_to_end)?;
     eprintln!(
