@@ -130,6 +130,11 @@ pub struct Config {
     #[arg(long, env = "BELLHOP_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
 
+    /// How log lines are written: `text` for people, `json` for a log collector (one JSON
+    /// object per line: timestamp, level, target, message and fields).
+    #[arg(long, env = "BELLHOP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// Order lookups allowed per minute from one client address.
     #[arg(long, env = "BELLHOP_LOOKUPS_PER_MINUTE", default_value_t = 10)]
     pub lookups_per_minute: u32,
@@ -201,6 +206,13 @@ pub struct Config {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The log's format (`--log-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Debug, clap::Subcommand)]

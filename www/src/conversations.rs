@@ -185,6 +185,10 @@ impl From<sqlx::Error> for Refused {
     }
 }
 
+/// The PostgreSQL `NOTIFY` channel on which each event is announced (its conversation's id
+/// as payload), for the listeners of every instance ([`crate::cluster`]).
+pub const EVENTS_CHANNEL: &str = "bellhop_events";
+
 /// Conversations in the database, with the stream notifiers and the webhook switch.
 #[derive(Clone)]
 pub struct Conversations {
@@ -198,9 +202,11 @@ pub struct Conversations {
     /// conversation changed (300 idle streams on one server used to re-read on every
     /// change anywhere, and slowed every other request tenfold).
     each: Arc<Mutex<HashMap<i64, watch::Sender<i64>>>>,
-    /// How often a stream looks again without being woken: other servers on the same
-    /// PostgreSQL do not wake ours; one server on SQLite wakes itself.
-    poll: std::time::Duration,
+    /// How often a stream looks again without being woken, if ever: on SQLite (one
+    /// instance, which wakes itself) every 30 s as a safety net; on PostgreSQL never, since
+    /// every event is announced with `NOTIFY` in its own transaction and each instance's
+    /// listener wakes its streams ([`crate::cluster`]).
+    poll: Option<std::time::Duration>,
     /// The key of the client-address digests (read from the database once).
     address_key: Arc<tokio::sync::OnceCell<String>>,
 }
@@ -208,8 +214,8 @@ pub struct Conversations {
 impl Conversations {
     pub fn new(db: Db, webhooks: bool, mail: Option<crate::mail::Outgoing>) -> Conversations {
         let poll = match db.backend() {
-            Backend::Postgres => std::time::Duration::from_secs(3),
-            Backend::Sqlite => std::time::Duration::from_secs(30),
+            Backend::Postgres => None,
+            Backend::Sqlite => Some(std::time::Duration::from_secs(30)),
         };
         Conversations {
             db,
@@ -247,6 +253,21 @@ impl Conversations {
         }
     }
 
+    /// Conversation `id` changed on another instance (its `NOTIFY` arrived).
+    pub(crate) fn changed_elsewhere(&self, id: i64) {
+        self.changed(id);
+    }
+
+    /// Anything may have changed (the listener reconnected, and may have missed some
+    /// notifications): every stream here looks again.
+    pub(crate) fn wake_all(&self) {
+        self.changed.send_modify(|n| *n += 1);
+        let each = self.each.lock().unwrap_or_else(|e| e.into_inner());
+        for tx in each.values() {
+            tx.send_modify(|n| *n += 1);
+        }
+    }
+
     async fn begin(&self) -> sqlx::Result<Transaction<'static, Any>> {
         let mut tx = self.db.begin_write().await?;
         if self.db.backend() == Backend::Postgres {
@@ -267,7 +288,7 @@ impl Conversations {
         data: &Value,
         now: i64,
     ) -> sqlx::Result<i64> {
-        sqlx::query(
+        let id: i64 = sqlx::query(
             "INSERT INTO events (conversation_id, kind, data, at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(conversation)
@@ -276,7 +297,16 @@ impl Conversations {
         .bind(now)
         .fetch_one(&mut **tx)
         .await?
-        .try_get("id")
+        .try_get("id")?;
+        if self.db.backend() == Backend::Postgres {
+            // Delivered to every instance's listener when (and only if) this commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(EVENTS_CHANNEL)
+                .bind(conversation.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(id)
     }
 
     async fn webhook(
@@ -1163,11 +1193,16 @@ impl Conversations {
                     wake.mark_unchanged();
                     match this.events_after(conversation, after, kinds, 100).await {
                         Ok(events) if !events.is_empty() => ready.extend(events),
-                        Ok(_) => {
-                            // Other servers on the same PostgreSQL do not wake us: look again
-                            // every few seconds anyway.
-                            let _ = tokio::time::timeout(poll, wake.changed()).await;
-                        }
+                        Ok(_) => match poll {
+                            Some(poll) => {
+                                let _ = tokio::time::timeout(poll, wake.changed()).await;
+                            }
+                            None => {
+                                if wake.changed().await.is_err() {
+                                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                }
+                            }
+                        },
                         Err(e) => {
                             tracing::warn!("event stream: {e}");
                             tokio::time::sleep(std::time::Duration::from_secs(2)).await;

@@ -5,6 +5,7 @@
 //! differ per backend (`migrations/sqlite`, `migrations/postgres`).
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -20,10 +21,22 @@ pub enum Backend {
 }
 
 /// A pool of connections to the store's database, migrated to the current schema.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Where it is (with its password: never shown), for PostgreSQL's `LISTEN`, which needs
+    /// a connection of its own.
+    url: Arc<str>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .field("url", &redact(&self.url))
+            .finish()
+    }
 }
 
 impl Db {
@@ -78,7 +91,11 @@ impl Db {
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await,
         }
         .context("database migration failed")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            url: url.into(),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -87,6 +104,22 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL, password and all: only for connecting.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// `` on PostgreSQL, to end a `SELECT` that claims work: another
+    /// instance claiming at the same moment passes over the rows this one locked instead of
+    /// waiting for them or taking them too. SQLite has one writer at a time (`BEGIN
+    /// IMMEDIATE`), so a claim there is exclusive already.
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
     }
 
     /// Begins a transaction that will write. On SQLite it takes the write lock at once

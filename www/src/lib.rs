@@ -10,6 +10,7 @@ pub mod agents;
 pub mod api;
 mod assets;
 pub mod clock;
+pub mod cluster;
 mod config;
 pub mod console;
 pub mod conversations;
@@ -21,7 +22,7 @@ pub mod mail;
 pub mod metrics;
 pub mod orders;
 pub mod secrets;
-mod server;
+pub mod server;
 pub mod staff;
 mod storefront;
 pub mod webhooks;
@@ -36,7 +37,7 @@ use axum::{Router, extract::State, http::StatusCode, routing::get};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use config::{AgentCommand, Command, Config, FlowsCommand, OrdersCommand};
+pub use config::{AgentCommand, Command, Config, FlowsCommand, LogFormat, OrdersCommand};
 pub use db::Db;
 
 use api::limits::RateLimit;
@@ -58,6 +59,10 @@ pub struct AppState {
     pub orders: orders::lookups::Lookups,
     /// Who of the team has the inbox open here.
     pub presence: staff::presence::Presence,
+    /// This instance among others on one PostgreSQL (who is here on any of them).
+    pub cluster: cluster::Cluster,
+    /// Set when this instance stops: live streams end with a retry hint.
+    pub stopping: server::Stopping,
     /// This instance's counters for `/metrics`.
     pub metrics: metrics::Metrics,
 }
@@ -96,10 +101,41 @@ impl AppState {
     pub fn new(db: Db, config: &Config) -> anyhow::Result<AppState> {
         let webhooks = config.webhook_url.is_some();
         let outgoing = config.outgoing().map_err(anyhow::Error::msg)?;
+        let limits = Limits {
+            lookup_by_client: RateLimit::per_minute(config.lookups_per_minute)
+                .for_deployment(&db, "lookup_by_client"),
+            lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute)
+                .for_deployment(&db, "lookup_by_order"),
+            handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute)
+                .for_deployment(&db, "handoff_by_client"),
+            insights_by_client: RateLimit::per_minute(config.insights_per_minute)
+                .for_deployment(&db, "insights_by_client"),
+            logins: inbox::throttle::LoginThrottle::default().for_deployment(&db),
+            // A person types a few messages a minute; a script types thousands.
+            messages: api::limits::PerConversation::per_minute(
+                config.messages_per_minute,
+                config.messages_per_minute.saturating_mul(2),
+            )
+            .for_deployment(&db, "messages"),
+            emails: api::limits::PerConversation::per_minute(
+                config.changes_per_minute,
+                config.changes_per_minute.saturating_mul(4),
+            )
+            .for_deployment(&db, "emails"),
+            ratings: api::limits::PerConversation::per_minute(
+                config.changes_per_minute,
+                config.changes_per_minute.saturating_mul(4),
+            )
+            .for_deployment(&db, "ratings"),
+            // A few tabs per conversation; a shared office address has several shoppers.
+            streams: api::limits::StreamCap::new(4, 40),
+        };
         Ok(AppState {
             orders: orders::lookups_for(&db, config)?,
             presence: staff::presence::Presence::default(),
+            cluster: cluster::Cluster::new(db.clone()),
             metrics: metrics::Metrics::default(),
+            stopping: server::Stopping::default(),
             conversations: Conversations::new(db.clone(), webhooks, outgoing.clone()),
             widget_dir: config.widget_dir.clone(),
             flows: flows::Flows::new(db.clone(), config.flows_dir.clone()),
@@ -114,28 +150,7 @@ impl AppState {
                 insights_days: config.insights_days,
             }),
             db,
-            limits: Limits {
-                lookup_by_client: RateLimit::per_minute(config.lookups_per_minute),
-                lookup_by_order: RateLimit::per_minute(config.lookups_per_order_per_minute),
-                handoff_by_client: RateLimit::per_minute(config.handoffs_per_minute),
-                insights_by_client: RateLimit::per_minute(config.insights_per_minute),
-                logins: inbox::throttle::LoginThrottle::default(),
-                // A person types a few messages a minute; a script types thousands.
-                messages: api::limits::PerConversation::per_minute(
-                    config.messages_per_minute,
-                    config.messages_per_minute.saturating_mul(2),
-                ),
-                emails: api::limits::PerConversation::per_minute(
-                    config.changes_per_minute,
-                    config.changes_per_minute.saturating_mul(4),
-                ),
-                ratings: api::limits::PerConversation::per_minute(
-                    config.changes_per_minute,
-                    config.changes_per_minute.saturating_mul(4),
-                ),
-                // A few tabs per conversation; a shared office address has several shoppers.
-                streams: api::limits::StreamCap::new(4, 40),
-            },
+            limits,
         })
     }
 }
@@ -391,19 +406,44 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    // Old insights go, once an hour.
+    // Old insights and idle rate-limit counts go, once an hour in the whole deployment.
     {
         let db = db.clone();
+        let cluster = state.cluster.clone();
         let days = config.insights_days;
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(Duration::from_secs(3600));
+            let mut every = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every.tick().await;
-                if let Err(e) = insights::prune(&db, days, clock::now_ms()).await {
-                    tracing::error!("pruning insights: {e}");
+                match cluster.once_per("prune", clock::HOUR_MS).await {
+                    Ok(true) => {
+                        let now = clock::now_ms();
+                        if let Err(e) = insights::prune(&db, days, now).await {
+                            tracing::error!("pruning insights: {e}");
+                        }
+                        let limits = api::limits::prune(&db, now).await;
+                        let logins = inbox::throttle::prune(&db, now).await;
+                        if let Some(e) = limits.err().or(logins.err()) {
+                            tracing::error!("pruning counts: {e}");
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::error!("pruning: {e}"),
                 }
             }
         });
+    }
+    // Several instances on one PostgreSQL: events and who is here reach them all.
+    if db.backend() == db::Backend::Postgres {
+        tokio::spawn(state.cluster.clone().listen(state.conversations.clone()));
+        let (presence, streams) = (state.presence.clone(), state.limits.streams.clone());
+        let changed = [presence.changed.clone(), streams.changed.clone()];
+        tokio::spawn(
+            state
+                .cluster
+                .clone()
+                .heartbeat(move || (presence.here(), streams.followed()), changed),
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -415,15 +455,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         body: Duration::from_secs(config.body_timeout),
         connections: config.max_connections,
     };
-    // Event streams never end by themselves: requests in flight get a moment, then we go.
-    server::run(
-        listener,
-        app(state),
-        limits,
-        shutdown_signal(),
-        Duration::from_secs(2),
-    )
-    .await?;
+    // On SIGTERM, live streams end with a retry hint (their browsers reconnect, to another
+    // instance behind a load balancer, missing nothing); requests in flight get a moment.
+    let stopping = state.stopping.clone();
+    let cluster = state.cluster.clone();
+    let stop = async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: ending event streams with a retry hint");
+        stopping.stop();
+        cluster.leave().await;
+    };
+    server::run(listener, app(state), limits, stop, Duration::from_secs(2)).await?;
     Ok(())
 }
 

@@ -117,3 +117,47 @@ fn descriptor_limit() -> Option<usize> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.split_whitespace().nth(3)?.parse().ok()
 }
+
+/// How long a browser waits before it reconnects to an event stream this instance ended
+/// because it is stopping (behind a load balancer: to another instance).
+pub const RETRY_WHEN_STOPPING: Duration = Duration::from_secs(1);
+
+/// Whether this instance is stopping (SIGTERM or Ctrl-C): then every live event stream ends
+/// with a retry hint, and the browser's `EventSource` reconnects with `Last-Event-ID`,
+/// missing nothing, instead of waiting for a connection cut off mid-stream.
+#[derive(Clone, Default)]
+pub struct Stopping(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Stopping {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// `events` until this instance stops, then one last event: `retry:` and a comment.
+    pub fn ends<S>(
+        &self,
+        events: S,
+    ) -> impl futures_util::Stream<
+        Item = Result<axum::response::sse::Event, std::convert::Infallible>,
+    > + Send
+    + use<S>
+    where
+        S: futures_util::Stream<
+                Item = Result<axum::response::sse::Event, std::convert::Infallible>,
+            > + Send,
+    {
+        use futures_util::StreamExt;
+        let mut stopping = self.0.subscribe();
+        let stopped = async move {
+            if stopping.wait_for(|s| *s).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let last = futures_util::stream::once(async {
+            Ok(axum::response::sse::Event::default()
+                .retry(RETRY_WHEN_STOPPING)
+                .comment("this server is stopping: reconnect"))
+        });
+        events.take_until(stopped).chain(last)
+    }
+}

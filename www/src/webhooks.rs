@@ -25,6 +25,16 @@ use crate::db::Db;
 use crate::secrets::random_hex;
 
 pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claimed delivery is this instance's to send: past the HTTP time-out (10 s).
+const LEASE_MS: i64 = 30_000;
+
+/// A delivery claimed for sending; `attempts` counts this one.
+struct Due {
+    id: i64,
+    delivery: String,
+    body: String,
+    attempts: i64,
+}
 
 /// Queues a delivery of `event` (inside the caller's transaction).
 pub async fn enqueue(
@@ -101,55 +111,96 @@ impl Worker {
         }
     }
 
-    /// Sends every delivery due now; returns how many were attempted.
+    /// Sends every delivery due now, one at a time; returns how many were attempted.
     pub async fn send_due(&self) -> sqlx::Result<usize> {
-        let due = sqlx::query(
+        let mut tried = 0;
+        let mut after = 0;
+        while let Some(due) = self.claim(after).await? {
+            after = due.id;
+            tried += 1;
+            self.deliver(&due).await?;
+        }
+        Ok(tried)
+    }
+
+    /// The next due delivery after `after` (the first pending one of its conversation, so
+    /// each conversation's events arrive in order), leased to this instance: its
+    /// `next_attempt_at` moves past the HTTP time-out, in a transaction that skips rows
+    /// another instance is claiming. Two instances never send the same delivery at once.
+    async fn claim(&self, after: i64) -> sqlx::Result<Option<Due>> {
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, delivery_id, body, attempts FROM webhook_deliveries d
-             WHERE status = 'pending' AND next_attempt_at <= $1
+             WHERE status = 'pending' AND next_attempt_at <= $1 AND id > $2
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.conversation_id = d.conversation_id
                              AND e.status = 'pending' AND e.id < d.id)
-             ORDER BY id LIMIT 20",
-        )
-        .bind(now_ms())
-        .fetch_all(self.db.pool())
+             ORDER BY id LIMIT 1{}",
+            self.db.skip_locked()
+        )))
+        .bind(now)
+        .bind(after)
+        .fetch_optional(&mut *tx)
         .await?;
-        for row in &due {
-            let id: i64 = row.try_get("id")?;
-            let delivery: String = row.try_get("delivery_id")?;
-            let body: String = row.try_get("body")?;
-            let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
-            let outcome = self.send(&delivery, &body).await;
-            let now = now_ms();
-            let (status, code, error) = match outcome {
-                Ok(code) if (200..300).contains(&code) => ("delivered", Some(code), None),
-                Ok(code) => ("pending", Some(code), Some(format!("HTTP {code}"))),
-                Err(e) => ("pending", None, Some(e)),
-            };
-            let status = if status == "pending" && attempts >= MAX_ATTEMPTS {
-                "failed"
-            } else {
-                status
-            };
-            let delay = self.base_delay.as_millis() as i64 * (1i64 << (attempts - 1).min(20));
-            let next = now + delay.min(3_600_000);
-            if let Some(e) = &error {
-                tracing::warn!("webhook {delivery}: attempt {attempts} failed: {e}");
-            }
-            sqlx::query(
-                "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3,
-                 last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
-            )
-            .bind(status)
-            .bind(attempts)
-            .bind(next)
-            .bind(code.map(i64::from))
-            .bind(error)
-            .bind((status == "delivered").then_some(now))
-            .bind(id)
-            .execute(self.db.pool())
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let due = Due {
+            id: row.try_get("id")?,
+            delivery: row.try_get("delivery_id")?,
+            body: row.try_get("body")?,
+            attempts: row.try_get::<i64, _>("attempts")? + 1,
+        };
+        sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2")
+            .bind(now + LEASE_MS)
+            .bind(due.id)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(Some(due))
+    }
+
+    /// Sends one claimed delivery and records the outcome.
+    async fn deliver(&self, due: &Due) -> sqlx::Result<()> {
+        let Due {
+            id,
+            delivery,
+            body,
+            attempts,
+        } = due;
+        let (id, attempts) = (*id, *attempts);
+        let outcome = self.send(delivery, body).await;
+        let now = now_ms();
+        let (status, code, error) = match outcome {
+            Ok(code) if (200..300).contains(&code) => ("delivered", Some(code), None),
+            Ok(code) => ("pending", Some(code), Some(format!("HTTP {code}"))),
+            Err(e) => ("pending", None, Some(e)),
+        };
+        let status = if status == "pending" && attempts >= MAX_ATTEMPTS {
+            "failed"
+        } else {
+            status
+        };
+        let delay = self.base_delay.as_millis() as i64 * (1i64 << (attempts - 1).min(20));
+        let next = now + delay.min(3_600_000);
+        if let Some(e) = &error {
+            tracing::warn!("webhook {delivery}: attempt {attempts} failed: {e}");
         }
-        Ok(due.len())
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3,
+             last_status = $4, last_error = $5, delivered_at = $6 WHERE id = $7",
+        )
+        .bind(status)
+        .bind(attempts)
+        .bind(next)
+        .bind(code.map(i64::from))
+        .bind(error)
+        .bind((status == "delivered").then_some(now))
+        .bind(id)
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
     }
 
     async fn send(&self, delivery: &str, body: &str) -> Result<u16, String> {

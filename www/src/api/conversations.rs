@@ -59,6 +59,7 @@ pub async fn resume(
         .limits
         .handoff_by_client
         .check(&client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     let c = state
         .conversations
@@ -89,6 +90,7 @@ pub async fn message(
         .limits
         .messages
         .check(c.id, &client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     match state.conversations.shopper_says(&c, &m.key, &m.text).await {
         Ok(id) => Ok(Json(MessageAccepted { id: id.to_string() })),
@@ -118,6 +120,7 @@ pub async fn email(
         .limits
         .emails
         .check(c.id, &client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     let back = super::handoffs::team_back(&state, c.flow.as_deref(), now_ms()).await;
     state
@@ -145,6 +148,7 @@ pub async fn rating(
         .limits
         .ratings
         .check(c.id, &client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     if c.status != "closed" {
         return Err(ApiError::new(
@@ -201,5 +205,6 @@ pub async fn events(
                 .event(e.kind)
                 .data(e.data.to_string()))
         });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok(Sse::new(state.stopping.ends(stream))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -27,6 +27,7 @@ pub async fn create(
         .limits
         .handoff_by_client
         .check(&client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     let live = available(&state, h.flow.as_deref(), now_ms()).await;
     state
@@ -67,7 +68,13 @@ async fn available(state: &AppState, flow: Option<&str>, now: i64) -> bool {
     if !in_hours(state, flow, now).await {
         return false;
     }
-    let here = state.presence.here();
+    let here = match state.cluster.agents_here(&state.presence).await {
+        Ok(here) => here,
+        Err(e) => {
+            tracing::error!("who is here: {e}");
+            return false;
+        }
+    };
     match crate::agents::any_available(&state.db, &here).await {
         Ok(any) => any,
         Err(e) => {

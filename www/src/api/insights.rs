@@ -193,6 +193,7 @@ async fn accept(state: &AppState, client: String, body: Bytes) -> Result<StatusC
         .limits
         .insights_by_client
         .check(&client, now_ms())
+        .await
         .map_err(ApiError::rate_limited)?;
     // Not JSON: 400. JSON that is no report (a field of the wrong type, a reason or kind
     // not in its list): 422, saying where.

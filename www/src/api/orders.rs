@@ -47,6 +47,7 @@ async fn answer(
     limits
         .lookup_by_client
         .check(client, now)
+        .await
         .map_err(ApiError::rate_limited)?;
     match state.orders.look_up(&q.number, &q.email).await {
         // The right email is never refused, however many wrong ones came before: the limit
@@ -66,6 +67,7 @@ async fn answer(
             limits
                 .lookup_by_order
                 .check(&normalize_number(&q.number), now)
+                .await
                 .map_err(ApiError::rate_limited)?;
             // The same answer for a missing order and a wrong email.
             Err(ApiError::new(

@@ -208,7 +208,7 @@ async fn login(
     };
     let throttle = &state.limits.logins;
     let now = crate::clock::now_ms();
-    if let Err(wait) = throttle.check(attempt, now) {
+    if let Err(wait) = throttle.check_everywhere(attempt, now).await {
         let mut response = (
             StatusCode::TOO_MANY_REQUESTS,
             Html(pages::login_locked(wait)),
@@ -222,7 +222,7 @@ async fn login(
     let agent = match agents::authenticate(&state.db, &form.email, &form.password).await {
         Ok(Some(agent)) => agent,
         Ok(None) => {
-            throttle.failed(attempt, now);
+            throttle.failed_everywhere(attempt, now).await;
             return Redirect::to("/inbox/login?failed=true").into_response();
         }
         Err(e) => return Problem::unavailable(Area::Inbox, e).into_response(),
@@ -231,7 +231,7 @@ async fn login(
         Ok(cookie) => cookie,
         Err(e) => return Problem::unavailable(Area::Inbox, e).into_response(),
     };
-    throttle.succeeded(attempt);
+    throttle.succeeded_everywhere(attempt).await;
     // This browser is one the account knows from now on.
     let device = if known {
         if let Err(e) = agents::device_used(&state.db, device).await {
@@ -332,9 +332,10 @@ async fn reply(
         )
         .into_response();
     }
+    let following = following(&state, id).await;
     match state
         .conversations
-        .agent_says(id, &session.agent, text, state.limits.streams.following(id))
+        .agent_says(id, &session.agent, text, following)
         .await
     {
         Ok(_) => back,
@@ -348,16 +349,23 @@ async fn reply(
     }
 }
 
+/// Whether the shopper follows conversation `id` on any instance (when unsure, no: an
+/// email too many beats a reply never seen).
+async fn following(state: &AppState, id: i64) -> bool {
+    let here = state.limits.streams.following(id);
+    state.cluster.following(here, id).await.unwrap_or_else(|e| {
+        tracing::warn!("who follows {id}: {e}");
+        false
+    })
+}
+
 async fn close(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     _posted: StaffForm<Nothing>,
 ) -> Response {
-    match state
-        .conversations
-        .close(id, state.limits.streams.following(id))
-        .await
-    {
+    let following = following(&state, id).await;
+    match state.conversations.close(id, following).await {
         Ok(_) => Redirect::to(&format!("/inbox/conversations/{id}")).into_response(),
         Err(e) => Problem::unavailable(Area::Inbox, e).into_response(),
     }
@@ -390,7 +398,7 @@ async fn events(
                 .data(data.to_string()),
         )
     });
-    Sse::new(stream)
+    Sse::new(state.stopping.ends(stream))
         .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
         .into_response()
 }

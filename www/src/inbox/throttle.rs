@@ -23,6 +23,13 @@
 //! chosen to collide), and the map holds at most [`MAX_KEYS`]: past that, forgotten counts
 //! go first, then the oldest. In memory: a restart forgives, which is fine for a limit that
 //! only has to make guessing slow.
+//!
+//! On PostgreSQL the counts are the whole deployment's ([`shared`]): the login form runs
+//! the same rules on the rows of `login_counts` it needs, so an attacker spreading tries
+//! over several instances is counted once.
+
+mod shared;
+pub use shared::prune;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -52,6 +59,8 @@ pub const MAX_EMAIL_CHARS: usize = flow_runtime::wire::limits::EMAIL_CHARS;
 #[derive(Clone)]
 pub struct LoginThrottle {
     inner: Arc<Mutex<Counts>>,
+    /// The deployment's counts, on PostgreSQL.
+    shared: Option<shared::Shared>,
 }
 
 struct Counts {
@@ -76,7 +85,7 @@ pub struct Attempt<'a> {
     pub device: Option<&'a str>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Key<'a> {
     Address(&'a str),
     Pair(&'a str, &'a str),
@@ -91,6 +100,41 @@ impl Default for LoginThrottle {
                 map: HashMap::new(),
                 keys: RandomState::new(),
             })),
+            shared: None,
+        }
+    }
+}
+
+impl Key<'_> {
+    /// The keys a login attempt is judged by.
+    fn of_check(a: Attempt<'_>) -> Vec<Key<'_>> {
+        match a.device {
+            // A browser the account knows: only its own failures count.
+            Some(d) => vec![Key::Device(d)],
+            None => vec![
+                Key::Address(a.address),
+                Key::Pair(a.account, a.address),
+                Key::Account(a.account),
+            ],
+        }
+    }
+
+    /// The keys a success clears (not the account's: an attacker's failures stay).
+    fn of_success(a: Attempt<'_>) -> Vec<Key<'_>> {
+        let mut keys = vec![Key::Address(a.address), Key::Pair(a.account, a.address)];
+        keys.extend(a.device.map(Key::Device));
+        keys
+    }
+
+    /// The key as text, the same on every instance (the account as typed, trimmed and in
+    /// lower case, like the hash above).
+    fn canonical(self) -> String {
+        let account = |a: &str| a.trim().to_lowercase();
+        match self {
+            Key::Address(a) => format!("a\0{a}"),
+            Key::Pair(acct, a) => format!("p\0{}\0{a}", account(acct)),
+            Key::Account(acct) => format!("u\0{}", account(acct)),
+            Key::Device(d) => format!("d\0{d}"),
         }
     }
 }
@@ -162,6 +206,27 @@ impl Counts {
         }
     }
 
+    /// The count of `key` as stored (for the deployment's copy).
+    fn peek(&self, key: Key) -> Option<Count> {
+        self.map.get(&self.hash(key)).copied()
+    }
+
+    /// Puts the deployment's count of `key` in place of this instance's.
+    fn put(&mut self, key: Key, count: Option<Count>) {
+        let k = self.hash(key);
+        match count {
+            Some(c) => {
+                if !self.map.contains_key(&k) && self.map.len() >= MAX_KEYS {
+                    self.make_room(c.last);
+                }
+                self.map.insert(k, c);
+            }
+            None => {
+                self.map.remove(&k);
+            }
+        }
+    }
+
     fn clear(&mut self, key: Key) {
         let k = self.hash(key);
         self.map.remove(&k);
@@ -176,18 +241,9 @@ impl LoginThrottle {
     /// `Err(seconds)` while this attempt must wait.
     pub fn check(&self, a: Attempt, now: i64) -> Result<(), u64> {
         let counts = self.counts();
-        let keys: &[Key] = match a.device {
-            // A browser the account knows: only its own failures count.
-            Some(d) => &[Key::Device(d)],
-            None => &[
-                Key::Address(a.address),
-                Key::Pair(a.account, a.address),
-                Key::Account(a.account),
-            ],
-        };
-        let wait = keys
-            .iter()
-            .map(|&k| counts.get(k, now).locked_until - now)
+        let wait = Key::of_check(a)
+            .into_iter()
+            .map(|k| counts.get(k, now).locked_until - now)
             .max()
             .unwrap_or(0);
         if wait > 0 {
@@ -231,10 +287,8 @@ impl LoginThrottle {
     /// A successful login: the address, the pair and the device start afresh.
     pub fn succeeded(&self, a: Attempt) {
         let mut counts = self.counts();
-        counts.clear(Key::Address(a.address));
-        counts.clear(Key::Pair(a.account, a.address));
-        if let Some(d) = a.device {
-            counts.clear(Key::Device(d));
+        for k in Key::of_success(a) {
+            counts.clear(k);
         }
     }
 

@@ -71,10 +71,13 @@ pub struct Due {
 /// Only emails after `after` (an id) are taken: one round never takes an email twice.
 pub async fn claim(db: &Db, now: i64, lease_ms: i64, after: i64) -> sqlx::Result<Vec<Due>> {
     let mut tx = db.begin_write().await?;
-    let rows = sqlx::query(
+    // Claimed under a lease (`next_attempt_at` moved on) in a transaction that skips rows
+    // another instance is claiming: each email is sent by one instance.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, kind, message_id, recipient, subject, text_body, html_body, attempts FROM emails
-         WHERE status = 'pending' AND next_attempt_at <= $1 AND id > $2 ORDER BY id LIMIT 1",
-    )
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND id > $2 ORDER BY id LIMIT 1{}",
+        db.skip_locked()
+    )))
     .bind(now)
     .bind(after)
     .fetch_all(&mut *tx)

@@ -1,4 +1,5 @@
-//! Who of the team has the inbox open on this server: a person counts from the moment
+//! Who of the team has the inbox open on this instance (the whole deployment's, across
+//! instances on one PostgreSQL: [`crate::cluster::Cluster::agents_here`]): a person counts from the moment
 //! their inbox's event stream opens until it closes (the stream's keep-alive every 15 s is
 //! the heartbeat: a vanished browser breaks it within that). Whether they said "away" is
 //! kept with their account ([`crate::agents::set_away`]).
@@ -10,6 +11,9 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Default)]
 pub struct Presence {
     open: Arc<Mutex<HashMap<i64, usize>>>,
+    /// Told whenever someone arrives or leaves, so that other instances hear of it at once
+    /// ([`crate::cluster`]).
+    pub(crate) changed: Arc<tokio::sync::Notify>,
 }
 
 /// One open inbox: the person counts as here while it lives.
@@ -27,6 +31,7 @@ impl Presence {
             .unwrap_or_else(|e| e.into_inner())
             .entry(agent)
             .or_default() += 1;
+        self.changed.notify_one();
         Here {
             presence: self.clone(),
             agent,
@@ -52,6 +57,7 @@ impl Drop for Here {
             *n -= 1;
             if *n == 0 {
                 open.remove(&self.agent);
+                self.presence.changed.notify_one();
             }
         }
     }

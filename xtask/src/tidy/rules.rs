@@ -350,8 +350,11 @@ rand = "0.9"
         let data = [
             "db.rs",
             "agents.rs",
+            "api/limits.rs",
+            "cluster.rs",
             "conversations.rs",
             "flows/store.rs",
+            "inbox/throttle/shared.rs",
             "insights.rs",
             "mail/outbox.rs",
             "orders/mod.rs",
