@@ -4,6 +4,10 @@
 //! rate limits off (the point is the server's capacity, not the limiter's), then runs wrk
 //! (Debian's `wrk`, installed when missing) against order lookup and handoff creation, 10 s
 //! each, and prints requests per second and latency percentiles.
+//!
+//! Then the scale-out scenario (`www/examples/scale_out_load.rs`): a throwaway PostgreSQL,
+//! two instances on it, `--streams N` (2,000) shoppers' event streams held across both,
+//! handoffs and lookups meanwhile, agents' replies timed from one instance to the other.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -35,7 +39,12 @@ request = function()
 end
 "#;
 
-pub fn run() -> anyhow::Result<()> {
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let streams = match args {
+        [] => 2000,
+        [flag, n] if flag == "--streams" => n.parse().context("--streams takes a number")?,
+        _ => bail!("usage: cargo xtask load [--streams N]"),
+    };
     if !on_path("wrk") {
         if !is_root() || !on_path("apt-get") {
             bail!("the load test needs wrk: run `apt-get install -y wrk` as root");
@@ -118,5 +127,26 @@ pub fn run() -> anyhow::Result<()> {
     for [name, rps, p50, p99, errors] in rows {
         println!("{name:<18} {rps:>12} {p50:>10} {p99:>10} {errors:>8}");
     }
+    scale_out(streams)
+}
+
+/// Two instances on one PostgreSQL, thousands of streams (the example prints the figures).
+fn scale_out(streams: usize) -> anyhow::Result<()> {
+    exec(cargo().args([
+        "build",
+        "--release",
+        "--package",
+        "www",
+        "--example",
+        "scale_out_load",
+    ]))?;
+    let postgres = crate::postgres::Postgres::start()?;
+    exec(
+        Command::new(target_dir().join("release/examples/scale_out_load"))
+            .arg(target_dir().join("release/www"))
+            .arg(&postgres.url)
+            .arg(streams.to_string()),
+    )?;
+    drop(postgres);
     Ok(())
 }

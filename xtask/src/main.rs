@@ -6,7 +6,8 @@
 //! - `demo`  — `dist`, then the demo storefront on http://127.0.0.1:8080 until Ctrl-C;
 //! - `test`  — installs what the tests need, then runs every test (what CI runs);
 //! - `bench` — Lighthouse with and without the widget, sizes, in-browser timings and memory;
-//! - `load`  — wrk against order lookup and handoff creation, with the figures;
+//! - `load`  — wrk against order lookup and handoff creation, then two instances on one
+//!   PostgreSQL holding thousands of event streams, with the figures;
 //! - `fuzz`  — libFuzzer and long property runs against the flow loader and engine;
 //! - `modules` — each crate's module graph (who names whom), and any cycle.
 
@@ -34,7 +35,8 @@ Commands:
   demo    Build the widget, start the demo store and server on http://127.0.0.1:8080
   test    Install what the tests need, then run every test (CI runs this)
   bench   Measure page cost (Lighthouse), bytes, time to ready, FAQ latency and memory [--runs N]
-  load    Load-test order lookup and handoff creation with wrk (release build, loopback)
+  load    Load-test order lookup and handoff creation with wrk, then two instances on one
+          PostgreSQL with thousands of open streams (release build, loopback) [--streams N, default 2000]
   postgres  Start a throwaway PostgreSQL for `cargo test -p www` until Enter is pressed
   fuzz    Fuzz the flow loader, decoder and engine [--seconds N per target, default 120]
   modules Print each crate's module graph (which module names which) and any cycle
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
         Some("release") => release::run(),
         Some("demo") => demo::run(),
         Some("test") => test::run(),
-        Some("load") => load::run(),
+        Some("load") => load::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("postgres") => postgres::serve(),
         Some("fuzz") => fuzz::run(&args[1..]),
