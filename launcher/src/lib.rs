@@ -33,6 +33,9 @@ struct Stage {
     panel: js_sys::Function,
     timer: Cell<Option<i32>>,
     handed_over: Cell<bool>,
+    /// The shopper clicked since the panel last failed to start: a failure now is theirs to
+    /// hear of (one a trigger met is not).
+    clicked: Cell<bool>,
 }
 
 #[derive(Clone)]
@@ -62,6 +65,22 @@ pub fn resume() {
     }
 }
 
+/// The panel could not be loaded (offline on a first visit, the server out of reach): what
+/// the launcher's note says, in the page's language, when the shopper's click asked for it
+/// (empty when a trigger did: nobody is waiting then). The loader draws the note: a few DOM
+/// calls cost less there than as wasm-bindgen glue here.
+#[wasm_bindgen]
+pub fn offline() -> String {
+    let Some(stage) = STAGE.with(|s| s.borrow().clone()) else {
+        return String::new();
+    };
+    if !stage.0.clicked.replace(false) {
+        return String::new();
+    }
+    let w = stage.0.watcher.borrow();
+    w.launch().offline_note(&w.language()).to_owned()
+}
+
 /// Starts the eager stage with the flow's launch part, which the loader fetched while this
 /// module compiled (`None`: it could not; the last good copy is used). Synchronous: no
 /// futures machinery in this wasm. Errors go back to the loader, which shows the fallback
@@ -83,6 +102,7 @@ pub fn boot(
         panel,
         timer: Cell::new(None),
         handed_over: Cell::new(false),
+        clicked: Cell::new(false),
     }));
     let page = signals::page();
     let language = {
@@ -136,6 +156,7 @@ impl Handle {
 
     /// The shopper opens the chat: the panel starts and opens at once.
     fn open(&self) {
+        self.0.clicked.set(true);
         queue_call(&[JsValue::from_str("open")]);
         self.input(Input::Opened);
     }

@@ -1,5 +1,6 @@
 // Issue 7: offline spells, an unreachable server, lost answers and a widget that cannot load.
 // Nothing the shopper asked for is lost, nothing is done twice, nothing is thrown at the page.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { Bellhop } from "./fixtures/bellhop";
 import { shopUrl } from "./fixtures/shop";
@@ -293,3 +294,52 @@ test("with data-consent=required a handoff, its retries and its live stream stor
   // The cursor is part of the snapshot: no key of its own.
   expect(await stored()).not.toContain("bellhop:last-event");
 });
+
+// Issue 32: a shopper on a train, first visit, whose connection drops before the first click.
+for (const [lang, note, open] of [
+  ["en", "You're offline — the chat needs a connection the first time.", "Open chat"],
+  ["es", "Estás sin conexión: el chat necesita conexión la primera vez.", "Abrir chat"],
+] as const) {
+  test(`a first click that cannot load the chat says so (${lang}), with the tag's contact, and the next click tries again`, async ({ browser }) => {
+    const context = await browser.newContext(
+      lang === "es" ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : {},
+    );
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const panelFetched: string[] = [];
+    page.on("request", (r) => {
+      if (/\/bellhop-[0-9a-f]+_bg\.wasm$/.test(new URL(r.url()).pathname)) panelFetched.push(r.url());
+    });
+    if (lang === "es") {
+      await page.route(/\/$/, async (route) => {
+        if (route.request().resourceType() !== "document") return route.continue();
+        const response = await route.fetch();
+        const body = (await response.text()).replace('<html lang="en">', '<html lang="es">');
+        await route.fulfill({ response, body });
+      });
+    }
+    await page.goto("/");
+    const launcher = page.getByRole("button", { name: open });
+    await expect(launcher).toBeVisible();
+    expect(panelFetched, "the panel was not fetched before the click").toEqual([]);
+    await context.setOffline(true);
+    await launcher.click();
+    const bubble = page.getByTestId("launcher-note");
+    await expect(bubble).toContainText(note);
+    await expect(bubble).toHaveAttribute("role", "status");
+    await expect(bubble.getByRole("link", { name: "Contact us" })).toHaveAttribute("href", "mailto:help@fernhill.example");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath(`offline-first-click-${lang}.png`) });
+    const axe = await new AxeBuilder({ page }).include("bellhop-launcher").analyze();
+    expect(axe.violations.map((v) => v.id)).toEqual([]);
+
+    // Back online: the next click loads the chat, and the note goes.
+    await context.setOffline(false);
+    await launcher.click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await expect(bubble).toHaveCount(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}

@@ -85,6 +85,8 @@
           ? WebAssembly.compileStreaming(fetch(wasm))
           : fetch(wasm).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile),
       ]);
+      // Fetched ahead on intent and failed (offline): not an error yet, the click tells.
+      fetched.catch(function () {});
     }
     return fetched;
   }
@@ -94,6 +96,7 @@
     var p = fetchPanel();
     if (need != "now" || started) return;
     started = 1;
+    note("");
     target = 0; // signals wait until the panel has the page
     p.then(function (m) {
       return m[1].default({ module_or_path: m[2] }).then(function (x) {
@@ -103,7 +106,10 @@
     }).then(function (p) { memories(); mark("panel"); flush(p); }, function (e) {
       w.console && console.warn("Bellhop's chat did not start:", e);
       fetched = started = 0; // try again on the next click or trigger
-      eager && eager.resume();
+      if (eager) {
+        note(eager.offline()); // a click that could not load the chat is told why
+        eager.resume();
+      }
       flush(eager);
     });
   }
@@ -133,18 +139,47 @@
   }
   // Without the widget (wasm blocked or unsupported, network down): a plain contact link,
   // when the tag names one with data-fallback (https:, mailto: or tel: only).
-  function fallback() {
+  // The launcher's note (`text`; "" takes it away), with the tag's contact: a live region
+  // beside the button, in the launcher's shadow root (styled by its stylesheet).
+  function note(text) {
+    var host = d.querySelector("bellhop-launcher"), root = host && host.shadowRoot && host.shadowRoot.querySelector(".root");
+    if (!root) return;
+    var old = root.querySelector(".note"), c = contact();
+    if (old) old.remove();
+    if (!text) return;
+    var box = d.createElement("div"), p = d.createElement("p");
+    box.className = "note";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-testid", "launcher-note");
+    p.textContent = text;
+    box.appendChild(p);
+    if (c) {
+      var a = d.createElement("a");
+      a.href = c[0];
+      a.textContent = c[1];
+      if (/^https:/i.test(c[0])) { a.target = "_blank"; a.rel = "noopener"; }
+      box.appendChild(a);
+    }
+    root.appendChild(box);
+  }
+  // The tag's contact, `[href, label]`, when it is a link a shopper can safely follow.
+  function contact() {
     var href = data.fallback || "";
-    if (!/^(https:|mailto:|tel:)/i.test(href) || d.querySelector("[data-bellhop-fallback]")) return;
+    if (!/^(https:|mailto:|tel:)/i.test(href)) return null;
+    return [href, data.fallbackLabel || "Contact us"];
+  }
+  function fallback() {
+    var c = contact();
+    if (!c || d.querySelector("[data-bellhop-fallback]")) return;
     try {
       var host = d.createElement("div"), root = host.attachShadow({ mode: "open" });
       var a = d.createElement("a"), sheet = new CSSStyleSheet();
       host.setAttribute("data-bellhop-fallback", "");
       sheet.replaceSync(":host{all:initial;position:fixed;bottom:20px;right:20px;z-index:2147483000}a{display:block;padding:12px 18px;border-radius:24px;background:#1d2430;color:#fff;font:600 16px/1.2 system-ui,sans-serif;text-decoration:none}a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}");
       root.adoptedStyleSheets = [sheet];
-      a.href = href;
-      a.textContent = data.fallbackLabel || "Contact us";
-      if (/^https:/i.test(href)) { a.target = "_blank"; a.rel = "noopener"; }
+      a.href = c[0];
+      a.textContent = c[1];
+      if (/^https:/i.test(c[0])) { a.target = "_blank"; a.rel = "noopener"; }
       root.appendChild(a);
       d.body.appendChild(host);
     } catch (e) {}

@@ -72,7 +72,7 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
         );
         filled = filled.replace(placeholder, name);
     }
-    fs::write(out.join("bellhop.js"), filled)?;
+    fs::write(out.join("bellhop.js"), minify(&filled, false)?)?;
 
     let mut assets = Vec::new();
     for (name, stage) in [
@@ -150,7 +150,11 @@ fn bindgen(krate: &str, prefix: &str) -> anyhow::Result<Built> {
     }
     let wasm_file = staging.join(format!("{krate}_bg.wasm"));
     optimize(&wasm_file, if krate == "launcher" { "-Os" } else { "-O1" })?;
-    let glue = fs::read(staging.join(format!("{krate}.js")))?;
+    let glue = minify(
+        &fs::read_to_string(staging.join(format!("{krate}.js")))?,
+        true,
+    )?
+    .into_bytes();
     let wasm_bytes = fs::read(&wasm_file)?;
     let built = Built {
         glue: format!("{prefix}-{}.js", short_hash(&glue)),
@@ -225,6 +229,28 @@ fn optimize(wasm: &Path, level: &str) -> anyhow::Result<()> {
             .arg("-o")
             .arg(wasm),
     )
+}
+
+/// `js` through terser (compress and mangle; `/*!` comments kept): the loader and each
+/// stage's wasm-bindgen glue run on every page view, and comments, long names and
+/// whitespace were a third of their brotli bytes. `module`: an ES module (the glue, whose
+/// export names stay), else a classic script (the loader).
+fn minify(js: &str, module: bool) -> anyhow::Result<String> {
+    let terser = install::terser()?;
+    let mut command = std::process::Command::new(terser);
+    command.args(["--compress", "--mangle", "--ecma", "2020"]);
+    if module {
+        command.arg("--module");
+    }
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run terser")?;
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), js.as_bytes())?;
+    let out = child.wait_with_output()?;
+    anyhow::ensure!(out.status.success(), "terser failed");
+    Ok(String::from_utf8(out.stdout)?)
 }
 
 /// Writes `file.br` and `file.gz` beside `file` and returns its sizes.
@@ -344,15 +370,17 @@ pub fn stage_total(assets: &[Asset], stage: Stage) -> usize {
 
 /// The loader runs on every page of the store, before anything else of ours: it must stay
 /// tiny. 3 KiB since it also observes the page's raw signals for both stages (issue 20):
-/// the same listeners cost several times that in wasm and glue.
-pub const LOADER_BUDGET_BROTLI: usize = 3 * 1024;
+/// the same listeners cost several times that in wasm and glue; 2.5 KiB once terser
+/// minified it (issue 32: 3,080 → 2,049 bytes with the launcher's offline note).
+pub const LOADER_BUDGET_BROTLI: usize = 2560;
 
 /// What a page view costs when the shopper never opens the chat (loader, the eager glue and
 /// wasm, the launch table), brotli bytes. The issue's budget is 30 KiB and its aim 15; the
 /// first cut measured 42.6 KiB, 39.6 once the loader observed the page for both stages
 /// (BENCHMARKS.md, "Page view"), so this ratchet holds that until the stage shrinks, and
-/// the budget is printed beside it.
-pub const EAGER_RATCHET_BROTLI: usize = 40 * 1024;
+/// the budget is printed beside it. Issue 32: 38,996 bytes once terser minified the loader
+/// and the glue (−2.6 KiB, the offline note's +0.9 KiB included).
+pub const EAGER_RATCHET_BROTLI: usize = 39_200;
 pub const EAGER_BUDGET_BROTLI: usize = 30 * 1024;
 pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 
@@ -365,9 +393,10 @@ pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 /// page view's tally, its JSON writer, the beacon: 157,899 → 162,840 bytes, +4.8 KiB), then
 /// 166 KiB for the contract's limits cut by the engine and its enums (issue 26: 164,295
 /// bytes, +1.4 KiB) and the merchant's-first-hour fixes (issue 27: "did this help?",
-/// errors with a way forward, images from the flow's server). The goal for the panel is 140
-/// KiB (issue 32) and, further off, 90 KiB. Lower it when the panel shrinks.
-pub const PANEL_BUDGET_BROTLI: usize = 166 * 1024;
+/// errors with a way forward, images from the flow's server), then 164 KiB once terser
+/// minified its glue (issue 32: 169,145 → 167,395 bytes). The goal for the panel is 140 KiB
+/// (issue 32) and, further off, 90 KiB. Lower it when the panel shrinks.
+pub const PANEL_BUDGET_BROTLI: usize = 164 * 1024;
 
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;

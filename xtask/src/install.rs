@@ -165,12 +165,25 @@ pub fn smtp_server() -> anyhow::Result<()> {
 /// build runs on Node, so it is the same program on every machine; Debian's binaryen 108
 /// emits modules that crash wasm-bindgen's output at start). Returns the program's path.
 pub fn wasm_opt() -> anyhow::Result<std::path::PathBuf> {
+    build_tools()?;
+    Ok(project_root().join("xtask/binaryen/node_modules/.bin/wasm-opt"))
+}
+
+/// terser, which minifies the loader and the glue (installed with wasm-opt).
+pub fn terser() -> anyhow::Result<std::path::PathBuf> {
+    build_tools()?;
+    Ok(project_root().join("xtask/binaryen/node_modules/.bin/terser"))
+}
+
+/// The npm build tools of `xtask/binaryen/package.json`, at their pinned versions.
+fn build_tools() -> anyhow::Result<std::path::PathBuf> {
     let dir = project_root().join("xtask/binaryen");
     let bin = dir.join("node_modules/.bin/wasm-opt");
-    let pinned = "\"version\": \"132.0.0\"";
-    let installed = std::fs::read_to_string(dir.join("node_modules/binaryen/package.json"))
-        .is_ok_and(|p| p.contains(pinned));
-    if installed && bin.exists() {
+    let pinned = |package: &str, version: &str| {
+        std::fs::read_to_string(dir.join(format!("node_modules/{package}/package.json")))
+            .is_ok_and(|p| p.contains(&format!("\"version\": \"{version}\"")))
+    };
+    if pinned("binaryen", "132.0.0") && pinned("terser", "5.51.4") && bin.exists() {
         return Ok(bin);
     }
     if !on_path("npm") {

@@ -645,6 +645,16 @@ pub(super) fn say(phrase: Phrase, lang: &str) -> &'static str {
             "لا يوجد أحد من الفريق متاح الآن، لذا سنرد عليك عبر البريد الإلكتروني.",
             "אף אחד מהצוות לא פנוי כרגע, אז נענה לך במייל.",
         ],
+        FirstTimeOffline => [
+            "You're offline — the chat needs a connection the first time.",
+            "Estás sin conexión: el chat necesita conexión la primera vez.",
+            "Vous êtes hors ligne : le chat a besoin d’une connexion la première fois.",
+            "Sie sind offline – der Chat braucht beim ersten Mal eine Verbindung.",
+            "Você está sem conexão: o chat precisa de internet na primeira vez.",
+            "Sei offline: la chat ha bisogno di una connessione la prima volta.",
+            "أنت غير متصل بالإنترنت، وتحتاج الدردشة إلى اتصال في المرة الأولى.",
+            "אין חיבור לאינטרנט — הצ׳אט צריך חיבור בפעם הראשונה.",
+        ],
     };
     let i = match lang {
         "es" => 1,

@@ -14,7 +14,7 @@ use crate::value::Value;
 
 const MAGIC: &[u8; 3] = b"BHL";
 /// Bump when [`Launch`] changes incompatibly.
-pub const LAUNCH_VERSION: u8 = 1;
+pub const LAUNCH_VERSION: u8 = 2;
 
 /// What the eager stage knows of a flow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +27,9 @@ pub struct Launch {
     pub languages: Vec<String>,
     /// The launcher's label per language: `(language, "Open chat")`.
     pub labels: Vec<(String, String)>,
+    /// What the launcher says per language when a click cannot load the chat (offline on a
+    /// first visit): `(language, "You're offline — …")`.
+    pub offline_notes: Vec<(String, String)>,
     pub seed: u64,
     pub triggers: Vec<Trigger>,
     /// Variables that exist before anything is asked (conditions may test them).
@@ -47,6 +50,16 @@ impl Flow {
                 .languages
                 .iter()
                 .map(|l| (l.clone(), self.phrase(Phrase::OpenChat, l).to_owned()))
+                .collect(),
+            offline_notes: self
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.clone(),
+                        self.phrase(Phrase::FirstTimeOffline, l).to_owned(),
+                    )
+                })
                 .collect(),
             seed: self.seed,
             triggers: self.triggers.clone(),
@@ -81,12 +94,21 @@ impl Launch {
 
     /// The launcher's label in `language` (else the default language's).
     pub fn label(&self, language: &str) -> &str {
-        self.labels
-            .iter()
-            .find(|(l, _)| l == language)
-            .or_else(|| self.labels.first())
-            .map_or("", |(_, t)| t.as_str())
+        in_language(&self.labels, language)
+    }
+
+    /// The offline note in `language` (else the default language's).
+    pub fn offline_note(&self, language: &str) -> &str {
+        in_language(&self.offline_notes, language)
     }
 }
 
-codec!(struct Launch { name, theme, business_hours, languages, labels, seed, triggers, variables, fingerprint });
+fn in_language<'a>(texts: &'a [(String, String)], language: &str) -> &'a str {
+    texts
+        .iter()
+        .find(|(l, _)| l == language)
+        .or_else(|| texts.first())
+        .map_or("", |(_, t)| t.as_str())
+}
+
+codec!(struct Launch { name, theme, business_hours, languages, labels, offline_notes, seed, triggers, variables, fingerprint });

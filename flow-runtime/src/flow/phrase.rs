@@ -77,11 +77,13 @@ pub enum Phrase {
     NotHelped,
     // A live handoff nobody took in time.
     NobodyFree,
+    /// The launcher's note when the first click cannot load the chat (offline).
+    FirstTimeOffline,
 }
 
 impl Phrase {
     /// Every phrase, in table order.
-    pub const ALL: [Phrase; 66] = [
+    pub const ALL: [Phrase; 67] = [
         Phrase::OfferHuman,
         Phrase::OfferHumanYes,
         Phrase::OfferHumanNo,
@@ -148,5 +150,6 @@ impl Phrase {
         Phrase::HelpedNo,
         Phrase::NotHelped,
         Phrase::NobodyFree,
+        Phrase::FirstTimeOffline,
     ];
 }
