@@ -17,6 +17,21 @@
 
 mod button;
 
+/// The allocator: lol_alloc's free list (sorted by address, neighbours merged when freed)
+/// instead of std's dlmalloc: 1.9 KiB brotli lighter on every page view (issue 32). The
+/// eager stage allocates little (the launch table, the watcher's record, a signal's
+/// strings) and frees as it goes, so a list of a few blocks is quick. lol_alloc's README
+/// calls its pointer arithmetic's soundness "unclear" under strict provenance, because
+/// memory grown by `memory.grow` has no original pointer: a question std's dlmalloc on
+/// wasm shares (it too carves grown memory and merges neighbours). `tests/e2e/eager.spec.ts`
+/// floods the stage and checks its memory stays flat.
+// SAFETY: wasm32 without the atomics feature has one thread, which is what
+// `AssumeSingleThreaded` requires.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -32,6 +47,9 @@ struct Stage {
     watcher: RefCell<Watcher>,
     panel: js_sys::Function,
     timer: Cell<Option<i32>>,
+    /// The one function every timer calls: made once, since a closure made per timer and
+    /// then cleared before it ran is never freed (a flood of signals leaked one each).
+    tick: RefCell<Option<Closure<dyn Fn()>>>,
     handed_over: Cell<bool>,
     /// The shopper clicked since the panel last failed to start: a failure now is theirs to
     /// hear of (one a trigger met is not).
@@ -101,6 +119,7 @@ pub fn boot(
         watcher: RefCell::new(watcher),
         panel,
         timer: Cell::new(None),
+        tick: RefCell::new(None),
         handed_over: Cell::new(false),
         clicked: Cell::new(false),
     }));
@@ -214,14 +233,20 @@ impl Handle {
             return;
         };
         let wait = at.0.saturating_sub(js::now().0).min(i32::MAX as u64) as i32;
-        let stage = self.clone();
-        let tick = Closure::once_into_js(move || {
-            stage.0.timer.set(None);
-            stage.input(Input::Tick);
+        let mut tick = self.0.tick.borrow_mut();
+        let tick = tick.get_or_insert_with(|| {
+            let stage = Rc::downgrade(&self.0);
+            Closure::new(move || {
+                if let Some(stage) = stage.upgrade() {
+                    stage.timer.set(None);
+                    Handle(stage).input(Input::Tick);
+                }
+            })
         });
-        if let Ok(id) =
-            window.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), wait)
-        {
+        if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            wait,
+        ) {
             self.0.timer.set(Some(id));
         }
     }

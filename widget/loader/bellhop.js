@@ -129,6 +129,7 @@
           memories();
           if (target !== 0) target = m;
           watch();
+          warm();
         });
       })
       .then(function () { mark("ready"); })
@@ -139,6 +140,14 @@
   }
   // Without the widget (wasm blocked or unsupported, network down): a plain contact link,
   // when the tag names one with data-fallback (https:, mailto: or tel: only).
+  // data-warm="idle": the panel into the browser's cache once the page is idle after the
+  // eager stage started, so that a first click works offline; never under Save-Data or on
+  // a 2G connection. Off by default: it costs every visitor the panel's bytes (README).
+  function warm() {
+    var c = navigator.connection;
+    if (data.warm != "idle" || (c && (c.saveData || /2g/.test(c.effectiveType || "")))) return;
+    (w.requestIdleCallback || setTimeout)(fetchPanel, { timeout: 5000 });
+  }
   // The launcher's note (`text`; "" takes it away), with the tag's contact: a live region
   // beside the button, in the launcher's shadow root (styled by its stylesheet).
   function note(text) {

@@ -59,11 +59,13 @@ pub const CATALOGUE: &[Product] = &[
 const BELLHOP_TAG: &str = r#"<script async src="/bellhop/bellhop.js" data-flow="/flows/demo.json" data-fallback="mailto:help@fernhill.example"></script>"#;
 
 /// For comparisons (`cargo xtask bench`): `?bellhop=off` serves the page without the tag,
-/// `?flow=NAME` embeds `/flows/NAME.json` instead of the demo flow.
+/// `?flow=NAME` embeds `/flows/NAME.json` instead of the demo flow, `?warm=idle` adds
+/// `data-warm="idle"`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct TagOptions {
     bellhop: Option<String>,
     flow: Option<String>,
+    warm: Option<String>,
 }
 
 impl TagOptions {
@@ -71,7 +73,7 @@ impl TagOptions {
         if self.bellhop.as_deref() == Some("off") {
             return String::new();
         }
-        match self.flow.as_deref().filter(|f| {
+        let tag = match self.flow.as_deref().filter(|f| {
             !f.is_empty()
                 && f.len() <= 40
                 && f.bytes()
@@ -79,6 +81,11 @@ impl TagOptions {
         }) {
             Some(flow) => BELLHOP_TAG.replace("/flows/demo.json", &format!("/flows/{flow}.json")),
             None => BELLHOP_TAG.to_owned(),
+        };
+        if self.warm.as_deref() == Some("idle") {
+            tag.replace("<script ", "<script data-warm=\"idle\" ")
+        } else {
+            tag
         }
     }
 }
