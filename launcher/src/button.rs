@@ -1,57 +1,33 @@
-//! The launcher as the eager stage draws it: one button in its own shadow root, looking
+//! The launcher as the eager stage shows it: one button in its own shadow root, looking
 //! exactly like the panel's (same place, size, colours and label), so that the swap when
 //! the panel takes over is invisible. The panel removes this host when it mounts.
+//!
+//! This stage decides what the button says and how it looks (from the launch table and
+//! the shared stylesheet and icon of `browser::host`); the loader draws it (issue 32: the
+//! dozen DOM calls cost less as loader lines than as wasm-bindgen glue on every page view).
 
 use flow_runtime::flow::Launch;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlElement;
 
-/// The tag name of this stage's shadow host (the panel's is `bellhop-widget`).
-pub const HOST_TAG: &str = "bellhop-launcher";
-
-/// Puts the launcher on the page. `intent` runs when the shopper points at, focuses or
-/// touches it (fetch the panel ahead); `open` on a click.
-pub fn show(
-    launch: &Launch,
-    language: &str,
-    intent: impl Fn() + 'static,
-    open: impl Fn() + 'static,
-) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("bellhop: no document")?;
-    let (_, root) = browser::host::attach(HOST_TAG, browser::host::LAUNCHER_STYLE)?;
-    let wrap: HtmlElement = document.create_element("div")?.unchecked_into();
-    wrap.set_class_name(&browser::host::root_class(&launch.theme));
-    wrap.set_attribute("lang", language)?;
-    browser::host::apply_colours(&wrap, &launch.theme);
-
-    let button: HtmlElement = document.create_element("button")?.unchecked_into();
-    button.set_class_name("launcher");
-    button.set_attribute("type", "button")?;
-    button.set_attribute("data-testid", "launcher")?;
-    button.set_attribute("aria-expanded", "false")?;
-    button.set_attribute("aria-label", launch.label(language))?;
-    button.set_title(&launch.theme.launcher_label);
-    // Joined by hand: `format!` would link the formatting machinery into this wasm.
-    let mut icon = String::from(
-        "<svg viewBox=\"0 0 24 24\" width=\"28\" height=\"28\" aria-hidden=\"true\" \
-         focusable=\"false\"><path fill=\"currentColor\" d=\"",
-    );
-    icon.push_str(browser::host::CHAT_ICON);
-    icon.push_str("\"/></svg>");
-    button.set_inner_html(&icon);
-    let intent = Closure::<dyn Fn()>::new(intent);
-    for name in ["pointerenter", "focus", "touchstart"] {
-        button.add_event_listener_with_callback(name, intent.as_ref().unchecked_ref())?;
+/// What the loader draws, one field a line: the root's classes, the language, the
+/// accessible name, the tooltip, the accent and on-accent colours, the icon's path.
+pub fn spec(launch: &Launch, language: &str) -> String {
+    let fields = [
+        browser::host::root_class(&launch.theme),
+        language.to_owned(),
+        launch.label(language).to_owned(),
+        launch.theme.launcher_label.clone(),
+        launch.theme.accent.clone(),
+        launch.theme.on_accent.clone(),
+        browser::host::CHAT_ICON.to_owned(),
+    ];
+    // Joined by hand: `format!` would link the formatting machinery into this wasm; a line
+    // break cannot occur in a field (labels and colours are single-line by the compiler).
+    let mut out = String::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(field.chars().map(|c| if c == '\n' { ' ' } else { c }));
     }
-    intent.forget();
-    let open = Closure::<dyn Fn()>::new(open);
-    button.add_event_listener_with_callback("click", open.as_ref().unchecked_ref())?;
-    open.forget();
-
-    wrap.append_child(&button)?;
-    root.append_child(&wrap)?;
-    Ok(())
+    out
 }

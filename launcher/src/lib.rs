@@ -13,7 +13,7 @@
 //! `panel("now", handover)` to start it with the [`flow_runtime::Handover`] bytes.
 //!
 //! Module map: `lib` (boot, the loop around the watcher, `window.Bellhop`) ──► `button`
-//! (the launcher); both use the `browser` crate (storage, page signals).
+//! (what the launcher looks like; the loader draws it); both use the `browser` crate (storage, page signals).
 
 mod button;
 
@@ -101,14 +101,15 @@ pub fn offline() -> String {
 
 /// Starts the eager stage with the flow's launch part, which the loader fetched while this
 /// module compiled (`None`: it could not; the last good copy is used). Synchronous: no
-/// futures machinery in this wasm. Errors go back to the loader, which shows the fallback
-/// link.
+/// futures machinery in this wasm. Returns what the loader draws as the launcher
+/// ([`button::spec`]), which calls [`intent`] and [`open`]. Errors go back to the loader,
+/// which shows the fallback link.
 #[wasm_bindgen]
 pub fn boot(
     config: JsValue,
     panel: js_sys::Function,
     launch: Option<Vec<u8>>,
-) -> Result<(), JsValue> {
+) -> Result<String, JsValue> {
     let flow_url =
         js::get_str(&config, "flow").ok_or("bellhop: the script tag has no data-flow")?;
     storage::require_consent(js::get_str(&config, "consent").as_deref() == Some("required"));
@@ -129,17 +130,7 @@ pub fn boot(
         w.handle_input(Input::PageView(page), js::now());
         w.language()
     };
-    {
-        let w = stage.0.watcher.borrow();
-        let on_intent = stage.clone();
-        let on_open = stage.clone();
-        button::show(
-            w.launch(),
-            &language,
-            move || on_intent.need(Need::Soon),
-            move || on_open.open(),
-        )?;
-    }
+    let button = button::spec(stage.0.watcher.borrow().launch(), &language);
     install_api(&stage);
     STAGE.with(|s| *s.borrow_mut() = Some(stage.clone()));
     stage.drain();
@@ -148,7 +139,23 @@ pub fn boot(
     if browser::signals::resume_token().is_some() {
         stage.open();
     }
-    Ok(())
+    Ok(button)
+}
+
+/// The shopper points at, focuses or touches the launcher: fetch the panel ahead.
+#[wasm_bindgen]
+pub fn intent() {
+    if let Some(stage) = STAGE.with(|s| s.borrow().clone()) {
+        stage.need(Need::Soon);
+    }
+}
+
+/// The shopper clicks the launcher.
+#[wasm_bindgen]
+pub fn open() {
+    if let Some(stage) = STAGE.with(|s| s.borrow().clone()) {
+        stage.open();
+    }
 }
 
 /// The launch part of the flow, or the last good one when it could not be fetched.

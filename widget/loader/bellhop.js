@@ -3,7 +3,8 @@
  * content always comes first. The panel (the chat itself) is fetched and compiled only when
  * the eager stage says it will be needed soon, and started when it is needed now. It
  * defines one global, `Bellhop`, a queue that keeps calls made before either stage is ready.
- * `cargo xtask dist` replaces the four file names below with content-hashed ones. */
+ * `cargo xtask dist` replaces the four file names below with content-hashed ones, and
+ * __BELLHOP_LAUNCHER_CSS__ with the launcher's stylesheet (browser/src/launcher.css). */
 (function (w, d) {
   var tag = d.currentScript;
   var B = w.Bellhop;
@@ -125,7 +126,7 @@
         eager = m;
         return Promise.all([m.default({ module_or_path: url("__BELLHOP_WASM__") }), launch]).then(function (x) {
           mem.eager = x[0].memory;
-          m.boot(config, panel, x[1] || undefined);
+          button(m, m.boot(config, panel, x[1] || undefined));
           memories();
           if (target !== 0) target = m;
           watch();
@@ -140,6 +141,39 @@
   }
   // Without the widget (wasm blocked or unsupported, network down): a plain contact link,
   // when the tag names one with data-fallback (https:, mailto: or tel: only).
+  // The launcher, as the eager stage describes it (`spec`: classes, language, name, tooltip,
+  // accent, on-accent, icon path; one a line) in a shadow root with the launcher's
+  // stylesheet (the same file the panel's begins with): the panel removes it when it mounts.
+  function button(m, spec) {
+    var f = spec.split("\n"), host = d.createElement("bellhop-launcher"), s = host.style;
+    s.setProperty("all", "initial", "important");
+    s.setProperty("display", "contents", "important");
+    d.body.appendChild(host);
+    var root = host.attachShadow({ mode: "open" }), sheet = new CSSStyleSheet();
+    sheet.replaceSync(__BELLHOP_LAUNCHER_CSS__);
+    root.adoptedStyleSheets = [sheet];
+    var wrap = d.createElement("div"), b = d.createElement("button");
+    var svg = d.createElementNS("http://www.w3.org/2000/svg", "svg"), path = d.createElementNS(svg.namespaceURI, "path");
+    wrap.className = f[0];
+    wrap.lang = f[1];
+    wrap.style.setProperty("--bh-accent", f[4]);
+    wrap.style.setProperty("--bh-on-accent", f[5]);
+    b.className = "launcher";
+    b.type = "button";
+    b.setAttribute("data-testid", "launcher");
+    b.setAttribute("aria-expanded", "false");
+    b.setAttribute("aria-label", f[2]);
+    b.title = f[3];
+    [["viewBox", "0 0 24 24"], ["width", "28"], ["height", "28"], ["aria-hidden", "true"], ["focusable", "false"]].forEach(function (a) { svg.setAttribute(a[0], a[1]); });
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", f[6]);
+    svg.appendChild(path);
+    b.appendChild(svg);
+    ["pointerenter", "focus", "touchstart"].forEach(function (n) { b.addEventListener(n, m.intent); });
+    b.addEventListener("click", m.open);
+    wrap.appendChild(b);
+    root.appendChild(wrap);
+  }
   // data-warm="idle": the panel into the browser's cache once the page is idle after the
   // eager stage started, so that a first click works offline; never under Save-Data or on
   // a 2G connection. Off by default: it costs every visitor the panel's bytes (README).

@@ -36,6 +36,9 @@ pub struct Shell {
     pub config: Config,
     /// The armed timer: its handle, and when it fires.
     timer: Cell<Option<(i32, Time)>>,
+    /// The one function every timer calls: made once, since a closure made per timer and
+    /// cleared before it ran is never freed.
+    tick: RefCell<Option<Closure<dyn Fn()>>>,
     /// This page view's counts, when the flow sends insights.
     pub insights: Option<Rc<crate::insights::Insights>>,
 }
@@ -131,6 +134,7 @@ impl Widget {
             io: Io::new(&config.api, config.flow_name()),
             config,
             timer: Cell::new(None),
+            tick: RefCell::new(None),
             insights,
         });
         let chat = Widget {
@@ -304,13 +308,17 @@ impl Widget {
         let Some(at) = at else { return };
         let delay = at.0.saturating_sub(now().0).min(i32::MAX as u64) as i32;
         let chat = *self;
-        let tick = Closure::once_into_js(move || {
-            chat.shell().timer.set(None);
-            chat.dispatch(Input::Tick);
+        let mut tick = shell.tick.borrow_mut();
+        let tick = tick.get_or_insert_with(|| {
+            Closure::new(move || {
+                chat.shell().timer.set(None);
+                chat.dispatch(Input::Tick);
+            })
         });
-        if let Ok(id) = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), delay)
-        {
+        if let Ok(id) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            delay,
+        ) {
             shell.timer.set(Some((id, at)));
         }
     }

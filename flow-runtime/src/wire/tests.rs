@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::json::{self, FromJson, Json, ToJson, parse};
+use super::json::{FromJson, Json, ToJson, parse};
 use super::*;
 
 /// Text with everything JSON must escape, and more: quotes, backslashes, control
