@@ -113,6 +113,7 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
         &flow.to_bytes(),
     )?);
     print_table(&assets);
+    print_budgets(&assets);
     Ok(assets)
 }
 
@@ -415,36 +416,47 @@ pub const PANEL_BUDGET_BROTLI: usize = 164 * 1024;
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;
 
+/// Each stage's size against its budget, as `cargo xtask dist` prints it (it fails
+/// nothing: [`check_budgets`] does, in `cargo xtask test`).
+fn print_budgets(assets: &[Asset]) {
+    let loader = assets
+        .iter()
+        .find(|a| a.name == "bellhop.js")
+        .map_or(0, |a| a.brotli);
+    let eager = stage_total(assets, Stage::Eager);
+    let panel = stage_total(assets, Stage::Panel);
+    let met = |n: usize, limit: usize| if n <= limit { "met" } else { "not met" };
+    eprintln!("budget: loader {loader} of {LOADER_BUDGET_BROTLI} bytes brotli");
+    eprintln!(
+        "budget: eager stage {eager} of {EAGER_RATCHET_BROTLI} bytes brotli (the issue's budget {EAGER_BUDGET_BROTLI}: {}; aim {EAGER_AIM_BROTLI}: {})",
+        met(eager, EAGER_BUDGET_BROTLI),
+        met(eager, EAGER_AIM_BROTLI)
+    );
+    eprintln!(
+        "budget: panel {panel} of {PANEL_BUDGET_BROTLI} bytes brotli (goal {PANEL_GOAL_BROTLI}: {}, issue 32's 140 KiB: {})",
+        met(panel, PANEL_GOAL_BROTLI),
+        met(panel, 140 * 1024)
+    );
+}
+
+/// Fails when the loader or a stage is over its ratchet (`cargo xtask test`).
 pub fn check_budgets(assets: &[Asset]) -> anyhow::Result<()> {
     let loader = assets
         .iter()
         .find(|a| a.name == "bellhop.js")
         .ok_or_else(|| anyhow::anyhow!("no bellhop.js in the build"))?;
-    eprintln!(
-        "budget: loader {} of {LOADER_BUDGET_BROTLI} bytes brotli",
-        loader.brotli
-    );
     anyhow::ensure!(
         loader.brotli <= LOADER_BUDGET_BROTLI,
         "the loader is {} bytes brotli, over its budget of {LOADER_BUDGET_BROTLI}",
         loader.brotli
     );
     let eager = stage_total(assets, Stage::Eager);
-    let met = |n: usize, limit: usize| if n <= limit { "met" } else { "not met" };
-    eprintln!(
-        "budget: eager stage {eager} of {EAGER_RATCHET_BROTLI} bytes brotli (the issue's budget {EAGER_BUDGET_BROTLI}: {}; aim {EAGER_AIM_BROTLI}: {})",
-        met(eager, EAGER_BUDGET_BROTLI),
-        met(eager, EAGER_AIM_BROTLI)
-    );
     anyhow::ensure!(
         eager <= EAGER_RATCHET_BROTLI,
         "the eager stage is {eager} bytes brotli, over its ratchet of {EAGER_RATCHET_BROTLI}: \
          every page view pays for it"
     );
     let panel = stage_total(assets, Stage::Panel);
-    eprintln!(
-        "budget: panel {panel} of {PANEL_BUDGET_BROTLI} bytes brotli (goal {PANEL_GOAL_BROTLI}, not met)"
-    );
     anyhow::ensure!(
         panel <= PANEL_BUDGET_BROTLI,
         "the panel is {panel} bytes brotli, over its budget of {PANEL_BUDGET_BROTLI}: \
