@@ -44,11 +44,15 @@ test("a wrong email gets the same answer as a missing order", async ({ page, req
   const bellhop = new Bellhop(page);
   await bellhop.goto(shopifyStoreUrl("/products/trail-runner"));
   await bellhop.open();
+  // Each time, wait for the answer itself (not "Let me look that up…" before it).
+  const notFound = "I couldn't find an order with that number and email";
+  const answers = async () => (await bellhop.log.innerText()).split(notFound).length - 1;
   await say(bellhop, "where is my order #41002? eve@example.com");
+  await expect.poll(answers).toBe(1);
   await expect(bellhop.panel.getByTestId("order-card")).toHaveCount(0);
   const wrong = await bellhop.log.innerText();
   await say(bellhop, "where is my order #49999? eve@example.com");
-  await expect.poll(async () => (await bellhop.log.innerText()).length).toBeGreaterThan(wrong.length);
+  await expect.poll(answers).toBe(2);
   const after = (await bellhop.log.innerText()).slice(wrong.length);
   // The reply to the missing order repeats the reply to the wrong email, word for word.
   const replyTo = (text: string) => text.split("\n").filter((l) => l && !/eve@example\.com/.test(l));
