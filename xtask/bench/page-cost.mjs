@@ -29,6 +29,8 @@ function measure(lhr) {
     cls: a["cumulative-layout-shift"].numericValue,
     main_thread_ms: a["mainthread-work-breakdown"].numericValue,
     bellhop_bootup_ms: scripts.filter((s) => isBellhop(s.url)).reduce((n, s) => n + s.total, 0),
+    bellhop_bootup_by_script: Object.fromEntries(scripts.filter((s) => isBellhop(s.url))
+      .map((s) => [new URL(s.url).pathname.split("/").pop(), Math.round(s.total * 10) / 10])),
     bellhop_bytes: requests.filter((r) => isBellhop(r.url)).reduce((n, r) => n + (r.transferSize ?? 0), 0),
     bellhop_requests: requests.filter((r) => isBellhop(r.url)).length,
     bellhop_shifts: shifts.filter((s) => JSON.stringify(s).includes("bellhop")).length,
@@ -62,6 +64,9 @@ for (let i = 0; i < runs; i++) {
 }
 await chrome.kill();
 
+// Per-run detail for the bootup attribution (medians hide a run's spread).
+const bootupRuns = results.with.map((r) => r.bellhop_bootup_by_script);
+for (const variant of ["with", "without"]) for (const r of results[variant]) delete r.bellhop_bootup_by_script;
 const keys = Object.keys(results.with[0]);
 const medians = (variant) => Object.fromEntries(keys.map((k) => [k, median(results[variant].map((r) => r[k]))]));
 const withMedians = medians("with");
@@ -70,6 +75,7 @@ console.log(JSON.stringify({
   runs,
   page,
   settings: "Lighthouse 12.8.2 defaults (mobile, simulated throttling), bootup listed from 0 ms",
+  bootup_runs: bootupRuns,
   with: withMedians,
   without: withoutMedians,
   difference: Object.fromEntries(keys.map((k) => [k, withMedians[k] - withoutMedians[k]])),
