@@ -43,6 +43,15 @@ fn text<'a>(props: &'a [(String, Prop)], name: &str) -> Option<&'a str> {
         })
 }
 
+/// The question's language, cut to the contract's bound.
+fn language(props: &[(String, Prop)]) -> String {
+    text(props, "language")
+        .unwrap_or_default()
+        .chars()
+        .take(limits::LANGUAGE_CHARS)
+        .collect()
+}
+
 fn number(props: &[(String, Prop)], name: &str) -> Option<i64> {
     props
         .iter()
@@ -151,6 +160,7 @@ impl Tally {
                             .into_iter()
                             .take(limits::REPORT_QUESTION_ENTRIES)
                             .collect(),
+                        language: language(props),
                     });
                 }
             }
@@ -166,6 +176,7 @@ impl Tally {
                             kind: QuestionKind::Unhelpful,
                             text: question,
                             entries: vec![entry.to_owned()],
+                            language: language(props),
                         });
                     }
                 }
@@ -350,6 +361,7 @@ mod tests {
                 ("entries", Prop::List(vec![Prop::text("warranty")])),
                 ("confidences", Prop::List(vec![])),
                 ("question", Prop::text("do you sell to 12345 ana@x.example")),
+                ("language", Prop::text("es")),
             ],
         ));
         t.record(&track(
@@ -393,12 +405,14 @@ mod tests {
                 AskedQuestion {
                     kind: QuestionKind::Unhelpful,
                     text: "can I return worn boots".into(),
-                    entries: vec!["returns".into()]
+                    entries: vec!["returns".into()],
+                    language: String::new(),
                 },
                 AskedQuestion {
                     kind: QuestionKind::Missed,
                     text: "do you sell to [number] [email]".into(),
-                    entries: vec!["warranty".into()]
+                    entries: vec!["warranty".into()],
+                    language: "es".into(),
                 }
             ]
         );

@@ -26,6 +26,8 @@ pub struct Question {
     pub text: String,
     pub entries: Vec<String>,
     pub count: i64,
+    /// The language it was (first) asked in; empty when not reported.
+    pub language: String,
 }
 
 /// Days `from..=to` (`YYYY-MM-DD`) of one flow, all its versions or one.
@@ -247,7 +249,7 @@ pub async fn record(
             new_questions += 1;
         }
         sqlx::query(
-            "INSERT INTO insight_questions (flow, version, day, kind, normalized, text, entries, count) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+            "INSERT INTO insight_questions (flow, version, day, kind, normalized, text, entries, count, language) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)
              ON CONFLICT (flow, version, day, kind, normalized) DO UPDATE SET count = insight_questions.count + 1",
         )
         .bind(flow)
@@ -257,6 +259,7 @@ pub async fn record(
         .bind(&normalized)
         .bind(&text)
         .bind(q.entries.join(","))
+        .bind(&q.language)
         .execute(&mut *tx)
         .await?;
         if let Some(visitor) = &batch.visitor_day {
@@ -351,7 +354,8 @@ pub async fn visitors(db: &Db, flow: &str, p: &Period) -> sqlx::Result<i64> {
 /// least [`QUESTION_VISITORS`] different visitors from as many addresses asked.
 pub async fn questions(db: &Db, flow: &str, p: &Period, limit: i64) -> sqlx::Result<Vec<Question>> {
     sqlx::query(
-        "SELECT q.kind, q.normalized, MIN(q.text) AS text, MIN(q.entries) AS entries, CAST(SUM(q.count) AS BIGINT) AS count
+        "SELECT q.kind, q.normalized, MIN(q.text) AS text, MIN(q.entries) AS entries, CAST(SUM(q.count) AS BIGINT) AS count,
+                MAX(q.language) AS language
          FROM insight_questions q
          WHERE q.flow = $1 AND q.day >= $2 AND q.day <= $3 AND ($4 = 0 OR q.version = $4)
            AND (SELECT COUNT(DISTINCT v.visitor) FROM insight_question_visitors v
@@ -377,6 +381,7 @@ pub async fn questions(db: &Db, flow: &str, p: &Period, limit: i64) -> sqlx::Res
             text: r.try_get("text")?,
             entries: entries.split(',').filter(|e| !e.is_empty()).map(str::to_owned).collect(),
             count: r.try_get("count")?,
+            language: r.try_get("language")?,
         })
     })
     .collect()

@@ -892,6 +892,10 @@ fn the_openapi_bounds_are_the_contracts_limits() {
             REPORT_QUESTION_ENTRIES,
         ),
         (
+            format!("{s}/Insights/properties/questions/items/properties/language/maxLength"),
+            LANGUAGE_CHARS,
+        ),
+        (
             format!("{s}/Insights/properties/questions/items/properties/entries/items/maxLength"),
             REPORT_NAME_CHARS,
         ),

@@ -435,3 +435,74 @@ async fn the_insights_page_teaches_the_draft_and_picks_winners_and_exports_csv()
     )
     .await;
 }
+
+/// Issue 33: a missed question remembers the language it was asked in, and "add as a
+/// phrasing" adds it to that language of the entry (a list in the first language becomes
+/// one per language); a language the flow lacks, or none, goes to the default one.
+#[tokio::test]
+async fn a_missed_question_is_taught_in_the_language_it_was_asked_in() {
+    const TWO: &str = r#"{
+      "bot": { "name": "Tienda", "languages": ["en", "es"] },
+      "insights": true,
+      "steps": [ { "id": "hi", "type": "message", "text": { "en": "Hello", "es": "Hola" } } ],
+      "faq": { "entries": [
+        { "id": "shipping", "question": { "en": "Do you ship abroad?", "es": "¿Enviáis al extranjero?" },
+          "phrasings": ["ship abroad", "international shipping"],
+          "answer": { "text": { "en": "Yes, to the EU.", "es": "Sí, a la UE." } } }
+      ] }
+    }"#;
+    on_every_database(
+        |c| c.insights_per_minute = 1000,
+        async |app| {
+            let db = &app.state.db;
+            www::flows::admin::import(db, "tienda", TWO, "test").await.unwrap();
+            let print = format!("{:016x}", flow_authoring::compile::compile_json(TWO).flow.unwrap().fingerprint);
+            for n in 0..2u32 {
+                let mut r = report(200 + n, &print);
+                r["flow"] = json!("tienda.json");
+                r["faq"] = json!([]);
+                r["triggers"] = json!([]);
+                r["questions"] = json!([{ "kind": "missed", "text": "enviais a canarias", "entries": ["shipping"], "language": "es" }]);
+                let from = format!("192.0.2.{}", 80 + n);
+                assert_eq!(app.send(beacon(&from, r.to_string())).await.status(), StatusCode::NO_CONTENT);
+            }
+            // A language that is no language code is refused, located.
+            let mut bad = report(299, &print);
+            bad["flow"] = json!("tienda.json");
+            bad["questions"][0]["language"] = json!("es\"><script>");
+            let r = app.send(beacon("192.0.2.99", bad.to_string())).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(text(r).await.contains("questions.language"));
+
+            let r = app.send(form("/inbox/login", "", "email=owner%40fernhill.example&password=fernhill-owner")).await;
+            let cookie = r.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+            let html = text(app.send(page("/console/flows/tienda/insights", &cookie)).await).await;
+            assert!(html.contains("enviais a canarias"), "{html}");
+            assert!(html.contains("Add as a phrasing (Spanish) of"), "{html}");
+            assert_eq!(hidden(&html, "language"), "es");
+            let (csrf, revision) = (hidden(&html, "csrf"), hidden(&html, "revision"));
+            let body = format!("csrf={csrf}&revision={revision}&question=enviais+a+canarias&language=es&entry=shipping");
+            let r = app.send(form("/console/flows/tienda/insights/phrasing", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let draft = www::flows::store::draft(db, "tienda").await.unwrap().unwrap();
+            let doc: Value = serde_json::from_str(&draft.source).unwrap();
+            assert_eq!(
+                doc["faq"]["entries"][0]["phrasings"],
+                json!({ "en": ["ship abroad", "international shipping"], "es": ["enviais a canarias"] })
+            );
+            let compiled = flow_authoring::compile::compile_json(&draft.source);
+            assert!(compiled.flow.is_some(), "{:?}", compiled.diagnostics);
+
+            // A language the flow lacks goes to the default one.
+            let html = text(app.send(page("/console/flows/tienda/insights", &cookie)).await).await;
+            let revision = hidden(&html, "revision");
+            let body = format!("csrf={csrf}&revision={revision}&question=livrez+vous&language=fr&entry=shipping");
+            let r = app.send(form("/console/flows/tienda/insights/phrasing", &cookie, &body)).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let draft = www::flows::store::draft(db, "tienda").await.unwrap().unwrap();
+            let doc: Value = serde_json::from_str(&draft.source).unwrap();
+            assert_eq!(doc["faq"]["entries"][0]["phrasings"]["en"][2], json!("livrez vous"));
+        },
+    )
+    .await;
+}

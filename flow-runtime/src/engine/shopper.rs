@@ -706,6 +706,9 @@ impl Conversation {
             ("entries", Prop::List(entries)),
             ("confidences", Prop::List(confidences)),
             ("question", Prop::text(tidy(question))),
+            // The language it was asked in, so that the merchant's "add as a phrasing"
+            // teaches that language.
+            ("language", Prop::text(&self.state.chat.language)),
         ]
     }
 
@@ -826,6 +829,7 @@ impl Conversation {
                 ("entry", Prop::text(&entry)),
                 ("helpful", Prop::text(if yes { "yes" } else { "no" })),
                 ("question", Prop::text(question)),
+                ("language", Prop::text(&self.state.chat.language)),
             ],
         );
         if !yes {

@@ -65,6 +65,10 @@ pub struct AskedQuestion {
     pub text: String,
     #[serde(default)]
     pub entries: Vec<String>,
+    /// The language it was asked in (a code of the flow's languages; empty from widgets
+    /// older than this field).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// One variant of one trigger on this page.

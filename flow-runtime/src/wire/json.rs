@@ -516,7 +516,7 @@ impl ToJson for FaqTally {
 
 impl ToJson for AskedQuestion {
     fn write(&self, out: &mut String) {
-        object!(out, "kind" => &self.kind, "text" => &self.text, "entries" => &self.entries);
+        object!(out, "kind" => &self.kind, "text" => &self.text, "entries" => &self.entries, "language" => &self.language);
     }
 }
 

@@ -176,7 +176,7 @@ proptest! {
             visitor_day: c,
             conversations: n,
             faq: vec![FaqTally { entry: a.clone(), answered: n, unsure: 1, missed: 0, unhelpful: 2 }],
-            questions: QuestionKind::ALL.iter().map(|&kind| AskedQuestion { kind, text: a.clone(), entries: words.clone() }).collect(),
+            questions: QuestionKind::ALL.iter().map(|&kind| AskedQuestion { kind, text: a.clone(), entries: words.clone(), language: a.chars().take(35).collect() }).collect(),
             triggers: vec![TriggerTally { trigger: a.clone(), variant: b.clone(), shown: n, dismissed: 2, converted: 3, held_out: 4 }],
             added_to_cart: n,
             order_lookups: 1,

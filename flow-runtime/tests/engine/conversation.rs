@@ -221,7 +221,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               (did this help? yes / no)
             > say shipping
               shopper: shipping
-              · faq_unsure entries=shipping-cost,shipping-abroad confidences=0.462,0.449 question=shipping
+              · faq_unsure entries=shipping-cost,shipping-abroad confidences=0.462,0.449 question=shipping language=en
               Fern: Did you mean: / - How much is shipping? / - Do you ship abroad?
               [How much is shipping?] [Do you ship abroad?] [None of these]
             > pick How much is shipping?
@@ -233,11 +233,11 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               (did this help? yes / no)
             > say blorp
               shopper: blorp
-              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > say zzzz qqq
               shopper: zzzz qqq
-              · faq_missed entries= confidences= question=zzzz qqq
+              · faq_missed entries= confidences= question=zzzz qqq language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
               · human_offered reason=missed
               Fern: Would you like to talk to a person from our team?
@@ -291,11 +291,11 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say blorp
               shopper: blorp
-              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > say zzzz qqq
               shopper: zzzz qqq
-              · faq_missed entries= confidences= question=zzzz qqq
+              · faq_missed entries= confidences= question=zzzz qqq language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
               · human_offered reason=missed
               Fern: Would you like to talk to a person from our team?
@@ -320,7 +320,7 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say this is USELESS!!!
               shopper: this is USELESS!!!
-              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!!
+              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!! language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
               · human_offered reason=frustrated
               Fern: Would you like to talk to a person from our team?
@@ -354,7 +354,7 @@ fn asking_for_a_person_or_sounding_frustrated_offers_one() {
               [Shipping] [Size help] [Returns] [Our blog]
             > say this is USELESS!!!
               shopper: this is USELESS!!!
-              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!!
+              · faq_missed entries=shipping-cost,returns,shipping-abroad confidences=0.134,0.025,0.014 question=this is USELESS!!! language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
               · human_offered reason=frustrated
               Fern: Would you like to talk to a person from our team?
@@ -494,15 +494,15 @@ fn a_flow_without_a_handoff_step_never_offers_a_person() {
               (did this help? yes / no)
             > say blorp
               shopper: blorp
-              · faq_missed entries= confidences= question=blorp
+              · faq_missed entries= confidences= question=blorp language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > say zzzz qqq
               shopper: zzzz qqq
-              · faq_missed entries= confidences= question=zzzz qqq
+              · faq_missed entries= confidences= question=zzzz qqq language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > say this is USELESS!!!
               shopper: this is USELESS!!!
-              · faq_missed entries=contact confidences=0.023 question=this is USELESS!!!
+              · faq_missed entries=contact confidences=0.023 question=this is USELESS!!! language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
         "#]],
     );
@@ -527,7 +527,7 @@ fn did_this_help_after_an_faq_answer() {
               Fern: You have 30 days to return unworn items.
               (did this help? yes / no)
             > helpful no
-              · faq_feedback entry=returns helpful=no question=what is your refund policy
+              · faq_feedback entry=returns helpful=no question=what is your refund policy language=en
               Fern: Thanks for telling us. Try asking it another way, or ask for a person.
               [Talk to a person]
             > say how much is shipping
@@ -537,7 +537,7 @@ fn did_this_help_after_an_faq_answer() {
               [Express?]
               (did this help? yes / no)
             > helpful yes
-              · faq_feedback entry=shipping-cost helpful=yes question=how much is shipping
+              · faq_feedback entry=shipping-cost helpful=yes question=how much is shipping language=en
             > say what is your refund policy
               shopper: what is your refund policy
               · faq_answered entry=returns confidence=0.527 question=what is your refund policy
@@ -545,7 +545,7 @@ fn did_this_help_after_an_faq_answer() {
               (did this help? yes / no)
             > say blorp
               shopper: blorp
-              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp
+              · faq_missed entries=returns,shipping-abroad confidences=0.013,0.012 question=blorp language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
             > helpful no
         "#]],

@@ -246,7 +246,7 @@ fn a_failed_handoff_tells_the_shopper_what_to_do() {
               Fern: I could not reach the team. Please email help@shop.example.
             > say still there?
               shopper: still there?
-              · faq_missed entries= confidences= question=still there?
+              · faq_missed entries= confidences= question=still there? language=en
               Fern: Sorry, I didn’t understand that. Could you say it another way?
         "#]],
     );

@@ -91,6 +91,20 @@ fn check(b: &InsightsBatch) -> Result<(), ApiError> {
         for e in &q.entries {
             name("questions.entries", e)?;
         }
+        if q.language.chars().count() > limit::LANGUAGE_CHARS
+            || !q
+                .language
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(ApiError::invalid(
+                "questions.language",
+                &format!(
+                    "must be a language code of at most {} characters",
+                    limit::LANGUAGE_CHARS
+                ),
+            ));
+        }
     }
     bounded("triggers", b.triggers.len(), limit::REPORT_TRIGGERS)?;
     for t in &b.triggers {

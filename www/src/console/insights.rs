@@ -130,6 +130,9 @@ pub(super) struct Teach {
     revision: i64,
     question: String,
     entry: String,
+    /// The language the shopper asked in, when reported: the phrasing goes there.
+    #[serde(default)]
+    language: String,
     #[serde(default)]
     back: String,
 }
@@ -221,7 +224,12 @@ pub(super) async fn teach(
     }
     let mut doc = loaded.doc;
     let languages = fields::Form::new(&doc, &[]).languages;
-    let lang = languages[0].clone();
+    // The shopper's language when it is one of the flow's, else the default one.
+    let lang = languages
+        .iter()
+        .find(|l| **l == form.language)
+        .unwrap_or(&languages[0])
+        .clone();
     let entries = doc
         .pointer("/faq/entries")
         .and_then(Value::as_array)
@@ -243,9 +251,17 @@ pub(super) async fn teach(
     match to_entry {
         Some(i) => {
             let ptr = format!("/faq/entries/{i}/phrasings");
-            // Phrasings written as one list are in the first language.
+            // Phrasings written as one list are in the first language: a question in
+            // another language goes into a per-language object made from that list.
             let list = match doc.pointer(&ptr) {
-                Some(Value::Array(_)) => ptr.clone(),
+                Some(Value::Array(_)) if lang == languages[0] => ptr.clone(),
+                Some(Value::Array(list)) => {
+                    let list = list.clone();
+                    if let Some(slot) = doc.pointer_mut(&ptr) {
+                        *slot = json!({ languages[0].clone(): list });
+                    }
+                    format!("{ptr}/{lang}")
+                }
                 _ => format!("{ptr}/{lang}"),
             };
             let known = doc

@@ -694,8 +694,15 @@ fn teach(p: &FlowPage, i: &InsightsPage, q: &crate::insights::Question, query: &
             input type="hidden" name="csrf" value=(p.session.csrf);
             input type="hidden" name="revision" value=(p.revision);
             input type="hidden" name="question" value=(q.text);
+            input type="hidden" name="language" value=(q.language);
             input type="hidden" name="back" value=(query);
-            label for=(id) { "Add as a phrasing of" }
+            label for=(id) {
+                @if q.language.is_empty() {
+                    "Add as a phrasing of"
+                } @else {
+                    "Add as a phrasing (" (super::words::language_name(&q.language)) ") of"
+                }
+            }
             select id=(id) name="entry" required {
                 option value="" selected disabled { "Choose an entry…" }
                 @for (e, question) in i.entries {
