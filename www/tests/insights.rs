@@ -478,7 +478,7 @@ async fn a_missed_question_is_taught_in_the_language_it_was_asked_in() {
             let cookie = r.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
             let html = text(app.send(page("/console/flows/tienda/insights", &cookie)).await).await;
             assert!(html.contains("enviais a canarias"), "{html}");
-            assert!(html.contains("Add as a phrasing (Spanish) of"), "{html}");
+            assert!(html.contains("(asked in Spanish)"), "{html}");
             assert_eq!(hidden(&html, "language"), "es");
             let (csrf, revision) = (hidden(&html, "csrf"), hidden(&html, "revision"));
             let body = format!("csrf={csrf}&revision={revision}&question=enviais+a+canarias&language=es&entry=shipping");

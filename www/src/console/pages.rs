@@ -696,19 +696,16 @@ fn teach(p: &FlowPage, i: &InsightsPage, q: &crate::insights::Question, query: &
             input type="hidden" name="question" value=(q.text);
             input type="hidden" name="language" value=(q.language);
             input type="hidden" name="back" value=(query);
-            label for=(id) {
-                @if q.language.is_empty() {
-                    "Add as a phrasing of"
-                } @else {
-                    "Add as a phrasing (" (super::words::language_name(&q.language)) ") of"
-                }
-            }
+            label for=(id) { "Add as a phrasing of" }
             select id=(id) name="entry" required {
                 option value="" selected disabled { "Choose an entry…" }
                 @for (e, question) in i.entries {
                     option value=(e) { (if question.trim().is_empty() { e.as_str() } else { question.as_str() }) }
                 }
                 option value="new" { "A new entry" }
+            }
+            @if !q.language.is_empty() {
+                span.hint { "(asked in " (super::words::language_name(&q.language)) ")" }
             }
             button type="submit" { "Add" }
         }
