@@ -45,11 +45,10 @@ fn text<'a>(props: &'a [(String, Prop)], name: &str) -> Option<&'a str> {
 
 /// The question's language, cut to the contract's bound.
 fn language(props: &[(String, Prop)]) -> String {
-    text(props, "language")
-        .unwrap_or_default()
-        .chars()
-        .take(limits::LANGUAGE_CHARS)
-        .collect()
+    limits::cut(
+        text(props, "language").unwrap_or_default(),
+        limits::LANGUAGE_CHARS,
+    )
 }
 
 fn number(props: &[(String, Prop)], name: &str) -> Option<i64> {
