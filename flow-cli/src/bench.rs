@@ -62,6 +62,12 @@ pub struct Report {
     p95_us: f64,
     build_ms: f64,
     index_bytes: usize,
+    /// Of `index_bytes`, the weights the compiler learned.
+    learned_bytes: usize,
+    /// The whole compiled flow, with `--flow`.
+    flow_bytes: Option<usize>,
+    /// Whether the learned weights were left out (`--untrained`).
+    untrained: bool,
     /// What shoppers get on `test`, decided as the engine decides.
     decisions: Outcomes,
     /// The same on `validation`.
@@ -114,6 +120,8 @@ pub struct Options<'a> {
     pub flow: Option<&'a Path>,
     /// Print every question that was not answered right.
     pub details: bool,
+    /// Measure without the weights the compiler learned.
+    pub untrained: bool,
 }
 
 pub fn run(files: &[impl AsRef<Path>], options: &Options) -> anyhow::Result<bool> {
@@ -228,10 +236,17 @@ fn bench(
 ) -> anyhow::Result<Report> {
     let bench = load(file)?;
     let language = bench.language.as_deref().unwrap_or(options.language);
-    let measured = match flow {
+    let mut measured = match flow {
         Some(flow) => Measured::from_flow(flow),
         None => Measured::from_file(&bench, language)?,
     };
+    let trained_bytes = flow_runtime::codec::to_bytes(&measured.index).len();
+    let untrained = measured.index.untrained();
+    let learned_bytes = trained_bytes - flow_runtime::codec::to_bytes(&untrained).len();
+    if options.untrained {
+        measured.index = untrained;
+    }
+    let flow_bytes = flow.map(|f| flow_runtime::codec::to_bytes(f).len());
     for q in bench.validation.iter().chain(&bench.test) {
         if let Some(id) = &q.expected {
             anyhow::ensure!(
@@ -340,6 +355,9 @@ fn bench(
         p95_us: percentile(0.95),
         build_ms,
         index_bytes,
+        learned_bytes,
+        flow_bytes,
+        untrained: options.untrained,
         decisions,
         validation_decisions,
     })
@@ -465,9 +483,15 @@ fn print_report(r: &Report) {
         r.p50_us, r.p95_us
     );
     println!(
-        "  index build                        {:.1} ms, {} bytes",
-        r.build_ms, r.index_bytes
+        "  index build                        {:.1} ms, {} bytes ({} of learned weights{})",
+        r.build_ms,
+        r.index_bytes,
+        r.learned_bytes,
+        if r.untrained { ", left out" } else { "" }
     );
+    if let Some(bytes) = r.flow_bytes {
+        println!("  compiled flow                      {bytes} bytes");
+    }
     for (split, o) in [
         ("test", &r.decisions),
         ("validation", &r.validation_decisions),
@@ -500,7 +524,7 @@ fn print_report(r: &Report) {
         );
     }
     println!(
-        "summary: {} top1={:.3} acc@t={:.3} oos_recall={} p95={:.0}us right={:.3} wrong={:.3} oos_answered={:.3}",
+        "summary: {} top1={:.3} acc@t={:.3} oos_recall={} p95={:.0}us right={:.3} wrong_in_scope={:.3} wrong={:.3} oos_answered={:.3}",
         Path::new(&r.file)
             .file_name()
             .map_or(r.file.clone(), |n| n.to_string_lossy().into_owned()),
@@ -509,6 +533,7 @@ fn print_report(r: &Report) {
         r.oos_recall.map_or("n/a".into(), |v| format!("{v:.3}")),
         r.p95_us,
         r.decisions.right,
+        r.decisions.wrong,
         r.decisions.wrong_overall,
         r.decisions.oos_answered,
     );

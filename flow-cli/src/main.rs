@@ -77,6 +77,10 @@ enum Command {
         /// Also print every question and what it got (one JSON object per line).
         #[arg(long)]
         details: bool,
+        /// Leave out the weights the compiler learned from the phrasings, to see what
+        /// they add.
+        #[arg(long)]
+        untrained: bool,
     },
 }
 
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
             language,
             flow,
             details,
+            untrained,
         } => bench::run(
             &files,
             &bench::Options {
@@ -103,6 +108,7 @@ fn main() -> ExitCode {
                 language: &language,
                 flow: flow.as_deref(),
                 details,
+                untrained,
             },
         ),
         Command::Schema => {

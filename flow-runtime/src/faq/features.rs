@@ -26,9 +26,11 @@ pub(super) struct Bag {
 const WORD: u8 = b'w';
 const PAIR: u8 = b'p';
 const PIECE: u8 = b'c';
+const CONCEPT: u8 = b'k';
 
-/// The features of a text given as its words (folded, in order) and their stems.
-pub(super) fn bag(words: &[&str], stems: &[&str]) -> Bag {
+/// The features of a text given as its words (folded, in order), their stems and the shop
+/// concepts they name ([`super::concepts`]), which count as words.
+pub(super) fn bag(words: &[&str], stems: &[&str], concepts: &[u32]) -> Bag {
     let mut p = Vec::new();
     for word in words {
         pieces(word, &mut p);
@@ -41,6 +43,9 @@ pub(super) fn bag(words: &[&str], stems: &[&str]) -> Bag {
             pr.push(pair(s, next));
         }
     }
+    for &c in concepts {
+        w.push(concept(c));
+    }
     Bag {
         words: count(w),
         pairs: count(pr),
@@ -51,6 +56,11 @@ pub(super) fn bag(words: &[&str], stems: &[&str]) -> Bag {
 /// The feature of one stemmed word.
 pub(super) fn word(stem: &str) -> u32 {
     hash(WORD, &[stem])
+}
+
+/// The feature of a shop concept.
+pub(super) fn concept(id: u32) -> u32 {
+    hash(CONCEPT, &[&id.to_string()])
 }
 
 /// The feature of two stemmed words side by side.
@@ -111,8 +121,8 @@ mod tests {
 
     #[test]
     fn word_order_is_a_feature() {
-        let one = bag(&["track", "order"], &["track", "order"]);
-        let two = bag(&["order", "track"], &["order", "track"]);
+        let one = bag(&["track", "order"], &["track", "order"], &[]);
+        let two = bag(&["order", "track"], &["order", "track"], &[]);
         assert_eq!(one.words, two.words);
         assert_ne!(one.pairs, two.pairs);
         assert_eq!(one.pieces, two.pieces);
@@ -120,7 +130,7 @@ mod tests {
 
     #[test]
     fn repeated_features_are_counted() {
-        let b = bag(&["no", "no"], &["no", "no"]);
+        let b = bag(&["no", "no"], &["no", "no"], &[]);
         assert!(b.words.iter().any(|&(_, n)| n == 2));
     }
 }

@@ -15,12 +15,14 @@
 //! Confidence is per mille (0–1000) so that thresholds are exact and the engine's
 //! decisions are made on integers.
 
+mod concepts;
 mod decide;
 mod features;
 mod language;
 mod lexicon;
 mod model;
 mod normalize;
+mod train;
 
 use std::sync::OnceLock;
 
@@ -77,6 +79,54 @@ struct Source {
     /// The languages of the phrasings, as the flow names them (`en`, `es-MX`).
     languages: Vec<String>,
     phrases: Vec<Encoded>,
+    /// The shop concepts the phrasings touch ([`concepts`]), each with every key of it.
+    concepts: Vec<ConceptKey>,
+    /// The weights the compiler learned ([`train`]), per entry.
+    learned: Vec<Learned>,
+}
+
+/// One key of a shop concept as shipped: a stem, or two joined by a space, in one of the
+/// phrasings' languages.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct ConceptKey {
+    /// Index into [`Source::languages`].
+    language: u32,
+    key: String,
+    concept: u32,
+}
+
+/// One entry's learned weights: features as gaps between ids (positions in the model's
+/// feature table, which the source determines), ascending, and each one's weight in
+/// [`train::STEP`]s. Gaps and small integers are a byte or two each.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Learned {
+    gaps: Vec<u32>,
+    steps: Vec<i32>,
+}
+
+impl Learned {
+    fn from_weights(weights: &[(u32, i32)]) -> Learned {
+        let mut last = 0;
+        let mut out = Learned::default();
+        for &(f, s) in weights {
+            out.gaps.push(f - last);
+            out.steps.push(s);
+            last = f;
+        }
+        out
+    }
+
+    fn weights(&self) -> Vec<(u32, i32)> {
+        let mut f = 0u32;
+        self.gaps
+            .iter()
+            .zip(&self.steps)
+            .map(|(&g, &s)| {
+                f = f.saturating_add(g);
+                (f, s)
+            })
+            .collect()
+    }
 }
 
 /// One phrasing as shipped: its words as ids.
@@ -94,6 +144,9 @@ struct Encoded {
 /// a question that is close to one phrasing of a varied entry is answered with more
 /// confidence.
 const CLOSEST_PHRASING: f32 = 0.2;
+
+/// The highest score of anything but a phrasing typed word for word (which is 1).
+const MOST_SURE: f32 = 0.999;
 
 /// How many entries, the closest by centroid, are also compared phrasing by phrasing. On
 /// CLINC150 the rankings are those of comparing every entry with five phrasings per entry,
@@ -140,6 +193,26 @@ fn best_entries(scores: &[f32], n: usize) -> Vec<u32> {
         }
     }
     best
+}
+
+/// One item of a question's content ([`FaqIndex::content`]).
+struct Content {
+    /// As the shopper wrote it.
+    shown: String,
+    /// As the index compares it: a stem, or a concept's marker.
+    stem: String,
+    /// The marker of the shop concept the word names, if any.
+    concept: Option<String>,
+}
+
+impl Content {
+    fn is_shared(&self, known: &[String]) -> bool {
+        shares(known, &self.stem)
+            || self
+                .concept
+                .as_ref()
+                .is_some_and(|c| known.binary_search(c).is_ok())
+    }
 }
 
 impl FaqIndex {
@@ -215,7 +288,7 @@ impl FaqIndex {
                 (r != i).then_some((i, r))
             })
             .collect();
-        let phrases = tokenized
+        let phrases: Vec<Encoded> = tokenized
             .iter()
             .map(|(entry, language, ws)| Encoded {
                 entry: *entry,
@@ -223,12 +296,27 @@ impl FaqIndex {
                 words: ws.iter().filter_map(|w| id(w)).collect(),
             })
             .collect();
-        FaqIndex::from(Source {
+        let concepts = shop_concepts(&all, &synonyms, &languages, &phrases);
+        let mut index = FaqIndex::from(Source {
             words: all,
             synonyms,
             languages,
             phrases,
-        })
+            concepts,
+            learned: Vec::new(),
+        });
+        let learned = index.model().train(train::TRAINING);
+        index.source.learned = learned.iter().map(|w| Learned::from_weights(w)).collect();
+        index.model = OnceLock::new();
+        index
+    }
+
+    /// The same index without the weights the compiler learned: what `flow bench
+    /// --untrained` compares against.
+    pub fn untrained(&self) -> FaqIndex {
+        let mut source = self.source.clone();
+        source.learned.clear();
+        FaqIndex::from(source)
     }
 
     /// Ranks entries for `query`, asked in `language` (a tag such as `en` or `es-MX`),
@@ -239,7 +327,9 @@ impl FaqIndex {
 
     /// [`Self::rank`] as if phrasing `phrasing` (its position among the phrasings the
     /// index was built from) were not there: its entry's centroid without it, and neither
-    /// its exact words nor its own words count. The IDF stays as built. What FAQ health
+    /// its exact words nor its own words count. The IDF stays as built, and so do the
+    /// learned weights, which saw the phrasing: ask this of [`Self::untrained`] to hear
+    /// what the other phrasings say alone. What FAQ health
     /// asks of every phrasing, at the cost of one ranking each rather than an index built
     /// per phrasing (which made it quadratic).
     pub fn rank_without(
@@ -300,7 +390,7 @@ impl FaqIndex {
                 ranked.truncate(limit);
             }
         }
-        let content = self.content_words(query, language);
+        let content = self.content(query, language);
         for r in &mut ranked {
             r.content = content.len().min(255) as u8;
             r.shared = self.shared_words(r.entry, &content, exclude).min(255) as u8;
@@ -308,41 +398,78 @@ impl FaqIndex {
         ranked
     }
 
-    /// The question's content words as the index compares them: expanded, canonical
-    /// (first of their synonym group) and stemmed; function words and greetings left out.
-    fn content_words(&self, text: &str, language: Language) -> Vec<String> {
-        let mut out: Vec<String> = lexicon::expand(language, words(text))
+    /// The question's content as the index compares it, one item per content word
+    /// (expanded, canonical, stemmed; function words and greetings left out) and per shop
+    /// concept named in two words ("get here" is all function words, and still says
+    /// delivery), each with what the shopper wrote.
+    fn content(&self, text: &str, language: Language) -> Vec<Content> {
+        // Each word as written, and what it expands to.
+        let mut written: Vec<String> = Vec::new();
+        let mut all: Vec<String> = Vec::new();
+        for word in words(text) {
+            for w in lexicon::expand(language, vec![word.clone()]) {
+                written.push(word.clone());
+                all.push(w);
+            }
+        }
+        let stems: Vec<String> = all
             .iter()
-            .filter(|w| !lexicon::is_function_word(language, w))
             .map(|w| language.stem(&self.canonical(w)))
             .collect();
-        out.sort();
-        out.dedup();
+        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let mentions = self.model().concepts.mentions(language, &refs);
+        let mut out: Vec<Content> = Vec::new();
+        let mut i = 0;
+        while i < all.len() {
+            let mention = mentions.iter().find(|m| m.at == i);
+            match mention {
+                Some(m) if m.words > 1 => {
+                    out.push(Content {
+                        shown: written[i..i + m.words].join(" "),
+                        stem: concepts::marker(m.concept),
+                        concept: None,
+                    });
+                    i += m.words;
+                    continue;
+                }
+                _ if lexicon::is_function_word(language, &all[i]) => {}
+                _ => out.push(Content {
+                    shown: written[i].clone(),
+                    stem: stems[i].clone(),
+                    concept: mention.map(|m| concepts::marker(m.concept)),
+                }),
+            }
+            i += 1;
+        }
+        // Each stem once, where it first comes.
+        let mut seen: Vec<String> = Vec::new();
+        out.retain(|c| {
+            let first = !seen.contains(&c.stem);
+            seen.push(c.stem.clone());
+            first
+        });
         out
     }
 
-    /// How many of `content` (from [`Self::content_words`]) the phrasings of `entry` use:
-    /// the same stem, or one edit away for words of five letters or more (two from nine),
-    /// which are typos far more often than other words.
-    fn shared_words(&self, entry: u32, content: &[String], exclude: Option<usize>) -> usize {
+    /// How many items of `content` (from [`Self::content`]) the phrasings of `entry`
+    /// share: the same stem, or one edit away for words of five letters or more (two from
+    /// nine), which are typos far more often than other words, or the same shop concept.
+    fn shared_words(&self, entry: u32, content: &[Content], exclude: Option<usize>) -> usize {
         let known = self.known_words(entry, exclude);
-        content.iter().filter(|w| shares(&known, w)).count()
+        content.iter().filter(|c| c.is_shared(&known)).count()
     }
 
-    /// The words of `query` that the phrasings of `entry` use too, as the matcher counts
-    /// them for [`Ranked::shared`] (the same word after stemming and synonyms, or a typo of
-    /// one), written as the shopper wrote them: how the console explains a match.
+    /// The words of `query` that the phrasings of `entry` share, as the matcher counts
+    /// them for [`Ranked::shared`] (the same word after stemming and synonyms, a typo of
+    /// one, or a word of the same shop concept; a two-word phrase of a concept is one),
+    /// written as the shopper wrote them: how the console explains a match.
     pub fn words_shared(&self, entry: u32, query: &str, language: &str) -> Vec<String> {
         let language = Language::from_code(language);
         let known = self.known_words(entry, None);
         let mut out: Vec<String> = Vec::new();
-        for word in words(query) {
-            let shared = lexicon::expand(language, vec![word.clone()])
-                .iter()
-                .filter(|w| !lexicon::is_function_word(language, w))
-                .any(|w| shares(&known, &language.stem(&self.canonical(w))));
-            if shared && !out.contains(&word) {
-                out.push(word);
+        for c in self.content(query, language) {
+            if c.is_shared(&known) && !out.contains(&c.shown) {
+                out.push(c.shown);
             }
         }
         out
@@ -365,6 +492,29 @@ impl FaqIndex {
         }
         ids.sort_unstable();
         ids.dedup();
+        let mut concepts: Vec<u32> = Vec::new();
+        let model = self.model();
+        for p in model
+            .phrasings_of(entry)
+            .iter()
+            .filter(|&&i| Some(i as usize) != exclude)
+            .filter_map(|&i| s.phrases.get(i as usize))
+        {
+            let language = s
+                .languages
+                .get(p.language as usize)
+                .map_or(Language::Other, |l| Language::from_code(l));
+            let stems: Vec<String> = p
+                .words
+                .iter()
+                .filter_map(|&w| s.words.get(self.canonical_id(w) as usize))
+                .map(|w| language.stem(w))
+                .collect();
+            let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+            concepts.extend(model.concepts.of(language, &stems));
+        }
+        concepts.sort_unstable();
+        concepts.dedup();
         let mut known: Vec<String> = ids
             .iter()
             .filter_map(|&(w, l)| {
@@ -375,6 +525,7 @@ impl FaqIndex {
                 s.words.get(w as usize).map(|w| language.stem(w))
             })
             .collect();
+        known.extend(concepts.into_iter().map(concepts::marker));
         known.sort_unstable();
         known.dedup();
         known
@@ -389,22 +540,11 @@ impl FaqIndex {
             .map(|w| self.canonical(w))
             .collect();
         let vector = model.vector(&query, language);
-        let mut scores = model.centroids.dot(&vector);
-        if let Some(p) = exclude {
-            model.without_phrasing(p, &vector, &mut scores);
-        }
-        // The closest phrasing is looked at only for the entries whose centroids are
-        // closest: it is a fifth of a score, and an entry far down by its centroid is not
-        // among the few a shopper is offered. The others keep their centroid's share.
-        let candidates = best_entries(&scores, CANDIDATES);
-        for score in scores.iter_mut() {
-            *score *= 1.0 - CLOSEST_PHRASING;
-        }
-        for (&e, c) in candidates
-            .iter()
-            .zip(model.closest(&vector, &candidates, exclude))
-        {
-            scores[e as usize] += c * CLOSEST_PHRASING;
+        let mut scores = model.score(&vector, exclude);
+        // The learned weights can lift a score past 1, which only a phrasing typed word
+        // for word may reach.
+        for s in scores.iter_mut() {
+            *s = s.min(MOST_SURE);
         }
         // What the merchant wrote, word for word, is certain: a centroid of several
         // phrasings would otherwise give each of them well under 1.
@@ -492,8 +632,93 @@ impl FaqIndex {
                 (p.entry, language.unwrap_or(Language::Other), &p.words[..])
             })
             .collect();
-        Model::build(&words, &phrases)
+        let concepts = concepts::Concepts::new(
+            self.source
+                .concepts
+                .iter()
+                .map(|c| {
+                    let language = languages.get(c.language as usize).copied();
+                    (
+                        language.unwrap_or(Language::Other),
+                        c.key.clone(),
+                        c.concept,
+                    )
+                })
+                .collect(),
+        );
+        let mut model = Model::build(&words, &phrases, concepts);
+        let learned: Vec<Vec<(u32, i32)>> =
+            self.source.learned.iter().map(Learned::weights).collect();
+        model.learn(&learned);
+        model
     }
+}
+
+/// The built-in shop concepts ([`lexicon::concepts`]) that the phrasings touch, with all
+/// their keys as the matcher will meet them: each word canonical (the first of its
+/// synonym group) and stemmed in the phrasing's language.
+fn shop_concepts(
+    words: &[String],
+    synonyms: &[(u32, u32)],
+    languages: &[String],
+    phrases: &[Encoded],
+) -> Vec<ConceptKey> {
+    let canonical = |w: &str| -> String {
+        match words.binary_search_by(|x| x.as_str().cmp(w)) {
+            Ok(i) => match synonyms.binary_search_by_key(&(i as u32), |&(from, _)| from) {
+                Ok(k) => words[synonyms[k].1 as usize].clone(),
+                Err(_) => w.to_owned(),
+            },
+            Err(_) => w.to_owned(),
+        }
+    };
+    let mut out = Vec::new();
+    for (l, code) in languages.iter().enumerate() {
+        let language = Language::from_code(code);
+        let groups = lexicon::concepts(language);
+        if groups.is_empty() {
+            continue;
+        }
+        // Every stem and pair of stems the phrasings of this language have.
+        let mut seen: Vec<String> = Vec::new();
+        for p in phrases.iter().filter(|p| p.language as usize == l) {
+            let stems: Vec<String> = p
+                .words
+                .iter()
+                .filter_map(|&i| words.get(i as usize))
+                .map(|w| language.stem(&canonical(w)))
+                .collect();
+            for (i, s) in stems.iter().enumerate() {
+                seen.push(s.clone());
+                if let Some(next) = stems.get(i + 1) {
+                    seen.push(format!("{s} {next}"));
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        for group in groups {
+            let keys: Vec<String> = group
+                .iter()
+                .map(|member| {
+                    member
+                        .split(' ')
+                        .map(|w| language.stem(&canonical(w)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            if keys.iter().any(|k| seen.binary_search(k).is_ok()) {
+                let concept = out.last().map_or(0, |c: &ConceptKey| c.concept + 1);
+                out.extend(keys.into_iter().map(|key| ConceptKey {
+                    language: l as u32,
+                    key,
+                    concept,
+                }));
+            }
+        }
+    }
+    out
 }
 
 impl From<Source> for FaqIndex {
@@ -519,8 +744,10 @@ impl PartialEq for FaqIndex {
 
 // The binary encoding (see `crate::codec`): fields in order, variants by tag. Only the
 // source is shipped; the model is rebuilt from it.
-codec!(struct Source { words, synonyms, languages, phrases });
+codec!(struct Source { words, synonyms, languages, phrases, concepts, learned });
 codec!(struct Encoded { entry, language, words });
+codec!(struct Learned { gaps, steps });
+codec!(struct ConceptKey { language, key, concept });
 
 impl crate::codec::Encode for FaqIndex {
     fn encode(&self, w: &mut Vec<u8>) {

@@ -64,7 +64,7 @@ fn an_faq_question_is_answered_and_the_question_asked_again() {
               Fern: What's your order number?
             > say actually, what's your return policy?
               shopper: actually, what's your return policy?
-              · faq_answered entry=returns confidence=0.386 question=actually, what's your return policy?
+              · faq_answered entry=returns confidence=0.436 question=actually, what's your return policy?
               Fern: 30 days, free.
               Fern: Back to my question: What's your order number?
             > say how do returns work
@@ -414,7 +414,7 @@ fn spanish_digressions() {
               Fern: ¿Cuál es tu número de pedido?
             > say cual es la politica de devoluciones
               shopper: cual es la politica de devoluciones
-              · faq_answered entry=returns confidence=0.551 question=cual es la politica de devoluciones
+              · faq_answered entry=returns confidence=0.564 question=cual es la politica de devoluciones
               Fern: 30 días, gratis.
               Fern: Volviendo a mi pregunta: ¿Cuál es tu número de pedido?
             > say da igual
