@@ -309,3 +309,87 @@ async fn the_contrast_check_is_the_compilers() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_questions_choices_are_edited_per_language() {
+    on_every_database(
+        |_| {},
+        async |app| {
+            let (owner, _) = log_in(&app, "owner@fernhill.example", "fernhill-owner").await;
+            let page = text(app.send(get("/console", &owner)).await).await;
+            let csrf = hidden(&page, "csrf");
+            let r = app
+                .send(form(
+                    "/console/flows",
+                    &owner,
+                    &format!("csrf={csrf}&name=sizes&from=demo"),
+                ))
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let demo: serde_json::Value =
+                serde_json::from_str(include_str!("../flows/demo.json")).unwrap();
+            let at = demo["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|s| s["id"] == "size-kind")
+                .unwrap();
+            // One box per language, each with that language's options in order.
+            let edit = format!("/console/flows/sizes/edit/steps/{at}");
+            let page = text(app.send(get(&edit, &owner)).await).await;
+            for (lang, lines) in [
+                ("en", "Shoes\nJackets\nHoodies"),
+                ("es", "Zapatillas\nChaquetas\nSudaderas"),
+            ] {
+                let name = format!("name=\"ll:/steps/{at}/choices/{lang}\"");
+                let field = &page[page.find(&name).unwrap_or_else(|| panic!("no {name}"))..];
+                let value =
+                    &field[field.find('>').unwrap() + 1..field.find("</textarea>").unwrap()];
+                assert_eq!(value, lines, "{lang}");
+            }
+            // The merchant adds a fourth option, the same in both languages, and renames
+            // one in Spanish.
+            let revision = hidden(&page, "revision");
+            let body = [
+                ("csrf", csrf.clone()),
+                ("revision", revision),
+                ("back", format!("steps/{at}")),
+                ("action", "save".into()),
+                (
+                    &format!("ll:/steps/{at}/choices/en"),
+                    "Shoes\nJackets\nHoodies\nSocks".into(),
+                ),
+                (
+                    &format!("ll:/steps/{at}/choices/es"),
+                    "Zapatillas\nChaquetas\nSudaderas con capucha\nSocks".into(),
+                ),
+            ]
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+            let r = app
+                .send(form("/console/flows/sizes/draft", &owner, &body))
+                .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let draft = text(
+                app.send(get("/console/flows/sizes/draft/export", &owner))
+                    .await,
+            )
+            .await;
+            let doc: serde_json::Value = serde_json::from_str(&draft).unwrap();
+            assert_eq!(
+                doc["steps"][at]["choices"],
+                serde_json::json!([
+                    { "en": "Shoes", "es": "Zapatillas" },
+                    { "en": "Jackets", "es": "Chaquetas" },
+                    { "en": "Hoodies", "es": "Sudaderas con capucha" },
+                    "Socks"
+                ])
+            );
+            let compiled = flow_authoring::compile::compile_json(&draft);
+            assert_eq!(compiled.errors(), 0, "{:?}", compiled.diagnostics);
+        },
+    )
+    .await;
+}

@@ -8,8 +8,8 @@ use super::parse::Parsed;
 use super::suggest::closest;
 use crate::doc::{ButtonDoc, CardDoc, ContentDoc, ImageDoc, TextDoc, ValueDoc};
 use flow_runtime::flow::{
-    Button, ButtonAction, CONTEXT, Card, Content, Image, QuickReply, Rich, StepIdx, Subject, Text,
-    TextPart,
+    Button, ButtonAction, CONTEXT, Card, Choice, Content, Image, QuickReply, Rich, StepIdx,
+    Subject, Text, TextPart,
 };
 use flow_runtime::value::{Num, Value};
 use flow_runtime::{safe_image, safe_link};
@@ -215,6 +215,37 @@ impl<'a> Lower<'a> {
                 out
             }
         }
+    }
+
+    /// An option of a question: its value is its text in the first of the flow's
+    /// languages it has, and the other languages' texts are labels.
+    pub(super) fn choice(&mut self, t: &TextDoc, pointer: &str) -> Choice {
+        let texts = self.by_language(t, pointer);
+        let Some((_, value)) = texts.first() else {
+            self.error(
+                "empty-choice",
+                pointer,
+                "this choice has no text",
+                "write the option, or remove it",
+            );
+            return Choice::same("");
+        };
+        let value = value.trim().to_owned();
+        if value.is_empty() || texts.iter().any(|(_, s)| s.trim().is_empty()) {
+            self.error(
+                "empty-choice",
+                pointer,
+                "this choice has an empty text",
+                "write the option in every language it lists, or remove it",
+            );
+        }
+        let labels = texts
+            .iter()
+            .skip(1)
+            .filter(|(_, s)| s.trim() != value)
+            .map(|(l, s)| (l.clone(), s.trim().to_owned()))
+            .collect();
+        Choice { value, labels }
     }
 
     /// Plain text with `{{variables}}`.

@@ -338,7 +338,13 @@ impl Lower<'_> {
                         "split the question in two",
                     );
                 }
-                Expect::Choice(a.choices.clone())
+                let choices = a
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| self.choice(c, &push_pointer(&p("choices"), &i.to_string())))
+                    .collect();
+                Expect::Choice(choices)
             }
         };
         if !matches!(a.expect, ExpectDoc::Pattern | ExpectDoc::OrderNumber) {

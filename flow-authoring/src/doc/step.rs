@@ -92,8 +92,11 @@ pub struct AskStep {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// The options of `expect: choice`: each a text, or one per language
+    /// (`{"en": "Jackets", "es": "Chaquetas"}`); the variable keeps the option in the
+    /// flow's first language.
     #[serde(default)]
-    pub choices: Vec<String>,
+    pub choices: Vec<TextDoc>,
     /// Said when the answer does not fit (a sensible default exists for each `expect`).
     #[serde(default)]
     pub retry_text: Option<TextDoc>,

@@ -29,7 +29,16 @@ pub(super) fn check(expect: &Expect, text: &str, language: &str) -> Option<Value
             ok.then_some(Value::Num(n))
         }
         Expect::Choice(choices) => {
-            choice(choices, text, language).map(|i| Value::Text(choices[i].clone()))
+            // What the shopper was shown first; the flow's own words too (a shopper on a
+            // Spanish page who types "shoes" still picks the shoes).
+            let shown: Vec<String> = choices
+                .iter()
+                .map(|c| c.label(language).to_owned())
+                .collect();
+            let values: Vec<String> = choices.iter().map(|c| c.value.clone()).collect();
+            choice(&shown, text, language)
+                .or_else(|| choice(&values, text, language))
+                .map(|i| Value::Text(choices[i].value.clone()))
         }
     }
 }
@@ -194,7 +203,10 @@ mod tests {
             Some(Value::Num(Num::from_int(3)))
         );
         assert_eq!(check(&range, "11", "en"), None);
-        let choice = Expect::Choice(vec!["Small".into(), "Large".into()]);
+        let choice = Expect::Choice(vec![
+            crate::flow::Choice::same("Small"),
+            crate::flow::Choice::same("Large"),
+        ]);
         assert_eq!(
             check(&choice, " large ", "en"),
             Some(Value::Text("Large".into()))

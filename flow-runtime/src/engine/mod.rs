@@ -541,13 +541,14 @@ impl Conversation {
     }
 
     /// The choices of a question as quick replies: the shopper can tap instead of typing.
-    fn offer_choices(&mut self, choices: &[String]) {
+    fn offer_choices(&mut self, choices: &[crate::flow::Choice]) {
+        let language = &self.state.chat.language;
         let offered = choices
             .iter()
             .map(|c| Offered {
-                label: c.clone(),
+                label: c.label(language).to_owned(),
                 href: None,
-                action: Action::Answer(c.clone()),
+                action: Action::Answer(c.label(language).to_owned()),
             })
             .collect();
         self.offer(offered);

@@ -306,7 +306,12 @@ impl FaqIndex {
             learned: Vec::new(),
         });
         let learned = index.model().train(train::TRAINING);
-        index.source.learned = learned.iter().map(|w| Learned::from_weights(w)).collect();
+        let mut learned: Vec<Learned> = learned.iter().map(|w| Learned::from_weights(w)).collect();
+        // Entries that learned nothing at the end cost nothing.
+        while learned.last().is_some_and(|l| l.gaps.is_empty()) {
+            learned.pop();
+        }
+        index.source.learned = learned;
         index.model = OnceLock::new();
         index
     }
@@ -698,7 +703,7 @@ fn shop_concepts(
         seen.sort_unstable();
         seen.dedup();
         for group in groups {
-            let keys: Vec<String> = group
+            let mut keys: Vec<String> = group
                 .iter()
                 .map(|member| {
                     member
@@ -708,6 +713,9 @@ fn shop_concepts(
                         .join(" ")
                 })
                 .collect();
+            // "shipping" and "ship" are one stem.
+            keys.sort_unstable();
+            keys.dedup();
             if keys.iter().any(|k| seen.binary_search(k).is_ok()) {
                 let concept = out.last().map_or(0, |c: &ConceptKey| c.concept + 1);
                 out.extend(keys.into_iter().map(|key| ConceptKey {

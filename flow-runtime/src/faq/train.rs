@@ -133,3 +133,76 @@ impl Model {
         scores
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::faq::{FaqIndex, Phrasing};
+
+    fn index(entries: &[&[&str]]) -> FaqIndex {
+        let phrases: Vec<Phrasing> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(e, list)| {
+                list.iter().map(move |t| Phrasing {
+                    entry: e as u32,
+                    language: "en".into(),
+                    text: (*t).into(),
+                })
+            })
+            .collect();
+        FaqIndex::build(&phrases, &[])
+    }
+
+    /// Two card entries share "card" in every phrasing; what tells them apart is learned
+    /// from the phrasings held out: "lost" and "stolen" for one, "limit" for the other.
+    #[test]
+    fn learned_weights_tell_apart_entries_that_share_words() {
+        let faq = index(&[
+            &[
+                "my card was stolen",
+                "i lost my card",
+                "report a lost card",
+                "card missing what do i do",
+            ],
+            &[
+                "what is my card limit",
+                "raise the limit on my card",
+                "card spending limit",
+                "how much can i spend with my card",
+            ],
+            &["where is my order", "track my order", "order status"],
+        ]);
+        let trained = faq.rank("someone stole my card", "en", 2);
+        let untrained = faq.untrained().rank("someone stole my card", "en", 2);
+        assert_eq!(trained[0].entry, 0);
+        let lead = |r: &[crate::faq::Ranked]| r[0].confidence.saturating_sub(r[1].confidence);
+        assert!(
+            lead(&trained) > lead(&untrained),
+            "{trained:?} against {untrained:?}"
+        );
+    }
+
+    #[test]
+    fn an_entry_with_one_phrasing_learns_nothing_and_nothing_passes_certain() {
+        let faq = index(&[&["shipping cost"], &["return policy"]]);
+        assert_eq!(faq, faq.untrained(), "nothing to hold out, nothing learned");
+        let faq = index(&[
+            &[
+                "shipping cost",
+                "what does shipping cost",
+                "price of delivery",
+            ],
+            &["return policy", "how do returns work", "send it back"],
+        ]);
+        for q in [
+            "what is your shipping cost please",
+            "shipping cost of a piano",
+        ] {
+            let r = faq.rank(q, "en", 1);
+            assert!(
+                r[0].confidence < 1000,
+                "{q}: only a phrasing typed word for word is certain"
+            );
+        }
+    }
+}

@@ -11,7 +11,7 @@ use super::Flow;
 
 const MAGIC: &[u8; 3] = b"BHF";
 /// Bump when the compiled types change incompatibly.
-pub const FORMAT_VERSION: u8 = 4;
+pub const FORMAT_VERSION: u8 = 5;
 
 /// Why bytes could not be read as a flow.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -111,8 +111,37 @@ pub enum Expect {
         min: Option<Num>,
         max: Option<Num>,
     },
-    /// One of these (compared case-insensitively); offered as quick replies too.
-    Choice(Vec<String>),
+    /// One of these (compared loosely, in the conversation's language); offered as quick
+    /// replies too.
+    Choice(Vec<Choice>),
+}
+
+/// One option of a question.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    /// What the variable keeps: the option in the flow's first language, so that
+    /// conditions name it once whatever language the shopper reads.
+    pub value: String,
+    /// What shoppers see, per language, when it differs from `value`.
+    pub labels: Vec<(String, String)>,
+}
+
+impl Choice {
+    /// The same option in every language.
+    pub fn same(value: &str) -> Choice {
+        Choice {
+            value: value.to_owned(),
+            labels: Vec::new(),
+        }
+    }
+
+    /// What a shopper reading `lang` sees.
+    pub fn label(&self, lang: &str) -> &str {
+        self.labels
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(self.value.as_str(), |(_, label)| label.as_str())
+    }
 }
 
 /// `var = value`.
@@ -134,5 +163,6 @@ codec!(enum Condition { 0 => Always, 1 => All(v0), 2 => Any(v0), 3 => Not(v0), 4
 codec!(enum Subject { 0 => Var(v0), 1 => PageUrl, 2 => PagePath, 3 => CartItems, 4 => CartValue, 5 => Returning, 6 => Visits, 7 => Language, 8 => Device, 9 => Variant, 10 => BusinessHours, 11 => CartCurrency, 12 => BotName });
 codec!(enum Compare { 0 => Eq(v0), 1 => Ne(v0), 2 => Gt(v0), 3 => Gte(v0), 4 => Lt(v0), 5 => Lte(v0), 6 => In(v0), 7 => Glob(v0), 8 => Matches(v0), 9 => Contains(v0), 10 => IsSet(v0) });
 codec!(enum Expect { 0 => Text, 1 => Email, 2 => Phone, 3 => Pattern(v0), 4 => Number { min, max }, 5 => Choice(v0) });
+codec!(struct Choice { value, labels });
 codec!(struct Assign { var, value });
 codec!(enum Operand { 0 => Value(v0), 1 => Template(v0) });

@@ -29,8 +29,8 @@ pub use content::{
 };
 pub use launch::{LAUNCH_VERSION, Launch};
 pub use logic::{
-    Assign, CONTEXT, Compare, Condition, Expect, Operand, Pattern, PatternNode, RESERVED_PREFIXES,
-    Subject,
+    Assign, CONTEXT, Choice, Compare, Condition, Expect, Operand, Pattern, PatternNode,
+    RESERVED_PREFIXES, Subject,
 };
 pub use phrase::Phrase;
 pub use trigger::{Frequency, MobileExit, Trigger, TriggerEvent, Variant};

@@ -23,7 +23,8 @@ const SHOP: &str = r##"{
       "found": "found", "not_found": "menu", "error": "menu" },
     { "id": "found", "type": "message", "text": "Order {{order.number}} is {{order.status}}." },
     { "id": "size-kind", "type": "ask", "text": "What are you sizing?", "var": "size_kind",
-      "expect": "choice", "choices": ["Shoes", "Jackets", "Hoodies"], "next": "size-done" },
+      "expect": "choice", "next": "size-done",
+      "choices": [ { "en": "Shoes", "es": "Zapatillas" }, { "en": "Jackets", "es": "Chaquetas" }, "Hoodies" ] },
     { "id": "size-done", "type": "message", "text": "{{size_kind}} run true to size." },
     { "id": "ask-feedback", "type": "ask", "text": "What could we do better?", "var": "feedback", "next": "thanks" },
     { "id": "thanks", "type": "message", "text": "Thanks, noted." },
@@ -423,6 +424,70 @@ fn spanish_digressions() {
               Fern: Anything else?
               [Track my order] [Sizing] [Feedback] [Gift wrap]
               · question_left step=ask-number
+        "#]],
+    );
+}
+
+#[test]
+fn choices_are_offered_in_the_shoppers_language_and_kept_in_the_flows() {
+    // The quick replies and what the shopper may type are the Spanish labels (or the
+    // flow's own words); the variable keeps the option as the flow names it.
+    check(
+        SHOP,
+        "page / es\nopen\npick Sizing\npick Chaquetas",
+        expect![[r#"
+            > page / es
+            > open
+              · opened
+              Fern: Anything else?
+              [Track my order] [Sizing] [Feedback] [Gift wrap]
+            > pick Sizing
+              shopper: Sizing
+              · quick_reply label=Sizing action=goto target=size-kind
+              Fern: What are you sizing?
+              [Zapatillas] [Chaquetas] [Hoodies]
+            > pick Chaquetas
+              shopper: Chaquetas
+              · quick_reply label=Chaquetas action=answer target=Chaquetas
+              Fern: Jackets run true to size.
+        "#]],
+    );
+    check(
+        SHOP,
+        "page / es\nopen\npick Sizing\nsay las zapatillas",
+        expect![[r#"
+            > page / es
+            > open
+              · opened
+              Fern: Anything else?
+              [Track my order] [Sizing] [Feedback] [Gift wrap]
+            > pick Sizing
+              shopper: Sizing
+              · quick_reply label=Sizing action=goto target=size-kind
+              Fern: What are you sizing?
+              [Zapatillas] [Chaquetas] [Hoodies]
+            > say las zapatillas
+              shopper: las zapatillas
+              Fern: Shoes run true to size.
+        "#]],
+    );
+    check(
+        SHOP,
+        "page / es\nopen\npick Sizing\nsay jackets",
+        expect![[r#"
+            > page / es
+            > open
+              · opened
+              Fern: Anything else?
+              [Track my order] [Sizing] [Feedback] [Gift wrap]
+            > pick Sizing
+              shopper: Sizing
+              · quick_reply label=Sizing action=goto target=size-kind
+              Fern: What are you sizing?
+              [Zapatillas] [Chaquetas] [Hoodies]
+            > say jackets
+              shopper: jackets
+              Fern: Jackets run true to size.
         "#]],
     );
 }

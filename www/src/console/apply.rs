@@ -5,7 +5,8 @@
 //! Kinds: `s` text (kept when empty, so the compiler can say what is missing), `o` optional
 //! text (removed when empty), `ot` one language of an optional text (the text goes when
 //! every language is empty), `n` number, `pct` a percentage stored as a fraction, `b` a
-//! checkbox (a hidden `false` before it), `l` one item per line, `lc` a comma-separated
+//! checkbox (a hidden `false` before it), `l` one item per line, `ll` one language's lines
+//! of a list written per language (`ll:/steps/3/choices/es`), `lc` a comma-separated
 //! list, `syn` synonym groups (a line each, words separated by commas), `j` a JSON value, `c` a number in a condition (removed with empty parents when
 //! empty). Choices that reshape an object: `act` a button's action (`goto:ID`, `faq:ID`,
 //! `handoff`, `url`, `cart`), `on` a trigger's event with `onv` its number, `fq` a frequency
@@ -36,6 +37,36 @@ pub fn too_deep(fields: &[(String, String)]) -> Option<&str> {
     })
 }
 
+/// A list written per language, lines matched by position: an item the same in every
+/// language is a string, one that differs is `{lang: text}` (languages that leave its line
+/// empty left out); `None` when every language is empty.
+fn localized_list(langs: &[(String, Vec<String>)]) -> Option<Vec<Value>> {
+    let n = langs.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+    let mut items = Vec::new();
+    for i in 0..n {
+        let texts: Vec<(&str, &str)> = langs
+            .iter()
+            .filter_map(|(lang, lines)| {
+                let t = lines.get(i).map(String::as_str).unwrap_or_default();
+                (!t.is_empty()).then_some((lang.as_str(), t))
+            })
+            .collect();
+        let Some(&(_, first)) = texts.first() else {
+            continue;
+        };
+        if texts.len() == langs.len() && texts.iter().all(|&(_, t)| t == first) {
+            items.push(Value::String(first.to_owned()));
+        } else {
+            let map: Map<String, Value> = texts
+                .iter()
+                .map(|&(l, t)| (l.to_owned(), Value::String(t.to_owned())))
+                .collect();
+            items.push(Value::Object(map));
+        }
+    }
+    (!items.is_empty()).then_some(items)
+}
+
 /// Applies the form's fields to `doc`. Unknown kinds and bad pointers are ignored: the
 /// fields come from our own forms, and a forged one can only write into the merchant's
 /// own draft, which the compiler checks like any other.
@@ -49,6 +80,8 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
     };
     let mut reshape = Vec::new();
     let mut optional_texts: Vec<String> = Vec::new();
+    // Per-language lists (`ll`): the list's pointer → each language's lines.
+    let mut by_language: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
     for (name, raw) in fields {
         let Some((kind, ptr)) = name.split_once(':') else {
             continue;
@@ -115,6 +148,16 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
                     set(doc, ptr, Value::Array(items));
                 }
             }
+            "ll" => {
+                let Some((list, lang)) = ptr.rsplit_once('/') else {
+                    continue;
+                };
+                let lines: Vec<String> = text.lines().map(|l| l.trim().to_owned()).collect();
+                match by_language.iter_mut().find(|(p, _)| p == list) {
+                    Some((_, langs)) => langs.push((lang.to_owned(), lines)),
+                    None => by_language.push((list.to_owned(), vec![(lang.to_owned(), lines)])),
+                }
+            }
             "syn" => {
                 let groups: Vec<Value> = text
                     .lines()
@@ -140,6 +183,12 @@ pub fn apply(doc: &mut Value, fields: &[(String, String)]) {
                 reshape.push((kind.to_owned(), ptr.to_owned(), trimmed.to_owned()))
             }
             _ => {}
+        }
+    }
+    for (ptr, langs) in &by_language {
+        match localized_list(langs) {
+            Some(items) => set(doc, ptr, Value::Array(items)),
+            None => remove(doc, ptr),
         }
     }
     // An optional text left empty in every language is no text at all.
@@ -448,6 +497,39 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_list_written_per_language_keeps_what_is_the_same_as_strings() {
+        let mut doc = json!({ "steps": [ { "id": "size", "choices": ["Shoes", "Jackets"] } ] });
+        apply(
+            &mut doc,
+            &form(&[
+                ("ll:/steps/0/choices/en", "Shoes\nJackets\nHoodies\n"),
+                ("ll:/steps/0/choices/es", "Shoes\r\nChaquetas\n\n"),
+            ]),
+        );
+        assert_eq!(
+            doc.pointer("/steps/0/choices").unwrap(),
+            &json!(["Shoes", { "en": "Jackets", "es": "Chaquetas" }, { "en": "Hoodies" }])
+        );
+        // The same in every language: plain strings again; nothing in any: no list.
+        apply(
+            &mut doc,
+            &form(&[
+                ("ll:/steps/0/choices/en", "S\nM"),
+                ("ll:/steps/0/choices/es", "S\nM"),
+            ]),
+        );
+        assert_eq!(doc.pointer("/steps/0/choices").unwrap(), &json!(["S", "M"]));
+        apply(
+            &mut doc,
+            &form(&[
+                ("ll:/steps/0/choices/en", " \n"),
+                ("ll:/steps/0/choices/es", ""),
+            ]),
+        );
+        assert_eq!(doc.pointer("/steps/0/choices"), None);
     }
 
     #[test]

@@ -416,7 +416,7 @@ fn step(f: &Form, i: usize) -> Markup {
                 (f.localized(&at("text"), "Question", true, true))
                 (f.text("s", &at("var"), "Keep the answer in the variable", "e.g. email; used as {{email}}"))
                 (f.select("s", &at("expect"), "Expect", &opts(&[("text", "Any text"), ("email", "An email address"), ("phone", "A phone number"), ("order_number", "An order number"), ("number", "A number"), ("choice", "One of the choices"), ("pattern", "Text matching a pattern")]), &{ let e = f.str_at(&at("expect")); if e.is_empty() { "text".into() } else { e } }))
-                (f.lines(&at("choices"), "Choices (for “one of the choices”)", "one per line; shown as quick replies"))
+                (f.localized_lines(&at("choices"), "Choices (for “one of the choices”)", "one per line; shown as quick replies"))
                 (f.text("o", &at("pattern"), "Pattern (for “text matching a pattern”)", ""))
                 (f.number("n", &at("min"), "Smallest number accepted (for “a number”)", "optional"))
                 (f.number("n", &at("max"), "Largest number accepted (for “a number”)", "optional"))

@@ -238,6 +238,31 @@ impl<'a> Form<'a> {
         }
     }
 
+    /// One item per line in every language of the flow (`ll`), lines matched by position:
+    /// items the same in every language stay plain strings.
+    pub fn localized_lines(&self, ptr: &str, label: &str, hint: &str) -> Markup {
+        if self.languages.len() < 2 {
+            return self.lines(ptr, label, hint);
+        }
+        let items: Vec<Value> = self
+            .get(ptr)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let group = id_for("g", ptr);
+        html! {
+            fieldset.localized id=(group) {
+                legend { (label) }
+                span.hint { (hint) ", in the same order in every language" }
+                (self.problems(ptr, false, &group))
+                @for lang in &self.languages {
+                    @let text = items.iter().map(|i| text_in(Some(i), lang, true)).collect::<Vec<_>>().join("\n");
+                    (self.area("ll", &format!("{ptr}/{lang}"), super::words::language_name(lang), "", text))
+                }
+            }
+        }
+    }
+
     /// One item per line.
     pub fn lines(&self, ptr: &str, label: &str, hint: &str) -> Markup {
         let value = self
