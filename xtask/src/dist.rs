@@ -409,9 +409,13 @@ pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 /// 166 KiB for the contract's limits cut by the engine and its enums (issue 26: 164,295
 /// bytes, +1.4 KiB) and the merchant's-first-hour fixes (issue 27: "did this help?",
 /// errors with a way forward, images from the flow's server), then 164 KiB once terser
-/// minified its glue (issue 32: 169,145 → 167,395 bytes). The goal for the panel is 140 KiB
-/// (issue 32) and, further off, 90 KiB. Lower it when the panel shrinks.
-pub const PANEL_BUDGET_BROTLI: usize = 164 * 1024;
+/// minified its glue (issue 32: 169,145 → 167,395 bytes), then 169 KiB for understanding
+/// everyday wording (issue 33, which allows 10 KiB: 167,448 → 172,132 bytes, +4.6 KiB; the
+/// demo's compiled flow +1.9 KiB with its learned weights and shop concepts, the wasm +2.7
+/// KiB for scoring with them, concepts in questions, and choices per language). The goal
+/// for the panel is 140 KiB (issue 32) and, further off, 90 KiB. Lower it when the panel
+/// shrinks.
+pub const PANEL_BUDGET_BROTLI: usize = 169 * 1024;
 
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;

@@ -20,7 +20,13 @@ use super::model::Model;
 /// One unit of a shipped weight.
 pub(super) const STEP: f32 = 1.0 / 64.0;
 
-/// How the perceptron learns. Chosen on CLINC150's validation split (`flow bench`).
+/// How the perceptron learns. Chosen on validation questions only (`flow bench`): on
+/// CLINC150's, 3 epochs reach 74.2 % top-1, 6 the same, 10 no more; a rate of 0.3 or 0.05
+/// and a margin of 0.2 did worse, 0.05 about as well. Shipping only weights of at least 2
+/// steps (not 1) cut the demo flow's learned bytes from 2,066 to 1,386 with the same
+/// answers on its validation questions (CLINC150's: 59.7 → 59.4 % answered right).
+/// Shuffling the phrasings, or learning against every close entry rather than the
+/// closest, did no better.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Training {
     pub epochs: usize,
@@ -35,7 +41,7 @@ pub(super) const TRAINING: Training = Training {
     epochs: 6,
     rate: 0.1,
     margin: 0.1,
-    keep: 1,
+    keep: 2,
 };
 
 impl Model {
