@@ -497,27 +497,13 @@ impl FaqIndex {
         }
         ids.sort_unstable();
         ids.dedup();
-        let mut concepts: Vec<u32> = Vec::new();
         let model = self.model();
-        for p in model
+        let mut concepts: Vec<u32> = model
             .phrasings_of(entry)
             .iter()
             .filter(|&&i| Some(i as usize) != exclude)
-            .filter_map(|&i| s.phrases.get(i as usize))
-        {
-            let language = s
-                .languages
-                .get(p.language as usize)
-                .map_or(Language::Other, |l| Language::from_code(l));
-            let stems: Vec<String> = p
-                .words
-                .iter()
-                .filter_map(|&w| s.words.get(self.canonical_id(w) as usize))
-                .map(|w| language.stem(w))
-                .collect();
-            let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
-            concepts.extend(model.concepts.of(language, &stems));
-        }
+            .flat_map(|&i| model.concepts_in(i as usize))
+            .collect();
         concepts.sort_unstable();
         concepts.dedup();
         let mut known: Vec<String> = ids

@@ -45,6 +45,8 @@ pub(super) struct Model {
     learned: Postings,
     /// The shop concepts the FAQ touches.
     pub concepts: Concepts,
+    /// The concepts each phrasing names (row `p`, as `(concept, 0)`).
+    named: Rows,
     /// How many phrasings the IDF was counted over.
     rows: usize,
 }
@@ -131,6 +133,8 @@ impl Model {
         // Each phrasing's concept features, `concept_id[concept_from[p]..concept_from[p + 1]]`.
         let mut concept_id: Vec<u32> = Vec::new();
         let mut concept_from: Vec<usize> = Vec::with_capacity(phrases.len() + 1);
+        // The same as concept ids, kept for the words a match shares (`concepts_in`).
+        let mut named: Vec<u32> = Vec::new();
         for (p, &(_, language, _)) in phrases.iter().enumerate() {
             let k = match stems.iter().position(|(l, _)| *l == language) {
                 Some(k) => k,
@@ -158,6 +162,7 @@ impl Model {
                 let phrase_stems: Vec<&str> = list.iter().map(|&i| stem(i)).collect();
                 for c in concepts.of(language, &phrase_stems) {
                     concept_id.push(features::concept(c));
+                    named.push(c);
                 }
             }
         }
@@ -284,6 +289,10 @@ impl Model {
             idf,
             word_end: middle,
             concepts,
+            named: Rows {
+                start: concept_from.clone(),
+                items: named.iter().map(|&c| (c, 0.0)).collect(),
+            },
             rows: entry_of.len(),
         }
     }
@@ -304,6 +313,16 @@ impl Model {
             rows.end_row();
         }
         self.learned = Postings::new(&rows, features);
+    }
+
+    /// The concepts phrasing `p` names.
+    pub(super) fn concepts_in(&self, p: usize) -> impl Iterator<Item = u32> + '_ {
+        let (start, items) = (&self.named.start, &self.named.items);
+        let range = match (start.get(p), start.get(p + 1)) {
+            (Some(&a), Some(&b)) => a..b,
+            _ => 0..0,
+        };
+        items[range].iter().map(|&(c, _)| c)
     }
 
     /// How many entries the model has (the highest entry with a phrasing, and those before).
