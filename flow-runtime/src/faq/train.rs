@@ -159,33 +159,35 @@ mod tests {
         FaqIndex::build(&phrases, &[])
     }
 
-    /// Two card entries share "card" in every phrasing; what tells them apart is learned
-    /// from the phrasings held out: "lost" and "stolen" for one, "limit" for the other.
+    /// Two card entries share "my card" in most phrasings; held out, "my card is gone" is
+    /// closer to the limits entry, and what it learns from that ("is", "gone") keeps the
+    /// next such question ("my card is missing") with the stolen card.
     #[test]
     fn learned_weights_tell_apart_entries_that_share_words() {
         let faq = index(&[
+            &["card stolen", "someone took my card", "my card is gone"],
             &[
-                "my card was stolen",
-                "i lost my card",
-                "report a lost card",
-                "card missing what do i do",
-            ],
-            &[
-                "what is my card limit",
-                "raise the limit on my card",
-                "card spending limit",
-                "how much can i spend with my card",
+                "card limit",
+                "my card limit",
+                "limit on my card",
+                "is my card limit too low",
             ],
             &["where is my order", "track my order", "order status"],
         ]);
-        let trained = faq.rank("someone stole my card", "en", 2);
-        let untrained = faq.untrained().rank("someone stole my card", "en", 2);
-        assert_eq!(trained[0].entry, 0);
-        let lead = |r: &[crate::faq::Ranked]| r[0].confidence.saturating_sub(r[1].confidence);
-        assert!(
-            lead(&trained) > lead(&untrained),
-            "{trained:?} against {untrained:?}"
-        );
+        assert_ne!(faq, faq.untrained(), "the card entries learned something");
+        // How far the stolen card is ahead of the card limit (behind, if negative).
+        let ahead = |faq: &FaqIndex| {
+            let r = faq.rank("my card is missing", "en", 3);
+            let of = |e: u32| {
+                r.iter()
+                    .find(|x| x.entry == e)
+                    .map_or(0, |x| i32::from(x.confidence))
+            };
+            of(0) - of(1)
+        };
+        let (trained, untrained) = (ahead(&faq), ahead(&faq.untrained()));
+        assert!(trained > 0, "{trained}");
+        assert!(trained > untrained, "{trained} against {untrained}");
     }
 
     #[test]
