@@ -65,9 +65,9 @@ impl Model {
         }
         for epoch in 0..t.epochs {
             let rate = t.rate / (1.0 + epoch as f32);
-            for p in 0..phrasings {
+            for (p, &own) in entry_of.iter().enumerate() {
                 steps += 1.0;
-                let Some(own) = entry_of[p] else { continue };
+                let Some(own) = own else { continue };
                 // An entry's only phrasing held out leaves nothing of it to score: there
                 // is nothing to learn from it.
                 if self.phrasings_of(own).len() < 2 {
