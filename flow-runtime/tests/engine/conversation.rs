@@ -221,7 +221,7 @@ fn free_text_gets_an_answer_a_did_you_mean_or_the_fallback() {
               (did this help? yes / no)
             > say shipping info
               shopper: shipping info
-              · faq_unsure entries=shipping-cost confidences=0.392 question=shipping info language=en
+              · faq_unsure entries=shipping-cost confidences=0.387 question=shipping info language=en
               Fern: Did you mean: / - How much is shipping?
               [How much is shipping?] [None of these]
             > pick How much is shipping?

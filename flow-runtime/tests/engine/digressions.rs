@@ -65,7 +65,7 @@ fn an_faq_question_is_answered_and_the_question_asked_again() {
               Fern: What's your order number?
             > say actually, what's your return policy?
               shopper: actually, what's your return policy?
-              · faq_answered entry=returns confidence=0.436 question=actually, what's your return policy?
+              · faq_answered entry=returns confidence=0.44 question=actually, what's your return policy?
               Fern: 30 days, free.
               Fern: Back to my question: What's your order number?
             > say how do returns work
