@@ -97,7 +97,7 @@ struct ConceptKey {
 
 /// One entry's learned weights: features as gaps between ids (positions in the model's
 /// feature table, which the source determines), ascending, and each one's weight in
-/// [`train::STEP`]s. Gaps and small integers are a byte or two each.
+/// [`model::STEP`]s. Gaps and small integers are a byte or two each.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Learned {
     gaps: Vec<u32>,

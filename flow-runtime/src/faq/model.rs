@@ -21,6 +21,9 @@ use super::lexicon;
 /// 2.6 → 1.9 %, CLINC150's the same; 2 and 3 answered more off-topic questions.
 const CONCEPT_WEIGHT: f32 = 1.5;
 
+/// One unit of a learned weight as shipped ([`super::train`]).
+pub(super) const STEP: f32 = 1.0 / 64.0;
+
 /// The vectors of the entries (centroids) and of the phrasings, by feature.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Model {
@@ -306,7 +309,7 @@ impl Model {
             if let Some(list) = learned.get(e) {
                 for &(f, steps) in list {
                     if (f as usize) < features {
-                        rows.items.push((f, steps as f32 * super::train::STEP));
+                        rows.items.push((f, steps as f32 * STEP));
                     }
                 }
             }

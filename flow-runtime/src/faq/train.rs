@@ -15,10 +15,7 @@
 //! centroid's score. Training is run natively, once per compile, and costs the browser
 //! nothing but reading them.
 
-use super::model::Model;
-
-/// One unit of a shipped weight.
-pub(super) const STEP: f32 = 1.0 / 64.0;
+use super::model::{Model, STEP};
 
 /// How the perceptron learns. Chosen on validation questions only (`flow bench`): on
 /// CLINC150's, 3 epochs reach 74.2 % top-1, 6 the same, 10 no more; a rate of 0.3 or 0.05
