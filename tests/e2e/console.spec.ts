@@ -261,3 +261,37 @@ test("axe-core finds nothing on any console page of the demo", async ({ page }) 
     expect(await axe(page), path).toEqual([]);
   }
 });
+
+test("an owner writes a question's choices in Spanish and a Spanish shopper taps them", async ({ page }) => {
+  test.setTimeout(60_000);
+  await copyOfDemo(page, "console-choices");
+  await page.goto("/console/flows/console-choices/edit/steps");
+  await page.getByRole("link", { name: "size-kind", exact: true }).click();
+  const choices = page.getByRole("group", { name: "Choices (for “one of the choices”)" });
+  await expect(choices.getByLabel("English")).toHaveValue("Shoes\nJackets\nHoodies");
+  await expect(choices.getByLabel("Spanish")).toHaveValue("Zapatillas\nChaquetas\nSudaderas");
+  await choices.getByLabel("Spanish").fill("Zapatillas\nChaquetas\nSudaderas con capucha");
+  await page.getByRole("button", { name: "Save the draft" }).click();
+  await expect(choices.getByLabel("Spanish")).toHaveValue("Zapatillas\nChaquetas\nSudaderas con capucha");
+  await expect(choices.getByLabel("English")).toHaveValue("Shoes\nJackets\nHoodies");
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, "console-choices.png"), fullPage: true });
+  expect(await axe(page)).toEqual([]);
+  await publish(page, "console-choices");
+
+  const context = await page.context().browser()!.newContext();
+  const shopperPage = await context.newPage();
+  await shopperPage.route(/\/products\//, async (route) => {
+    if (route.request().resourceType() !== "document") return route.continue();
+    const response = await route.fetch();
+    const body = (await response.text()).replace('<html lang="en">', '<html lang="es">');
+    await route.fulfill({ response, body });
+  });
+  const shopper = new Bellhop(shopperPage);
+  await shopperPage.goto("/products/trail-runner?flow=console-choices");
+  await shopperPage.getByRole("button", { name: "Abrir chat" }).click();
+  await shopper.panel.getByRole("button", { name: "Tallas", exact: true }).first().click();
+  await shopper.panel.getByRole("button", { name: "Sudaderas con capucha", exact: true }).click();
+  await expect(shopper.log).toContainText("Chaquetas y sudaderas: corte");
+  await context.close();
+});

@@ -2,7 +2,11 @@
 // language (es-MX → es), Bellhop's own labels follow it, right-to-left languages mirror the
 // layout, and no page load in any language throws or logs an error.
 import { expect, test, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { Bellhop } from "./fixtures/bellhop";
+
+const screenshots = process.env.BELLHOP_SCREENSHOTS ?? "test-results";
 
 /** Serves the storefront's pages with `<html lang="…">` changed to `lang`, and another flow. */
 async function speak(page: Page, lang: string, flow = "/flows/demo.json") {
@@ -104,4 +108,40 @@ test("an English page gets English answers to chat English", async ({ page }) =>
   await bellhop.open();
   await ask(bellhop, "hi, how much is shipping pls? need it asap");
   await expect(bellhop.log).toContainText("Standard shipping is free over $75");
+});
+
+test.describe("a shopper on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test("in Spanish picks a size from Spanish options and asks in everyday words", async ({ page }) => {
+    const seen = problems(page);
+    await speak(page, "es");
+    const bellhop = new Bellhop(page);
+    await page.goto("/products/trail-runner");
+    await page.getByRole("button", { name: "Abrir chat" }).click();
+    await expect(bellhop.panel).toBeVisible();
+    await bellhop.panel.getByRole("button", { name: "Tallas", exact: true }).first().click();
+    await expect(bellhop.log).toContainText("¿Para qué buscas talla?");
+    // The options of the flow's question, in Spanish (they were English on a Spanish page).
+    for (const option of ["Zapatillas", "Chaquetas", "Sudaderas"]) {
+      await expect(bellhop.panel.getByRole("button", { name: option, exact: true })).toBeVisible();
+    }
+    await expect(bellhop.panel.getByRole("button", { name: "Jackets", exact: true })).toHaveCount(0);
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, "choices-es-phone.png") });
+    await bellhop.panel.getByRole("button", { name: "Chaquetas", exact: true }).click();
+    await expect(bellhop.log).toContainText("Chaquetas y sudaderas: corte");
+    // Words no phrasing of the entry has, joined by a shop concept: "se rompió" is a defect.
+    await ask(bellhop, "se rompio la suela de mis botas");
+    await expect(bellhop.log).toContainText("un año de garantía");
+    expect(seen).toEqual([]);
+  });
+});
+
+test("everyday English finds the entry through a shop concept", async ({ page }) => {
+  const bellhop = new Bellhop(page);
+  await bellhop.goto("/products/trail-runner");
+  await bellhop.open();
+  await ask(bellhop, "the sole came off my boots");
+  await expect(bellhop.log).toContainText("one-year warranty against defects");
 });
