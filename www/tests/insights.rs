@@ -491,7 +491,18 @@ async fn a_missed_question_is_taught_in_the_language_it_was_asked_in() {
                 json!({ "en": ["ship abroad", "international shipping"], "es": ["enviais a canarias"] })
             );
             let compiled = flow_authoring::compile::compile_json(&draft.source);
-            assert!(compiled.flow.is_some(), "{:?}", compiled.diagnostics);
+            let flow = compiled.flow.unwrap_or_else(|| panic!("{:?}", compiled.diagnostics));
+            // Taught, it counts as much as a written phrasing: the next Spanish shopper who
+            // asks it in other words is answered (before, they were not).
+            let before = flow_authoring::compile::compile_json(TWO).flow.unwrap();
+            assert!(!matches!(
+                before.faq.decide("y envian a canarias?", "es"),
+                flow_runtime::faq::Decision::Answer(_)
+            ));
+            match flow.faq.decide("y envian a canarias?", "es") {
+                flow_runtime::faq::Decision::Answer(r) => assert_eq!(r.entry, 0),
+                other => panic!("{other:?}"),
+            }
 
             // A language the flow lacks goes to the default one.
             let html = text(app.send(page("/console/flows/tienda/insights", &cookie)).await).await;
