@@ -4,9 +4,10 @@
 //! share a concept. A synonym would make "return" and "refund" one word, which is wrong
 //! for a store that answers them apart; a concept adds one feature beside each word
 //! instead — the word still tells "return" from "refund", the concept tells both from
-//! shipping. Every member of a group adds the same one feature, so an entry written with
-//! many of a concept's words does not outweigh one written with a single one (the lopsided
-//! augmentation of earlier rounds cost 6–10 points).
+//! shipping. A text names a concept once however many of its words belong to it, so an
+//! entry written with many of a concept's words does not outweigh one written with a single
+//! one (the lopsided augmentation of earlier rounds cost 6–10 points; counting each mention
+//! did slightly worse on the demo shop's validation questions than counting once).
 //!
 //! The groups are built in ([`super::lexicon::concepts`]); the compiler ships, per flow,
 //! only the groups its phrasings touch, as stems (and two-word phrases of stems), so the

@@ -163,7 +163,12 @@ impl Model {
             concept_from.push(concept_id.len());
             if !concepts.is_empty() {
                 let phrase_stems: Vec<&str> = list.iter().map(|&i| stem(i)).collect();
-                for c in concepts.of(language, &phrase_stems) {
+                // Once per text however many of its words name it: an entry written with
+                // four delivery words is no more about delivery than one with a single one.
+                let mut once = concepts.of(language, &phrase_stems);
+                once.sort_unstable();
+                once.dedup();
+                for c in once {
                     concept_id.push(features::concept(c));
                     named.push(c);
                 }
@@ -421,7 +426,9 @@ impl Model {
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         let s: Vec<&str> = stems.iter().map(String::as_str).collect();
         let mentions = self.concepts.mentions(language, &s);
-        let concepts: Vec<u32> = mentions.iter().map(|m| m.concept).collect();
+        let mut concepts: Vec<u32> = mentions.iter().map(|m| m.concept).collect();
+        concepts.sort_unstable();
+        concepts.dedup();
         let bag = features::bag(&w, &s, &concepts);
         let mut v = Vec::new();
         self.known(&bag.words, &mut v);

@@ -420,3 +420,23 @@ fn the_words_shared_are_the_ones_the_matcher_counted() {
         Vec::<String>::new()
     );
 }
+
+/// A concept counts once per text: an entry written with four delivery words does not beat
+/// one written with one for a question that names only the concept.
+#[test]
+fn no_entry_wins_a_concept_by_having_more_of_its_words() {
+    let faq = FaqIndex::build(
+        &phrases(
+            "en",
+            &[
+                &["shipping delivery postage courier"],
+                &["shipping"],
+                &["return policy"],
+            ],
+        ),
+        &[],
+    );
+    let r = faq.rank("when will it arrive", "en", 3);
+    let of = |e: u32| r.iter().find(|x| x.entry == e).map_or(0, |x| x.confidence);
+    assert!(of(1) >= of(0), "{r:?}");
+}
