@@ -22,14 +22,16 @@ mod language;
 mod lexicon;
 mod model;
 mod normalize;
+mod shared;
+mod source;
 mod train;
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::codec;
 use model::Model;
+use source::{Encoded, Learned, Source, shop_concepts};
 
 pub use decide::{DEFAULT_SUGGEST, Decision, SUGGESTIONS, Thresholds, decide};
 pub use language::Language;
@@ -69,76 +71,6 @@ pub struct FaqIndex {
     model: OnceLock<Model>,
 }
 
-/// What is shipped: the words and, for each phrasing, which words in which order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Source {
-    /// Folded words, sorted; a word's id is its position.
-    words: Vec<String>,
-    /// Synonyms: a word id → the id of its group's first word, sorted.
-    synonyms: Vec<(u32, u32)>,
-    /// The languages of the phrasings, as the flow names them (`en`, `es-MX`).
-    languages: Vec<String>,
-    phrases: Vec<Encoded>,
-    /// The shop concepts the phrasings touch ([`concepts`]), each with every key of it.
-    concepts: Vec<ConceptKey>,
-    /// The weights the compiler learned ([`train`]), per entry.
-    learned: Vec<Learned>,
-}
-
-/// One key of a shop concept as shipped: a stem, or two joined by a space, in one of the
-/// phrasings' languages.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct ConceptKey {
-    /// Index into [`Source::languages`].
-    language: u32,
-    key: String,
-    concept: u32,
-}
-
-/// One entry's learned weights: features as gaps between ids (positions in the model's
-/// feature table, which the source determines), ascending, and each one's weight in
-/// [`model::STEP`]s. Gaps and small integers are a byte or two each.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Learned {
-    gaps: Vec<u32>,
-    steps: Vec<i32>,
-}
-
-impl Learned {
-    fn from_weights(weights: &[(u32, i32)]) -> Learned {
-        let mut last = 0;
-        let mut out = Learned::default();
-        for &(f, s) in weights {
-            out.gaps.push(f - last);
-            out.steps.push(s);
-            last = f;
-        }
-        out
-    }
-
-    fn weights(&self) -> Vec<(u32, i32)> {
-        let mut f = 0u32;
-        self.gaps
-            .iter()
-            .zip(&self.steps)
-            .map(|(&g, &s)| {
-                f = f.saturating_add(g);
-                (f, s)
-            })
-            .collect()
-    }
-}
-
-/// One phrasing as shipped: its words as ids.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Encoded {
-    entry: u32,
-    /// Index into [`Source::languages`].
-    language: u32,
-    /// Word ids in order.
-    words: Vec<u32>,
-}
-
 /// How much of the confidence is the closest single phrasing; the rest is the entry's
 /// centroid. Chosen on CLINC150's validation split: 0 → 72.5 %, 0.2 → 72.8 % top-1, and
 /// a question that is close to one phrasing of a varied entry is answered with more
@@ -152,27 +84,6 @@ const MOST_SURE: f32 = 0.999;
 /// CLINC150 the rankings are those of comparing every entry with five phrasings per entry,
 /// and differ for three validation questions in 3,000 with a hundred (top-1 88.1 → 88.0 %).
 const CANDIDATES: usize = 8;
-
-/// Whether `word` is one typo away from one of `known` (two for long words): shoppers
-/// misspell the long words ("shiping", "exhange", "warrenty"), and short words one edit
-/// apart are often other words ("cost", "post").
-/// Whether `word` (a content-word form) is among `known` (sorted), or a typo of one.
-fn shares(known: &[String], word: &str) -> bool {
-    known.binary_search_by(|k| k.as_str().cmp(word)).is_ok() || typo_of_any(word, known)
-}
-
-fn typo_of_any(word: &str, known: &[String]) -> bool {
-    let n = word.chars().count();
-    let typos = match n {
-        0..=4 => return false,
-        5..=8 => 1,
-        _ => 2,
-    };
-    known.iter().any(|k| {
-        let m = k.chars().count();
-        m.abs_diff(n) <= typos && m > 4 && crate::text::distance(k, word) <= typos
-    })
-}
 
 /// The ids of the (at most) `n` highest of `scores`, best first; entries with no score
 /// at all are left out. By insertion: `n` is small, and the code is a few bytes of wasm
@@ -193,26 +104,6 @@ fn best_entries(scores: &[f32], n: usize) -> Vec<u32> {
         }
     }
     best
-}
-
-/// One item of a question's content ([`FaqIndex::content`]).
-struct Content {
-    /// As the shopper wrote it.
-    shown: String,
-    /// As the index compares it: a stem, or a concept's marker.
-    stem: String,
-    /// The marker of the shop concept the word names, if any.
-    concept: Option<String>,
-}
-
-impl Content {
-    fn is_shared(&self, known: &[String]) -> bool {
-        shares(known, &self.stem)
-            || self
-                .concept
-                .as_ref()
-                .is_some_and(|c| known.binary_search(c).is_ok())
-    }
 }
 
 impl FaqIndex {
@@ -403,125 +294,6 @@ impl FaqIndex {
         ranked
     }
 
-    /// The question's content as the index compares it, one item per content word
-    /// (expanded, canonical, stemmed; function words and greetings left out) and per shop
-    /// concept named in two words ("get here" is all function words, and still says
-    /// delivery), each with what the shopper wrote.
-    fn content(&self, text: &str, language: Language) -> Vec<Content> {
-        // Each word as written, and what it expands to.
-        let mut written: Vec<String> = Vec::new();
-        let mut all: Vec<String> = Vec::new();
-        for word in words(text) {
-            for w in lexicon::expand(language, vec![word.clone()]) {
-                written.push(word.clone());
-                all.push(w);
-            }
-        }
-        let stems: Vec<String> = all
-            .iter()
-            .map(|w| language.stem(&self.canonical(w)))
-            .collect();
-        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
-        let mentions = self.model().concepts.mentions(language, &refs);
-        let mut out: Vec<Content> = Vec::new();
-        let mut i = 0;
-        while i < all.len() {
-            let mention = mentions.iter().find(|m| m.at == i);
-            match mention {
-                Some(m) if m.words > 1 => {
-                    out.push(Content {
-                        shown: written[i..i + m.words].join(" "),
-                        stem: concepts::marker(m.concept),
-                        concept: None,
-                    });
-                    i += m.words;
-                    continue;
-                }
-                _ if lexicon::is_function_word(language, &all[i]) => {}
-                _ => out.push(Content {
-                    shown: written[i].clone(),
-                    stem: stems[i].clone(),
-                    concept: mention.map(|m| concepts::marker(m.concept)),
-                }),
-            }
-            i += 1;
-        }
-        // Each stem once, where it first comes.
-        let mut seen: Vec<String> = Vec::new();
-        out.retain(|c| {
-            let first = !seen.contains(&c.stem);
-            seen.push(c.stem.clone());
-            first
-        });
-        out
-    }
-
-    /// How many items of `content` (from [`Self::content`]) the phrasings of `entry`
-    /// share: the same stem, or one edit away for words of five letters or more (two from
-    /// nine), which are typos far more often than other words, or the same shop concept.
-    fn shared_words(&self, entry: u32, content: &[Content], exclude: Option<usize>) -> usize {
-        let known = self.known_words(entry, exclude);
-        content.iter().filter(|c| c.is_shared(&known)).count()
-    }
-
-    /// The words of `query` that the phrasings of `entry` share, as the matcher counts
-    /// them for [`Ranked::shared`] (the same word after stemming and synonyms, a typo of
-    /// one, or a word of the same shop concept; a two-word phrase of a concept is one),
-    /// written as the shopper wrote them: how the console explains a match.
-    pub fn words_shared(&self, entry: u32, query: &str, language: &str) -> Vec<String> {
-        let language = Language::from_code(language);
-        let known = self.known_words(entry, None);
-        let mut out: Vec<String> = Vec::new();
-        for c in self.content(query, language) {
-            if c.is_shared(&known) && !out.contains(&c.shown) {
-                out.push(c.shown);
-            }
-        }
-        out
-    }
-
-    /// The distinct content-word forms (canonical, stemmed) of `entry`'s phrasings, sorted.
-    fn known_words(&self, entry: u32, exclude: Option<usize>) -> Vec<String> {
-        let s = &self.source;
-        // The entry's distinct (canonical word, language) pairs first: its phrasings share
-        // most of their words, and stemming is the costly part.
-        let mut ids: Vec<(u32, u32)> = Vec::new();
-        for p in self
-            .model()
-            .phrasings_of(entry)
-            .iter()
-            .filter(|&&i| Some(i as usize) != exclude)
-            .filter_map(|&i| s.phrases.get(i as usize))
-        {
-            ids.extend(p.words.iter().map(|&w| (self.canonical_id(w), p.language)));
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let model = self.model();
-        let mut concepts: Vec<u32> = model
-            .phrasings_of(entry)
-            .iter()
-            .filter(|&&i| Some(i as usize) != exclude)
-            .flat_map(|&i| model.concepts_in(i as usize))
-            .collect();
-        concepts.sort_unstable();
-        concepts.dedup();
-        let mut known: Vec<String> = ids
-            .iter()
-            .filter_map(|&(w, l)| {
-                let language = s
-                    .languages
-                    .get(l as usize)
-                    .map_or(Language::Other, |l| Language::from_code(l));
-                s.words.get(w as usize).map(|w| language.stem(w))
-            })
-            .collect();
-        known.extend(concepts.into_iter().map(concepts::marker));
-        known.sort_unstable();
-        known.dedup();
-        known
-    }
-
     /// Each entry's score (0–1) for `text`: its centroid and its closest phrasing, or 1
     /// for a phrasing typed word for word.
     fn scores(&self, text: &str, language: Language, exclude: Option<usize>) -> Vec<f32> {
@@ -645,76 +417,6 @@ impl FaqIndex {
     }
 }
 
-/// The built-in shop concepts ([`lexicon::concepts`]) that the phrasings touch, with all
-/// their keys as the matcher will meet them: each word canonical (the first of its
-/// synonym group) and stemmed in the phrasing's language.
-fn shop_concepts(
-    words: &[String],
-    synonyms: &[(u32, u32)],
-    languages: &[String],
-    phrases: &[Encoded],
-) -> Vec<ConceptKey> {
-    let canonical = |w: &str| -> String {
-        match words.binary_search_by(|x| x.as_str().cmp(w)) {
-            Ok(i) => match synonyms.binary_search_by_key(&(i as u32), |&(from, _)| from) {
-                Ok(k) => words[synonyms[k].1 as usize].clone(),
-                Err(_) => w.to_owned(),
-            },
-            Err(_) => w.to_owned(),
-        }
-    };
-    let mut out = Vec::new();
-    for (l, code) in languages.iter().enumerate() {
-        let language = Language::from_code(code);
-        let groups = lexicon::concepts(language);
-        if groups.is_empty() {
-            continue;
-        }
-        // Every stem and pair of stems the phrasings of this language have.
-        let mut seen: Vec<String> = Vec::new();
-        for p in phrases.iter().filter(|p| p.language as usize == l) {
-            let stems: Vec<String> = p
-                .words
-                .iter()
-                .filter_map(|&i| words.get(i as usize))
-                .map(|w| language.stem(&canonical(w)))
-                .collect();
-            for (i, s) in stems.iter().enumerate() {
-                seen.push(s.clone());
-                if let Some(next) = stems.get(i + 1) {
-                    seen.push(format!("{s} {next}"));
-                }
-            }
-        }
-        seen.sort_unstable();
-        seen.dedup();
-        for group in groups {
-            let mut keys: Vec<String> = group
-                .iter()
-                .map(|member| {
-                    member
-                        .split(' ')
-                        .map(|w| language.stem(&canonical(w)))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect();
-            // "shipping" and "ship" are one stem.
-            keys.sort_unstable();
-            keys.dedup();
-            if keys.iter().any(|k| seen.binary_search(k).is_ok()) {
-                let concept = out.last().map_or(0, |c: &ConceptKey| c.concept + 1);
-                out.extend(keys.into_iter().map(|key| ConceptKey {
-                    language: l as u32,
-                    key,
-                    concept,
-                }));
-            }
-        }
-    }
-    out
-}
-
 impl From<Source> for FaqIndex {
     fn from(source: Source) -> FaqIndex {
         FaqIndex {
@@ -736,13 +438,8 @@ impl PartialEq for FaqIndex {
     }
 }
 
-// The binary encoding (see `crate::codec`): fields in order, variants by tag. Only the
-// source is shipped; the model is rebuilt from it.
-codec!(struct Source { words, synonyms, languages, phrases, concepts, learned });
-codec!(struct Encoded { entry, language, words });
-codec!(struct Learned { gaps, steps });
-codec!(struct ConceptKey { language, key, concept });
-
+// The binary encoding (see `crate::codec`): only the source is shipped
+// (`source.rs`); the model is rebuilt from it.
 impl crate::codec::Encode for FaqIndex {
     fn encode(&self, w: &mut Vec<u8>) {
         crate::codec::Encode::encode(&self.source, w);
