@@ -90,9 +90,9 @@ fn test(value: Option<Value>, compare: &Compare) -> bool {
         Compare::Matches(p) => value
             .as_ref()
             .is_some_and(|x| p.matches_whole(&x.to_text())),
-        Compare::Contains(s) => value
-            .as_ref()
-            .is_some_and(|x| crate::text::fold(&x.to_text()).contains(&crate::text::fold(s))),
+        Compare::Contains(s) => value.as_ref().is_some_and(|x| {
+            crate::text::contains(&crate::text::fold(&x.to_text()), &crate::text::fold(s))
+        }),
     }
 }
 
