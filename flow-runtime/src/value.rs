@@ -40,12 +40,16 @@ impl Num {
             return None;
         }
         // A single comma followed by 1–2 digits at the end is a decimal comma; other commas
-        // separate thousands.
-        let decimal_comma = s.matches(',').count() == 1
-            && !s.contains('.')
-            && s.rsplit(',')
-                .next()
-                .is_some_and(|tail| (1..=2).contains(&tail.len()));
+        // separate thousands. (Over bytes: the standard library's char searchers were
+        // 0.9 KB of the eager stage's wasm for this one line.)
+        let bytes = s.as_bytes();
+        let commas = bytes.iter().filter(|&&b| b == b',').count();
+        let decimal_comma = commas == 1
+            && !bytes.contains(&b'.')
+            && bytes
+                .iter()
+                .rposition(|&b| b == b',')
+                .is_some_and(|at| (1..=2).contains(&(bytes.len() - at - 1)));
         let mut int: i64 = 0;
         let mut frac: i64 = 0;
         let mut frac_digits = 0;
@@ -187,6 +191,8 @@ mod tests {
             ("1,299.99", "1299.99"),
             ("12,5", "12.5"),
             ("1,000", "1000"),
+            ("12,50", "12.5"),
+            ("1,2,3", "123"),
             ("0.0001", "0"),
             ("+7", "7"),
         ];
