@@ -309,7 +309,8 @@ test("small things a shopper and an agent see", async ({ page, browser }) => {
 for (const [device, size] of [["desktop", { width: 1280, height: 720 }], ["phone", { width: 390, height: 844 }]] as const) test(`a closed conversation's banner leaves the first message in view (${device}), and the inbox ends long names with an ellipsis`, async ({ page, browser }) => {
   await page.setViewportSize(size);
   const shopper = new Bellhop(page);
-  await shopper.goto("/products/day-pack");
+  // A page of its own per variant: the two run at once, and the agent opens this one's.
+  await shopper.goto(`/products/day-pack?walk=${device}`);
   await page.evaluate(() => (window as any).Bellhop("setCart", {
     items: [{ name: "Ridgeline Trail Runner, limited edition in forest green with reflective heel tab and recycled laces, size 10.5 wide, gift wrapped", quantity: 1 }],
     value: 129, currency: "USD",
@@ -322,8 +323,10 @@ for (const [device, size] of [["desktop", { width: 1280, height: 720 }], ["phone
   await agent.getByLabel("Email").fill("agent@fernhill.example");
   await agent.getByLabel("Password").fill("fernhill-demo");
   await agent.getByRole("button", { name: "Log in" }).click();
+  // The login's own navigation first: a second one on top of it was aborted once (CI).
+  await agent.waitForURL(/\/inbox$/);
   await agent.goto("/inbox?order=newest");
-  await agent.getByRole("row").filter({ hasText: "/products/day-pack" }).first().getByRole("link").click();
+  await agent.getByRole("row").filter({ hasText: `/products/day-pack?walk=${device}` }).first().getByRole("link").click();
   const cart = agent.getByRole("complementary").locator("dd").nth(1);
   await expect(cart).toContainText("…");
   await agent.getByRole("button", { name: "Close conversation" }).click();
