@@ -190,7 +190,17 @@ mod tests {
 
     #[test]
     fn contains_agrees_with_the_standard_library() {
-        let texts = ["", "a", "abc", "zürich", "ü", "ärger im café", "café", "aaab", "ab"];
+        let texts = [
+            "",
+            "a",
+            "abc",
+            "zürich",
+            "ü",
+            "ärger im café",
+            "café",
+            "aaab",
+            "ab",
+        ];
         for h in texts {
             for n in texts {
                 assert_eq!(contains(h, n), h.contains(n), "{h:?} {n:?}");
