@@ -58,26 +58,16 @@ impl Concepts {
         }
         let mut i = 0;
         let mut pair = String::new();
-        while i < stems.len() {
-            if let Some(next) = stems.get(i + 1) {
-                pair.clear();
-                pair.push_str(stems[i]);
-                pair.push(' ');
-                pair.push_str(next);
-                if let Some(concept) = self.find(language, &pair) {
-                    out.push(Mention {
-                        at: i,
-                        words: 2,
-                        concept,
-                    });
-                    i += 2;
+        'words: while i < stems.len() {
+            // A two-word phrase ("send back"), or one around a function word ("send it
+            // back", "take them back"): its last word `words - 1` after its first.
+            for words in [2, 3] {
+                let Some(last) = stems.get(i + words - 1) else {
+                    break;
+                };
+                if words == 3 && !super::lexicon::is_function_word(language, stems[i + 1]) {
                     continue;
                 }
-            }
-            // "send it back", "take them back": a phrase around a function word.
-            if let (Some(middle), Some(last)) = (stems.get(i + 1), stems.get(i + 2))
-                && super::lexicon::is_function_word(language, middle)
-            {
                 pair.clear();
                 pair.push_str(stems[i]);
                 pair.push(' ');
@@ -85,11 +75,11 @@ impl Concepts {
                 if let Some(concept) = self.find(language, &pair) {
                     out.push(Mention {
                         at: i,
-                        words: 3,
+                        words,
                         concept,
                     });
-                    i += 3;
-                    continue;
+                    i += words;
+                    continue 'words;
                 }
             }
             if let Some(concept) = self.find(language, stems[i]) {

@@ -48,8 +48,10 @@ pub(super) struct Model {
     learned: Postings,
     /// The shop concepts the FAQ touches.
     pub concepts: Concepts,
-    /// The concepts each phrasing names (row `p`, as `(concept, 0)`).
-    named: Rows,
+    /// The concepts each phrasing names: phrasing `p`'s are
+    /// `named[named_start[p]..named_start[p + 1]]`.
+    named: Vec<u32>,
+    named_start: Vec<usize>,
     /// How many phrasings the IDF was counted over.
     rows: usize,
 }
@@ -297,10 +299,8 @@ impl Model {
             idf,
             word_end: middle,
             concepts,
-            named: Rows {
-                start: concept_from.clone(),
-                items: named.iter().map(|&c| (c, 0.0)).collect(),
-            },
+            named,
+            named_start: concept_from.clone(),
             rows: entry_of.len(),
         }
     }
@@ -325,12 +325,11 @@ impl Model {
 
     /// The concepts phrasing `p` names.
     pub(super) fn concepts_in(&self, p: usize) -> impl Iterator<Item = u32> + '_ {
-        let (start, items) = (&self.named.start, &self.named.items);
-        let range = match (start.get(p), start.get(p + 1)) {
+        let range = match (self.named_start.get(p), self.named_start.get(p + 1)) {
             (Some(&a), Some(&b)) => a..b,
             _ => 0..0,
         };
-        items[range].iter().map(|&(c, _)| c)
+        self.named[range].iter().copied()
     }
 
     /// How many entries the model has (the highest entry with a phrasing, and those before).
