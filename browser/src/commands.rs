@@ -9,10 +9,9 @@
 //! nothing: nothing here may throw into the store's page.
 
 use flow_runtime::Input;
-use wasm_bindgen::JsValue;
 
-use crate::js;
-use crate::signals::{cart_from_js, identity_from_js};
+use crate::PageValue;
+use crate::signals::{cart, identity};
 
 /// The commands of `window.Bellhop`, by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,8 +40,8 @@ const EVENT_CHARS: usize = 64;
 
 impl Command {
     /// The command `name` names.
-    pub fn named(name: &JsValue) -> Option<Command> {
-        Some(match name.as_string()?.as_str() {
+    pub fn named(name: &str) -> Option<Command> {
+        Some(match name {
             "open" => Command::Open,
             "close" => Command::Close,
             "toggle" => Command::Toggle,
@@ -58,14 +57,14 @@ impl Command {
     }
 
     /// What the engine hears from this command called with `a` and `b`, in either stage.
-    pub fn input(self, a: &JsValue, b: &JsValue) -> Option<Input> {
+    pub fn input<V: PageValue>(self, a: &V, b: &V) -> Option<Input> {
         Some(match self {
-            Command::SetCart => Input::CartChanged(cart_from_js(a)),
-            Command::Identify => Input::Identify(identity_from_js(a)),
-            Command::Track => Input::Custom(a.as_string()?.chars().take(EVENT_CHARS).collect()),
+            Command::SetCart => Input::CartChanged(cart(a)),
+            Command::Identify => Input::Identify(identity(a)),
+            Command::Track => Input::Custom(a.string()?.chars().take(EVENT_CHARS).collect()),
             Command::Preview => Input::Preview {
-                trigger: a.as_string()?,
-                variant: b.as_string().unwrap_or_default(),
+                trigger: a.string()?,
+                variant: b.string().unwrap_or_default(),
             },
             Command::Open
             | Command::Close
@@ -75,18 +74,4 @@ impl Command {
             | Command::Off => return None,
         })
     }
-}
-
-/// The calls the page queued before this stage ran (`window.Bellhop.q`), each `[command,
-/// a, b]`.
-pub fn queued() -> Vec<JsValue> {
-    let Some(window) = web_sys::window() else {
-        return Vec::new();
-    };
-    js::items(&js::get(&js::get(&window, "Bellhop"), "q"))
-}
-
-/// Argument `i` of a queued call.
-pub fn arg(call: &JsValue, i: u32) -> JsValue {
-    js_sys::Reflect::get_u32(call, i).unwrap_or_default()
 }

@@ -1,11 +1,7 @@
-//! A stage's place in the host page: a custom element with an open shadow root and a
-//! constructed stylesheet. Both stages use it (the eager stage's `<bellhop-launcher>`, the
-//! panel's `<bellhop-widget>`), so both resist page CSS the same way.
-//!
-//! The shadow root keeps the page's CSS out and ours in; it is open so that assistive
-//! technology and test tools can reach inside. A custom tag name keeps page rules like
-//! `div { display: none }` off it, and its few own styles are set through the CSSOM
-//! (allowed by a strict Content-Security-Policy, unlike inline `style` attributes).
+//! What both stages' launchers share, so that the swap when the panel takes over is
+//! invisible: the stylesheet, the icon and the theme's classes. Each stage's host is a
+//! custom element with an open shadow root and a constructed stylesheet (the loader draws
+//! the eager stage's `<bellhop-launcher>`, `widget::host` the panel's `<bellhop-widget>`).
 
 use flow_runtime::flow::{ColorMode, Position, Theme};
 
@@ -18,28 +14,6 @@ pub const LAUNCHER_STYLE: &str = include_str!("launcher.css");
 /// The chat icon on the launcher, on a 24 × 24 grid: the same in both stages.
 pub const CHAT_ICON: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
-
-/// Appends `<tag>` to `<body>` with an open shadow root that adopts `css`; returns both.
-pub fn attach(tag: &str, css: &str) -> Result<(HtmlElement, ShadowRoot), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("bellhop: no document")?;
-    let body = document.body().ok_or("bellhop: the page has no body")?;
-    let host: HtmlElement = document.create_element(tag)?.unchecked_into();
-    // Against page CSS that targets every element: the host itself takes no space.
-    let style = host.style();
-    for (property, value) in [("all", "initial"), ("display", "contents")] {
-        style.set_property_with_priority(property, value, "important")?;
-    }
-    body.append_child(&host)?;
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let sheet = CssStyleSheet::new()?;
-    sheet.replace_sync(css)?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-    Ok((host, root))
-}
 
 /// The classes of a stage's root element for the flow's theme: `root`, then `left` and
 /// `dark`/`light` as the theme asks (the stylesheets key on them).
@@ -54,11 +28,4 @@ pub fn root_class(theme: &Theme) -> String {
         ColorMode::Auto => {}
     }
     class
-}
-
-/// The theme's colours, as CSS custom properties on `element`.
-pub fn apply_colours(element: &HtmlElement, theme: &Theme) {
-    let style = element.style();
-    let _ = style.set_property("--bh-accent", &theme.accent);
-    let _ = style.set_property("--bh-on-accent", &theme.on_accent);
 }

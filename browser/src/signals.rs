@@ -15,77 +15,58 @@
 //! - `cart` (`a`: the cart as `setCart` takes it), from the Shopify adapter.
 
 use flow_runtime::{Cart, Device, Input, Page, Scroll};
-use wasm_bindgen::JsValue;
-use web_sys::Window;
 
-use crate::js;
+use crate::{PageValue, platform};
 
 /// The input for signal `kind` from the loader (see the module's list); `None` for an
 /// unknown kind.
-pub fn input(kind: &str, a: &JsValue, b: f64, c: f64) -> Option<Input> {
+pub fn input<V: PageValue>(kind: &str, a: &V, b: f64, c: f64) -> Option<Input> {
     let px = |v: f64| v.max(0.0) as u32;
     Some(match kind {
         "page" => Input::PageView(page()),
-        "visible" => Input::Visibility(a.is_truthy()),
+        "visible" => Input::Visibility(a.truthy()),
         "scroll" => Input::Scrolled(Scroll {
-            top: px(a.as_f64().unwrap_or(0.0)),
+            top: px(a.number().unwrap_or(0.0)),
             viewport: px(b),
             height: px(c),
         }),
         "activity" => Input::Activity,
         "out" => Input::PointerLeft,
         "back" => Input::PointerBack,
-        "cart" => Input::CartChanged(cart_from_js(a)),
+        "cart" => Input::CartChanged(cart(a)),
         _ => return None,
     })
 }
 
 /// The page as the runtime needs it.
 pub fn page() -> Page {
-    let Some(window) = web_sys::window() else {
-        return Page::default();
-    };
-    let location = window.location();
-    let document = window.document();
-    let language = document
-        .as_ref()
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("lang"))
-        .or_else(|| window.navigator().language())
-        .unwrap_or_default();
-    let visible = document.as_ref().is_none_or(|d| !d.hidden());
+    let p = platform();
     Page {
-        url: location.href().unwrap_or_default(),
-        path: location.pathname().unwrap_or_default(),
-        language,
-        device: device(&window),
-        visible,
+        url: p.href(),
+        path: p.pathname(),
+        language: p
+            .lang_attribute()
+            .or_else(|| p.navigator_language())
+            .unwrap_or_default(),
+        device: device(),
+        visible: !p.hidden(),
     }
 }
 
 /// The screen's width and whether its pointer is coarse (touch), as the runtime's
 /// [`Device::of_screen`] classifies them.
-pub fn device(window: &Window) -> Device {
-    let width = window
-        .inner_width()
-        .ok()
-        .and_then(|w| w.as_f64())
-        .unwrap_or(1280.0);
-    let coarse = window
-        .match_media("(pointer: coarse)")
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
-    Device::of_screen(width, coarse)
+pub fn device() -> Device {
+    let p = platform();
+    Device::of_screen(p.inner_width().unwrap_or(1280.0), p.coarse_pointer())
 }
 
 /// A cart as the store's page describes it: `{items, value, currency}` where `items` is a
 /// count or a list of lines with `quantity` and a `name` (or `title`, or `sku`).
-pub fn cart_from_js(v: &JsValue) -> Cart {
-    let items_value = js::get(v, "items");
-    let quantity = |line: &JsValue| js::get_f64(line, "quantity").unwrap_or(1.0).max(0.0) as u32;
-    let list = js::items(&items_value);
-    let items = match items_value.as_f64() {
+pub fn cart<V: PageValue>(v: &V) -> Cart {
+    let items_value = v.field("items");
+    let quantity = |line: &V| line.field("quantity").number().unwrap_or(1.0).max(0.0) as u32;
+    let list = items_value.items();
+    let items = match items_value.number() {
         Some(n) => n.max(0.0) as u32,
         None => list.iter().map(quantity).sum(),
     };
@@ -94,7 +75,7 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
         .filter_map(|line| {
             let name = ["name", "title", "sku"]
                 .iter()
-                .find_map(|k| js::get_str(line, k).filter(|s| !s.trim().is_empty()))?;
+                .find_map(|k| line.field(k).string().filter(|s| !s.trim().is_empty()))?;
             Some(flow_runtime::CartLine {
                 name,
                 quantity: quantity(line),
@@ -102,13 +83,17 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
         })
         .take(Cart::MAX_LINES)
         .collect();
-    let value = js::get_f64(v, "value")
+    let value = v
+        .field("value")
+        .number()
         .filter(|f| f.is_finite())
         .unwrap_or(0.0);
     Cart {
         items,
         value: flow_runtime::value::Num((value * 1000.0).round() as i64),
-        currency: js::get_str(v, "currency")
+        currency: v
+            .field("currency")
+            .string()
             .unwrap_or_default()
             .chars()
             .take(8)
@@ -119,49 +104,19 @@ pub fn cart_from_js(v: &JsValue) -> Cart {
 
 /// `Bellhop('identify', {…})`: the fields as text (numbers as JavaScript writes them);
 /// anything else is left out.
-pub fn identity_from_js(v: &JsValue) -> Vec<(String, String)> {
-    use wasm_bindgen::JsCast;
-    let Some(object) = v.dyn_ref::<js_sys::Object>() else {
-        return Vec::new();
-    };
-    js_sys::Object::entries(object)
-        .iter()
-        .filter_map(|entry| {
-            let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
-            let v = js_sys::Reflect::get_u32(&entry, 1).ok()?;
-            let v = v.as_string().or_else(|| {
-                v.dyn_ref::<js_sys::Number>()
-                    .and_then(|n| n.to_string_with_radix(10).ok())
-                    .map(String::from)
-            })?;
-            Some((k, v))
-        })
+pub fn identity<V: PageValue>(v: &V) -> Vec<(String, String)> {
+    v.entries()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.text()?)))
         .collect()
 }
 
 /// The resume token of an email's link back into a conversation (`#bellhop-resume=…` in
 /// the page's address), if the shopper came through one.
 pub fn resume_token() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
+    let hash = platform().hash();
     let token = hash.strip_prefix("#bellhop-resume=")?;
     let ok =
         !token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_hexdigit());
     ok.then(|| token.to_owned())
-}
-
-/// Takes the resume token out of the address (it was used; a bookmark or a shared link
-/// must not carry it), keeping the page where it is.
-pub fn forget_resume_token() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let clean = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
-    }
 }

@@ -16,18 +16,13 @@ use std::cell::{Cell, RefCell};
 
 use flow_runtime::{Saved, State, Watched};
 
-use crate::js;
+use crate::{base64, platform};
 
 pub const STATE_KEY: &str = "bellhop:state";
 pub const WATCHED_KEY: &str = "bellhop:watched";
 const VISITOR_KEY: &str = "bellhop:visitor";
 /// Bumped when the stored encoding changes.
 const FORMAT: &str = "1:";
-
-fn local() -> Option<web_sys::Storage> {
-    // Throws in sandboxed frames and some privacy modes: then the widget simply forgets.
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 thread_local! {
     /// Whether writing is allowed (no consent needed, or consent given).
@@ -51,9 +46,7 @@ pub fn allowed() -> bool {
 /// A full storage (quota) is not worth an exception in the store's page: then it is lost.
 pub fn set(key: &str, value: &str) {
     if allowed() {
-        if let Some(s) = local() {
-            let _ = s.set_item(key, value);
-        }
+        platform().storage_set(key, value);
     } else {
         wait(key, Some(value.to_owned()));
     }
@@ -62,9 +55,7 @@ pub fn set(key: &str, value: &str) {
 /// Removes `key`, or remembers to once consent comes.
 pub fn remove(key: &str) {
     if allowed() {
-        if let Some(s) = local() {
-            let _ = s.remove_item(key);
-        }
+        platform().storage_remove(key);
     } else {
         wait(key, None);
     }
@@ -81,7 +72,7 @@ pub fn get(key: &str) -> Option<String> {
     });
     match waiting {
         Some(value) => value,
-        None => local()?.get_item(key).ok().flatten(),
+        None => platform().storage_get(key),
     }
 }
 
@@ -98,23 +89,19 @@ fn wait(key: &str, value: Option<String>) {
 pub fn grant(given: bool) {
     ALLOWED.with(|a| a.set(given));
     let waiting = WAITING.with(|w| std::mem::take(&mut *w.borrow_mut()));
-    let Some(s) = local() else {
-        return;
-    };
+    let p = platform();
     if given {
         for (key, value) in waiting {
-            let _ = match value {
-                Some(v) => s.set_item(&key, &v),
-                None => s.remove_item(&key),
-            };
+            match value {
+                Some(v) => p.storage_set(&key, &v),
+                None => p.storage_remove(&key),
+            }
         }
     } else {
-        let keys: Vec<String> = (0..s.length().unwrap_or(0))
-            .filter_map(|i| s.key(i).ok().flatten())
-            .filter(|k| k.starts_with("bellhop:"))
-            .collect();
-        for key in keys {
-            let _ = s.remove_item(&key);
+        for key in p.storage_keys() {
+            if key.starts_with("bellhop:") {
+                p.storage_remove(&key);
+            }
         }
     }
 }
@@ -143,7 +130,7 @@ pub fn read_state() -> Option<State> {
 pub fn save(saved: &Saved) {
     set(
         STATE_KEY,
-        &(FORMAT.to_owned() + &js::base64(&saved.conversation)),
+        &(FORMAT.to_owned() + &base64::encode(&saved.conversation)),
     );
     save_watched(&saved.watched);
 }
@@ -153,7 +140,7 @@ pub fn read_watched() -> Option<Watched> {
     let text = get(WATCHED_KEY)?;
     let watched = text
         .strip_prefix(FORMAT)
-        .and_then(js::unbase64)
+        .and_then(base64::decode)
         .and_then(|b| Watched::from_bytes(&b));
     if watched.is_none() {
         remove(WATCHED_KEY);
@@ -162,7 +149,7 @@ pub fn read_watched() -> Option<Watched> {
 }
 
 pub fn save_watched(bytes: &[u8]) {
-    set(WATCHED_KEY, &(FORMAT.to_owned() + &js::base64(bytes)));
+    set(WATCHED_KEY, &(FORMAT.to_owned() + &base64::encode(bytes)));
 }
 
 const FLOW_KEY: &str = "bellhop:flow";
@@ -191,20 +178,20 @@ pub fn cache_launch(url: &str, bytes: &[u8]) {
 fn cached(key: &str, url: &str) -> Option<Vec<u8>> {
     let text = get(key)?;
     let (stored_url, data) = text.strip_prefix(FORMAT)?.split_once('\n')?;
-    (stored_url == url).then(|| js::unbase64(data)).flatten()
+    (stored_url == url).then(|| base64::decode(data)).flatten()
 }
 
 fn cache(key: &str, url: &str, bytes: &[u8]) {
     let mut text = String::from(FORMAT);
     text.push_str(url);
     text.push('\n');
-    text.push_str(&js::base64(bytes));
+    text.push_str(&base64::encode(bytes));
     set(key, &text);
 }
 
 /// Decodes a stored snapshot, or `None` for anything else.
 pub fn decode(text: &str) -> Option<State> {
-    let bytes = js::unbase64(text.strip_prefix(FORMAT)?)?;
+    let bytes = base64::decode(text.strip_prefix(FORMAT)?)?;
     State::from_bytes(&bytes)
 }
 
@@ -215,14 +202,7 @@ fn new_id() -> String {
 /// `N` random bytes from the browser's cryptographic generator, in hex.
 pub fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
+    platform().random(&mut bytes);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(2 * n);
     for b in bytes {

@@ -13,7 +13,7 @@ function requests(page: Page): string[] {
 const panelFiles = (urls: string[]) =>
   urls.filter((u) => /\/bellhop\/bellhop-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(u) || u.includes("format=bhf"));
 const eagerFiles = (urls: string[]) =>
-  urls.filter((u) => /\/bellhop\/bellhop(-launcher-[0-9a-f]{16}(_bg\.wasm|\.js))?\.?j?s?$/.test(u) || u.includes("format=bhl"));
+  urls.filter((u) => /\/bellhop\/bellhop(-launcher-[0-9a-f]{16}\.wasm|\.js)$/.test(u) || u.includes("format=bhl"));
 
 test("a page view without interaction downloads only the eager stage and shows the launcher", async ({ page }) => {
   const urls = requests(page);
@@ -26,7 +26,7 @@ test("a page view without interaction downloads only the eager stage and shows t
   await page.waitForTimeout(3_000);
   expect(panelFiles(urls)).toEqual([]);
   const eager = eagerFiles(urls);
-  expect(eager.some((u) => u.includes("bellhop-launcher-") && u.endsWith("_bg.wasm"))).toBe(true);
+  expect(eager.some((u) => u.includes("bellhop-launcher-") && u.endsWith(".wasm"))).toBe(true);
   expect(eager.some((u) => u.includes("format=bhl"))).toBe(true);
   // Only the eager stage's host is on the page, and nothing was thrown.
   await expect(page.locator("bellhop-launcher")).toHaveCount(1);

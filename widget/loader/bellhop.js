@@ -3,16 +3,23 @@
  * content always comes first. The panel (the chat itself) is fetched and compiled only when
  * the eager stage says it will be needed soon, and started when it is needed now. It
  * defines one global, `Bellhop`, a queue that keeps calls made before either stage is ready.
- * `cargo xtask dist` replaces the four file names below with content-hashed ones, and
+ * `cargo xtask dist` replaces the three file names below with content-hashed ones, and
  * __BELLHOP_LAUNCHER_CSS__ with the launcher's stylesheet (browser/src/launcher.css). */
 (function (w, d) {
   var tag = d.currentScript;
   var B = w.Bellhop;
   if (!tag || (B && B.l)) return; // no tag to read, or a second copy of the tag
-  if (typeof B != "function") {
-    B = w.Bellhop = function () { B.q.push([].slice.call(arguments)); };
-    B.q = [];
-  }
+  // The page's handle until the panel replaces it: each call waits in `q` (at most 500: a
+  // page calling in a loop must not grow it without end), which the panel replays in order
+  // when it starts, and the eager stage judges it meanwhile. Calls a snippet queued
+  // before this script ran are kept.
+  var q = (B && B.q) || [], eager;
+  B = w.Bellhop = function () {
+    var c = [].slice.call(arguments);
+    if (q.length < 500) q.push(c);
+    if (eager) eager.call("command", c);
+  };
+  B.q = q;
   B.l = 1;
   var src = tag.src, data = tag.dataset;
   // Performance marks for `cargo xtask bench`: bellhop:loader now, bellhop:ready once the
@@ -27,7 +34,7 @@
     cart: data.cart,
     analyticsText: data.analyticsText,
   };
-  var fetched, started, eager, target, held = [], mem = {};
+  var fetched, started, target, held = [], mem = {};
   // The page's raw signals, observed here once for both stages and handed to the running
   // one (`signal(kind, a, b, c)`: see browser/src/signals.rs); held while the panel starts.
   function send(k, a, b, c) {
@@ -108,10 +115,84 @@
       w.console && console.warn("Bellhop's chat did not start:", e);
       fetched = started = 0; // try again on the next click or trigger
       if (eager) {
-        note(eager.offline()); // a click that could not load the chat is told why
-        eager.resume();
+        note(eager.call("offline", [])); // a click that could not load the chat is told why
+        eager.call("resume", []);
       }
       flush(eager);
+    });
+  }
+  // The eager stage: its wasm with the imports it is written against (launcher/src/abi.rs:
+  // text and bytes through its inbox, the page's values held here for the length of one
+  // call). No wasm-bindgen glue: on every page view, these few lines instead.
+  function stage(launch) {
+    var ex, vals = [], out, r, timer, enc = new TextEncoder(), dec = new TextDecoder();
+    function at(p, n) { return new Uint8Array(ex.memory.buffer, p, n); }
+    function text(p, n) { return dec.decode(at(p, n)); }
+    function give(v) { // into the inbox: its length, or -1 for none
+      if (v == null) return -1;
+      var b = typeof v == "string" ? enc.encode(v) : v;
+      at(ex.inbox(b.length), b.length).set(b);
+      return b.length;
+    }
+    function hold(v) { return vals.push(v) - 1; }
+    function store(f) { try { return f(w.localStorage); } catch (e) { return -1; } }
+    var io = {
+      now: Date.now,
+      get: function (p, n) { return store(function (s) { return give(s.getItem(text(p, n))); }); },
+      set: function (p, n, v, m) { store(function (s) { s.setItem(text(p, n), text(v, m)); }); },
+      remove: function (p, n) { store(function (s) { s.removeItem(text(p, n)); }); },
+      keys: function () { return store(function (s) { return give(Object.keys(s).join("\n")); }); },
+      random: function (p, n) {
+        var b = at(p, n);
+        try { crypto.getRandomValues(b); } catch (e) { for (var i = 0; i < n; i++) b[i] = Math.random() * 256; }
+      },
+      page: function (i) {
+        var l = location;
+        return give([l.href, l.pathname, l.hash, d.documentElement.getAttribute("lang"), navigator.language][i]);
+      },
+      width: function () { return w.innerWidth; },
+      coarse: function () { return w.matchMedia && matchMedia("(pointer: coarse)").matches; },
+      hidden: function () { return d.hidden; },
+      arm: function (ms) { clearTimeout(timer); if (ms >= 0) timer = setTimeout(function () { call("tick", []); }, ms); },
+      panel: function (now, p, n) { panel(now ? "now" : "soon", now && at(p, n).slice()); },
+      queue_open: function () { if (q.length < 500) q.push(["open"]); },
+      put: function (p, n) { out = text(p, n); },
+      field: function (h, p, n) { var v = vals[h]; try { v = v == null ? v : v[text(p, n)]; } catch (e) { v = null; } return hold(v); },
+      num: function (h) { var v = vals[h]; return typeof v == "number" ? v : NaN; },
+      str: function (h, n) { var v = vals[h]; return typeof v == "string" || (n && typeof v == "number") ? give(String(v)) : -1; },
+      truthy: function (h) { return !!vals[h]; },
+      len: function (h) { var v = vals[h]; return Array.isArray(v) ? v.length : -1; },
+      item: function (h, i) { return hold(vals[h][i]); },
+      keys_of: function (h) { var v = vals[h]; return v && typeof v == "object" ? give(Object.keys(v).join("\0")) : -1; },
+      bytes: function (h) { var v = vals[h]; return v instanceof Uint8Array ? give(v) : -1; },
+    };
+    // Calls export `f` with the page's values `v` (its `Held(0)`, `Held(1)`…) and numbers
+    // `a`, `b`; returns what it answered through `put` ("" for nothing), and keeps what it
+    // returned in `r`.
+    function call(f, v, a, b) {
+      var was = vals;
+      vals = v;
+      out = "";
+      try { r = ex[f](a, b); } finally { vals = was; }
+      return out;
+    }
+    var wasm = fetch(url("__BELLHOP_WASM__")), imports = { bellhop: io };
+    return Promise.all([
+      WebAssembly.instantiateStreaming
+        ? WebAssembly.instantiateStreaming(wasm, imports)
+        : wasm.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, imports); }),
+      launch,
+    ]).then(function (x) {
+      ex = x[0].instance.exports;
+      mem.eager = ex.memory;
+      var queued = q.slice(), spec = call("boot", [config, x[1]]);
+      if (!r) throw new Error(spec);
+      return {
+        call: call,
+        spec: spec,
+        signal: function (k, a, b, c) { call("signal", [k, a], b, c); },
+        queued: queued,
+      };
     });
   }
   function start() {
@@ -121,17 +202,16 @@
     launch = fetch(launch.href)
       .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
       .then(function (b) { return b && new Uint8Array(b); }, function () {});
-    import(url("__BELLHOP_GLUE__"))
-      .then(function (m) {
-        eager = m;
-        return Promise.all([m.default({ module_or_path: url("__BELLHOP_WASM__") }), launch]).then(function (x) {
-          mem.eager = x[0].memory;
-          button(m, m.boot(config, panel, x[1] || undefined));
-          memories();
-          if (target !== 0) target = m;
-          watch();
-          warm();
-        });
+    stage(launch)
+      .then(function (e) {
+        eager = e;
+        e.queued.forEach(function (c) { e.call("command", [c[0], c[1], c[2]]); });
+        button(e.spec);
+        memories();
+        if (target !== 0) target = e;
+        on(w, "storage", function (v) { e.call("stored", [v.key]); });
+        watch();
+        warm();
       })
       .then(function () { mark("ready"); })
       .catch(function (e) {
@@ -144,7 +224,7 @@
   // The launcher, as the eager stage describes it (`spec`: classes, language, name, tooltip,
   // accent, on-accent, icon path; one a line) in a shadow root with the launcher's
   // stylesheet (the same file the panel's begins with): the panel removes it when it mounts.
-  function button(m, spec) {
+  function button(spec) {
     var f = spec.split("\n"), host = d.createElement("bellhop-launcher"), s = host.style;
     s.setProperty("all", "initial", "important");
     s.setProperty("display", "contents", "important");
@@ -169,8 +249,8 @@
     path.setAttribute("d", f[6]);
     svg.appendChild(path);
     b.appendChild(svg);
-    ["pointerenter", "focus", "touchstart"].forEach(function (n) { b.addEventListener(n, m.intent); });
-    b.addEventListener("click", m.open);
+    ["pointerenter", "focus", "touchstart"].forEach(function (n) { b.addEventListener(n, function () { eager.call("intent", []); }); });
+    b.addEventListener("click", function () { eager.call("open", []); });
     wrap.appendChild(b);
     root.appendChild(wrap);
   }

@@ -41,7 +41,7 @@ fn cached(url: &str) -> Option<Flow> {
 }
 
 async fn fetch_flow(url: &str) -> Result<Vec<u8>, JsValue> {
-    browser::js::fetch_compiled(url, "bhf").await
+    crate::js::fetch_compiled(url, "bhf").await
 }
 
 /// The Bellhop server's API, version 1.

@@ -1,5 +1,5 @@
-//! The widget's place in the host page: `<bellhop-widget>`, made by `browser::host` (an
-//! open shadow root with a constructed stylesheet, as the eager stage's launcher). If the
+//! The widget's place in the host page: `<bellhop-widget>`, an open shadow root with a
+//! constructed stylesheet, as the loader makes the eager stage's launcher. If the
 //! page replaces its body (some storefronts re-render it), the host is put back.
 
 use std::cell::RefCell;
@@ -7,7 +7,10 @@ use std::cell::RefCell;
 use flow_runtime::flow::Theme;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlElement, MutationObserver, MutationObserverInit, ShadowRoot};
+use web_sys::{
+    CssStyleSheet, HtmlElement, MutationObserver, MutationObserverInit, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
+};
 
 /// The widget's stylesheet, adopted by the shadow root (a constructed stylesheet, so a
 /// strict Content-Security-Policy without `'unsafe-inline'` does not block it).
@@ -23,7 +26,7 @@ thread_local! {
 
 /// Creates the shadow host at the end of `<body>` and returns the element to mount into.
 pub fn attach() -> Result<HtmlElement, JsValue> {
-    let (host, root) = browser::host::attach(HOST_TAG, STYLE)?;
+    let (host, root) = attach_shadow(HOST_TAG, STYLE)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("bellhop: no document")?;
@@ -48,7 +51,9 @@ pub fn remove_eager_launcher() {
 
 /// The theme's colours, as CSS custom properties on the widget's root element.
 pub fn apply_theme(mount: &HtmlElement, theme: &Theme) {
-    browser::host::apply_colours(mount, theme);
+    let style = mount.style();
+    let _ = style.set_property("--bh-accent", &theme.accent);
+    let _ = style.set_property("--bh-on-accent", &theme.on_accent);
 }
 
 /// The first element in the widget matching `selector`.
@@ -97,4 +102,29 @@ fn keep_attached(host: HtmlElement) {
         let _ = observer.observe_with_options(&html, &options);
     }
     callback.forget();
+}
+
+/// Appends `<tag>` to `<body>` with an open shadow root that adopts `css`; returns both.
+///
+/// The shadow root keeps the page's CSS out and ours in; it is open so that assistive
+/// technology and test tools can reach inside. A custom tag name keeps page rules like
+/// `div { display: none }` off it, and its few own styles are set through the CSSOM
+/// (allowed by a strict Content-Security-Policy, unlike inline `style` attributes).
+fn attach_shadow(tag: &str, css: &str) -> Result<(HtmlElement, ShadowRoot), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("bellhop: no document")?;
+    let body = document.body().ok_or("bellhop: the page has no body")?;
+    let host: HtmlElement = document.create_element(tag)?.unchecked_into();
+    // Against page CSS that targets every element: the host itself takes no space.
+    let style = host.style();
+    for (property, value) in [("all", "initial"), ("display", "contents")] {
+        style.set_property_with_priority(property, value, "important")?;
+    }
+    body.append_child(&host)?;
+    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let sheet = CssStyleSheet::new()?;
+    sheet.replace_sync(css)?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    Ok((host, root))
 }

@@ -2,21 +2,39 @@
 //! then the real function. Which commands exist, and what the engine hears from them, is
 //! [`browser::commands::Command`]: the same table the eager stage reads.
 
-use browser::commands::{Command, arg};
+use browser::commands::Command;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::run::Widget;
+use crate::web::Js;
 
-pub use browser::commands::queued;
+/// The calls the page queued before the panel ran (`window.Bellhop.q`), each `[command,
+/// a, b]`.
+pub fn queued() -> Vec<JsValue> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    crate::js::items(&crate::js::get(&crate::js::get(&window, "Bellhop"), "q"))
+}
+
+/// Argument `i` of a queued call.
+fn arg(call: &JsValue, i: u32) -> JsValue {
+    js_sys::Reflect::get_u32(call, i).unwrap_or_default()
+}
+
+/// The command a call names.
+fn named(name: &JsValue) -> Option<Command> {
+    Command::named(&name.as_string()?)
+}
 
 /// The page's `on`/`off` subscriptions among `queued`, applied before the panel's first
 /// input: the trigger that starts the panel announces `trigger_shown` at once, and the
 /// page's listeners must hear it.
 pub fn subscribe(queued: &[JsValue]) {
     for q in queued {
-        if let Some(c @ (Command::On | Command::Off)) = Command::named(&arg(q, 0)) {
+        if let Some(c @ (Command::On | Command::Off)) = named(&arg(q, 0)) {
             listeners(c, &arg(q, 1), &arg(q, 2));
         }
     }
@@ -31,7 +49,7 @@ pub fn install(chat: Widget, queued: Vec<JsValue>) {
     let key = JsValue::from_str("Bellhop");
     let api = Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
         move |command: JsValue, a: JsValue, b: JsValue| {
-            if let Some(command) = Command::named(&command) {
+            if let Some(command) = named(&command) {
                 call(chat, command, &a, &b);
             }
         },
@@ -42,7 +60,7 @@ pub fn install(chat: Widget, queued: Vec<JsValue>) {
     let _ = js_sys::Reflect::set(&window, &key, function);
     api.forget();
     for q in &queued {
-        match Command::named(&arg(q, 0)) {
+        match named(&arg(q, 0)) {
             Some(Command::On | Command::Off) | None => {}
             Some(command) => call(chat, command, &arg(q, 1), &arg(q, 2)),
         }
@@ -74,7 +92,7 @@ fn call(chat: Widget, command: Command, a: &JsValue, b: &JsValue) {
         Command::Consent => crate::storage::grant(a.is_truthy()),
         Command::On | Command::Off => listeners(command, a, b),
         Command::SetCart | Command::Identify | Command::Track | Command::Preview => {
-            if let Some(input) = command.input(a, b) {
+            if let Some(input) = command.input(&Js(a.clone()), &Js(b.clone())) {
                 chat.dispatch(input);
             }
         }

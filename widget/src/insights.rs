@@ -91,7 +91,7 @@ fn send(insights: &Insights) {
 
 /// A random id for this browser and today only.
 fn day_id() -> String {
-    let now = browser::js::now().0 as f64;
+    let now = browser::now().0 as f64;
     let today: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now))
         .to_iso_string()
         .as_string()

@@ -1,7 +1,54 @@
-//! JavaScript helpers of the panel: the shared ones are [`browser::js`]'s, re-exported.
+//! Small helpers for talking to JavaScript without a JSON library in the wasm: objects are
+//! built and read through `Reflect`, and the browser's own `JSON` does the text.
 
-pub use browser::js::*;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// `{k1: v1, k2: v2}`.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+pub fn str(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+pub fn num(n: f64) -> JsValue {
+    JsValue::from_f64(n)
+}
+
+pub fn array(items: impl IntoIterator<Item = JsValue>) -> JsValue {
+    items.into_iter().collect::<js_sys::Array>().into()
+}
+
+pub fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn get_str(v: &JsValue, key: &str) -> Option<String> {
+    get(v, key).as_string()
+}
+
+pub fn get_f64(v: &JsValue, key: &str) -> Option<f64> {
+    get(v, key).as_f64()
+}
+
+/// The elements of an array-like value (empty if it is none).
+pub fn items(v: &JsValue) -> Vec<JsValue> {
+    v.dyn_ref::<js_sys::Array>()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+pub fn stringify(v: &JsValue) -> String {
+    js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -145,4 +192,24 @@ pub fn asset(src: &str, flow_url: &str) -> String {
         Ok(url) => url.href(),
         Err(_) => src.to_owned(),
     }
+}
+
+/// The compiled form (`format`: `bhf` for the flow, `bhl` for its launch part) of the flow
+/// document at `url`, as the Bellhop server serves it.
+pub async fn fetch_compiled(url: &str, format: &str) -> Result<Vec<u8>, JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let url = web_sys::Url::new(url)?;
+    url.search_params().set("format", format);
+    let window = web_sys::window().ok_or("bellhop: no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url.href()))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(JsValue::from_str(&format!(
+            "bellhop: the flow answered HTTP {}",
+            response.status()
+        )));
+    }
+    let buffer = JsFuture::from(response.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -38,6 +38,7 @@ mod outbox;
 mod page;
 pub mod run;
 mod ui;
+mod web;
 
 use browser::{signals, storage};
 
@@ -50,8 +51,12 @@ pub use run::Widget;
 /// The browser glue's pure parts, for the `wasm-bindgen-test` tests.
 #[doc(hidden)]
 pub mod glue {
-    pub use browser::signals::cart_from_js;
     pub use browser::storage::decode as decode_state;
+
+    /// A cart the page passed, as both stages read it.
+    pub fn cart_from_js(v: &wasm_bindgen::JsValue) -> flow_runtime::Cart {
+        browser::signals::cart(&crate::web::Js(v.clone()))
+    }
 }
 
 /// Starts the panel on the current page. Called once by the loader, with what the eager
@@ -67,6 +72,7 @@ pub async fn boot(
     handover: Option<Vec<u8>>,
     flow: Option<Vec<u8>>,
 ) -> Result<(), JsValue> {
+    browser::install(&web::Web);
     let config = Config::from_js(&config)?;
     // Before anything is read or written: with consent required, writes wait for it.
     storage::require_consent(config.consent_required);
@@ -86,6 +92,7 @@ pub fn start(
     config: Config,
     visitor: Option<&str>,
 ) -> Result<Widget, JsValue> {
+    browser::install(&web::Web);
     start_after(flow, config, visitor, None)
 }
 
@@ -126,7 +133,7 @@ fn resume_from_link(chat: Widget) {
     let Some(resume) = browser::signals::resume_token() else {
         return;
     };
-    browser::signals::forget_resume_token();
+    forget_resume_token();
     let api = api::Api::new(&chat.shell().config.api);
     wasm_bindgen_futures::spawn_local(async move {
         use flow_runtime::wire::json::ToJson;
@@ -135,6 +142,23 @@ fn resume_from_link(chat: Widget) {
             chat.dispatch(input);
         }
     });
+}
+
+/// Takes the resume token out of the address (it was used; a bookmark or a shared link
+/// must not carry it), keeping the page where it is.
+fn forget_resume_token() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let clean = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    }
 }
 
 thread_local! {
@@ -146,7 +170,10 @@ thread_local! {
 /// (see `browser::signals`).
 #[wasm_bindgen]
 pub fn signal(kind: &str, a: JsValue, b: f64, c: f64) {
-    if let (Some(chat), Some(input)) = (WIDGET.with(|w| w.get()), signals::input(kind, &a, b, c)) {
+    if let (Some(chat), Some(input)) = (
+        WIDGET.with(|w| w.get()),
+        signals::input(kind, &web::Js(a), b, c),
+    ) {
         chat.dispatch(input);
     }
 }

@@ -324,7 +324,7 @@ impl Widget {
     }
 }
 
-/// The time, from the one clock both stages read ([`browser::js::now`]).
+/// The time, from the one clock both stages read ([`browser::now`]).
 pub fn now() -> Time {
-    browser::js::now()
+    browser::now()
 }

@@ -1,0 +1,21 @@
+//! A value the store's page passed (a cart, an identity, a command's arguments), read
+//! without a JSON library: each stage reads its own kind of handle on the page's value.
+
+/// What the shared code reads of a page's JavaScript value. Reading never throws: a field
+/// of something that is not an object is absent, and so on.
+pub trait PageValue: Sized {
+    /// `value[key]` (absent when the value is not an object or the read throws).
+    fn field(&self, key: &str) -> Self;
+    /// The number, when it is one.
+    fn number(&self) -> Option<f64>;
+    /// The string, when it is one.
+    fn string(&self) -> Option<String>;
+    /// A string, or a number as JavaScript writes it (`String(n)`).
+    fn text(&self) -> Option<String>;
+    /// JavaScript's truthiness.
+    fn truthy(&self) -> bool;
+    /// The elements of an array (empty when it is none).
+    fn items(&self) -> Vec<Self>;
+    /// An object's own enumerable fields, in order (empty when it is none).
+    fn entries(&self) -> Vec<(String, Self)>;
+}
