@@ -12,6 +12,9 @@
 //! - **The page's values** (a command's arguments, a cart, the tag's settings) stay in
 //!   the loader, in a list it clears after each call; the wasm holds their places
 //!   ([`Held`]) and reads them one field at a time, as [`browser::PageValue`] asks.
+//!
+//! The exports are unmangled on wasm32 only: natively (`cargo test --workspace` links this
+//! crate as a shared library too) names like `open` and `signal` would shadow libc's.
 
 use std::cell::RefCell;
 
@@ -120,7 +123,8 @@ thread_local! {
 }
 
 /// Room for `len` bytes from the loader; they are the next [`take`]'s.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub extern "C" fn inbox(len: usize) -> *mut u8 {
     INBOX.with(|i| {
         let mut i = i.borrow_mut();

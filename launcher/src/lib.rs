@@ -66,7 +66,7 @@ fn stage() -> Option<&'static Stage> {
 /// could not, and the last good copy is used). Answers what the loader draws as the
 /// launcher ([`button::spec`]) and returns 1, or answers why not and returns 0 (the loader
 /// then shows the fallback link).
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn boot() -> i32 {
     browser::install(&abi::Loader);
     match start(Held(0), Held(1)) {
@@ -114,7 +114,7 @@ fn start(config: Held, launch: Held) -> Result<String, &'static str> {
 
 /// A raw signal from the page, which the loader observes (see `browser::signals`): the
 /// loader's values are its kind and `a`.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn signal(b: f64, c: f64) {
     let Some(stage) = stage() else { return };
     let Some(kind) = Held(0).string() else { return };
@@ -128,7 +128,7 @@ pub extern "C" fn signal(b: f64, c: f64) {
 /// keeps it in the queue, which the panel replays in order when it starts. Nothing is open
 /// yet, so `toggle` opens and `close` has nothing to do; subscriptions wait in the queue
 /// for the panel, which announces.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn command() {
     let Some(stage) = stage() else { return };
     let Some(command) = Held(0).string().and_then(|c| Command::named(&c)) else {
@@ -149,7 +149,7 @@ pub extern "C" fn command() {
 
 /// Another tab wrote a key of `localStorage` (the loader's value): when it is the shared
 /// record (a trigger shown, a conversation begun), judge by it.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn stored() {
     let Some(stage) = stage() else { return };
     if Held(0).string().as_deref() != Some(storage::WATCHED_KEY) || stage.handed_over.get() {
@@ -162,7 +162,7 @@ pub extern "C" fn stored() {
 }
 
 /// The timer the watcher asked for is due.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn tick() {
     if let Some(stage) = stage() {
         stage.input(Input::Tick);
@@ -170,7 +170,7 @@ pub extern "C" fn tick() {
 }
 
 /// The shopper points at, focuses or touches the launcher: fetch the panel ahead.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn intent() {
     if let Some(stage) = stage() {
         stage.need(Need::Soon);
@@ -178,7 +178,7 @@ pub extern "C" fn intent() {
 }
 
 /// The shopper clicks the launcher.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn open() {
     if let Some(stage) = stage() {
         stage.open();
@@ -187,7 +187,7 @@ pub extern "C" fn open() {
 
 /// The panel did not start (offline, the server down): watch on, so the next click or
 /// trigger tries again rather than leaving the shopper with a button that does nothing.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn resume() {
     if let Some(stage) = stage() {
         stage.handed_over.set(false);
@@ -200,7 +200,7 @@ pub extern "C" fn resume() {
 /// answers what the launcher's note says, in the page's language, when the shopper's click
 /// asked for it (nothing when a trigger did: nobody is waiting then). The loader draws the
 /// note.
-#[unsafe(no_mangle)]
+#[cfg_attr(target_arch = "wasm32", unsafe(no_mangle))]
 pub extern "C" fn offline() {
     let Some(stage) = stage().filter(|s| s.clicked.replace(false)) else {
         return abi::answer("");
