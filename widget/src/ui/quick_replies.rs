@@ -5,20 +5,29 @@ use crate::run::Widget;
 
 /// The choices offered under the last bot message. Once one is chosen they all go away (the
 /// runtime removes them). Link replies are real links.
+///
+/// Not a keyed `<For>`: a new set of replies patches the buttons in place (label, link),
+/// which keeps the DOM as small as the list and spared the panel 21 KB of keyed-diff code
+/// instantiated for this element type (issue 32).
 #[component]
 pub fn QuickReplies(chat: Widget) -> impl IntoView {
-    let replies = move || chat.quick_replies.get().into_iter().enumerate();
+    let replies = move || {
+        chat.quick_replies
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, reply)| {
+                let choose = move |_| {
+                    chat.dispatch(Input::QuickReply(index));
+                    super::focus_after_choice();
+                };
+                choice("quick-reply", reply.href, reply.label, choose)
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
         <div class="quick-replies" data-testid="quick-replies" role="group">
-            <For each=replies key=|(index, reply)| (*index, reply.label.clone()) let:((index, reply))>
-                {
-                    let choose = move |_| {
-                        chat.dispatch(Input::QuickReply(index));
-                        super::focus_after_choice();
-                    };
-                    choice("quick-reply", reply.href, reply.label, choose)
-                }
-            </For>
+            {replies}
         </div>
     }
 }
