@@ -14,14 +14,15 @@
 //! - [`signals`]: what the loader's raw signals, the page, a cart and an identity the page
 //!   passes mean as runtime inputs; what they mean for the shopper is judged by `flow-runtime`;
 //! - [`host`]: the launcher's stylesheet and icon, and the theme's classes;
-//! - [`base64`]: binary records as `localStorage` text.
+//! - [`base64`]: binary records as `localStorage` text;
+//! - [`value`]: [`PageValue`], and how much of one is read.
 
 pub mod base64;
 pub mod commands;
 pub mod host;
 pub mod signals;
 pub mod storage;
-mod value;
+pub mod value;
 
 use std::cell::Cell;
 

@@ -1,6 +1,10 @@
 //! A value the store's page passed (a cart, an identity, a command's arguments), read
 //! without a JSON library: each stage reads its own kind of handle on the page's value.
 
+/// The most elements read of one array a page passed: a proxy can claim any length, and the
+/// page's call must not hang on it (no cart has a thousand lines).
+pub const MAX_ITEMS: u32 = 1000;
+
 /// What the shared code reads of a page's JavaScript value. Reading never throws: a field
 /// of something that is not an object is absent, and so on.
 pub trait PageValue: Sized {
@@ -14,7 +18,7 @@ pub trait PageValue: Sized {
     fn text(&self) -> Option<String>;
     /// JavaScript's truthiness.
     fn truthy(&self) -> bool;
-    /// The elements of an array (empty when it is none).
+    /// The elements of an array (empty when it is none), the first [`MAX_ITEMS`] of them.
     fn items(&self) -> Vec<Self>;
     /// An object's own enumerable fields, in order (empty when it is none).
     fn entries(&self) -> Vec<(String, Self)>;

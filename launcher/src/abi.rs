@@ -200,7 +200,7 @@ impl browser::PageValue for Held {
         truthy(self.0) != 0
     }
     fn items(&self) -> Vec<Held> {
-        (0..len(self.0).max(0) as u32)
+        (0..(len(self.0).max(0) as u32).min(browser::value::MAX_ITEMS))
             .map(|i| Held(item(self.0, i)))
             .collect()
     }

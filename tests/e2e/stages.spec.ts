@@ -137,3 +137,48 @@ test("with data-cart=shopify the loader reads the storefront's cart, and a full 
   await bellhop.leaveThroughTop();
   await expect(bellhop.teaser).toBeVisible();
 });
+
+test("values a hostile page passes to the eager stage throw nothing into it, and the stage still judges the next call", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  const bellhop = new Bellhop(page);
+  const fetched = page.waitForResponse((r) => /\/bellhop-[0-9a-f]{16}_bg\.wasm$/.test(r.url()));
+  await bellhop.goto("/checkout");
+  await page.waitForFunction(() => (window as any).Bellhop?.memory instanceof WebAssembly.Memory);
+  const thrown = await page.evaluate(() => {
+    const B = (window as any).Bellhop;
+    const trap = () => { throw new Error("trap"); };
+    const hostile = new Proxy({}, { get: trap, ownKeys: trap, getPrototypeOf: trap, has: trap });
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    const calls: unknown[][] = [
+      ["setCart", hostile],
+      ["setCart", { items: hostile, value: hostile }],
+      ["setCart", { items: [hostile, { get name() { throw new Error("getter"); } }], value: "12", currency: 5 }],
+      ["setCart", { items: revoked }],
+      // A proxy can claim any length: the stage reads a thousand lines and goes on.
+      ["setCart", { items: new Proxy([], { get: (_, k) => (k === "length" ? 1e9 : { name: "x", quantity: 1 }) }) }],
+      ["identify", hostile],
+      ["identify", revoked],
+      ["identify", { email: { toString: trap }, visits: NaN, big: 1e21 }],
+      ["track", { toString: trap }],
+      ["preview", hostile, hostile],
+      ["consent", hostile],
+      [hostile],
+    ];
+    let count = 0;
+    for (const c of calls) {
+      try { B(...c); } catch { count++; }
+    }
+    return count;
+  });
+  expect(thrown).toBe(0);
+  // A real cart after all that: the checkout's rescue is armed (the panel comes at once) and
+  // the exit shows it.
+  await page.evaluate(() => (window as any).Bellhop("setCart", { items: 2, value: 129, currency: "USD" }));
+  await fetched;
+  await bellhop.leaveThroughTop();
+  await expect(bellhop.teaser).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -157,15 +157,18 @@
       panel: function (now, p, n) { panel(now ? "now" : "soon", now && at(p, n).slice()); },
       queue_open: function () { if (q.length < 500) q.push(["open"]); },
       put: function (p, n) { out = text(p, n); },
-      field: function (h, p, n) { var v = vals[h]; try { v = v == null ? v : v[text(p, n)]; } catch (e) { v = null; } return hold(v); },
       num: function (h) { var v = vals[h]; return typeof v == "number" ? v : NaN; },
       str: function (h, n) { var v = vals[h]; return typeof v == "string" || (n && typeof v == "number") ? give(String(v)) : -1; },
       truthy: function (h) { return !!vals[h]; },
-      len: function (h) { var v = vals[h]; return Array.isArray(v) ? v.length : -1; },
-      item: function (h, i) { return hold(vals[h][i]); },
-      keys_of: function (h) { var v = vals[h]; return v && typeof v == "object" ? give(Object.keys(v).join("\0")) : -1; },
-      bytes: function (h) { var v = vals[h]; return v instanceof Uint8Array ? give(v) : -1; },
     };
+    // Reading a page's value can throw (a getter, a proxy's trap): it reads as nothing, and
+    // nothing is thrown through the wasm into the page.
+    function read(f, none) { return function (h, a, b) { try { return f(vals[h], a, b); } catch (e) { return none(); } }; }
+    io.field = read(function (v, p, n) { return hold(v == null ? v : v[text(p, n)]); }, hold);
+    io.len = read(function (v) { return Array.isArray(v) ? +v.length : -1; }, function () { return -1; });
+    io.item = read(function (v, i) { return hold(v[i]); }, hold);
+    io.keys_of = read(function (v) { return v && typeof v == "object" ? give(Object.keys(v).join("\0")) : -1; }, function () { return -1; });
+    io.bytes = read(function (v) { return v instanceof Uint8Array ? give(v) : -1; }, function () { return -1; });
     // Calls export `f` with the page's values `v` (its `Held(0)`, `Held(1)`…) and numbers
     // `a`, `b`; returns what it answered through `put` ("" for nothing), and keeps what it
     // returned in `r`.

@@ -3,6 +3,8 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use browser::value::MAX_ITEMS;
+
 /// The browser through `web-sys`, given to the `browser` crate when the panel starts.
 pub struct Web;
 
@@ -85,8 +87,22 @@ fn location(read: impl Fn(&web_sys::Location) -> Result<String, JsValue>) -> Str
         .unwrap_or_default()
 }
 
-/// A value the page passed, read through `Reflect`.
+/// A value the page passed, read through `Reflect`, whose reads are the ones that catch:
+/// a getter or a proxy's trap that throws reads as nothing, never as an exception through
+/// the wasm into the page (`Array.isArray`, `instanceof` and `Object.entries` would throw
+/// on a revoked proxy, so `Array.isArray` is called through `Reflect.apply`).
 pub struct Js(pub JsValue);
+
+/// `Array.isArray(v)`, through `Reflect.apply`, which catches.
+fn is_array(v: &JsValue) -> bool {
+    let is_array = js_sys::Reflect::get(&js_sys::Array::new().constructor(), &"isArray".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    is_array.is_some_and(|f| {
+        js_sys::Reflect::apply(&f, &JsValue::UNDEFINED, &js_sys::Array::of1(v))
+            .is_ok_and(|r| r.is_truthy())
+    })
+}
 
 impl browser::PageValue for Js {
     fn field(&self, key: &str) -> Js {
@@ -100,28 +116,32 @@ impl browser::PageValue for Js {
     }
     fn text(&self) -> Option<String> {
         self.0.as_string().or_else(|| {
-            self.0
-                .dyn_ref::<js_sys::Number>()
-                .and_then(|n| n.to_string_with_radix(10).ok())
-                .map(String::from)
+            let n = js_sys::Number::from(self.0.as_f64()?);
+            n.to_string_with_radix(10).ok().map(String::from)
         })
     }
     fn truthy(&self) -> bool {
         self.0.is_truthy()
     }
     fn items(&self) -> Vec<Js> {
-        crate::js::items(&self.0).into_iter().map(Js).collect()
+        if !is_array(&self.0) {
+            return Vec::new();
+        }
+        let length = js_sys::Reflect::get(&self.0, &"length".into())
+            .ok()
+            .and_then(|l| l.as_f64())
+            .unwrap_or(0.0);
+        (0..(length.max(0.0) as u32).min(MAX_ITEMS))
+            .map(|i| Js(js_sys::Reflect::get_u32(&self.0, i).unwrap_or_default()))
+            .collect()
     }
     fn entries(&self) -> Vec<(String, Js)> {
-        let Some(object) = self.0.dyn_ref::<js_sys::Object>() else {
+        if !self.0.is_object() {
             return Vec::new();
-        };
-        js_sys::Object::entries(object)
-            .iter()
-            .filter_map(|entry| {
-                let k = js_sys::Reflect::get_u32(&entry, 0).ok()?.as_string()?;
-                Some((k, Js(js_sys::Reflect::get_u32(&entry, 1).ok()?)))
-            })
+        }
+        let keys = js_sys::Reflect::own_keys(&self.0).unwrap_or_default();
+        keys.iter()
+            .filter_map(|k| Some((k.as_string()?, Js(js_sys::Reflect::get(&self.0, &k).ok()?))))
             .collect()
     }
 }

@@ -455,8 +455,10 @@ pub const EAGER_AIM_BROTLI: usize = 15 * 1024;
 /// shrinks. Then 170,000 bytes: 169,924 once wasm-opt also removed arguments no caller
 /// varies and ran to a fixed point (−1.7 KiB), the quick replies were patched in place
 /// rather than diffed by key (−0.5 KiB) and the stylesheet lost its last spaces (−0.2 KiB),
-/// with the `browser` crate's `Platform` costing +0.6 KiB.
-pub const PANEL_BUDGET_BROTLI: usize = 170_000;
+/// with the `browser` crate's `Platform` costing +0.6 KiB; 170,200 since the page's values
+/// are read only through calls that catch (a revoked proxy threw through the panel into
+/// the page: +0.1 KiB).
+pub const PANEL_BUDGET_BROTLI: usize = 170_200;
 
 /// The goal the issues set for the panel, printed beside the ratchet.
 pub const PANEL_GOAL_BROTLI: usize = 90 * 1024;
