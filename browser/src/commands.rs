@@ -1,7 +1,7 @@
 //! `window.Bellhop(command, …)`: the store page's handle, read once for both stages.
 //!
 //! The loader defines `Bellhop` as a queue (`Bellhop.q`), so calls made before a stage runs
-//! are kept. The eager stage judges each call as it comes and keeps it in the queue; the
+//! are kept; it hands each call to the eager stage, which judges it as it comes, and the
 //! panel replays the queue in order when it starts. Which commands exist and what the
 //! engine hears from them is here; what a stage does with the rest is the stage's (the
 //! launcher has no panel to close, so its `toggle` opens; only the panel announces events,

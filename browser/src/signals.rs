@@ -13,6 +13,9 @@
 //!   `activity` (pointer, keys; at most one a second);
 //! - `out` and `back`: the pointer left through the top edge, and came back;
 //! - `cart` (`a`: the cart as `setCart` takes it), from the Shopify adapter.
+//!
+//! The page itself (address, language, screen) is read through the stage's
+//! [`crate::Platform`]; the values the page passes through the stage's [`PageValue`].
 
 use flow_runtime::{Cart, Device, Input, Page, Scroll};
 
