@@ -208,7 +208,8 @@
     stage(launch)
       .then(function (e) {
         eager = e;
-        e.queued.forEach(function (c) { e.call("command", [c[0], c[1], c[2]]); });
+        // (A queued call is the page's own: reading it may throw, and then it is skipped.)
+        e.queued.forEach(function (c) { try { e.call("command", [c[0], c[1], c[2]]); } catch (x) {} });
         button(e.spec);
         memories();
         if (target !== 0) target = e;
