@@ -1,4 +1,4 @@
-//! The eager stage's boundary with the loader, without wasm-bindgen: a dozen plain imports
+//! The eager stage's boundary with the loader, without wasm-bindgen: 22 plain imports
 //! (module `bellhop`, written in `widget/loader/bellhop.js`) and exports that take numbers.
 //! wasm-bindgen's glue module, its conversions and its closures were a third of this
 //! stage's bytes on every page view (issue 32); what crosses here is text, bytes and

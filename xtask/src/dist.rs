@@ -430,7 +430,7 @@ pub const LOADER_BUDGET_BROTLI: usize = 4 * 1024;
 /// two-way searcher (−0.7 KiB; `flow_runtime::text::contains`), 34,162 once a number's
 /// decimal comma was found over bytes rather than with char searchers (−0.6 KiB;
 /// `flow_runtime::value::Num::parse`), 26,527 once the stage dropped wasm-bindgen for a
-/// dozen plain imports from the loader (−7.5 KiB: the glue file, its conversions, closures
+/// 22 plain imports from the loader (−7.5 KiB: the glue file, its conversions, closures
 /// and `web-sys` calls in the wasm; the `browser` crate's rules now take their browser
 /// calls as a `browser::Platform`). The 30 KiB is met. 26,470 with `--converge`.
 pub const EAGER_RATCHET_BROTLI: usize = 26_600;
