@@ -336,6 +336,11 @@ for (const [device, size] of [["desktop", { width: 1280, height: 720 }], ["phone
   const banner = await shopper.panel.getByTestId("handoff-banner").boundingBox();
   const first = await shopper.log.locator(".bubble").first().boundingBox();
   expect(first!.y).toBeGreaterThanOrEqual(banner!.y + banner!.height - 1);
+  // The closing note is a line in the conversation, not a card over the composer (the
+  // launcher's offline note once shared its class name, and its fixed position).
+  const note = shopper.log.locator(".msg.note").last();
+  await expect(note).toContainText("The conversation was closed");
+  expect(await note.evaluate((n) => getComputedStyle(n).position)).toBe("static");
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `widget-closed-${device}.png`) });
   await agentContext.close();

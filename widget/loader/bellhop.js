@@ -271,11 +271,11 @@
   function note(text) {
     var host = d.querySelector("bellhop-launcher"), root = host && host.shadowRoot && host.shadowRoot.querySelector(".root");
     if (!root) return;
-    var old = root.querySelector(".note"), c = contact();
+    var old = root.querySelector(".offline-note"), c = contact();
     if (old) old.remove();
     if (!text) return;
     var box = d.createElement("div"), p = d.createElement("p");
-    box.className = "note";
+    box.className = "offline-note"; // not "note": the panel's system messages are .msg.note
     box.setAttribute("role", "status");
     box.setAttribute("data-testid", "launcher-note");
     p.textContent = text;
