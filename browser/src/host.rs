@@ -5,11 +5,11 @@
 
 use flow_runtime::flow::{ColorMode, Position, Theme};
 
-/// The launcher's rules (`launcher.css`), the one copy for both stages: the eager stage's
-/// shadow root adopts them, and the panel's stylesheet begins with them (`widget/build.rs`),
-/// so the button looks the same before and after the panel takes over. Written compact
-/// (one rule a line, no comments): the eager stage adopts the file as it is.
-pub const LAUNCHER_STYLE: &str = include_str!("launcher.css");
+// The launcher's rules are `launcher.css` beside this file, the one copy for both stages:
+// `cargo xtask dist` puts it into the loader, which draws the eager stage's launcher, and
+// the panel's stylesheet begins with it (`widget/build.rs`), so the button looks the same
+// before and after the panel takes over. Written compact (one rule a line, no comments):
+// the loader adopts the file as it is.
 
 /// The chat icon on the launcher, on a 24 × 24 grid: the same in both stages.
 pub const CHAT_ICON: &str =

@@ -58,7 +58,7 @@ pub fn page() -> Page {
 
 /// The screen's width and whether its pointer is coarse (touch), as the runtime's
 /// [`Device::of_screen`] classifies them.
-pub fn device() -> Device {
+fn device() -> Device {
     let p = platform();
     Device::of_screen(p.inner_width().unwrap_or(1280.0), p.coarse_pointer())
 }

@@ -18,8 +18,16 @@ pub trait PageValue: Sized {
     fn text(&self) -> Option<String>;
     /// JavaScript's truthiness.
     fn truthy(&self) -> bool;
+    /// An array's length (`None` when it is not an array).
+    fn length(&self) -> Option<u32>;
+    /// `value[index]` of an array.
+    fn item(&self, index: u32) -> Self;
     /// The elements of an array (empty when it is none), the first [`MAX_ITEMS`] of them.
-    fn items(&self) -> Vec<Self>;
+    fn items(&self) -> Vec<Self> {
+        (0..self.length().unwrap_or(0).min(MAX_ITEMS))
+            .map(|i| self.item(i))
+            .collect()
+    }
     /// An object's own enumerable fields, in order (empty when it is none).
     fn entries(&self) -> Vec<(String, Self)>;
 }

@@ -120,10 +120,16 @@ impl PageValue for V {
             V::List(_) | V::Obj(_) => true,
         }
     }
-    fn items(&self) -> Vec<V> {
+    fn length(&self) -> Option<u32> {
         match self {
-            V::List(items) => items.clone(),
-            _ => Vec::new(),
+            V::List(items) => Some(items.len() as u32),
+            _ => None,
+        }
+    }
+    fn item(&self, index: u32) -> V {
+        match self {
+            V::List(items) => items.get(index as usize).cloned().unwrap_or(V::Undefined),
+            _ => V::Undefined,
         }
     }
     fn entries(&self) -> Vec<(String, V)> {
@@ -275,6 +281,12 @@ fn a_cart_reads_a_count_or_its_lines() {
         signals::cart(&many).lines.len(),
         flow_runtime::Cart::MAX_LINES
     );
+    // However long an array claims to be, a thousand of its elements are read.
+    let endless = V::Obj(vec![(
+        "items",
+        V::List(vec![V::Obj(vec![("name", V::Str("x"))]); 1500]),
+    )]);
+    assert_eq!(signals::cart(&endless).items, browser::value::MAX_ITEMS);
     let junk = signals::cart(&V::Str("cart"));
     assert_eq!((junk.items, junk.lines.len()), (0, 0));
 }

@@ -199,10 +199,11 @@ impl browser::PageValue for Held {
     fn truthy(&self) -> bool {
         truthy(self.0) != 0
     }
-    fn items(&self) -> Vec<Held> {
-        (0..(len(self.0).max(0) as u32).min(browser::value::MAX_ITEMS))
-            .map(|i| Held(item(self.0, i)))
-            .collect()
+    fn length(&self) -> Option<u32> {
+        u32::try_from(len(self.0)).ok()
+    }
+    fn item(&self, index: u32) -> Held {
+        Held(item(self.0, index))
     }
     fn entries(&self) -> Vec<(String, Held)> {
         let Some(keys) = take_text(keys_of(self.0)) else {

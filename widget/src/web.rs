@@ -3,8 +3,6 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use browser::value::MAX_ITEMS;
-
 /// The browser through `web-sys`, given to the `browser` crate when the panel starts.
 pub struct Web;
 
@@ -123,17 +121,15 @@ impl browser::PageValue for Js {
     fn truthy(&self) -> bool {
         self.0.is_truthy()
     }
-    fn items(&self) -> Vec<Js> {
+    fn length(&self) -> Option<u32> {
         if !is_array(&self.0) {
-            return Vec::new();
+            return None;
         }
-        let length = js_sys::Reflect::get(&self.0, &"length".into())
-            .ok()
-            .and_then(|l| l.as_f64())
-            .unwrap_or(0.0);
-        (0..(length.max(0.0) as u32).min(MAX_ITEMS))
-            .map(|i| Js(js_sys::Reflect::get_u32(&self.0, i).unwrap_or_default()))
-            .collect()
+        let length = js_sys::Reflect::get(&self.0, &"length".into()).ok()?;
+        Some(length.as_f64().unwrap_or(0.0).max(0.0) as u32)
+    }
+    fn item(&self, index: u32) -> Js {
+        Js(js_sys::Reflect::get_u32(&self.0, index).unwrap_or_default())
     }
     fn entries(&self) -> Vec<(String, Js)> {
         if !self.0.is_object() {

@@ -117,14 +117,19 @@ pub fn run() -> anyhow::Result<Vec<Asset>> {
     Ok(assets)
 }
 
+/// Crate `krate`'s wasm as cargo built it (profile `widget`).
+fn built_wasm(krate: &str) -> PathBuf {
+    target_dir()
+        .join(install::WASM_TARGET)
+        .join("widget")
+        .join(format!("{krate}.wasm"))
+}
+
 /// The eager stage's wasm as it is, through wasm-opt (`-Os`: 31.9 KiB brotli where -O1 gave
 /// 32.4 and -Oz 32.1, measured with wasm-bindgen's output); it lands in [`out_dir`] named
 /// `{prefix}-{hash}.wasm`.
 fn plain(krate: &str, prefix: &str) -> anyhow::Result<String> {
-    let wasm = target_dir()
-        .join(install::WASM_TARGET)
-        .join("widget")
-        .join(format!("{krate}.wasm"));
+    let wasm = built_wasm(krate);
     let staging = target_dir().join(format!("dist-plain-{krate}.wasm"));
     fs::copy(&wasm, &staging)?;
     if std::env::var_os("BELLHOP_DIST_NAMES").is_some() {
@@ -142,10 +147,7 @@ fn plain(krate: &str, prefix: &str) -> anyhow::Result<String> {
 /// wasm-bindgen, then wasm-opt, for crate `krate`'s wasm; the files land in [`out_dir`]
 /// named `{prefix}-{hash}.js` and `{prefix}-{hash}_bg.wasm`.
 fn bindgen(krate: &str, prefix: &str) -> anyhow::Result<Built> {
-    let wasm = target_dir()
-        .join(install::WASM_TARGET)
-        .join("widget")
-        .join(format!("{krate}.wasm"));
+    let wasm = built_wasm(krate);
     let staging = target_dir().join(format!("dist-bindgen-{krate}"));
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
